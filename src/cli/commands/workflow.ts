@@ -1,0 +1,106 @@
+/** `agent-team workflow …`: create, validate, graph, schema and the `state` group. */
+import { Command, Option } from 'commander';
+import { lazy } from '../lazy.js';
+
+const handlers = () => import('../handlers/workflow.js');
+const state = () => import('../handlers/state.js');
+
+/** `agent-team workflow` with its subcommands. */
+export function makeWorkflowCommand(): Command {
+  const workflow = new Command('workflow').description('Workflow templates and their runs');
+
+  workflow
+    .command('create')
+    .description('Write a new workflow template from a preset (default .agents/workflow/<name>.yaml)')
+    .argument('<name>', 'workflow name: lowercase letters, digits, - and _')
+    .option('--preset <preset>', 'starter graph: branching, dev-first or test-first', 'branching')
+    .option('--output <file>', 'where to write the template')
+    .option('--cto-role <role>', 'role played by the cto alias', 'cto')
+    .option('--dev-role <role>', 'role played by the dev alias', 'vite-react-dev')
+    .option('--qa-role <role>', 'role played by the qa alias', 'qa')
+    .addOption(new Option('--execution-mode <mode>', 'how `workflow run` acts').choices(['semi_auto', 'manual']).default('semi_auto'))
+    .option('--force', 'overwrite an existing file')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first')
+    .action(lazy(handlers, 'create'));
+
+  workflow
+    .command('validate')
+    .description('Check a template: every problem at once, with file:line:col, a code and a fix hint')
+    .argument('<file>', 'template file')
+    .option('--json', 'print {"valid", "errors", "warnings"}')
+    .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unreadable or not YAML.')
+    .action(lazy(handlers, 'validate'));
+
+  workflow
+    .command('graph')
+    .description('Print a template as a Mermaid or DOT diagram (branch labels on edges, gates and ends marked)')
+    .argument('<file>', 'template file')
+    .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
+    .option('--state <state-file>', 'highlight the current and completed nodes of this run')
+    .option('--json', 'print {"format", "graph"}')
+    .action(lazy(handlers, 'graph'));
+
+  workflow
+    .command('schema')
+    .description('Print the JSON Schema of workflow templates (for editors)')
+    .option('--json', 'same output (it is JSON already)')
+    .action(lazy(handlers, 'schema'));
+
+  workflow.addCommand(makeStateCommand());
+  return workflow;
+}
+
+/** `agent-team workflow state …`: run-state lifecycle and transitions. */
+export function makeStateCommand(): Command {
+  const cmd = new Command('state').description('Run-states: one execution of a template, resumable at current_node');
+
+  cmd
+    .command('init')
+    .description('Validate a template and start a new run-state at its entry node (never overwrites)')
+    .argument('<workflow-file>', 'template file')
+    .option('--state-file <file>', 'where to write the run-state (default .agents/workflow/runs/<workflow>/<run-id>.yaml)')
+    .option('--run-id <id>', 'run id (default YYYYMMDD-HHMMSS-<workflow> in UTC)')
+    .option('--json', 'print one JSON document')
+    .action(lazy(state, 'init'));
+
+  cmd
+    .command('show')
+    .description('Print a run-state (YAML, or JSON with --json)')
+    .argument('<state-file>', 'run-state file')
+    .option('--json', 'print one JSON document')
+    .action(lazy(state, 'show'));
+
+  cmd
+    .command('list')
+    .description('List every run under .agents/workflow/runs/')
+    .option('--json', 'print one JSON document')
+    .action(lazy(state, 'list'));
+
+  const transition = (name: string, description: string, extra: (c: Command) => Command) =>
+    extra(
+      cmd
+        .command(name)
+        .description(description)
+        .argument('<state-file>', 'run-state file')
+        .requiredOption('--node <id>', 'the node to act on (must be current_node unless --force)'),
+    )
+      .option('--force', 'act on a node that is not current (logged as forced)')
+      .option('--json', 'print one JSON document')
+      .action(lazy(state, name as 'start'));
+
+  transition('start', 'Mark the current node running', (c) => c.option('--worker <id>', 'worker doing it'));
+  transition('wait', 'Mark the current node waiting (on a worker, or for confirmation)', (c) =>
+    c.requiredOption('--reason <text>', 'what it waits for').option('--worker <id>', 'worker it waits on'),
+  );
+  transition('block', 'Mark the current node and the run blocked', (c) => c.requiredOption('--reason <text>', 'why'));
+  const finish = (c: Command) =>
+    c
+      .option('--outcome <label>', 'outcome; a branching node needs one of its labels')
+      .option('--next-node <id>', 'go to this node instead of the one the graph says')
+      .option('--worker <id>', 'worker that did the node (recorded in role_worker_map)')
+      .option('--summary <text>', 'what was done');
+  transition('complete', 'Complete the current node and move on (refused when it requires confirmation)', finish);
+  transition('confirm', 'Confirm a node that requires confirmation and move on', finish);
+  return cmd;
+}

@@ -1,0 +1,70 @@
+/** Handlers of `workflow state …`: init, show, list and the five transitions. */
+import { serializeRunState } from '../../workflow/run-state.js';
+import { initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
+import type { TransitionAction } from '../../workflow/transitions.js';
+import type { CommandResult } from '../output.js';
+
+/** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
+export function init([workflowFile]: string[], o: Record<string, unknown>): CommandResult {
+  const result = initRun({ workflowFile: workflowFile ?? '', stateFile: o.stateFile as string | undefined, runId: o.runId as string | undefined });
+  return {
+    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status },
+    text: `${result.path}\ncurrent_node=${result.state.current_node}`,
+    warnings: result.warnings,
+  };
+}
+
+/** `state show <state-file>`: the run-state as YAML (as the Go version prints it) or JSON. */
+export function show([stateFile]: string[]): CommandResult {
+  const run = loadRun(stateFile ?? '');
+  const warnings = [...run.warnings];
+  if (run.templateProblem) warnings.push(run.templateProblem);
+  return { json: { ...run.state, path: run.path }, text: serializeRunState(run.state), warnings };
+}
+
+/** `state list`: every run of the repository, newest first. */
+export function list(): CommandResult {
+  const runs = listRuns();
+  const width = (key: 'run_id' | 'workflow' | 'status' | 'current_node') => Math.max(key.length, ...runs.map((r) => r[key].length));
+  const cols = ['run_id', 'workflow', 'status', 'current_node'] as const;
+  const header = [...cols.map((c) => c.toUpperCase().padEnd(width(c))), 'UPDATED'].join('  ');
+  const rows = runs.map((r) => [...cols.map((c) => r[c].padEnd(width(c))), r.error ? `unreadable: ${r.error}` : r.updated_at].join('  '));
+  return { json: { runs }, text: runs.length ? [header, ...rows].join('\n') : 'no runs under .agents/workflow/runs/' };
+}
+
+async function transition(action: TransitionAction, stateFile: string, o: Record<string, unknown>): Promise<CommandResult> {
+  const result = await transitionRun(stateFile, {
+    action,
+    node: o.node as string,
+    reason: o.reason as string | undefined,
+    outcome: o.outcome as string | undefined,
+    nextNode: o.nextNode as string | undefined,
+    worker: o.worker as string | undefined,
+    summary: o.summary as string | undefined,
+    force: o.force === true,
+  });
+  const s = result.state;
+  const node = o.node as string;
+  let text: string;
+  if (action === 'start') text = `started ${node}`;
+  else if (action === 'wait') text = s.status === 'waiting_confirmation' ? `waiting on ${node} (confirmation pending)` : `waiting on ${node}`;
+  else if (action === 'block') text = `blocked on ${node}`;
+  else text = `${action === 'confirm' ? 'confirmed' : 'completed'} ${node}\nnext_node=${s.status === 'completed' ? '<end>' : s.current_node}`;
+  if (result.entry.forced) text += '\n(forced: logged in decision_log)';
+  return {
+    json: { ok: true, path: result.path, action, node, run_status: s.status, current_node: s.current_node, entry: result.entry, warnings: result.warnings },
+    text,
+    warnings: result.warnings,
+  };
+}
+
+/** `state start`. */
+export const start = ([f]: string[], o: Record<string, unknown>) => transition('start', f ?? '', o);
+/** `state wait`. */
+export const wait = ([f]: string[], o: Record<string, unknown>) => transition('wait', f ?? '', o);
+/** `state block`. */
+export const block = ([f]: string[], o: Record<string, unknown>) => transition('block', f ?? '', o);
+/** `state complete`. */
+export const complete = ([f]: string[], o: Record<string, unknown>) => transition('complete', f ?? '', o);
+/** `state confirm`. */
+export const confirm = ([f]: string[], o: Record<string, unknown>) => transition('confirm', f ?? '', o);

@@ -1,0 +1,73 @@
+/** Handlers of `workflow create|validate|graph|schema`: call the domain, shape the output. */
+import { z } from 'zod';
+import { EXIT } from '../../errors.js';
+import { renderGraph, type GraphFormat } from '../../workflow/graph.js';
+import { createWorkflow } from '../../workflow/presets.js';
+import { readRunState } from '../../workflow/run-state.js';
+import { TemplateSchema } from '../../workflow/schema.js';
+import { readTemplateFile } from '../../workflow/template.js';
+import { validateTemplate, type Problem } from '../../workflow/validate.js';
+import { paint, type CommandResult } from '../output.js';
+import { OperationError } from '../../errors.js';
+
+/** `workflow create <name>`: prints the path written. */
+export function create([name]: string[], o: Record<string, unknown>): CommandResult {
+  const { path, template } = createWorkflow({
+    name: name ?? '',
+    preset: o.preset as string,
+    output: o.output as string | undefined,
+    ctoRole: o.ctoRole as string,
+    devRole: o.devRole as string,
+    qaRole: o.qaRole as string,
+    executionMode: o.executionMode as string,
+    force: o.force === true,
+  });
+  return { json: { ok: true, path, name: template.name, preset: o.preset, entry: template.entry, nodes: template.nodes.length }, text: path };
+}
+
+function formatProblem(file: string, p: Problem, kind: 'error' | 'warning'): string {
+  const tag = kind === 'error' ? paint('red', 'error') : paint('yellow', 'warning');
+  return `${file}:${p.line}:${p.col}: ${tag} [${p.code}] ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ''}`;
+}
+
+/** `workflow validate <file>`: exit 0 when valid, 1 with every problem otherwise. */
+export function validate([file]: string[]): CommandResult {
+  const { loaded } = readTemplateFile(file ?? '');
+  const result = validateTemplate(loaded);
+  const valid = result.errors.length === 0;
+  const lines = [...result.errors.map((p) => formatProblem(loaded.path, p, 'error')), ...result.warnings.map((p) => formatProblem(loaded.path, p, 'warning'))];
+  if (valid) lines.push(`OK: workflow is valid: ${loaded.path}`);
+  else lines.push(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${loaded.path}`);
+  return {
+    json: { valid, file: loaded.path, errors: result.errors, warnings: result.warnings },
+    text: lines.join('\n'),
+    exitCode: valid ? EXIT.ok : EXIT.failed,
+  };
+}
+
+/** `workflow graph <file>`: Mermaid (default) or DOT text. */
+export function graph([file]: string[], o: Record<string, unknown>): CommandResult {
+  const { loaded } = readTemplateFile(file ?? '');
+  const result = validateTemplate(loaded);
+  if (!result.template) {
+    throw new OperationError(`${loaded.path}: workflow is invalid; cannot draw it`, { code: 'invalid_workflow', hint: `agent-team workflow validate ${loaded.path}` });
+  }
+  const format = (o.format as GraphFormat) ?? 'mermaid';
+  let overlay = {};
+  if (typeof o.state === 'string') {
+    const state = readRunState(o.state);
+    overlay = { current: state.current_node || undefined, completed: Object.entries(state.node_states).filter(([, s]) => s.status === 'completed').map(([id]) => id) };
+  }
+  const text = renderGraph(result.template, format, overlay);
+  return { json: { format, graph: text }, text };
+}
+
+/** `workflow schema`: the JSON Schema of templates, derived from the zod schema. */
+export function schema(): CommandResult {
+  const json = {
+    $id: 'https://agent-team.dev/schema/workflow-template.v1.json',
+    title: 'agent-team workflow template (version 1)',
+    ...z.toJSONSchema(TemplateSchema, { target: 'draft-2020-12' }),
+  };
+  return { json, text: JSON.stringify(json, null, 2) };
+}

@@ -1,0 +1,82 @@
+/**
+ * The CLI program: commander wiring, lazy handler loading and the single error funnel that maps every
+ * error to a message (stderr), a JSON error document (stdout, with --json) and an exit code:
+ * 0 ok, 1 operation failed, 2 usage error or unreadable input, 130 interrupted.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
+import { makeWorkflowCommand } from './commands/workflow.js';
+import { makeWorkerCommands } from './commands/worker.js';
+import { paint } from './output.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Builds the whole command tree (no handler is imported until its command runs). */
+export function makeProgram(): Command {
+  const program = new Command('agent-team')
+    .description('Run a team of AI coding agents through a workflow: templates, run-states, workers in git worktrees and terminal panes.')
+    .version(pkg.version, '-V, --version')
+    .option('--debug', 'print stack traces for errors')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  program.addCommand(makeWorkflowCommand());
+  for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 operation failed (invalid workflow, refused transition, merge conflict), 2 usage error or unreadable input, 130 interrupted.',
+  );
+  return program;
+}
+
+/** Applies `exitOverride` to every subcommand (commander only applies it to the root by default). */
+function exitOverrideDeep(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) exitOverrideDeep(sub);
+}
+
+/** Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself. */
+export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
+  const json = argv.includes('--json');
+  const debug = argv.includes('--debug');
+  const program = makeProgram();
+  exitOverrideDeep(program);
+  try {
+    await program.parseAsync(argv);
+    return (process.exitCode as ExitCode | undefined) ?? EXIT.ok;
+  } catch (err) {
+    return reportError(err, { json, debug });
+  }
+}
+
+/** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json. */
+export function reportError(err: unknown, options: { json: boolean; debug: boolean }): ExitCode {
+  let exitCode: ExitCode = EXIT.failed;
+  let code = 'internal_error';
+  let message = err instanceof Error ? err.message : String(err);
+  let hint: string | undefined;
+  let details: Record<string, unknown> | undefined;
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    exitCode = EXIT.usage;
+    code = 'usage';
+    message = err.message.replace(/^error: /, '');
+    if (!options.json) return exitCode; // commander already printed the message and usage hint
+  } else if (err instanceof AgentTeamError) {
+    exitCode = err.exitCode;
+    code = err.code;
+    hint = err.hint;
+    details = err.details;
+    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${message}\n`);
+    if (hint) process.stderr.write(`${paint('dim', 'try:', process.stderr)} ${hint}\n`);
+  } else {
+    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${message}\n`);
+    if (!options.debug) process.stderr.write('(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
+  }
+  if (options.debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) } }, null, 2)}\n`);
+  }
+  return exitCode;
+}
+

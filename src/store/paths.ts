@@ -1,0 +1,34 @@
+/** Locating the repository root and resolving paths stored relative to it. No git process is spawned. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/**
+ * The nearest folder at or above `start` that holds a `.git` entry (a folder in a repository, a file in a
+ * linked worktree), or undefined outside any repository. Paths are absolute.
+ */
+export function findRepoRoot(start: string = process.cwd()): string | undefined {
+  let dir = resolve(start);
+  try {
+    if (!statSync(dir).isDirectory()) dir = dirname(dir);
+  } catch {
+    dir = dirname(dir);
+  }
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The repository root of `start`, or `start` itself (absolute) when it is not in a repository. */
+export function projectRoot(start: string = process.cwd()): string {
+  return findRepoRoot(start) ?? resolve(start);
+}
+
+/** `target` relative to `root` with forward slashes when it is inside `root`, else absolute. */
+export function relativeToRoot(root: string, target: string): string {
+  const rel = relative(root, resolve(target));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return resolve(target);
+  return rel.split(sep).join('/');
+}

@@ -1,0 +1,119 @@
+/**
+ * Run-state files: parse (strict, with the first problem named), serialize in the Go field order, default
+ * run ids and paths, and locating the template a run was started from.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { UnreadableFileError } from '../errors.js';
+import { findRepoRoot } from '../store/paths.js';
+import { parseYamlText, readYamlFile, toYaml } from '../store/yaml-file.js';
+import { RUN_STATE_KEY_ORDER, RunStateSchema, type RunState } from './schema.js';
+import { formatPath } from './validate.js';
+
+/** Folder, relative to the repository root, holding templates (`<name>.yaml`) and `runs/`. */
+export const WORKFLOW_DIR = '.agents/workflow';
+/** Folder, relative to the repository root, holding run-states: `runs/<workflow-name>/<run-id>.yaml`. */
+export const RUNS_DIR = '.agents/workflow/runs';
+
+/**
+ * Parses run-state bytes read from `path`. Throws UnreadableFileError (exit 2) naming the file and the
+ * first problem (YAML syntax, or schema with the field path) — the caller must then not write the file.
+ */
+export function parseRunState(path: string, bytes: Uint8Array | string): RunState {
+  const loaded = parseYamlText(path, bytes);
+  return checkRunState(path, loaded.data);
+}
+
+/** Reads and parses a run-state file; same errors as {@link parseRunState}. */
+export function readRunState(path: string): RunState {
+  return checkRunState(path, readYamlFile(path).data);
+}
+
+function checkRunState(path: string, data: unknown): RunState {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UnreadableFileError(path, 'is not a run-state (expected a YAML mapping with run_id, status, current_node…)');
+  }
+  const parsed = RunStateSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? formatPath(issue.path.filter((k): k is string | number => typeof k !== 'symbol')) : '(root)';
+    throw new UnreadableFileError(path, `is not a valid run-state: ${where}: ${issue?.message ?? 'does not match the schema'}`, {
+      code: 'invalid_run_state',
+      hint: 'restore the file from a backup or version control; agent-team never writes a file it cannot read',
+    });
+  }
+  return parsed.data;
+}
+
+/** Serializes a run-state as YAML (4-space indent) with keys in the Go struct's order, unknown keys last. */
+export function serializeRunState(state: RunState): string {
+  const ordered = orderKeys(state, RUN_STATE_KEY_ORDER);
+  ordered.node_states = Object.fromEntries(
+    Object.entries(state.node_states).map(([id, ns]) => {
+      const out = orderKeys(ns, NODE_STATE_KEY_ORDER);
+      if (ns.history) out.history = ns.history.map((h) => orderKeys(h, NODE_STATE_KEY_ORDER));
+      return [id, out];
+    }),
+  );
+  ordered.decision_log = state.decision_log.map((e) => orderKeys(e, DECISION_KEY_ORDER));
+  return toYaml(ordered);
+}
+
+/** Go struct order of a node state, then ours. */
+const NODE_STATE_KEY_ORDER = ['status', 'started_at', 'completed_at', 'outcome', 'worker', 'summary', 'updated_at', 'visits', 'history'];
+/** Go struct order of a decision-log entry, then ours. */
+const DECISION_KEY_ORDER = ['timestamp', 'node', 'action', 'outcome', 'next_node', 'summary', 'worker', 'forced'];
+
+/** A copy of `source` with `order` keys first (when defined), then any other defined keys. */
+function orderKeys(source: object, order: readonly string[]): Record<string, unknown> {
+  const src = source as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of order) if (src[key] !== undefined) out[key] = src[key];
+  for (const [key, value] of Object.entries(src)) if (!(key in out) && value !== undefined) out[key] = value;
+  return out;
+}
+
+/** A lowercase slug of `text`: `[a-z0-9-]`, at most `max` characters, `run` when nothing is left. */
+export function slugify(text: string, max = 40): string {
+  const slug = text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/, '');
+  return slug === '' ? 'run' : slug;
+}
+
+/** Default run id `YYYYMMDD-HHMMSS-<slug>` in UTC, e.g. `20260313-153000-feature-delivery`. */
+export function defaultRunId(workflowName: string, now: Date): string {
+  const iso = now.toISOString(); // 2026-03-13T15:30:00.000Z
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${slugify(workflowName)}`;
+}
+
+/** Default run-state path: `<root>/.agents/workflow/runs/<workflow-name>/<run-id>.yaml`. */
+export function defaultStatePath(root: string, workflowName: string, runId: string): string {
+  return join(root, RUNS_DIR, workflowName, `${runId}.yaml`);
+}
+
+/** An RFC 3339 UTC timestamp without milliseconds, as the Go version writes them. */
+export function timestamp(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The absolute path of the template a run-state refers to. `workflow_file` may be absolute, relative to
+ * the repository root holding the state file (what both tools write), or relative to the current
+ * directory; the first that exists wins, else the repository-relative guess.
+ */
+export function resolveWorkflowFile(state: Pick<RunState, 'workflow_file'>, stateFile: string, cwd = process.cwd()): string {
+  const file = state.workflow_file;
+  if (isAbsolute(file)) return file;
+  const candidates: string[] = [];
+  const stateRoot = findRepoRoot(dirname(resolve(cwd, stateFile)));
+  if (stateRoot) candidates.push(join(stateRoot, file));
+  const cwdRoot = findRepoRoot(cwd);
+  if (cwdRoot && cwdRoot !== stateRoot) candidates.push(join(cwdRoot, file));
+  candidates.push(resolve(cwd, file));
+  return candidates.find((c) => existsSync(c)) ?? candidates[0] ?? resolve(cwd, file);
+}

@@ -1,0 +1,182 @@
+/**
+ * zod schemas for the two file formats of `../shared/DESIGN.md`: the workflow template (version 1,
+ * strict: unknown keys are errors) and the run-state (version 1, Go field names; unknown keys are kept
+ * so files written by the Go `agent-team` or a newer version survive a round trip).
+ */
+import { z } from 'zod';
+
+/** The seven node types of a workflow template. */
+export const NODE_TYPES = [
+  'controller_task',
+  'assign_role_task',
+  'wait_for_completion',
+  'decision',
+  'handoff',
+  'verify_or_test',
+  'merge',
+] as const;
+/** One of {@link NODE_TYPES}. */
+export type NodeType = (typeof NODE_TYPES)[number];
+
+/** Node types whose `actor` is required and must be a key of `roles`. */
+export const ACTOR_NODE_TYPES: readonly NodeType[] = ['assign_role_task', 'wait_for_completion', 'handoff', 'verify_or_test', 'merge'];
+
+/** Node types that may carry a `command:` run by `workflow run` (exit 0 → `passed`). */
+export const COMMAND_NODE_TYPES: readonly NodeType[] = ['verify_or_test', 'controller_task'];
+
+/** `defaults.execution_mode`: `semi_auto` lets `workflow run` act; `manual` only prints. */
+export const EXECUTION_MODES = ['semi_auto', 'manual'] as const;
+/** One of {@link EXECUTION_MODES}. */
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
+const nonEmpty = z.string().trim().min(1);
+
+/** A labelled way on from a branching node: `{ when: <label>, next: <node id> }`. */
+export const BranchSchema = z.strictObject({
+  when: nonEmpty.describe('Outcome label that selects this branch'),
+  next: nonEmpty.describe('Node id entered when the outcome equals `when`'),
+});
+
+/** One node of the graph. Exactly one of `next`, `branches`, `end` (checked by `validate`). */
+export const NodeSchema = z.strictObject({
+  id: nonEmpty.describe('Unique node id'),
+  type: z.enum(NODE_TYPES).describe('Node type'),
+  actor: nonEmpty.optional().describe('Role alias (a key of `roles`) that performs the node'),
+  task: z.string().optional().describe('What has to be done, in words given to the actor'),
+  description: z.string().optional().describe('Free text for people reading the template'),
+  command: nonEmpty.optional().describe('Shell command for verify_or_test/controller_task: exit 0 means outcome `passed`'),
+  requires_confirmation: z.boolean().optional().describe('The controller must `confirm` (not `complete`) this node'),
+  next: nonEmpty.optional().describe('The node that follows'),
+  branches: z.array(BranchSchema).optional().describe('Outcome-labelled ways on'),
+  end: z.boolean().optional().describe('Completing this node completes the run'),
+});
+/** A template node as parsed. */
+export type WorkflowNode = z.infer<typeof NodeSchema>;
+
+/** A role alias: the role folder name and, optionally, the worker that should play it. */
+export const RoleRefSchema = z.strictObject({
+  role: nonEmpty.describe('Role name (folder under .agents/teams/ or ~/.agents/roles/)'),
+  worker: nonEmpty.optional().describe('Preferred worker id, e.g. vite-react-dev-001'),
+});
+
+/** Template-wide defaults. */
+export const DefaultsSchema = z.strictObject({
+  execution_mode: z.enum(EXECUTION_MODES).optional(),
+  create_worker_if_missing: z.boolean().optional(),
+  reuse_worker: z.boolean().optional(),
+});
+
+/** A workflow template, version 1. */
+export const TemplateSchema = z.strictObject({
+  version: z.literal(1).describe('Template format version; only 1 exists'),
+  name: nonEmpty.describe('Workflow name; run-states are stored under runs/<name>/'),
+  description: z.string().optional(),
+  roles: z.record(z.string(), RoleRefSchema).describe('Alias -> role'),
+  defaults: DefaultsSchema.optional(),
+  entry: nonEmpty.describe('Id of the first node'),
+  nodes: z.array(NodeSchema).min(1).describe('The graph'),
+});
+/** A workflow template as parsed. */
+export type WorkflowTemplate = z.infer<typeof TemplateSchema>;
+
+/** Known keys per object kind, for "did you mean" hints on unknown keys. */
+export const KNOWN_KEYS = {
+  template: Object.keys(TemplateSchema.shape),
+  node: Object.keys(NodeSchema.shape),
+  branch: Object.keys(BranchSchema.shape),
+  role: Object.keys(RoleRefSchema.shape),
+  defaults: Object.keys(DefaultsSchema.shape),
+} as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Run-state
+
+/** Run statuses, as the Go version writes them. */
+export const RUN_STATUSES = ['ready', 'running', 'waiting', 'waiting_confirmation', 'blocked', 'completed'] as const;
+/** One of {@link RUN_STATUSES}. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Node statuses, as the Go version writes them. */
+export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked'] as const;
+/** One of {@link NODE_STATUSES}. */
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** RFC 3339 date-time with an offset, as Go's time.Time and `toISOString()` write it. */
+const timestamp = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, 'expected an RFC 3339 timestamp such as 2026-03-13T15:30:00Z');
+
+const optionalText = z.string().optional();
+const nullToUndefined = (v: unknown) => (v === null ? undefined : v);
+
+/** An earlier visit of a node, kept when a loop re-enters it (our addition; Go ignores it). */
+export const NodeVisitSchema = z.looseObject({
+  status: z.enum(NODE_STATUSES),
+  outcome: optionalText,
+  summary: optionalText,
+  worker: optionalText,
+  started_at: timestamp.optional(),
+  completed_at: timestamp.optional(),
+  updated_at: timestamp.optional(),
+});
+
+/** The state of one node in a run. `visits`/`history` are ours; the rest is the Go version's. */
+export const NodeStateSchema = NodeVisitSchema.extend({
+  visits: z.number().int().nonnegative().optional(),
+  history: z.preprocess(nullToUndefined, z.array(NodeVisitSchema).optional()),
+});
+/** One node's state. */
+export type NodeState = z.infer<typeof NodeStateSchema>;
+
+/** One append-only `decision_log` entry. `action` is the transition (start, wait, block, complete, confirm, reply…). */
+export const DecisionEntrySchema = z.looseObject({
+  timestamp,
+  node: z.string(),
+  action: z.string().min(1),
+  outcome: optionalText,
+  next_node: optionalText,
+  summary: optionalText,
+  worker: optionalText,
+  forced: z.boolean().optional(),
+});
+/** One decision-log entry. */
+export type DecisionEntry = z.infer<typeof DecisionEntrySchema>;
+
+/** A run-state file, version 1 (Go field names). Missing maps and lists read as empty. */
+export const RunStateSchema = z.looseObject({
+  version: z.literal(1),
+  run_id: nonEmpty,
+  workflow_file: nonEmpty,
+  workflow_name: nonEmpty,
+  status: z.enum(RUN_STATUSES),
+  current_node: z.preprocess((v) => v ?? '', z.string()),
+  pending_confirmation: z.preprocess((v) => v ?? '', z.string()),
+  blocking_reason: z.preprocess((v) => v ?? '', z.string()),
+  role_worker_map: z.preprocess((v) => v ?? {}, z.record(z.string(), z.string())),
+  node_states: z.preprocess((v) => v ?? {}, z.record(z.string(), NodeStateSchema)),
+  decision_log: z.preprocess((v) => v ?? [], z.array(DecisionEntrySchema)),
+  created_at: timestamp,
+  updated_at: timestamp,
+  /** sha256 of the template bytes at `state init` (ours), to notice a template edited mid-run. */
+  workflow_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>').optional(),
+});
+/** A run-state as parsed. */
+export type RunState = z.infer<typeof RunStateSchema>;
+
+/** Field order used when writing a run-state (the Go struct's order, then ours, then unknown keys). */
+export const RUN_STATE_KEY_ORDER = [
+  'version',
+  'run_id',
+  'workflow_file',
+  'workflow_name',
+  'workflow_hash',
+  'status',
+  'current_node',
+  'pending_confirmation',
+  'blocking_reason',
+  'role_worker_map',
+  'node_states',
+  'decision_log',
+  'created_at',
+  'updated_at',
+] as const;

@@ -1,0 +1,227 @@
+/**
+ * Run-state operations on disk: init, show, list and locked, atomic transitions. This is where the pure
+ * rules of `transitions.ts` meet the files; every mutation holds the file's lock for the whole
+ * read-modify-write and writes via temp file + fsync + rename.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { OperationError, TransitionError, UnreadableFileError, UsageError } from '../errors.js';
+import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
+import { withFileLock } from '../store/lock.js';
+import { projectRoot, relativeToRoot } from '../store/paths.js';
+import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
+import type { NodeState, RunState } from './schema.js';
+import { loadTemplate, type LoadedTemplate } from './template.js';
+import { applyTransition, enterNode, type TransitionRequest, type TransitionResult } from './transitions.js';
+
+/** Ids accepted for runs (`--run-id`): they become file names. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** Options of {@link initRun}. Paths may be relative to `cwd`. */
+export interface InitRunOptions {
+  workflowFile: string;
+  stateFile?: string;
+  runId?: string;
+  cwd?: string;
+  now?: Date;
+}
+
+/** Result of {@link initRun}: where the run-state was written and what it holds. */
+export interface InitRunResult {
+  path: string;
+  state: RunState;
+  warnings: string[];
+}
+
+/**
+ * Validates the template and creates a new run-state at `current_node = entry`. Never overwrites: an
+ * explicit `stateFile` that exists is refused (OperationError, exit 1); a clashing run id gets a `-2`,
+ * `-3`… suffix. Throws UnreadableFileError / OperationError from template loading.
+ */
+export function initRun(options: InitRunOptions): InitRunResult {
+  const cwd = options.cwd ?? process.cwd();
+  const now = options.now ?? new Date();
+  if (options.runId !== undefined && !RUN_ID_PATTERN.test(options.runId)) {
+    throw new UsageError(`--run-id ${JSON.stringify(options.runId)}: use letters, digits, '.', '_' and '-' only, starting with a letter or digit`);
+  }
+  const templatePath = resolve(cwd, options.workflowFile);
+  const loaded = loadTemplate(templatePath);
+  const root = projectRoot(dirname(templatePath));
+  const baseId = options.runId ?? defaultRunId(loaded.template.name, now);
+  const ts = timestamp(now);
+  const make = (runId: string): RunState => {
+    const state: RunState = {
+      version: 1,
+      run_id: runId,
+      workflow_file: relativeToRoot(root, templatePath),
+      workflow_name: loaded.template.name,
+      workflow_hash: loaded.hash,
+      status: 'ready',
+      current_node: '',
+      pending_confirmation: '',
+      blocking_reason: '',
+      role_worker_map: {},
+      node_states: Object.fromEntries(loaded.template.nodes.map((n): [string, NodeState] => [n.id, { status: 'pending' }])),
+      decision_log: [],
+      created_at: ts,
+      updated_at: ts,
+    };
+    enterNode(state, loaded.template.entry, ts);
+    return state;
+  };
+
+  if (options.stateFile !== undefined) {
+    const path = resolve(cwd, options.stateFile);
+    const state = make(options.runId ?? basename(path).replace(/\.ya?ml$/, ''));
+    if (!createFileExclusiveSync(path, serializeRunState(state))) {
+      throw new OperationError(`${options.stateFile} already exists; state init never overwrites a run-state`, {
+        code: 'exists',
+        hint: `choose another --state-file, or continue that run: agent-team workflow state show ${options.stateFile}`,
+      });
+    }
+    return { path, state, warnings: loaded.warnings.map((w) => w.message) };
+  }
+  for (let n = 1; n < 1000; n++) {
+    const runId = n === 1 ? baseId : `${baseId}-${n}`;
+    const state = make(runId);
+    const path = defaultStatePath(root, loaded.template.name, runId);
+    if (createFileExclusiveSync(path, serializeRunState(state))) return { path, state, warnings: loaded.warnings.map((w) => w.message) };
+  }
+  throw new OperationError(`could not find a free run id for ${baseId}`);
+}
+
+/** A run-state together with the template it runs, as `show` needs them. */
+export interface LoadedRun {
+  path: string;
+  state: RunState;
+  /** Absolute path of the template. */
+  workflowPath: string;
+  template?: LoadedTemplate;
+  /** Why the template could not be used (missing, invalid), when `template` is undefined. */
+  templateProblem?: string;
+  warnings: string[];
+}
+
+/**
+ * Reads a run-state and its template without locking (reads are atomic thanks to rename-on-write).
+ * Throws UnreadableFileError (exit 2) for a bad run-state; template problems are reported in the result.
+ */
+export function loadRun(stateFile: string, cwd = process.cwd()): LoadedRun {
+  const path = resolve(cwd, stateFile);
+  const state = parseRunState(stateFile, readBytes(stateFile, path));
+  return attachTemplate(stateFile, path, state, cwd);
+}
+
+function attachTemplate(stateFile: string, path: string, state: RunState, cwd: string): LoadedRun {
+  const workflowPath = resolveWorkflowFile(state, path, cwd);
+  const warnings: string[] = [];
+  try {
+    const template = loadTemplate(workflowPath);
+    if (state.workflow_hash && state.workflow_hash !== template.hash) {
+      warnings.push(`${state.workflow_file} changed since this run was initialised; transitions follow the template as it is now`);
+    }
+    if (!template.nodes.has(state.current_node) && state.status !== 'completed') {
+      return { path, state, workflowPath, template, warnings, templateProblem: `the template no longer has the current node ${state.current_node}` };
+    }
+    return { path, state, workflowPath, template, warnings };
+  } catch (err) {
+    const problem = err instanceof Error ? err.message : String(err);
+    return { path, state, workflowPath, warnings, templateProblem: problem };
+  }
+}
+
+function readBytes(display: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UnreadableFileError(display, code === 'ENOENT' ? 'run-state file not found' : `cannot read (${code})`, {
+      hint: code === 'ENOENT' ? 'list runs with: agent-team workflow state list' : undefined,
+      cause: err,
+    });
+  }
+}
+
+/** Result of {@link transitionRun}. */
+export interface TransitionRunResult extends TransitionResult {
+  path: string;
+  warnings: string[];
+}
+
+/**
+ * Applies one transition to the run-state at `stateFile` under its lock and writes it atomically.
+ * Throws UnreadableFileError (exit 2: the file is not touched), TransitionError (exit 1: refused, file
+ * byte-for-byte unchanged), or OperationError when the template is gone or lost the current node.
+ */
+export async function transitionRun(stateFile: string, request: Omit<TransitionRequest, 'now' | 'stateFile'> & { now?: Date }, cwd = process.cwd()): Promise<TransitionRunResult> {
+  return mutateRun(stateFile, cwd, (run) => {
+    const result = applyTransition(run.state, run.template.template, { ...request, now: request.now ?? new Date(), stateFile });
+    return { result, state: result.state };
+  });
+}
+
+/**
+ * The locked read-modify-write cycle shared by every run-state mutation: `change` receives the run
+ * (with a usable template) and returns the new state to write (or undefined to write nothing) plus a
+ * result. Same errors as {@link transitionRun}.
+ */
+export async function mutateRun<R>(
+  stateFile: string,
+  cwd: string,
+  change: (run: LoadedRun & { template: LoadedTemplate }) => { result: R; state?: RunState },
+): Promise<R & { path: string; warnings: string[] }> {
+  const path = resolve(cwd, stateFile);
+  if (!existsSync(path)) readBytes(stateFile, path); // throws the friendly not-found error
+  return withFileLock(path, () => {
+    const state = parseRunState(stateFile, readBytes(stateFile, path));
+    const run = attachTemplate(stateFile, path, state, cwd);
+    if (!run.template || run.templateProblem) {
+      throw new TransitionError(`cannot move run ${state.run_id}: ${run.templateProblem ?? 'template unavailable'}`, {
+        code: 'template_unusable',
+        hint: `fix or restore ${state.workflow_file}, then retry`,
+      });
+    }
+    const { result, state: next } = change(run as LoadedRun & { template: LoadedTemplate });
+    if (next) writeFileAtomicSync(path, serializeRunState(next));
+    return { ...result, path, warnings: run.warnings };
+  });
+}
+
+/** One line of `workflow state list`. `error` is set (and the rest partial) for unreadable files. */
+export interface RunSummary {
+  path: string;
+  run_id: string;
+  workflow: string;
+  status: string;
+  current_node: string;
+  updated_at: string;
+  error?: string;
+}
+
+/** Every run-state under `<repo root>/.agents/workflow/runs/*\/*.yaml`, newest first. Never throws for one bad file. */
+export function listRuns(cwd = process.cwd()): RunSummary[] {
+  const root = projectRoot(cwd);
+  const runsDir = join(root, RUNS_DIR);
+  const out: RunSummary[] = [];
+  let workflows: string[] = [];
+  try {
+    workflows = readdirSync(runsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return out;
+  }
+  for (const workflow of workflows) {
+    const dir = join(runsDir, workflow);
+    for (const name of readdirSync(dir)) {
+      if (!/\.ya?ml$/.test(name)) continue;
+      const path = join(dir, name);
+      const display = relativeToRoot(root, path);
+      try {
+        const s = parseRunState(display, readFileSync(path));
+        out.push({ path: display, run_id: s.run_id, workflow: s.workflow_name, status: s.status, current_node: s.current_node, updated_at: s.updated_at });
+      } catch (err) {
+        out.push({ path: display, run_id: name.replace(/\.ya?ml$/, ''), workflow, status: 'unreadable', current_node: '', updated_at: '', error: (err as Error).message });
+      }
+    }
+  }
+  return out.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+}

@@ -1,0 +1,234 @@
+/**
+ * The transition rules of DESIGN.md ("Transitions") as pure functions: given a run-state, the template
+ * and a request, return the new run-state and the decision-log entry, or throw a TransitionError whose
+ * hint is the command that would work. Nothing here reads or writes files.
+ */
+import { TransitionError } from '../errors.js';
+import { didYouMean } from './did-you-mean.js';
+import { timestamp } from './run-state.js';
+import type { DecisionEntry, NodeState, RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
+
+/** The five transitions of `agent-team workflow state`. */
+export const TRANSITIONS = ['start', 'wait', 'block', 'complete', 'confirm'] as const;
+/** One of {@link TRANSITIONS}. */
+export type TransitionAction = (typeof TRANSITIONS)[number];
+
+/** What the caller asks for. `stateFile` is only used to write the hint commands. */
+export interface TransitionRequest {
+  action: TransitionAction;
+  node: string;
+  /** Required by wait and block; stored as the node's and the log entry's summary (Go semantics). */
+  reason?: string;
+  outcome?: string;
+  nextNode?: string;
+  worker?: string;
+  summary?: string;
+  /** Allow acting on a node that is not current (logged as `forced: true`). */
+  force?: boolean;
+  now: Date;
+  stateFile: string;
+}
+
+/** The outcome of a transition: the new state (a copy) and the entry appended to `decision_log`. */
+export interface TransitionResult {
+  state: RunState;
+  entry: DecisionEntry;
+}
+
+/** The outcome labels of a node (its branches' `when`), or `[]`. */
+export function outcomesOf(node: WorkflowNode): string[] {
+  return (node.branches ?? []).map((b) => b.when);
+}
+
+/** A shell-quoted argument for hint commands (only when needed). */
+function q(arg: string): string {
+  return /^[\w./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The `agent-team workflow state …` command that completes (or confirms) `node`, for hints. */
+export function finishCommand(stateFile: string, node: WorkflowNode): string {
+  const verb = node.requires_confirmation ? 'confirm' : 'complete';
+  const outcomes = outcomesOf(node);
+  return `agent-team workflow state ${verb} ${q(stateFile)} --node ${node.id}${outcomes.length ? ` --outcome ${outcomes.join('|')}` : ''}`;
+}
+
+/**
+ * Applies one transition. Throws {@link TransitionError} (exit 1) when it does not apply: the run is
+ * completed, the node is unknown or not current (without `force`), `complete` on a node that requires
+ * confirmation (or `confirm` on one that does not), an unknown `--next-node`, a missing or unknown
+ * `--outcome` on a branching node, or `block` without a reason. The input state is never mutated.
+ */
+export function applyTransition(current: RunState, template: WorkflowTemplate, req: TransitionRequest): TransitionResult {
+  const nodes = new Map(template.nodes.map((n) => [n.id, n]));
+  const file = q(req.stateFile);
+  if (current.status === 'completed') {
+    throw new TransitionError(`run ${current.run_id} is completed; it accepts no transition`, {
+      code: 'run_completed',
+      hint: `start a new run: agent-team workflow state init ${q(current.workflow_file)}`,
+    });
+  }
+  const node = nodes.get(req.node);
+  if (!node) {
+    const suggestion = didYouMean(req.node, nodes.keys());
+    throw new TransitionError(`workflow ${template.name} has no node ${JSON.stringify(req.node)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
+      code: 'unknown_node',
+      hint: `agent-team workflow state ${req.action} ${file} --node ${suggestion ?? current.current_node}`,
+    });
+  }
+  const isCurrent = current.current_node === node.id;
+  if (!isCurrent && !req.force) {
+    throw new TransitionError(`node ${node.id} is not the current node (current: ${current.current_node || '(none)'})`, {
+      code: 'not_current_node',
+      hint: `${currentHint(current, nodes, req)}  (or add --force to move out of order deliberately)`,
+      details: { current_node: current.current_node },
+    });
+  }
+
+  const state = structuredClone(current) as RunState;
+  const now = timestamp(req.now);
+  const forced = !isCurrent;
+  if (forced) enterNode(state, node.id, now);
+  const ns = nodeState(state, node.id);
+  const entry: DecisionEntry = { timestamp: now, node: node.id, action: req.action };
+  if (req.worker) entry.worker = req.worker;
+  if (req.summary) entry.summary = req.summary;
+  if (forced) entry.forced = true;
+
+  switch (req.action) {
+    case 'start':
+      ns.status = 'running';
+      ns.started_at ??= now;
+      ns.updated_at = now;
+      if (req.worker) ns.worker = req.worker;
+      state.status = 'running';
+      state.blocking_reason = '';
+      state.pending_confirmation = '';
+      break;
+    case 'wait':
+    case 'block': {
+      // Go compatibility: the reason is the node's summary and the log entry's summary.
+      if (!req.reason || req.reason.trim() === '') {
+        throw new TransitionError(`${req.action} needs a reason`, { code: 'missing_reason', hint: `agent-team workflow state ${req.action} ${file} --node ${node.id} --reason "<why>"` });
+      }
+      ns.summary = req.reason;
+      ns.updated_at = now;
+      entry.summary = req.reason;
+      if (req.worker) ns.worker = req.worker;
+      if (req.action === 'block') {
+        ns.status = 'blocked';
+        state.status = 'blocked';
+        state.blocking_reason = req.reason;
+        state.pending_confirmation = '';
+      } else {
+        ns.status = 'waiting';
+        state.blocking_reason = '';
+        state.status = node.requires_confirmation ? 'waiting_confirmation' : 'waiting';
+        state.pending_confirmation = node.requires_confirmation ? node.id : '';
+      }
+      break;
+    }
+    case 'complete':
+    case 'confirm': {
+      if (req.action === 'complete' && node.requires_confirmation) {
+        throw new TransitionError(`node ${node.id} requires confirmation`, { code: 'requires_confirmation', hint: finishCommand(req.stateFile, node) });
+      }
+      if (req.action === 'confirm' && !node.requires_confirmation) {
+        throw new TransitionError(`node ${node.id} does not require confirmation; complete it instead`, { code: 'no_confirmation_required', hint: finishCommand(req.stateFile, node) });
+      }
+      const next = chooseNext(node, nodes, req);
+      ns.status = 'completed';
+      ns.completed_at = now;
+      ns.updated_at = now;
+      if (req.outcome) ns.outcome = req.outcome;
+      else delete ns.outcome;
+      if (req.summary) ns.summary = req.summary;
+      if (req.worker) ns.worker = req.worker;
+      if (req.outcome) entry.outcome = req.outcome;
+      if (req.worker && node.actor) state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
+      state.blocking_reason = '';
+      state.pending_confirmation = '';
+      if (next === undefined) {
+        state.status = 'completed';
+        state.current_node = ''; // as the Go version writes a finished run
+      } else {
+        entry.next_node = next;
+        enterNode(state, next, now);
+        state.status = 'ready';
+      }
+      break;
+    }
+  }
+  state.decision_log = [...state.decision_log, entry];
+  state.updated_at = now;
+  return { state, entry };
+}
+
+/** The command that applies `req.action` to the current node instead (for not-current refusals). */
+function currentHint(state: RunState, nodes: Map<string, WorkflowNode>, req: TransitionRequest): string {
+  const currentNode = nodes.get(state.current_node);
+  if (currentNode && (req.action === 'complete' || req.action === 'confirm')) return finishCommand(req.stateFile, currentNode);
+  return `agent-team workflow state ${req.action} ${q(req.stateFile)} --node ${state.current_node}${req.action === 'wait' || req.action === 'block' ? ' --reason "<why>"' : ''}`;
+}
+
+/** The node that follows `node`, or undefined when completing it ends the run. Throws TransitionError. */
+function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: TransitionRequest): string | undefined {
+  const file = q(req.stateFile);
+  if (req.nextNode !== undefined) {
+    if (!nodes.has(req.nextNode)) {
+      const suggestion = didYouMean(req.nextNode, nodes.keys());
+      throw new TransitionError(`--next-node ${req.nextNode}: no such node in the workflow${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
+        code: 'unknown_next_node',
+        hint: `agent-team workflow state ${req.action} ${file} --node ${node.id} --next-node ${suggestion ?? '<node id>'}`,
+      });
+    }
+    return req.nextNode;
+  }
+  const outcomes = outcomesOf(node);
+  if (outcomes.length > 0) {
+    if (req.outcome === undefined) {
+      throw new TransitionError(`node ${node.id} branches on its outcome; give --outcome ${outcomes.join('|')}`, { code: 'missing_outcome', hint: finishCommand(req.stateFile, node), details: { outcomes } });
+    }
+    const branch = node.branches?.find((b) => b.when === req.outcome);
+    if (!branch) {
+      const suggestion = didYouMean(req.outcome, outcomes);
+      throw new TransitionError(`node ${node.id} has no outcome ${JSON.stringify(req.outcome)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; its outcomes are ${outcomes.join(', ')}`, {
+        code: 'unknown_outcome',
+        hint: finishCommand(req.stateFile, node),
+        details: { outcomes },
+      });
+    }
+    return branch.next;
+  }
+  if (node.next) return node.next;
+  return undefined; // end: true
+}
+
+/** The state object of `id`, created as pending when missing (Go files may omit node_states). */
+function nodeState(state: RunState, id: string): NodeState {
+  const existing = state.node_states[id];
+  if (existing) return existing;
+  const created: NodeState = { status: 'pending', visits: 0 };
+  state.node_states = { ...state.node_states, [id]: created };
+  return created;
+}
+
+/**
+ * Makes `id` the current node: a node acted on before keeps that visit in `history` and is reset to
+ * `pending`; `visits` counts entries (a Go file without `visits` counts its one earlier visit).
+ */
+export function enterNode(state: RunState, id: string, now: string): void {
+  const previous = state.node_states[id];
+  let visits = 1;
+  let history = previous?.history ?? [];
+  if (previous) {
+    visits = (previous.visits ?? (previous.status === 'pending' ? 0 : 1)) + 1;
+    if (previous.status !== 'pending') {
+      const { visits: _v, history: _h, ...visit } = previous;
+      history = [...history, visit];
+    }
+  }
+  const fresh: NodeState = { status: 'pending', visits, updated_at: now };
+  if (history.length > 0) fresh.history = history;
+  state.node_states = { ...state.node_states, [id]: fresh };
+  state.current_node = id;
+}

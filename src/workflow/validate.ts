@@ -1,0 +1,307 @@
+/**
+ * Template validation: every problem at once, each with a stable code, the field path, `line:col` in the
+ * file and a fix hint. Structure comes from the zod schema; graph checks (targets, reachability, a way
+ * to an end) are ours. Returns data; the CLI decides wording, colour and exit code.
+ */
+import type { z } from 'zod';
+import { locate, type LoadedYaml } from '../store/yaml-file.js';
+import { didYouMean } from './did-you-mean.js';
+import { ACTOR_NODE_TYPES, COMMAND_NODE_TYPES, KNOWN_KEYS, NODE_TYPES, TemplateSchema, type WorkflowTemplate } from './schema.js';
+
+/** Stable problem codes reported by {@link validateTemplate}, with what each means. */
+export const VALIDATION_CODES = {
+  missing_field: 'a required field is missing',
+  empty_field: 'a required field is empty',
+  wrong_type: 'a field has the wrong type (e.g. a list where text is expected)',
+  unsupported_version: 'version is not 1',
+  unknown_key: 'a key the format does not define (often a typo)',
+  unknown_node_type: 'type is not one of the seven node types',
+  duplicate_node_id: 'two nodes share an id',
+  missing_actor: 'a node type that needs an actor has none',
+  unknown_actor: 'actor is not a key of roles',
+  no_way_on: 'a node has none of next, branches, end: true',
+  multiple_ways_on: 'a node has more than one of next, branches, end: true',
+  empty_branches: 'branches is an empty list',
+  duplicate_branch_label: 'two branches of one node share a when label',
+  unknown_target: 'next or branches[].next names a node that does not exist',
+  unknown_entry: 'entry names a node that does not exist',
+  unreachable_node: 'no path leads from the entry to this node',
+  no_end_node: 'no node has end: true, so no run can complete',
+  no_path_to_end: 'no end node can be reached from this node (a loop with no exit)',
+  command_not_allowed: 'command is only run on verify_or_test and controller_task nodes',
+  unused_role: '(warning) a role alias no node uses',
+  decision_without_branches: '(warning) a decision node with a single way on',
+} as const;
+/** One of the keys of {@link VALIDATION_CODES}. */
+export type ValidationCode = keyof typeof VALIDATION_CODES;
+
+/** One validation problem. `path` is like `nodes[3].requires_confirmaton`; line/col are 1-based. */
+export interface Problem {
+  code: ValidationCode;
+  message: string;
+  path: string;
+  line: number;
+  col: number;
+  hint?: string;
+}
+
+/** Result of {@link validateTemplate}: the typed template only when there are no errors. */
+export interface ValidationResult {
+  template?: WorkflowTemplate;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+type PathKey = string | number;
+
+/** Formats `['nodes', 3, 'task']` as `nodes[3].task` (`(root)` for the document). */
+export function formatPath(path: readonly PathKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out === '' ? key : `.${key}`;
+  return out === '' ? '(root)' : out;
+}
+
+/**
+ * Validates a parsed template file against the schema and the graph rules of DESIGN.md ("Validation").
+ * Never throws for content problems; unreadable files are rejected earlier by `readYamlFile`.
+ */
+export function validateTemplate(loaded: LoadedYaml): ValidationResult {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const add = (list: Problem[], code: ValidationCode, path: PathKey[], message: string, hint?: string, key = false) => {
+    const pos = locate(loaded, path, { key });
+    list.push({ code, message, path: formatPath(path), line: pos.line, col: pos.col, ...(hint ? { hint } : {}) });
+  };
+  const error = (code: ValidationCode, path: PathKey[], message: string, hint?: string, key = false) => add(errors, code, path, message, hint, key);
+  const data = loaded.data;
+
+  if (!isRecord(data)) {
+    error('wrong_type', [], 'a workflow template must be a YAML mapping (version, name, roles, entry, nodes)', 'start from `agent-team workflow create <name>`');
+    return { errors, warnings };
+  }
+
+  const parsed = TemplateSchema.safeParse(data);
+  if (!parsed.success) for (const issue of parsed.error.issues) mapIssue(issue, data, error);
+
+  checkGraph(data, error, (code, path, message, hint) => add(warnings, code, path, message, hint));
+
+  errors.sort((a, b) => a.line - b.line || a.col - b.col);
+  return errors.length === 0 && parsed.success ? { template: parsed.data, errors, warnings } : { errors, warnings };
+}
+
+type Report = (code: ValidationCode, path: PathKey[], message: string, hint?: string, key?: boolean) => void;
+
+function mapIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, error: Report): void {
+  const path = issue.path.filter((k): k is PathKey => typeof k === 'string' || typeof k === 'number');
+  const field = formatPath(path);
+  const value = valueAt(data, path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeysFor(path);
+      for (const key of issue.keys) {
+        const suggestion = didYouMean(key, known);
+        const where = formatPath([...path, key]);
+        error(
+          'unknown_key',
+          [...path, key],
+          `${where}: unknown key${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+          suggestion ? `rename it to ${suggestion}` : `remove it; allowed keys here: ${known.join(', ')}`,
+          true,
+        );
+      }
+      return;
+    }
+    case 'invalid_type':
+      if (value === undefined) {
+        error('missing_field', path, `${field}: required field is missing`, `add ${String(path[path.length - 1])}: <${issue.expected}>`);
+      } else {
+        error('wrong_type', path, `${field}: expected ${issue.expected}, got ${describe(value)}`);
+      }
+      return;
+    case 'invalid_value':
+      if (path.length === 1 && path[0] === 'version') {
+        error('unsupported_version', path, `version: ${JSON.stringify(value)} is not supported`, 'set version: 1');
+      } else if (path[path.length - 1] === 'type' && path[0] === 'nodes') {
+        const suggestion = typeof value === 'string' ? didYouMean(value, NODE_TYPES) : undefined;
+        error(
+          'unknown_node_type',
+          path,
+          `${field}: unknown node type ${JSON.stringify(value)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+          `use one of: ${NODE_TYPES.join(', ')}`,
+        );
+      } else {
+        const values = 'values' in issue ? (issue.values as unknown[]).map(String) : [];
+        error('wrong_type', path, `${field}: ${JSON.stringify(value)} is not allowed`, values.length ? `use one of: ${values.join(', ')}` : undefined);
+      }
+      return;
+    case 'too_small':
+      if (Array.isArray(value)) error('empty_field', path, `${field}: must not be empty`, 'add at least one node');
+      else error('empty_field', path, `${field}: must not be empty`);
+      return;
+    default:
+      error('wrong_type', path, `${field}: ${issue.message}`);
+  }
+}
+
+function checkGraph(data: Record<string, unknown>, error: Report, warn: Report): void {
+  const roles = isRecord(data.roles) ? data.roles : {};
+  const aliases = Object.keys(roles);
+  const nodes = Array.isArray(data.nodes) ? data.nodes : [];
+  const index = new Map<string, number>();
+  const edges = new Map<string, string[]>();
+  const ends = new Set<string>();
+  const usedAliases = new Set<string>();
+
+  nodes.forEach((node, i) => {
+    if (!isRecord(node) || typeof node.id !== 'string' || node.id.trim() === '') return;
+    const first = index.get(node.id);
+    if (first !== undefined) {
+      error('duplicate_node_id', ['nodes', i, 'id'], `nodes[${i}].id: duplicate node id ${JSON.stringify(node.id)} (first used by nodes[${first}])`, 'give every node a unique id');
+    } else {
+      index.set(node.id, i);
+    }
+  });
+
+  nodes.forEach((node, i) => {
+    if (!isRecord(node)) return;
+    const id = typeof node.id === 'string' ? node.id : `nodes[${i}]`;
+    const type = node.type;
+    // actor
+    if (typeof node.actor === 'string' && node.actor.trim() !== '') {
+      usedAliases.add(node.actor);
+      if (!aliases.includes(node.actor)) {
+        const suggestion = didYouMean(node.actor, aliases);
+        error(
+          'unknown_actor',
+          ['nodes', i, 'actor'],
+          `nodes[${i}].actor: ${JSON.stringify(node.actor)} is not a role alias${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+          aliases.length ? `use one of the roles keys: ${aliases.join(', ')}` : `add it under roles: (${node.actor}: { role: <role-name> })`,
+        );
+      }
+    } else if (typeof type === 'string' && (ACTOR_NODE_TYPES as readonly string[]).includes(type) && node.actor === undefined) {
+      error('missing_actor', ['nodes', i], `node ${id}: a ${type} node needs an actor`, aliases.length ? `add actor: <one of ${aliases.join(', ')}>` : 'add roles and an actor');
+    }
+    // command
+    if (node.command !== undefined && typeof type === 'string' && (NODE_TYPES as readonly string[]).includes(type) && !(COMMAND_NODE_TYPES as readonly string[]).includes(type)) {
+      error('command_not_allowed', ['nodes', i, 'command'], `nodes[${i}].command: a ${type} node does not run commands`, `move it to a verify_or_test or controller_task node, or remove it`, true);
+    }
+    // ways on
+    const hasNext = node.next !== undefined && node.next !== null;
+    const hasBranches = node.branches !== undefined && node.branches !== null;
+    const isEnd = node.end === true;
+    const ways = [hasNext && 'next', hasBranches && 'branches', isEnd && 'end: true'].filter(Boolean);
+    if (ways.length === 0) {
+      error('no_way_on', ['nodes', i], `node ${id}: has none of next, branches, end: true`, 'add next: <node id>, branches: [...] or end: true');
+    } else if (ways.length > 1) {
+      error('multiple_ways_on', ['nodes', i], `node ${id}: has ${ways.join(' and ')}; exactly one is allowed`, `keep one of ${ways.join(', ')}`);
+    }
+    if (typeof node.id !== 'string') return;
+    const out: string[] = [];
+    if (isEnd) ends.add(node.id);
+    const target = (value: unknown, path: PathKey[]) => {
+      if (typeof value !== 'string' || value.trim() === '') return;
+      if (!index.has(value)) {
+        const suggestion = didYouMean(value, [...index.keys()]);
+        error('unknown_target', path, `${formatPath(path)}: no node has id ${JSON.stringify(value)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, suggestion ? `change it to ${suggestion}` : 'point it at an existing node id');
+      } else {
+        out.push(value);
+      }
+    };
+    if (hasNext) target(node.next, ['nodes', i, 'next']);
+    if (Array.isArray(node.branches)) {
+      if (node.branches.length === 0) error('empty_branches', ['nodes', i, 'branches'], `nodes[${i}].branches: is empty`, 'add at least one { when: <label>, next: <node id> }');
+      const seen = new Map<string, number>();
+      node.branches.forEach((branch, j) => {
+        if (!isRecord(branch)) return;
+        if (typeof branch.when === 'string' && branch.when.trim() !== '') {
+          const earlier = seen.get(branch.when);
+          if (earlier !== undefined) {
+            error('duplicate_branch_label', ['nodes', i, 'branches', j, 'when'], `nodes[${i}].branches[${j}].when: label ${JSON.stringify(branch.when)} is already used by branches[${earlier}]`, 'give every branch of a node its own label');
+          } else {
+            seen.set(branch.when, j);
+          }
+        }
+        target(branch.next, ['nodes', i, 'branches', j, 'next']);
+      });
+      if (type === 'decision' && node.branches.length === 1) warn('decision_without_branches', ['nodes', i, 'branches'], `node ${node.id}: a decision with one branch decides nothing`, 'add another branch or make it a controller_task');
+    } else if (type === 'decision' && hasNext) {
+      warn('decision_without_branches', ['nodes', i], `node ${node.id}: a decision node with next instead of branches decides nothing`, 'use branches');
+    }
+    if (!edges.has(node.id)) edges.set(node.id, out);
+  });
+
+  // entry
+  let entry: string | undefined;
+  if (typeof data.entry === 'string' && data.entry.trim() !== '') {
+    if (index.has(data.entry)) entry = data.entry;
+    else {
+      const suggestion = didYouMean(data.entry, [...index.keys()]);
+      error('unknown_entry', ['entry'], `entry: no node has id ${JSON.stringify(data.entry)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, suggestion ? `set entry: ${suggestion}` : 'set entry to the id of the first node');
+    }
+  }
+
+  if (index.size === 0) return;
+  if (entry) {
+    const reached = walk([entry], edges);
+    for (const [id, i] of index) {
+      if (!reached.has(id)) error('unreachable_node', ['nodes', i], `node ${id}: cannot be reached from the entry ${entry}`, `point a next or branch at ${id}, or remove it`);
+    }
+  }
+  if (ends.size === 0) {
+    error('no_end_node', ['nodes'], 'no node has end: true, so a run can never complete', 'mark the last node with end: true');
+  } else {
+    const reverse = new Map<string, string[]>();
+    for (const [from, tos] of edges) for (const to of tos) reverse.set(to, [...(reverse.get(to) ?? []), from]);
+    const canEnd = walk([...ends], reverse);
+    for (const [id, i] of index) {
+      if (!canEnd.has(id)) error('no_path_to_end', ['nodes', i], `node ${id}: no end node can be reached from here (a loop with no exit)`, 'add a branch that leads to an end node');
+    }
+  }
+  for (const alias of Object.keys(roles)) {
+    if (!usedAliases.has(alias)) warn('unused_role', ['roles', alias], `roles.${alias}: no node uses this role alias`, 'remove it or use it as an actor');
+  }
+}
+
+function walk(start: string[], edges: Map<string, string[]>): Set<string> {
+  const seen = new Set<string>(start);
+  const queue = [...start];
+  while (queue.length > 0) {
+    const id = queue.pop() as string;
+    for (const next of edges.get(id) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+function knownKeysFor(path: readonly PathKey[]): readonly string[] {
+  if (path.length === 0) return KNOWN_KEYS.template;
+  if (path[0] === 'nodes' && path.length === 2) return KNOWN_KEYS.node;
+  if (path[0] === 'nodes' && path.length === 4) return KNOWN_KEYS.branch;
+  if (path[0] === 'roles' && path.length === 2) return KNOWN_KEYS.role;
+  if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
+  return [];
+}
+
+function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let cur: unknown = data;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key as string];
+  }
+  return cur;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
