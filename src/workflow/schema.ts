@@ -120,8 +120,25 @@ export const NodeVisitSchema = z.looseObject({
   updated_at: timestamp.optional(),
 });
 
-/** The state of one node in a run. `visits`/`history` are ours; the rest is the Go version's. */
+/** Statuses a worker reports with `reply-main --status`. */
+export const REPLY_STATUSES = ['done', 'blocked', 'needs-input'] as const;
+/** One of {@link REPLY_STATUSES}. */
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+
+/** The last worker reply recorded on a node (ours): `reply-main "<msg>" [--outcome L] [--status S]`. */
+export const NodeReplySchema = z.looseObject({
+  worker: z.string(),
+  message: z.string(),
+  status: z.enum(REPLY_STATUSES),
+  outcome: optionalText,
+  at: timestamp,
+});
+/** A recorded worker reply. */
+export type NodeReply = z.infer<typeof NodeReplySchema>;
+
+/** The state of one node in a run. `visits`/`history`/`reply` are ours; the rest is the Go version's. */
 export const NodeStateSchema = NodeVisitSchema.extend({
+  reply: z.preprocess(nullToUndefined, NodeReplySchema.optional()),
   visits: z.number().int().nonnegative().optional(),
   history: z.preprocess(nullToUndefined, z.array(NodeVisitSchema).optional()),
 });

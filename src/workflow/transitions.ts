@@ -6,6 +6,7 @@
 import { TransitionError } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { timestamp } from './run-state.js';
+import { shellQuote as q } from './shell-quote.js';
 import type { DecisionEntry, NodeState, RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
 
 /** The five transitions of `agent-team workflow state`. */
@@ -40,10 +41,6 @@ export function outcomesOf(node: WorkflowNode): string[] {
   return (node.branches ?? []).map((b) => b.when);
 }
 
-/** A shell-quoted argument for hint commands (only when needed). */
-function q(arg: string): string {
-  return /^[\w./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
 
 /** The `agent-team workflow state …` command that completes (or confirms) `node`, for hints. */
 export function finishCommand(stateFile: string, node: WorkflowNode): string {
@@ -100,6 +97,8 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
       ns.started_at ??= now;
       ns.updated_at = now;
       if (req.worker) ns.worker = req.worker;
+      // The worker doing the actor's node plays that role from now on (controller loop, `next`).
+      if (req.worker && node.actor) state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
       state.status = 'running';
       state.blocking_reason = '';
       state.pending_confirmation = '';

@@ -119,7 +119,11 @@ function mapIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, error:
       }
       return;
     case 'invalid_value':
-      if (path.length === 1 && path[0] === 'version') {
+      // zod reports a missing enum/literal (version, type) as invalid_value, not invalid_type
+      if (value === undefined) {
+        const key = String(path[path.length - 1]);
+        error('missing_field', path, `${field}: required field is missing`, key === 'type' ? `add type: <one of ${NODE_TYPES.join(', ')}>` : key === 'version' ? 'add version: 1' : `add ${key}: <value>`);
+      } else if (path.length === 1 && path[0] === 'version') {
         error('unsupported_version', path, `version: ${JSON.stringify(value)} is not supported`, 'set version: 1');
       } else if (path[path.length - 1] === 'type' && path[0] === 'nodes') {
         const suggestion = typeof value === 'string' ? didYouMean(value, NODE_TYPES) : undefined;

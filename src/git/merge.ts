@@ -1,0 +1,91 @@
+/**
+ * Merge, rebase and fast-forward that leave the tree exactly as it was when they fail: on a conflict the
+ * operation is aborted (`merge --abort` / `reset --merge` / `rebase --abort`), HEAD is checked to be
+ * unchanged, and an OperationError lists the conflicting files.
+ */
+import { OperationError } from '../errors.js';
+import { lines, runGit, tryGit } from './git.js';
+import { headSha } from './repo.js';
+
+/** Result of a successful {@link mergeBranch}: the new HEAD, and false in `merged` when already up to date. */
+export interface MergeResult {
+  merged: boolean;
+  head: string;
+  before: string;
+}
+
+async function conflictedFiles(cwd: string): Promise<string[]> {
+  return lines(await tryGit(cwd, ['diff', '--name-only', '--diff-filter=U']));
+}
+
+async function restore(cwd: string, before: string, abort: string[]): Promise<void> {
+  if ((await tryGit(cwd, abort)) === undefined) await tryGit(cwd, ['reset', '--merge']);
+  const after = await headSha(cwd);
+  if (after !== before) {
+    throw new OperationError(`could not restore ${cwd} to ${before} after a failed operation (HEAD is ${after})`, {
+      code: 'restore_failed',
+      hint: `inspect with git status; git reset --hard ${before} restores the previous commit`,
+    });
+  }
+}
+
+/**
+ * Merges `branch` into the branch checked out in `cwd`: `--no-ff` with `message`, or with `squash` one
+ * commit holding the branch's changes. On failure (conflict, untracked files in the way) the merge is
+ * aborted and OperationError (code `merge_conflict` with details.conflicts, or `merge_failed`) is thrown
+ * with HEAD and the tree unchanged.
+ */
+export async function mergeBranch(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
+  const before = await headSha(cwd);
+  const args = options.squash ? ['merge', '--squash', branch] : ['merge', '--no-ff', '--no-edit', '-m', options.message, branch];
+  try {
+    await runGit(cwd, args);
+    if (options.squash) {
+      const staged = lines(await runGit(cwd, ['diff', '--cached', '--name-only']));
+      if (staged.length === 0) return { merged: false, head: before, before };
+      await runGit(cwd, ['commit', '--no-verify', '-m', options.message]);
+    }
+  } catch (err) {
+    const conflicts = await conflictedFiles(cwd);
+    await restore(cwd, before, options.squash ? ['reset', '--merge'] : ['merge', '--abort']);
+    if (conflicts.length > 0) {
+      throw new OperationError(`merging ${branch} conflicts in ${conflicts.join(', ')}; merge aborted, ${cwd} is unchanged`, {
+        code: 'merge_conflict',
+        details: { branch, conflicts, head: before },
+        hint: `resolve on the worker branch (e.g. ask the worker to merge your branch into ${branch}), then merge again`,
+        cause: err,
+      });
+    }
+    throw new OperationError(`merging ${branch} failed; ${cwd} is unchanged: ${(err as Error).message}`, { code: 'merge_failed', details: { branch, head: before }, cause: err });
+  }
+  const head = await headSha(cwd);
+  return { merged: head !== before, head, before };
+}
+
+/**
+ * Brings the branch checked out in `cwd` up to `upstream`: fast-forward when possible, else rebase its
+ * own commits onto `upstream`. On a conflict the rebase is aborted and OperationError (code
+ * `update_conflict`, details.conflicts) is thrown with the worktree as before.
+ */
+export async function updateFrom(cwd: string, upstream: string): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
+  const before = await headSha(cwd);
+  const behind = Number(await runGit(cwd, ['rev-list', '--count', `HEAD..${upstream}`]));
+  if (behind === 0) return { method: 'none', head: before };
+  const ahead = Number(await runGit(cwd, ['rev-list', '--count', `${upstream}..HEAD`]));
+  if (ahead === 0) {
+    await runGit(cwd, ['merge', '--ff-only', upstream]);
+    return { method: 'fast-forward', head: await headSha(cwd) };
+  }
+  try {
+    await runGit(cwd, ['rebase', '--no-autostash', upstream]);
+  } catch (err) {
+    const conflicts = await conflictedFiles(cwd);
+    await restore(cwd, before, ['rebase', '--abort']);
+    throw new OperationError(`bringing ${cwd} up to ${upstream} conflicts${conflicts.length ? ` in ${conflicts.join(', ')}` : ''}; rebase aborted, the worktree is unchanged`, {
+      code: 'update_conflict',
+      details: { upstream, conflicts, head: before },
+      cause: err,
+    });
+  }
+  return { method: 'rebase', head: await headSha(cwd) };
+}

@@ -1,0 +1,117 @@
+/** Read-only repository queries: branches, HEAD, status, tracked files, git paths, commit counts. */
+import { isAbsolute, resolve } from 'node:path';
+import { lines, runGit, tryGit } from './git.js';
+
+/** The branch checked out in `cwd` (short name, e.g. `main`), or undefined when HEAD is detached. */
+export async function currentBranch(cwd: string): Promise<string | undefined> {
+  return (await tryGit(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD'])) || undefined;
+}
+
+/** The commit id HEAD points at in `cwd`. Throws OperationError in an empty repository. */
+export async function headSha(cwd: string): Promise<string> {
+  return runGit(cwd, ['rev-parse', '--verify', 'HEAD']);
+}
+
+/** What the controller works on: `{ ref }` is the branch name, or the commit id when detached. */
+export async function currentRef(cwd: string): Promise<{ ref: string; branch?: string; sha: string }> {
+  const [branch, sha] = await Promise.all([currentBranch(cwd), headSha(cwd)]);
+  return { ref: branch ?? sha, branch, sha };
+}
+
+/** Whether `refs/heads/<branch>` exists. */
+export async function branchExists(cwd: string, branch: string): Promise<boolean> {
+  return (await tryGit(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) !== undefined;
+}
+
+/** Local branch names under `prefix` (e.g. `team/`), as short names. */
+export async function listBranches(cwd: string, prefix: string): Promise<string[]> {
+  const out = await runGit(cwd, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`]);
+  return lines(out);
+}
+
+/** One `git status --porcelain=v1` entry: the two-letter XY code and the path (the new path for renames). */
+export interface StatusEntry {
+  code: string;
+  path: string;
+}
+
+/**
+ * `git status` of the worktree at `cwd`: tracked changes (staged or not) and, unless `untracked: false`,
+ * untracked files not ignored (ignored files, e.g. agent-team's excluded files, never appear).
+ */
+export async function statusEntries(cwd: string, options: { untracked?: boolean } = {}): Promise<StatusEntry[]> {
+  const out = await runGit(cwd, ['status', '--porcelain=v1', '-z', `--untracked-files=${options.untracked === false ? 'no' : 'all'}`]);
+  const parts = out.split('\0');
+  const entries: StatusEntry[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    if (part.length < 4) continue;
+    const code = part.slice(0, 2);
+    entries.push({ code, path: part.slice(3) });
+    if (code.includes('R') || code.includes('C')) i++; // -z puts the original path of a rename next
+  }
+  return entries;
+}
+
+/** The subset of `paths` (relative to `cwd`) that git tracks in the index of `cwd`. */
+export async function trackedFiles(cwd: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const out = await runGit(cwd, ['ls-files', '-z', '--', ...paths]);
+  return out.split('\0').filter((p) => p !== '');
+}
+
+/** The subset of `paths` that exist in the tree of commit `rev`. */
+export async function pathsInCommit(cwd: string, rev: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const out = await runGit(cwd, ['ls-tree', '-z', '--name-only', rev, '--', ...paths]);
+  return out.split('\0').filter((p) => p !== '');
+}
+
+/** Absolute path git uses for `name` (e.g. `info/exclude`) as seen from `cwd` (`git rev-parse --git-path`). */
+export async function gitPath(cwd: string, name: string): Promise<string> {
+  const out = await runGit(cwd, ['rev-parse', '--git-path', name]);
+  return isAbsolute(out) ? out : resolve(cwd, out);
+}
+
+/** Absolute path of the common git folder (the main repository's `.git`) as seen from `cwd`. */
+export async function commonDir(cwd: string): Promise<string> {
+  const out = await runGit(cwd, ['rev-parse', '--git-common-dir']);
+  return isAbsolute(out) ? out : resolve(cwd, out);
+}
+
+/** Absolute path of the git folder of the worktree at `cwd` (differs from {@link commonDir} in linked worktrees). */
+export async function gitDir(cwd: string): Promise<string> {
+  const out = await runGit(cwd, ['rev-parse', '--git-dir']);
+  return isAbsolute(out) ? out : resolve(cwd, out);
+}
+
+/** Absolute top folder of the worktree containing `cwd`, or undefined outside any repository. */
+export async function toplevel(cwd: string): Promise<string | undefined> {
+  return (await tryGit(cwd, ['rev-parse', '--show-toplevel'])) || undefined;
+}
+
+/** Number of commits in `range` (e.g. `main..team/x`). */
+export async function countCommits(cwd: string, range: string): Promise<number> {
+  return Number(await runGit(cwd, ['rev-list', '--count', range]));
+}
+
+/** Whether commit `ancestor` is reachable from `descendant` (every commit of `ancestor` is in `descendant`). */
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  return (await countCommits(cwd, `${descendant}..${ancestor}`)) === 0;
+}
+
+/** Paths touched by any commit in `range`, each once. */
+export async function pathsTouched(cwd: string, range: string): Promise<string[]> {
+  const out = await runGit(cwd, ['log', '--format=', '--name-only', '-z', range]);
+  return [...new Set(out.split(/[\0\n]/).filter((p) => p !== ''))];
+}
+
+/** Commits in `range` whose diff adds or removes a line matching the regular expression `pattern` (`git log -G`). */
+export async function commitsMatching(cwd: string, range: string, pattern: string): Promise<string[]> {
+  return lines(await runGit(cwd, ['log', '--format=%H', `-G${pattern}`, range]));
+}
+
+/** Paths whose content differs between `from` and `to` (`git diff --name-only`). */
+export async function diffPaths(cwd: string, from: string, to: string): Promise<string[]> {
+  return lines(await runGit(cwd, ['diff', '--name-only', from, to]));
+}

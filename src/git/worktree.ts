@@ -1,0 +1,57 @@
+/** Linked worktrees: add (on a new or existing branch), list, remove, and branch deletion. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OperationError } from '../errors.js';
+import { runGit } from './git.js';
+import { branchExists } from './repo.js';
+
+/** One entry of `git worktree list --porcelain`. `branch` is the short name (no `refs/heads/`). */
+export interface WorktreeInfo {
+  path: string;
+  head?: string;
+  branch?: string;
+}
+
+/** Every worktree of the repository at `root`, the main one first. */
+export async function listWorktrees(root: string): Promise<WorktreeInfo[]> {
+  const out = await runGit(root, ['worktree', 'list', '--porcelain']);
+  const result: WorktreeInfo[] = [];
+  let current: WorktreeInfo | undefined;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('worktree ')) {
+      current = { path: line.slice('worktree '.length) };
+      result.push(current);
+    } else if (current && line.startsWith('HEAD ')) current.head = line.slice(5);
+    else if (current && line.startsWith('branch ')) current.branch = line.slice(7).replace(/^refs\/heads\//, '');
+  }
+  return result;
+}
+
+/**
+ * Creates the worktree `path` on `branch`: reuses the branch when it exists, else creates it at
+ * `startPoint`. Returns whether the branch was created. Throws OperationError when `path` exists or
+ * the branch is checked out elsewhere.
+ */
+export async function addWorktree(root: string, path: string, branch: string, startPoint: string): Promise<{ branchCreated: boolean }> {
+  if (existsSync(path)) throw new OperationError(`${path} already exists; not creating a worktree over it`, { code: 'worktree_exists' });
+  await runGit(root, ['worktree', 'prune']);
+  if (await branchExists(root, branch)) {
+    await runGit(root, ['worktree', 'add', path, branch]);
+    return { branchCreated: false };
+  }
+  await runGit(root, ['worktree', 'add', '-b', branch, path, startPoint]);
+  return { branchCreated: true };
+}
+
+/** Removes the worktree at `path` (`--force` also drops uncommitted and ignored files), then prunes. */
+export async function removeWorktree(root: string, path: string, options: { force?: boolean } = {}): Promise<void> {
+  const listed = (await listWorktrees(root)).some((w) => resolve(w.path) === resolve(path));
+  // ignored files (role prompts, .tasks/) always make `worktree remove` ask for --force
+  if (listed) await runGit(root, ['worktree', 'remove', ...(options.force ? ['--force', '--force'] : ['--force']), path]);
+  await runGit(root, ['worktree', 'prune']);
+}
+
+/** Deletes a local branch (`-D`: the caller has already checked it is merged or was told to force). */
+export async function deleteBranch(root: string, branch: string): Promise<void> {
+  if (await branchExists(root, branch)) await runGit(root, ['branch', '-D', branch]);
+}

@@ -1,0 +1,69 @@
+/**
+ * Names and ids: role names and worker ids become folder and branch names, so both must match
+ * {@link NAME_PATTERN} before any file or git operation. Worker ids are `<role>-NNN` (3 digits, as the
+ * Go `NextWorkerID`), numbered past every id already used by a config folder, a worktree or a branch.
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { OperationError, UsageError } from '../errors.js';
+import { listBranches } from '../git/repo.js';
+import { BRANCH_PREFIX, workersDir, worktreeBase } from './paths.js';
+
+/** Allowed role names and worker ids: lowercase letters, digits and `-`, starting with a letter or digit. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Throws UsageError (exit 2) unless `value` matches {@link NAME_PATTERN}; `what` names it ("role", "worker id"). */
+export function assertName(what: string, value: string | undefined): string {
+  if (value === undefined || !NAME_PATTERN.test(value) || value.length > 100) {
+    throw new UsageError(`${what} ${JSON.stringify(value ?? '')} is not valid: use lowercase letters, digits and '-', starting with a letter or digit`, {
+      code: 'invalid_name',
+    });
+  }
+  return value;
+}
+
+const ID = /^(.+)-(\d{3,})$/;
+
+/** Splits `frontend-dev-001` into `{ role: 'frontend-dev', number: 1 }`, or undefined when it is not an id. */
+export function parseWorkerId(id: string): { role: string; number: number } | undefined {
+  const m = ID.exec(id);
+  return m ? { role: m[1] as string, number: Number(m[2]) } : undefined;
+}
+
+/** Formats `<role>-NNN` (at least 3 digits, zero-padded like Go's `%03d`). */
+export function formatWorkerId(role: string, number: number): string {
+  return `${role}-${String(number).padStart(3, '0')}`;
+}
+
+/** Every worker id in use for `role`: config folders, worktree folders and `team/*` branches. */
+export async function usedNumbers(root: string, role: string): Promise<number[]> {
+  const names: string[] = [];
+  for (const dir of [workersDir(root), worktreeBase(root)]) {
+    if (existsSync(dir)) names.push(...readdirSync(dir));
+  }
+  try {
+    names.push(...(await listBranches(root, BRANCH_PREFIX)).map((b) => b.slice(BRANCH_PREFIX.length)));
+  } catch {
+    // not a repository yet (or no commit): only folders count
+  }
+  return names.map(parseWorkerId).filter((p) => p?.role === role).map((p) => (p as { number: number }).number);
+}
+
+/**
+ * Reserves the next free id for `role` by creating `.agents/workers/<id>/` exclusively (so concurrent
+ * creates never get the same id) and returns it. Throws OperationError when no folder can be made.
+ */
+export async function reserveWorkerId(root: string, role: string): Promise<string> {
+  let next = Math.max(0, ...(await usedNumbers(root, role))) + 1;
+  mkdirSync(workersDir(root), { recursive: true });
+  for (let attempt = 0; attempt < 1000; attempt++, next++) {
+    const id = formatWorkerId(role, next);
+    try {
+      mkdirSync(join(workersDir(root), id));
+      return id;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new OperationError(`cannot create ${join(workersDir(root), id)}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  throw new OperationError(`no free worker id for role ${role}`);
+}

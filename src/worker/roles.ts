@@ -1,0 +1,121 @@
+/**
+ * Roles: a folder holding `SKILL.md` and/or `system.md` (optional `references/role.yaml`), looked up in
+ * the project (`.agents/teams/<role>/`) first, then globally (`~/.agents/roles/<role>/`, where
+ * `$AGENT_TEAM_HOME` replaces `~/.agents`). Same layout and order as the Go `ResolveRole`.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { OperationError } from '../errors.js';
+import { assertName, NAME_PATTERN } from './ids.js';
+
+/** Where a role was found. */
+export type RoleScope = 'project' | 'global';
+
+/** A resolved role: its name, scope, folder, and the prompt files it has. */
+export interface Role {
+  name: string;
+  scope: RoleScope;
+  path: string;
+  hasSkill: boolean;
+  hasSystem: boolean;
+  /** `description` from references/role.yaml, else from SKILL.md front matter. */
+  description?: string;
+}
+
+/** `$AGENT_TEAM_HOME`, else `~/.agents`. */
+export function agentTeamHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AGENT_TEAM_HOME && env.AGENT_TEAM_HOME !== '' ? env.AGENT_TEAM_HOME : join(homedir(), '.agents');
+}
+
+/** `.agents/teams` of the project at `root`. */
+export function projectRolesDir(root: string): string {
+  return join(root, '.agents', 'teams');
+}
+
+/** `<home>/roles` (see {@link agentTeamHome}). */
+export function globalRolesDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(agentTeamHome(env), 'roles');
+}
+
+function readDescription(path: string): string | undefined {
+  const roleYaml = join(path, 'references', 'role.yaml');
+  try {
+    if (existsSync(roleYaml)) {
+      const data = parse(readFileSync(roleYaml, 'utf8')) as { description?: unknown } | null;
+      if (data && typeof data.description === 'string') return data.description.trim();
+    }
+  } catch {
+    // an unreadable role.yaml only loses the description
+  }
+  try {
+    const skill = readFileSync(join(path, 'SKILL.md'), 'utf8');
+    const fm = /^---\r?\n([\s\S]*?)\r?\n---/.exec(skill);
+    if (fm) {
+      const data = parse(fm[1] as string) as { description?: unknown } | null;
+      if (data && typeof data.description === 'string') return data.description.trim();
+    }
+  } catch {
+    // no SKILL.md or no front matter
+  }
+  return undefined;
+}
+
+/** The role in folder `path`, or undefined when the folder holds neither SKILL.md nor system.md. */
+export function roleAt(name: string, scope: RoleScope, path: string): Role | undefined {
+  try {
+    if (!statSync(path).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const hasSkill = existsSync(join(path, 'SKILL.md'));
+  const hasSystem = existsSync(join(path, 'system.md'));
+  if (!hasSkill && !hasSystem) return undefined;
+  return { name, scope, path, hasSkill, hasSystem, description: readDescription(path) };
+}
+
+/**
+ * Finds role `name`: project first, then global. Throws UsageError for an invalid name and
+ * OperationError (code `unknown_role`) listing both places looked in when neither has it.
+ */
+export function resolveRole(root: string, name: string, env: NodeJS.ProcessEnv = process.env): Role {
+  assertName('role', name);
+  const project = roleAt(name, 'project', join(projectRolesDir(root), name));
+  if (project) return project;
+  const global = roleAt(name, 'global', join(globalRolesDir(env), name));
+  if (global) return global;
+  throw new OperationError(`role ${name} not found: no SKILL.md or system.md in ${join(projectRolesDir(root), name)} or ${join(globalRolesDir(env), name)}`, {
+    code: 'unknown_role',
+    hint: `create ${join('.agents', 'teams', name, 'system.md')}, or list roles with: agent-team role list`,
+  });
+}
+
+/** A role in a listing; `shadowed` when a project role of the same name hides this global one. */
+export interface ListedRole extends Role {
+  shadowed: boolean;
+}
+
+/** Every role of both scopes, project roles first, each scope sorted by name. */
+export function listRoles(root: string, env: NodeJS.ProcessEnv = process.env): ListedRole[] {
+  const scan = (dir: string, scope: RoleScope): Role[] => {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((n) => NAME_PATTERN.test(n))
+      .sort()
+      .map((n) => roleAt(n, scope, join(dir, n)))
+      .filter((r): r is Role => r !== undefined);
+  };
+  const project = scan(projectRolesDir(root), 'project');
+  const names = new Set(project.map((r) => r.name));
+  return [...project.map((r) => ({ ...r, shadowed: false })), ...scan(globalRolesDir(env), 'global').map((r) => ({ ...r, shadowed: names.has(r.name) }))];
+}
+
+/** The role's own prompt text: `system.md`, else the body of `SKILL.md` (front matter removed). */
+export function rolePromptText(role: Pick<Role, 'path'>): string {
+  const system = join(role.path, 'system.md');
+  if (existsSync(system)) return readFileSync(system, 'utf8').trim();
+  const skill = join(role.path, 'SKILL.md');
+  if (existsSync(skill)) return readFileSync(skill, 'utf8').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n?/, '').trim();
+  return '';
+}

@@ -1,0 +1,73 @@
+/**
+ * Worker replies close the loop: `reply-main "<msg>" [--outcome L] [--status S]` records the reply on
+ * every active run whose current node is being done by that worker, so `workflow run` / `next` can turn
+ * it into the right transition. Each run is updated under its own lock.
+ */
+import { projectRoot } from '../store/paths.js';
+import { timestamp } from './run-state.js';
+import type { NodeReply, ReplyStatus, RunState } from './schema.js';
+import { listRuns, mutateRun } from './state-service.js';
+import { workerForActor } from './next.js';
+import { join } from 'node:path';
+
+/** A reply as the worker sent it. */
+export interface WorkerReply {
+  worker: string;
+  message: string;
+  status: ReplyStatus;
+  outcome?: string;
+}
+
+/** One run the reply was recorded in. */
+export interface RecordedReply {
+  path: string;
+  run_id: string;
+  node: string;
+}
+
+/** Whether `state`'s current node is being done by `worker` and can take a reply. */
+function awaitsReplyFrom(state: RunState, worker: string, actorOf: (node: string) => string | undefined, template: Parameters<typeof workerForActor>[1]): boolean {
+  if (state.status === 'completed') return false;
+  const ns = state.node_states[state.current_node];
+  if (!ns || (ns.status !== 'waiting' && ns.status !== 'running')) return false;
+  const doer = ns.worker ?? workerForActor(state, template, actorOf(state.current_node));
+  return doer === worker;
+}
+
+/**
+ * Records `reply` on every active run under `<repo root>/.agents/workflow/runs/` waiting on the worker
+ * (`cwd` is anywhere in the main repository). Unreadable runs are skipped. Returns where it was recorded.
+ */
+export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now = new Date()): Promise<RecordedReply[]> {
+  const root = projectRoot(cwd);
+  const recorded: RecordedReply[] = [];
+  for (const summary of listRuns(root)) {
+    if (summary.error || summary.status === 'completed') continue;
+    try {
+      const result = await mutateRun<{ hit: boolean; run_id?: string; node?: string }>(join(root, summary.path), root, (run) => {
+        const template = run.template.template;
+        const actorOf = (id: string) => run.template.nodes.get(id)?.actor;
+        const state = structuredClone(run.state) as RunState;
+        if (!awaitsReplyFrom(state, reply.worker, actorOf, template)) return { result: { hit: false } };
+        const at = timestamp(now);
+        const node = state.current_node;
+        const ns = state.node_states[node];
+        if (!ns) return { result: { hit: false } };
+        const stored: NodeReply = { worker: reply.worker, message: reply.message, status: reply.status, at, ...(reply.outcome ? { outcome: reply.outcome } : {}) };
+        ns.reply = stored;
+        ns.summary = reply.message;
+        ns.updated_at = at;
+        state.decision_log = [
+          ...state.decision_log,
+          { timestamp: at, node, action: 'reply', ...(reply.outcome ? { outcome: reply.outcome } : {}), summary: reply.message, worker: reply.worker, status: reply.status },
+        ];
+        state.updated_at = at;
+        return { result: { hit: true, run_id: state.run_id, node }, state };
+      });
+      if (result.hit && result.run_id && result.node) recorded.push({ path: result.path, run_id: result.run_id, node: result.node });
+    } catch {
+      // a run that cannot be read or whose template is broken does not stop the reply reaching others
+    }
+  }
+  return recorded;
+}
