@@ -1,7 +1,12 @@
-/** Process entry point (imported by bin/agent-team.js): run the CLI and set the exit code. */
+/**
+ * Process entry point (run by bin/agent-team.js, bundled into dist/bundle/agent-team.cjs by the build):
+ * run the CLI and set the exit code. No top-level await, so the same file bundles as CommonJS.
+ */
 import { EXIT } from '../errors.js';
 import { runCli } from './program.js';
 
 process.on('SIGINT', () => process.exit(EXIT.interrupted));
 process.on('SIGTERM', () => process.exit(EXIT.interrupted));
-process.exitCode = await runCli(process.argv);
+void runCli(process.argv).then((code) => {
+  process.exitCode = code;
+});

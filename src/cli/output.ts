@@ -2,6 +2,7 @@
  * What a handler returns and how the CLI prints it: data on stdout (exactly one JSON document with
  * `--json`), messages on stderr, colour only on a TTY and never with NO_COLOR.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { EXIT, type ExitCode } from '../errors.js';
 
 /** What every handler returns: `json` for `--json`, `text` for people, and an exit code (default 0). */
@@ -18,17 +19,56 @@ export interface CommonOptions {
   json?: boolean;
 }
 
+/** A stream to colour-check: a Node stream, or a file descriptor (1 stdout, 2 stderr). */
+export type OutputStream = NodeJS.WriteStream | 1 | 2;
+
+/**
+ * Whether `fd` is a terminal, without touching `process.stdout`/`stderr` (their getters build a
+ * net.Socket or tty.WriteStream, which costs start-up time a controller pays on every command).
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false; // pipes and files: the common, cheap case
+  } catch {
+    return false;
+  }
+  return (fd === 2 ? process.stderr : process.stdout).isTTY === true; // a character device: tell a TTY from /dev/null
+}
+
 /** Whether stdout/stderr may carry ANSI colour: FORCE_COLOR on, NO_COLOR off, else only on a TTY. */
-export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
+export function colorEnabled(stream: OutputStream = 1): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
-  return stream.isTTY === true;
+  return typeof stream === 'number' ? isTerminal(stream) : stream.isTTY === true;
+}
+
+const waitCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes `text` to file descriptor 1 (stdout) or 2 (stderr) synchronously and completely. Direct
+ * `fs.writeSync` rather than `process.stdout.write`: same ordering on Linux (where pipe and TTY
+ * writes are synchronous anyway) without building the stream objects. Retries while a non-blocking
+ * pipe is full; a closed reader (EPIPE, e.g. `| head`) ends the output quietly.
+ */
+export function writeOut(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') Atomics.wait(waitCell, 0, 0, 1);
+      else if (code === 'EPIPE') return;
+      else throw err;
+    }
+  }
 }
 
 const codes = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const;
 
 /** Wraps `text` in an ANSI style when colour is enabled for `stream`. */
-export function paint(style: keyof typeof codes, text: string, stream: NodeJS.WriteStream = process.stdout): string {
+export function paint(style: keyof typeof codes, text: string, stream: OutputStream = 1): string {
   if (!colorEnabled(stream)) return text;
   const [open, close] = codes[style];
   return `\u001b[${open}m${text}\u001b[${close}m`;
@@ -36,8 +76,8 @@ export function paint(style: keyof typeof codes, text: string, stream: NodeJS.Wr
 
 /** Prints a handler's result and returns its exit code. */
 export function render(result: CommandResult, options: CommonOptions): ExitCode {
-  for (const w of result.warnings ?? []) process.stderr.write(`${paint('yellow', 'warning:', process.stderr)} ${w}\n`);
-  if (options.json) process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
-  else if (result.text !== '') process.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+  for (const w of result.warnings ?? []) writeOut(2, `${paint('yellow', 'warning:', 2)} ${w}\n`);
+  if (options.json) writeOut(1, `${JSON.stringify(result.json, null, 2)}\n`);
+  else if (result.text !== '') writeOut(1, result.text.endsWith('\n') ? result.text : `${result.text}\n`);
   return result.exitCode ?? EXIT.ok;
 }

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
+import { makeSkillCommand } from './commands/skill.js';
 import { makeWorkerCommands } from './commands/worker.js';
-import { paint } from './output.js';
+import { paint, writeOut } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,6 +23,7 @@ export function makeProgram(): Command {
     .exitOverride();
   program.addCommand(makeWorkflowCommand());
   for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
+  program.addCommand(makeSkillCommand());
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 operation failed (invalid workflow, refused transition, merge conflict), 2 usage error or unreadable input, 130 interrupted.',
@@ -29,9 +31,13 @@ export function makeProgram(): Command {
   return program;
 }
 
-/** Applies `exitOverride` to every subcommand (commander only applies it to the root by default). */
+/** Commander's help, version and usage errors go through {@link writeOut}, like everything else. */
+const outputConfig = { writeOut: (s: string) => writeOut(1, s), writeErr: (s: string) => writeOut(2, s) };
+
+/** Applies `exitOverride` and the output config to every subcommand (commander applies them to the root only). */
 function exitOverrideDeep(cmd: Command): void {
   cmd.exitOverride();
+  cmd.configureOutput(outputConfig);
   for (const sub of cmd.commands) exitOverrideDeep(sub);
 }
 
@@ -67,15 +73,15 @@ export function reportError(err: unknown, options: { json: boolean; debug: boole
     code = err.code;
     hint = err.hint;
     details = err.details;
-    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${message}\n`);
-    if (hint) process.stderr.write(`${paint('dim', 'try:', process.stderr)} ${hint}\n`);
+    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
+    if (hint) writeOut(2, `${paint('dim', 'try:', 2)} ${hint}\n`);
   } else {
-    process.stderr.write(`${paint('red', 'error:', process.stderr)} ${message}\n`);
-    if (!options.debug) process.stderr.write('(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
+    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
+    if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
   }
-  if (options.debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (options.debug && err instanceof Error && err.stack) writeOut(2, `${err.stack}\n`);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) } }, null, 2)}\n`);
+    writeOut(1, `${JSON.stringify({ ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) } }, null, 2)}\n`);
   }
   return exitCode;
 }

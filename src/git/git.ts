@@ -19,6 +19,32 @@ function cleanEnv(): Record<string, string> {
   return env;
 }
 
+/**
+ * simple-git refuses to run when the environment carries variables such as GIT_EDITOR, GIT_PAGER,
+ * GIT_ASKPASS or GIT_SSH_COMMAND (it guards against untrusted input). Our arguments are built here from
+ * validated names, and the environment is the user's own, so these checks are turned off.
+ */
+const TRUSTED = Object.fromEntries(
+  [
+    'allowUnsafeAskPass',
+    'allowUnsafeConfigEnvCount',
+    'allowUnsafeConfigPaths',
+    'allowUnsafeCredentialHelper',
+    'allowUnsafeDiffExternal',
+    'allowUnsafeDiffTextConv',
+    'allowUnsafeEditor',
+    'allowUnsafeFilter',
+    'allowUnsafeFsMonitor',
+    'allowUnsafeGitProxy',
+    'allowUnsafeGpgProgram',
+    'allowUnsafeHooksPath',
+    'allowUnsafeMergeDriver',
+    'allowUnsafePager',
+    'allowUnsafeSshCommand',
+    'allowUnsafeTemplateDir',
+  ].map((k) => [k, true]),
+);
+
 const clients = new Map<string, SimpleGit>();
 
 /** The simple-git client for `cwd` (cached), configured so that any non-zero exit rejects. */
@@ -29,6 +55,7 @@ export function gitClient(cwd: string): SimpleGit {
       baseDir: cwd,
       trimmed: false,
       maxConcurrentProcesses: 6,
+      unsafe: TRUSTED,
       // simple-git only rejects when git also wrote to stderr; some failures (merge-base, diff) do not.
       errors(error, result) {
         if (error) return error;

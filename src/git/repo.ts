@@ -111,7 +111,12 @@ export async function commitsMatching(cwd: string, range: string, pattern: strin
   return lines(await runGit(cwd, ['log', '--format=%H', `-G${pattern}`, range]));
 }
 
-/** Paths whose content differs between `from` and `to` (`git diff --name-only`). */
-export async function diffPaths(cwd: string, from: string, to: string): Promise<string[]> {
-  return lines(await runGit(cwd, ['diff', '--name-only', from, to]));
+/** Paths whose diff between `from` and `to` adds or removes a line matching `pattern` (`git diff -G`). */
+export async function diffPathsMatching(cwd: string, from: string, to: string, pattern: string): Promise<string[]> {
+  return lines(await runGit(cwd, ['diff', '--name-only', `-G${pattern}`, from, to]));
+}
+
+/** The best common ancestor of `a` and `b`. Throws OperationError when they share no history. */
+export async function mergeBase(cwd: string, a: string, b: string): Promise<string> {
+  return runGit(cwd, ['merge-base', a, b]);
 }

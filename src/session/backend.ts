@@ -21,23 +21,41 @@ export interface SpawnRequest {
   newWindow?: boolean;
 }
 
-/** A live pane as the backend sees it. `paneId` is what `worker.yaml` stores in `pane_id`. */
+/**
+ * A live pane as the backend sees it. `paneId` is what `worker.yaml` stores in `pane_id`; its form names
+ * the backend: tmux `%12`, wezterm `7` (digits), process `proc:<pid>:<absolute stateDir>`.
+ */
 export interface PaneInfo {
   paneId: string;
   /** Whether a program other than the idle shell runs in the pane (the provider), when knowable. */
   busy?: boolean;
+  /**
+   * From `spawn`: true when the shell showed it reads input (e.g. printed its prompt) within the bound;
+   * false when the bound passed first (the pane exists and typed text is buffered, so callers may go on).
+   */
+  ready?: boolean;
 }
 
 /** One backend. Every method throws OperationError when the multiplexer itself fails. */
 export interface SessionBackend {
   readonly name: BackendName;
-  /** Creates the pane running an interactive shell in `cwd`; resolves once it accepts input (bounded wait). */
+  /**
+   * Creates the pane running a shell in `cwd`; resolves once it accepts input (bounded wait, see
+   * {@link PaneInfo.ready}). Throws OperationError `pane_exists` when the worker already has a live pane.
+   */
   spawn(request: SpawnRequest): Promise<PaneInfo>;
-  /** Types `text` literally into the pane and presses Enter. */
+  /**
+   * Types `text` literally into the pane (multi-line text arrives as one paste, newlines do not submit
+   * early where the program supports bracketed paste) and presses Enter. Throws OperationError
+   * `pane_gone` when the pane does not exist, UsageError when `paneId` is not this backend's.
+   */
   sendText(paneId: string, text: string): Promise<void>;
-  /** Whether the pane exists and its provider process is alive. */
+  /**
+   * Whether the pane exists and its provider process is alive: a program other than the idle shell runs
+   * in it. False for an idle shell, a dead pane, or a pane id of another backend.
+   */
   isAlive(paneId: string): Promise<boolean>;
-  /** Liveness of many panes with one backend query (for `worker status`). */
+  /** {@link isAlive} for many panes with one backend query (for `worker status`); every id is a key. */
   aliveMany(paneIds: string[]): Promise<Map<string, boolean>>;
   /** Kills the pane (no error when already gone). */
   kill(paneId: string): Promise<void>;

@@ -1,41 +1,111 @@
 /**
  * Per-file locks for read-modify-write cycles, with stale-lock recovery (a lock whose holder died is
- * taken over after {@link STALE_MS}). Built on `proper-lockfile` (a `<file>.lock` folder, mtime-refreshed).
+ * taken over after {@link STALE_MS}). The lock is a `<file>.lock` folder (mkdir is atomic) whose mtime
+ * the holder refreshes — the same protocol as `proper-lockfile`, which this replaces because loading it
+ * (with graceful-fs, which patches `fs`) cost ~8 ms on every transition (bench/README.md).
  */
-import lockfile from 'proper-lockfile';
+import { mkdirSync, rmdirSync, statSync, utimesSync } from 'node:fs';
 import { OperationError } from '../errors.js';
 
 /** A lock not refreshed for this long (ms) is considered abandoned by a crashed process. */
 export const STALE_MS = 10_000;
 
+/** How often (ms) a holder refreshes its lock's mtime: well inside {@link STALE_MS}. */
+const REFRESH_MS = STALE_MS / 2;
+/** Retry schedule while another process holds the lock: ~400 tries, 5 ms growing to 80 ms (≈ 30 s). */
+const RETRIES = 400;
+const MIN_DELAY_MS = 5;
+const MAX_DELAY_MS = 80;
+const FACTOR = 1.3;
+
+/** Lock folders this process holds, removed on exit (e.g. SIGINT → exit 130) so no one waits for them. */
+const held = new Set<string>();
+let exitHookInstalled = false;
+
+function releaseQuietly(lockPath: string): void {
+  held.delete(lockPath);
+  try {
+    rmdirSync(lockPath);
+  } catch {
+    // already removed (taken over as stale, or by hand)
+  }
+}
+
+/** Tries once to take the lock: true when taken; a stale lock is removed and retried at once. */
+function tryAcquire(lockPath: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(lockPath);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let mtime: number;
+    try {
+      mtime = statSync(lockPath).mtimeMs;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile: try again now
+      throw err;
+    }
+    if (mtime >= Date.now() - STALE_MS) return false;
+    try {
+      rmdirSync(lockPath); // abandoned by a crashed holder
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return false;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * Runs `fn` while holding the lock on `file` (which must exist), and releases it afterwards even when
- * `fn` throws. Waits up to ~30 s for other holders. Throws {@link OperationError} when the lock
- * cannot be had in time.
+ * Runs `fn` while holding the lock on `file`, and releases it afterwards even when `fn` throws. Waits
+ * up to ~30 s for other holders. Throws {@link OperationError} (code `lock_timeout`) when the lock
+ * cannot be had in time, and the fs error (e.g. ENOENT when the folder of `file` is missing) when the
+ * lock folder cannot be created at all.
  */
 export async function withFileLock<T>(file: string, fn: () => Promise<T> | T): Promise<T> {
-  let release: () => Promise<void>;
+  const lockPath = `${file}.lock`;
+  let acquired = false;
   try {
-    release = await lockfile.lock(file, {
-      realpath: false,
-      stale: STALE_MS,
-      retries: { retries: 400, factor: 1.3, minTimeout: 5, maxTimeout: 80, randomize: true },
-      onCompromised: () => {
-        // Another process took the lock over as stale; our write is still atomic, so we only finish.
-      },
-    });
+    for (let attempt = 0; ; attempt++) {
+      if (tryAcquire(lockPath)) break;
+      if (attempt >= RETRIES) throw new Error(`still locked after ${RETRIES} tries`);
+      const delay = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * FACTOR ** attempt) * (1 + Math.random());
+      await sleep(delay);
+    }
+    acquired = true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw err;
-    throw new OperationError(`${file}: could not lock the file (another agent-team process holds ${file}.lock): ${(err as Error).message}`, {
+    throw new OperationError(`${file}: could not lock the file (another agent-team process holds ${lockPath}): ${(err as Error).message}`, {
       code: 'lock_timeout',
-      hint: `if no agent-team process is running, remove the folder ${file}.lock`,
+      hint: `if no agent-team process is running, remove the folder ${lockPath}`,
       cause: err,
     });
   }
+  held.add(lockPath);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const l of held) releaseQuietly(l);
+    });
+  }
+  // Keep the lock fresh while `fn` runs for long (synchronous cycles finish before the first tick).
+  const refresh = setInterval(() => {
+    const now = new Date();
+    try {
+      utimesSync(lockPath, now, now);
+    } catch {
+      // taken over as stale: our write is still atomic, so we only finish
+    }
+  }, REFRESH_MS);
+  refresh.unref();
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined);
+    clearInterval(refresh);
+    if (acquired) releaseQuietly(lockPath);
   }
 }

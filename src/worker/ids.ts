@@ -35,18 +35,37 @@ export function formatWorkerId(role: string, number: number): string {
   return `${role}-${String(number).padStart(3, '0')}`;
 }
 
-/** Every worker id in use for `role`: config folders, worktree folders and `team/*` branches. */
-export async function usedNumbers(root: string, role: string): Promise<number[]> {
+/** Numbers used for `role` among `names` (config folders, worktree folders, branch names without `team/`). */
+function numbersFor(role: string, names: string[]): number[] {
+  return names.map(parseWorkerId).filter((p) => p?.role === role).map((p) => (p as { number: number }).number);
+}
+
+/** Config and worktree folder names (sync, no git). */
+function folderNames(root: string): string[] {
   const names: string[] = [];
   for (const dir of [workersDir(root), worktreeBase(root)]) {
     if (existsSync(dir)) names.push(...readdirSync(dir));
   }
+  return names;
+}
+
+/** Worker ids that have a `team/*` branch (empty outside a repository or before the first commit). */
+export async function branchWorkerIds(root: string): Promise<string[]> {
   try {
-    names.push(...(await listBranches(root, BRANCH_PREFIX)).map((b) => b.slice(BRANCH_PREFIX.length)));
+    return (await listBranches(root, BRANCH_PREFIX)).map((b) => b.slice(BRANCH_PREFIX.length));
   } catch {
-    // not a repository yet (or no commit): only folders count
+    return [];
   }
-  return names.map(parseWorkerId).filter((p) => p?.role === role).map((p) => (p as { number: number }).number);
+}
+
+/** Every number in use for `role`: config folders, worktree folders and `team/*` branches. */
+export async function usedNumbers(root: string, role: string): Promise<number[]> {
+  return numbersFor(role, [...folderNames(root), ...(await branchWorkerIds(root))]);
+}
+
+/** The id `worker create <role>` would hand out now, given the branch ids from {@link branchWorkerIds} (sync). */
+export function nextWorkerId(root: string, role: string, branchIds: string[]): string {
+  return formatWorkerId(role, Math.max(0, ...numbersFor(role, [...folderNames(root), ...branchIds])) + 1);
 }
 
 /**

@@ -3,7 +3,7 @@
  * run ids and paths, and locating the template a run was started from.
  */
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { UnreadableFileError } from '../errors.js';
 import { findRepoRoot } from '../store/paths.js';
 import { parseYamlText, readYamlFile, toYaml } from '../store/yaml-file.js';
@@ -110,8 +110,12 @@ export function resolveWorkflowFile(state: Pick<RunState, 'workflow_file'>, stat
   const file = state.workflow_file;
   if (isAbsolute(file)) return file;
   const candidates: string[] = [];
-  const stateRoot = findRepoRoot(dirname(resolve(cwd, stateFile)));
+  const statePath = resolve(cwd, stateFile);
+  const stateRoot = findRepoRoot(dirname(statePath));
   if (stateRoot) candidates.push(join(stateRoot, file));
+  // outside a repository, a state file at <root>/.agents/workflow/runs/<workflow>/<id>.yaml names its root
+  const runsAt = statePath.split(sep).join('/').lastIndexOf(`/${RUNS_DIR}/`);
+  if (runsAt >= 0) candidates.push(join(statePath.slice(0, runsAt) || sep, file));
   const cwdRoot = findRepoRoot(cwd);
   if (cwdRoot && cwdRoot !== stateRoot) candidates.push(join(cwdRoot, file));
   candidates.push(resolve(cwd, file));

@@ -61,7 +61,7 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   if (current.status === 'completed') {
     throw new TransitionError(`run ${current.run_id} is completed; it accepts no transition`, {
       code: 'run_completed',
-      hint: `start a new run: agent-team workflow state init ${q(current.workflow_file)}`,
+      hint: `agent-team workflow state init ${q(current.workflow_file)}  (a completed run is final; start a new run)`,
     });
   }
   const node = nodes.get(req.node);
@@ -84,7 +84,9 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   const state = structuredClone(current) as RunState;
   const now = timestamp(req.now);
   const forced = !isCurrent;
-  if (forced) enterNode(state, node.id, now);
+  // A current node that says `completed` was re-entered by the Go version (which does not reset loops):
+  // enter it properly, keeping that earlier visit in its history.
+  if (forced || current.node_states[node.id]?.status === 'completed') enterNode(state, node.id, now);
   const ns = nodeState(state, node.id);
   const entry: DecisionEntry = { timestamp: now, node: node.id, action: req.action };
   if (req.worker) entry.worker = req.worker;

@@ -288,6 +288,26 @@ describe('loops', () => {
   });
 });
 
+describe('Go files', () => {
+  it('a current node the Go version left `completed` (a loop it re-entered) is re-entered on its first transition', () => {
+    const go = at('qa_verify');
+    go.node_states.qa_verify = { status: 'completed', started_at: T0, completed_at: T0, outcome: 'failed', summary: 'login test fails' };
+    const s = step(go, 'start', 'qa_verify');
+    expect(s.node_states.qa_verify).toMatchObject({ status: 'running', visits: 2, history: [{ status: 'completed', outcome: 'failed', summary: 'login test fails' }] });
+    expect(s.node_states.qa_verify?.outcome).toBeUndefined();
+    expect(s.node_states.qa_verify?.started_at).not.toBe(T0);
+    expect(s.decision_log.at(-1)?.forced).toBeUndefined();
+  });
+
+  it('a run-state with no node_states gets the node created on its first transition', () => {
+    const go = { ...fresh(), node_states: {} };
+    const s = step(go, 'start', 'cto_breakdown');
+    expect(s.node_states.cto_breakdown?.status).toBe('running');
+    const s2 = step(s, 'complete', 'cto_breakdown');
+    expect(s2.node_states.controller_dispatch).toMatchObject({ status: 'pending', visits: 1 });
+  });
+});
+
 describe('purity', () => {
   it('never mutates the input state, whether the transition applies or is refused', () => {
     const input = deepFreeze(at('qa_verify'));

@@ -1,7 +1,108 @@
-/** Worker-side commands (`init`, `role`, `worker …`, `reply`, `reply-main`, `skill`). */
-import type { Command } from 'commander';
+/** Worker-side commands: `init`, `role list`, `worker …`, `reply`, `reply-main`. */
+import { Command } from 'commander';
+import { lazy } from '../lazy.js';
+
+const init = () => import('../handlers/init.js');
+const role = () => import('../handlers/role.js');
+const worker = () => import('../handlers/worker.js');
+const reply = () => import('../handlers/reply.js');
+
+/** `agent-team worker` with its subcommands. */
+export function makeWorkerCommand(): Command {
+  const cmd = new Command('worker').description('Workers: one role instance each, with its own branch team/<id>, worktree .worktrees/<id> and pane');
+
+  cmd
+    .command('create')
+    .description('Create a worker config for a role (the worktree is made by `worker open`); prints the id <role>-NNN')
+    .argument('<role>', 'role name (.agents/teams/<role>/ or ~/.agents/roles/<role>/)')
+    .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml', 'claude')
+    .option('-m, --model <model>', 'model passed as --model')
+    .option('-y, --yes', 'use a global role without asking')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExample:\n  agent-team worker create vite-react-dev --provider codex')
+    .action(lazy(worker, 'create'));
+
+  cmd
+    .command('open')
+    .description('Create the worktree if needed, install the role prompt, spawn the pane and start the provider')
+    .argument('<id>', 'worker id')
+    .option('-p, --provider <provider>', 'switch provider (saved to worker.yaml)')
+    .option('-m, --model <model>', 'switch model (saved to worker.yaml)')
+    .option('--new-window', 'open a new window/tab instead of a detached session or split')
+    .option('--json', 'print one JSON document')
+    .action(lazy(worker, 'open'));
+
+  cmd
+    .command('assign')
+    .description('Give a worker a change (.tasks/changes/<stamp>-<slug>/) and type it into its pane; opens the worker if needed')
+    .argument('<id>', 'worker id')
+    .argument('<description>', 'what to do, one line')
+    .option('--proposal <file>', 'proposal.md content from a file, or - for stdin')
+    .option('--design <file>', 'design.md content from a file, or - for stdin')
+    .option('--new-window', 'when opening: a new window/tab')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExit codes: 0 assigned, 1 could not bring an idle worker up to your branch (conflict, aborted) or the pane failed.')
+    .action(lazy(worker, 'assign'));
+
+  cmd
+    .command('status')
+    .description('Every worker: role, provider, running or offline, branch, commits ahead, clean or dirty, active changes')
+    .option('--json', 'print one JSON document')
+    .action(lazy(worker, 'status'));
+
+  cmd
+    .command('merge')
+    .description('Merge team/<id> into your current branch (--no-ff); aborts cleanly on conflict')
+    .argument('<id>', 'worker id')
+    .option('--squash', 'one commit with the branch\'s changes instead of a merge commit')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nRefused (exit 1, nothing changed) when your tree has uncommitted changes (untracked files under .agents/ do not count),\nwhen the branch carries role-prompt files or .tasks/, or on conflict (merge aborted; conflicting files listed).')
+    .action(lazy(worker, 'merge'));
+
+  cmd
+    .command('close')
+    .description('Kill the worker\'s pane; worktree, branch and config stay')
+    .argument('<id>', 'worker id')
+    .option('--json', 'print one JSON document')
+    .action(lazy(worker, 'close'));
+
+  cmd
+    .command('delete')
+    .description('Remove the worker: pane, worktree, branch team/<id> and config')
+    .argument('<id>', 'worker id')
+    .option('--force', 'also when the worktree has uncommitted work or the branch has unmerged commits')
+    .option('--json', 'print one JSON document')
+    .action(lazy(worker, 'remove'));
+
+  return cmd;
+}
 
 /** The top-level worker-side commands, attached to the program with `.addCommand()`. */
 export function makeWorkerCommands(): Command[] {
-  return [];
+  const initCmd = new Command('init')
+    .description('Create .agents/teams/, .agents/workflow/, .agents/workers/ and .agents/config.yaml (idempotent; optional)')
+    .option('--json', 'print one JSON document')
+    .action(lazy(init, 'run'));
+
+  const roleCmd = new Command('role').description('Roles: project (.agents/teams/) and global (~/.agents/roles/)');
+  roleCmd
+    .command('list')
+    .description('List roles of both scopes')
+    .option('--json', 'print one JSON document')
+    .action(lazy(role, 'list'));
+
+  const replyCmd = new Command('reply')
+    .description('Type "[Main Controller Reply] <message>" into a worker\'s pane')
+    .argument('<id>', 'worker id')
+    .argument('<message>', 'the answer')
+    .option('--json', 'print one JSON document')
+    .action(lazy(reply, 'reply'));
+
+  const replyMainCmd = new Command('reply-main')
+    .description('From inside a worker\'s worktree: type "[Worker: <id>] <message>" into the controller\'s pane')
+    .argument('<message>', 'e.g. "Task completed: <summary>"')
+    .option('--json', 'print one JSON document')
+    .action(lazy(reply, 'replyMain'));
+
+  return [initCmd, roleCmd, makeWorkerCommand(), replyCmd, replyMainCmd];
 }

@@ -4,6 +4,7 @@ import { lazy } from '../lazy.js';
 
 const handlers = () => import('../handlers/workflow.js');
 const state = () => import('../handlers/state.js');
+const controller = () => import('../handlers/controller.js');
 
 /** `agent-team workflow` with its subcommands. */
 export function makeWorkflowCommand(): Command {
@@ -47,6 +48,16 @@ export function makeWorkflowCommand(): Command {
     .option('--json', 'same output (it is JSON already)')
     .action(lazy(handlers, 'schema'));
 
+  workflow
+    .command('run')
+    .description('Perform every step of a run that needs no judgement; stop at the first that does and print the next step')
+    .argument('<state-file>', 'run-state file')
+    .option('--yes', 'approve merges (nothing else)')
+    .option('--max-steps <n>', 'stop after this many steps', '100')
+    .option('--json', 'print {"steps", "stopped", "why", "next"}')
+    .addHelpText('after', '\nExit codes: 0 stopped normally (completed, waiting, or needs the controller), 1 a step failed, 2 unreadable input.')
+    .action(lazy(controller, 'run'));
+
   workflow.addCommand(makeStateCommand());
   return workflow;
 }
@@ -70,6 +81,13 @@ export function makeStateCommand(): Command {
     .argument('<state-file>', 'run-state file')
     .option('--json', 'print one JSON document')
     .action(lazy(state, 'show'));
+
+  cmd
+    .command('next')
+    .description('What the controller must do now: the node, its task, outcomes, exact commands and when it is done')
+    .argument('<state-file>', 'run-state file')
+    .option('--json', 'print one JSON document')
+    .action(lazy(controller, 'next'));
 
   cmd
     .command('list')

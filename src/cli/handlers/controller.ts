@@ -1,0 +1,59 @@
+/** Handlers of `workflow state next` and `workflow run`: the controller loop's CLI face. */
+import { dirname, resolve } from 'node:path';
+import { EXIT, OperationError } from '../../errors.js';
+import { projectRoot } from '../../store/paths.js';
+import { runController, type RunReport } from '../../workflow/controller.js';
+import { nextStep, type NextStep } from '../../workflow/next.js';
+import { loadRun } from '../../workflow/state-service.js';
+import { createWorkerPort } from '../../worker/port.js';
+import { paint, type CommandResult } from '../output.js';
+
+/** Human rendering of a next step: message, commands, choices, done-when. */
+export function renderNext(step: NextStep): string {
+  const lines = [`${paint('bold', step.kind.toUpperCase())} ${step.message}`];
+  if (step.node) {
+    lines.push(`node: ${step.node.id} (${step.node.type}${step.node.actor ? `, actor ${step.node.actor}` : ''}${step.node.worker ? `, worker ${step.node.worker}` : ''}) status ${step.node.status}, visit ${step.node.visits}`);
+  }
+  if (step.task) lines.push(`task: ${step.task}`);
+  if (step.commands.length) lines.push('run:', ...step.commands.map((c) => `  ${c}`));
+  if (step.choices.length) lines.push('choose one:', ...step.choices.map((c) => `  ${c.outcome ? `[${c.outcome}] ` : ''}${c.command}`));
+  if (step.done_when) lines.push(`done when: ${step.done_when}`);
+  if (step.then.length) lines.push('then:', ...step.then.map((c) => `  ${c}`));
+  return lines.join('\n');
+}
+
+/** `workflow state next <state-file>`. */
+export async function next([stateFile]: string[]): Promise<CommandResult> {
+  const file = stateFile ?? '';
+  const run = loadRun(file);
+  if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
+  const root = projectRoot(dirname(resolve(file)));
+  const port = await createWorkerPort(root, run.template.template);
+  const step = nextStep(run.state, run.template.template, file, port);
+  const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : [])];
+  return { json: step, text: renderNext(step), warnings };
+}
+
+/** `workflow run <state-file> [--yes]`. */
+export async function run([stateFile]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  const file = stateFile ?? '';
+  const loaded = loadRun(file);
+  if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
+  const root = projectRoot(dirname(resolve(file)));
+  const port = await createWorkerPort(root, loaded.template.template);
+  const maxSteps = Number(o.maxSteps ?? 100);
+  const report: RunReport = await runController({
+    stateFile: file,
+    port,
+    yes: o.yes === true,
+    maxSteps: Number.isFinite(maxSteps) && maxSteps > 0 ? maxSteps : 100,
+    onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
+  });
+  const text = [`stopped: ${report.stopped} — ${report.why}`, '', renderNext(report.next)].join('\n');
+  return {
+    json: { ok: true, steps: report.steps, stopped: report.stopped, why: report.why, run_status: report.state.status, next: report.next },
+    text,
+    exitCode: EXIT.ok,
+    warnings: loaded.warnings,
+  };
+}

@@ -1,0 +1,139 @@
+/** Handlers of `agent-team worker …`: create, open, assign, status, merge, close, delete. */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../errors.js';
+import { assertName } from '../../worker/ids.js';
+import {
+  assignWorker,
+  closeWorker,
+  createWorker,
+  deleteWorker,
+  mergeWorker,
+  openWorker,
+  workerStatus,
+} from '../../worker/lifecycle.js';
+import { assertModel, assertProvider } from '../../worker/providers.js';
+import { resolveRole } from '../../worker/roles.js';
+import { mainRepoRoot } from '../../worker/root.js';
+import type { CommandResult } from '../output.js';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Whether using global role `role` is confirmed: `--yes`, else a prompt on a TTY, else a UsageError
+ * naming `--yes` (exit 2).
+ */
+async function confirmGlobalRole(role: string, path: string, yes: boolean): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError(`role ${role} is a global role (${path}) and there is no terminal to confirm it; rerun with --yes to use it`, {
+      code: 'global_role_needs_confirmation',
+      hint: `agent-team worker create ${role} --yes`,
+    });
+  }
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: `Use the global role ${role} from ${path}?`, default: true }, { output: process.stderr });
+}
+
+/** `worker create <role>`: prints the new id. */
+export async function create([role]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  assertName('role', role);
+  const root = await mainRepoRoot();
+  const provider = assertProvider(root, str(o.provider) ?? 'claude');
+  const model = str(o.model);
+  if (model !== undefined) assertModel(model);
+  const resolved = resolveRole(root, role as string);
+  let allowGlobal = false;
+  if (resolved.scope === 'global') {
+    allowGlobal = await confirmGlobalRole(resolved.name, resolved.path, o.yes === true);
+    if (!allowGlobal) throw new UsageError(`not using the global role ${resolved.name}`, { code: 'declined' });
+  }
+  const created = await createWorker(root, role as string, { provider, model, allowGlobal });
+  return {
+    json: { ok: true, worker_id: created.id, role: created.role.name, role_scope: created.role.scope, role_path: created.role.path, provider, model, config: created.config },
+    text: created.id,
+  };
+}
+
+/** `worker open <id>`. */
+export async function open([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  assertName('worker id', id);
+  const root = await mainRepoRoot();
+  const r = await openWorker(root, id as string, { provider: str(o.provider), model: str(o.model), newWindow: o.newWindow === true });
+  const text = r.alreadyRunning
+    ? `${r.id} is already running (pane ${r.paneId})`
+    : [`opened ${r.id} in pane ${r.paneId} (${r.backend})`, `worktree: ${r.worktree} (${r.branch})`, `launched: ${r.launchCommand}`].join('\n');
+  return { json: { ok: true, ...r }, text, warnings: r.warnings };
+}
+
+function readInput(what: string, source: string | undefined): string | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${what} ${source === '-' ? 'from stdin' : source}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { code: 'unreadable_input' });
+  }
+}
+
+/** `worker assign <id> <description>`. */
+export async function assign([id, description]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  assertName('worker id', id);
+  if (str(o.proposal) === '-' && str(o.design) === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
+  const proposal = readInput('--proposal', str(o.proposal));
+  const design = readInput('--design', str(o.design));
+  const root = await mainRepoRoot();
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true });
+  const lines = [
+    ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
+    ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
+    `change: ${r.change.dir}`,
+    `assigned to ${r.id}: ${description}`,
+  ];
+  return { json: { ok: true, ...r }, text: lines.join('\n'), warnings: r.warnings };
+}
+
+/** `worker status`. */
+export async function status(): Promise<CommandResult> {
+  const root = await mainRepoRoot();
+  const s = await workerStatus(root);
+  const header = ['WORKER', 'ROLE', 'PROVIDER', 'STATE', 'BRANCH', 'AHEAD', 'TREE', 'CHANGES'];
+  const rows = s.workers.map((w) => [
+    w.id,
+    w.role,
+    `${w.provider}${w.model ? `/${w.model}` : ''}`,
+    w.error ? 'error' : `${w.state}${w.backend ? ` (${w.backend})` : ''}`,
+    w.branchExists ? w.branch : `${w.branch} (none)`,
+    String(w.ahead),
+    w.worktree,
+    String(w.activeChanges.length),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const text = s.workers.length ? [fmt(header), ...rows.map(fmt)].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
+  return { json: { controller_ref: s.controllerRef, workers: s.workers }, text, warnings };
+}
+
+/** `worker merge <id>`. */
+export async function merge([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  assertName('worker id', id);
+  const root = await mainRepoRoot();
+  const r = await mergeWorker(root, id as string, { squash: o.squash === true });
+  const text = r.merged ? `merged ${r.branch} into ${r.into} (${r.commits} commit(s)${r.squash ? ', squashed' : ''}); HEAD ${r.head.slice(0, 12)}` : `${r.branch} is already merged into ${r.into}; nothing to do`;
+  return { json: { ok: true, ...r }, text };
+}
+
+/** `worker close <id>`. */
+export async function close([id]: string[]): Promise<CommandResult> {
+  assertName('worker id', id);
+  const root = await mainRepoRoot();
+  const r = await closeWorker(root, id as string);
+  return { json: { ok: true, ...r }, text: r.paneId ? `closed ${r.id} (pane ${r.paneId}); worktree, branch and config kept` : `${r.id} has no pane; nothing to close` };
+}
+
+/** `worker delete <id>`. */
+export async function remove([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  assertName('worker id', id);
+  const root = await mainRepoRoot();
+  const r = await deleteWorker(root, id as string, { force: o.force === true });
+  return { json: { ok: true, ...r }, text: `deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed` };
+}

@@ -1,0 +1,225 @@
+/**
+ * tmux backend: one named session per worker (`tmux attach -t <worker id>` works), or, when asked for a
+ * new window and the CLI runs inside tmux, a window named after the worker in the current session.
+ * Pane ids are tmux's own (`%12`). `AGENT_TEAM_TMUX_SOCKET=name` makes every call `tmux -L name`.
+ *
+ * Liveness rule: a pane is alive when tmux lists it, it is not dead (`#{pane_dead}`), and the terminal's
+ * foreground process group is not the shell's own (`/proc/<pane_pid>/stat` tpgid ≠ pgrp, or `ps`
+ * elsewhere) — i.e. the shell started a program (the provider) that still runs. An idle shell at its
+ * prompt is not alive. This needs the pane to start a job-control shell (tmux's default).
+ */
+import { statSync } from 'node:fs';
+import { OperationError, UsageError } from '../errors.js';
+import type { PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
+import { run, type RunResult } from './exec.js';
+import { foregroundIsOther } from './proc-info.js';
+import { WaitTimeoutError, waitFor } from './wait.js';
+
+/** tmux pane ids: `%` and digits. */
+export const TMUX_PANE_ID = /^%\d+$/;
+
+/** Options for {@link TmuxBackend}. */
+export interface TmuxOptions {
+  /** Environment for tmux calls; `AGENT_TEAM_TMUX_SOCKET`, `TMUX`, `TMUX_PANE` are read from it (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Bound on waiting for the new shell's prompt in ms (default 5000). */
+  readyTimeoutMs?: number;
+}
+
+const MISSING_HINT = 'install tmux, or set AGENT_TEAM_BACKEND=process for headless workers';
+const SERVER_EXITING = /server exited unexpectedly|lost server/i;
+const GONE = /can't find (pane|window|session)|no server running|error connecting to|server exited/i;
+
+/** Arguments that select the tmux server: `['-L', socket]`, or none for the default server. */
+export function tmuxServerArgs(socket: string | undefined): string[] {
+  return socket ? ['-L', socket] : [];
+}
+
+/**
+ * The tmux command (without the server arguments) that creates a worker's pane and prints its id:
+ * `new-session -d -s <id>` by default, `new-window -d -a -t <afterWindow> -n <id>` when `afterWindow`
+ * (a target window such as `$0:1`) is given. Env additions become `-e K=V`. Throws UsageError for a
+ * worker id tmux cannot name a session.
+ */
+export function tmuxSpawnArgs(request: SpawnRequest, afterWindow?: string): string[] {
+  if (request.workerId === '' || /[:.\s]/.test(request.workerId)) {
+    throw new UsageError(`worker id "${request.workerId}" cannot name a tmux session (no ':', '.' or spaces)`);
+  }
+  const env = Object.entries(request.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const where = afterWindow
+    ? ['new-window', '-d', '-a', '-t', afterWindow, '-n', request.workerId]
+    : ['new-session', '-d', '-s', request.workerId];
+  return [...where, '-c', request.cwd, '-P', '-F', '#{pane_id}', ...env];
+}
+
+/** The tmux backend. See the module comment for the liveness rule. */
+export class TmuxBackend implements SessionBackend {
+  readonly name = 'tmux' as const;
+  /** The private server name from `AGENT_TEAM_TMUX_SOCKET`, if any. */
+  readonly socket: string | undefined;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly readyTimeoutMs: number;
+  private bufferSeq = 0;
+
+  constructor(options: TmuxOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.socket = this.env.AGENT_TEAM_TMUX_SOCKET || undefined;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 5000;
+  }
+
+  /** Runs tmux on our server; resolves whatever the exit code (throws only when tmux is missing/hangs). */
+  private tmux(args: string[], input?: string): Promise<RunResult> {
+    return run('tmux', [...tmuxServerArgs(this.socket), ...args], { input, env: this.env, missingHint: MISSING_HINT });
+  }
+
+  /** Runs tmux and returns trimmed stdout; throws OperationError (`pane_gone` when the target is gone). */
+  private async tmuxOk(args: string[], input?: string): Promise<string> {
+    const r = await this.tmux(args, input);
+    if (r.code !== 0) {
+      const message = r.stderr.trim() || `exit code ${r.code}`;
+      throw new OperationError(`tmux ${args[0]} failed: ${message}`, {
+        code: GONE.test(message) ? 'pane_gone' : 'tmux_failed',
+        details: { args },
+      });
+    }
+    return r.stdout.trim();
+  }
+
+  /** The pane new windows go next to: ours only when the CLI runs inside tmux on the same server. */
+  private currentPane(): string | undefined {
+    const pane = this.env.TMUX_PANE;
+    const tmuxEnv = this.env.TMUX;
+    if (!pane || !tmuxEnv) return undefined;
+    const socketPath = tmuxEnv.split(',')[0] ?? '';
+    if (this.socket && socketPath.split('/').pop() !== this.socket) return undefined;
+    return pane;
+  }
+
+  /** Creates the session (or window), then waits until the shell has drawn its prompt. */
+  async spawn(request: SpawnRequest): Promise<PaneInfo> {
+    let isDir = false;
+    try {
+      isDir = statSync(request.cwd).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) throw new OperationError(`cannot open a pane in ${request.cwd}: not a folder`, { code: 'cwd_missing' });
+    const current = request.newWindow ? this.currentPane() : undefined;
+    // new-window cannot target a pane: put the window right after the controller's own window.
+    const afterWindow = current ? await this.tmuxOk(['display-message', '-p', '-t', current, '#{session_id}:#{window_index}']) : undefined;
+    // A server whose last session was just killed is still exiting; a client that reaches it then gets
+    // "server exited unexpectedly". Retry (bounded) until a fresh server answers.
+    const args = tmuxSpawnArgs(request, afterWindow);
+    const r = await waitFor(
+      async () => {
+        const attempt = await this.tmux(args);
+        return attempt.code !== 0 && SERVER_EXITING.test(attempt.stderr) ? undefined : attempt;
+      },
+      { timeoutMs: 2000, intervalMs: 10, description: 'the tmux server to accept a new session' },
+    );
+    if (r.code !== 0) {
+      const message = r.stderr.trim();
+      if (/duplicate session/.test(message)) {
+        const attach = ['tmux', ...tmuxServerArgs(this.socket), 'attach', '-t', request.workerId].join(' ');
+        throw new OperationError(`tmux session ${request.workerId} already exists`, {
+          code: 'pane_exists',
+          hint: `attach with \`${attach}\`, or kill the worker's pane first`,
+        });
+      }
+      throw new OperationError(`tmux could not create a pane for ${request.workerId}: ${message || `exit code ${r.code}`}`, { code: 'tmux_failed' });
+    }
+    const paneId = r.stdout.trim();
+    if (!TMUX_PANE_ID.test(paneId)) throw new OperationError(`tmux printed "${paneId}" instead of a pane id`, { code: 'tmux_failed' });
+    const ready = await this.waitReady(paneId);
+    return { paneId, busy: false, ready };
+  }
+
+  /**
+   * Ready = the shell moved the cursor (it printed its prompt). Polls every 10 ms; false when the bound
+   * passes first; throws OperationError `pane_gone` when the pane died (e.g. the shell exited at once).
+   */
+  private async waitReady(paneId: string): Promise<boolean> {
+    try {
+      return await waitFor(
+        async () => {
+          const r = await this.tmux(['display-message', '-p', '-t', paneId, '#{pane_dead} #{cursor_x} #{cursor_y}']);
+          const [dead, x, y] = r.stdout.trim().split(' ');
+          if (r.code !== 0 || dead === '1') {
+            throw new OperationError(`the shell in pane ${paneId} exited right after it started`, { code: 'pane_gone' });
+          }
+          return x !== '0' || y !== '0';
+        },
+        { timeoutMs: this.readyTimeoutMs, intervalMs: 10, description: `pane ${paneId} to show a prompt` },
+      );
+    } catch (error) {
+      if (error instanceof WaitTimeoutError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Leaves copy mode if the pane is in it, pastes `text` from a tmux buffer (`load-buffer -` from stdin,
+   * `paste-buffer -p -r -d`: bracketed when the program asked for it, newlines kept as LF), then sends
+   * Enter with `send-keys`.
+   */
+  async sendText(paneId: string, text: string): Promise<void> {
+    assertPane(paneId);
+    // A pane someone scrolled (copy mode) would take Enter as a copy-mode key: leave the mode first.
+    // The pane id is validated (%N), so the tmux command string cannot be anything else.
+    await this.tmuxOk(['if-shell', '-F', '-t', paneId, '#{pane_in_mode}', `send-keys -t ${paneId} -X cancel`]);
+    if (text !== '') {
+      const buffer = `agent-team-${process.pid}-${++this.bufferSeq}`;
+      try {
+        await this.tmuxOk(['load-buffer', '-b', buffer, '-', ';', 'paste-buffer', '-d', '-p', '-r', '-b', buffer, '-t', paneId], text);
+      } catch (error) {
+        await this.tmux(['delete-buffer', '-b', buffer]).catch(() => undefined);
+        throw error;
+      }
+    }
+    await this.tmuxOk(['send-keys', '-t', paneId, 'Enter']);
+  }
+
+  /** See the module comment for the rule. */
+  async isAlive(paneId: string): Promise<boolean> {
+    return (await this.aliveMany([paneId])).get(paneId) ?? false;
+  }
+
+  /** One `tmux list-panes -a` call for all panes, then the foreground check on the listed shells. */
+  async aliveMany(paneIds: string[]): Promise<Map<string, boolean>> {
+    const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
+    const wanted = new Set(paneIds.filter((id) => TMUX_PANE_ID.test(id)));
+    if (wanted.size === 0) return result;
+    const r = await this.tmux(['list-panes', '-a', '-F', '#{pane_id} #{pane_pid} #{pane_dead}']);
+    if (r.code !== 0) {
+      if (GONE.test(r.stderr)) return result;
+      throw new OperationError(`tmux list-panes failed: ${r.stderr.trim() || `exit code ${r.code}`}`, { code: 'tmux_failed' });
+    }
+    const shells = new Map<string, number>();
+    for (const line of r.stdout.split('\n')) {
+      const [id, pid, dead] = line.split(' ');
+      if (id && wanted.has(id) && dead === '0') shells.set(id, Number(pid));
+    }
+    const foreground = await foregroundIsOther([...shells.values()]);
+    for (const [id, pid] of shells) result.set(id, foreground.get(pid) === true);
+    return result;
+  }
+
+  /** `kill-pane` (which also ends the window and session when it was their last pane); no error when gone. */
+  async kill(paneId: string): Promise<void> {
+    if (!TMUX_PANE_ID.test(paneId)) return;
+    const r = await this.tmux(['kill-pane', '-t', paneId]);
+    if (r.code !== 0 && !GONE.test(r.stderr)) {
+      throw new OperationError(`tmux kill-pane failed: ${r.stderr.trim() || `exit code ${r.code}`}`, { code: 'tmux_failed' });
+    }
+  }
+
+  /** `select-pane -T` (shown in `#{pane_title}` and pane borders; the shell may change it later). */
+  async setTitle(paneId: string, title: string): Promise<void> {
+    assertPane(paneId);
+    await this.tmuxOk(['select-pane', '-t', paneId, '-T', title]);
+  }
+}
+
+function assertPane(paneId: string): void {
+  if (!TMUX_PANE_ID.test(paneId)) throw new UsageError(`"${paneId}" is not a tmux pane id (expected %<number>)`, { code: 'bad_pane_id' });
+}

@@ -1,0 +1,132 @@
+/**
+ * Changes: one assignment given to a worker, in `<worktree>/.tasks/changes/<YYYY-MM-DD-HH-MM-SS>-<slug>/`
+ * with `change.yaml` (Go `Change`: name, description, status, created_at, assigned_to) and optional
+ * `proposal.md` / `design.md`. The folder name uses local time and Go's `Slugify(desc, 50)`.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { OperationError } from '../errors.js';
+import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
+import { toYaml } from '../store/yaml-file.js';
+import { goTimestamp } from './config.js';
+
+/** Change statuses of the Go lifecycle. */
+export const CHANGE_STATUSES = ['draft', 'assigned', 'implementing', 'verifying', 'done', 'archived'] as const;
+
+/** Statuses that no longer count as active work. */
+const FINISHED = new Set(['done', 'archived']);
+
+/** `.tasks/changes` relative to a worktree. */
+export const CHANGES_DIR = '.tasks/changes';
+
+/** Go `Slugify(s, max)`: lowercase, runs of `[^a-z0-9]` → `-`, trimmed, cut to `max`, `task` when empty. */
+export function slugify(text: string, max = 50): string {
+  const slug = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+    .replace(/-+$/g, '');
+  return slug === '' ? 'task' : slug;
+}
+
+/** Go `time.Now().Format("2006-01-02-15-04-05")` in local time. */
+export function localStamp(now: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}-${p(now.getHours())}-${p(now.getMinutes())}-${p(now.getSeconds())}`;
+}
+
+/** What to create: description (required), optional proposal and design texts. */
+export interface NewChange {
+  description: string;
+  assignedTo: string;
+  proposal?: string;
+  design?: string;
+  now?: Date;
+}
+
+/** A created change: its name, absolute folder, folder relative to the worktree, and files written. */
+export interface CreatedChange {
+  name: string;
+  dir: string;
+  relativeDir: string;
+  files: string[];
+}
+
+/** The Go `.tasks/config.yaml` defaults, written once per worktree. */
+const TASKS_CONFIG = toYaml({
+  version: 1,
+  defaults: { verify: { timeout: '5m' }, lifecycle: [...CHANGE_STATUSES] },
+});
+
+/** Writes `<worktree>/.tasks/config.yaml` with the Go defaults when missing. */
+export function initTasksDir(worktree: string): void {
+  createFileExclusiveSync(join(worktree, '.tasks', 'config.yaml'), TASKS_CONFIG);
+}
+
+/**
+ * Creates a change folder (a `-2`, `-3`… suffix when the name is taken within the same second) with
+ * `change.yaml` (status `assigned`) and the given proposal/design. Throws OperationError on I/O failure.
+ */
+export function createChange(worktree: string, change: NewChange): CreatedChange {
+  const now = change.now ?? new Date();
+  const base = `${localStamp(now)}-${slugify(change.description)}`;
+  const parent = join(worktree, CHANGES_DIR);
+  mkdirSync(parent, { recursive: true });
+  initTasksDir(worktree);
+  let name = base;
+  for (let n = 2; ; n++) {
+    try {
+      mkdirSync(join(parent, name));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw new OperationError(`cannot create ${join(parent, name)}: ${(err as Error).message}`, { cause: err });
+      name = `${base}-${n}`;
+    }
+  }
+  const dir = join(parent, name);
+  const files = ['change.yaml'];
+  writeFileAtomicSync(
+    join(dir, 'change.yaml'),
+    toYaml({ name, description: change.description, status: 'assigned', created_at: goTimestamp(now), assigned_to: change.assignedTo }),
+  );
+  if (change.proposal !== undefined) {
+    writeFileAtomicSync(join(dir, 'proposal.md'), change.proposal);
+    files.push('proposal.md');
+  }
+  if (change.design !== undefined) {
+    writeFileAtomicSync(join(dir, 'design.md'), change.design);
+    files.push('design.md');
+  }
+  return { name, dir, relativeDir: `${CHANGES_DIR}/${name}/`, files };
+}
+
+/** A change as listed: name, status and description from its change.yaml. */
+export interface ChangeSummary {
+  name: string;
+  status: string;
+  description: string;
+}
+
+/** Every change of a worktree (oldest first); unreadable change.yaml files are listed with status `unreadable`. */
+export function listChanges(worktree: string): ChangeSummary[] {
+  const parent = join(worktree, CHANGES_DIR);
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent)
+    .sort()
+    .filter((name) => existsSync(join(parent, name, 'change.yaml')))
+    .map((name) => {
+      try {
+        const data = parse(readFileSync(join(parent, name, 'change.yaml'), 'utf8')) as Record<string, unknown> | null;
+        return { name, status: String(data?.status ?? 'draft'), description: String(data?.description ?? '') };
+      } catch {
+        return { name, status: 'unreadable', description: '' };
+      }
+    });
+}
+
+/** Changes of a worktree that are not done or archived. */
+export function activeChanges(worktree: string): ChangeSummary[] {
+  return listChanges(worktree).filter((c) => !FINISHED.has(c.status));
+}

@@ -1,0 +1,40 @@
+/**
+ * The texts typed into panes. Formats follow the Go version (`[New Change Assigned]`,
+ * `[Main Controller Reply]`, `[Worker: <id>]`); the assignment message points at the change folder and
+ * spells out the completion protocol. Extend here, not in the CLI.
+ */
+
+/** What an assignment message says. `changeDir` is relative to the worktree, e.g. `.tasks/changes/<name>/`. */
+export interface AssignMessageInput {
+  description: string;
+  changeDir: string;
+  files?: string[];
+  /** Extra lines appended before the protocol (e.g. the workflow node being worked on). */
+  extra?: string[];
+}
+
+/**
+ * `[New Change Assigned] <description>`, `Change: <dir>`, what to read, then the completion protocol:
+ * commit, then `agent-team reply-main "Task completed: <summary>"`.
+ */
+export function assignMessage(input: AssignMessageInput): string {
+  const files = input.files && input.files.length > 0 ? input.files.join(', ') : 'change.yaml';
+  return [
+    `[New Change Assigned] ${input.description}`,
+    `Change: ${input.changeDir}`,
+    `Read ${files} in that folder.`,
+    ...(input.extra ?? []),
+    'Completion protocol: commit your work, then run: agent-team reply-main "Task completed: <summary>"',
+    '(or, if you need a decision: agent-team reply-main "Need decision: <question>")',
+  ].join('\n');
+}
+
+/** `[Main Controller Reply] <message>` (Go `reply`). */
+export function controllerReply(message: string): string {
+  return `[Main Controller Reply] ${message}`;
+}
+
+/** `[Worker: <id>] <message>` (Go `reply-main`). */
+export function workerMessage(workerId: string, message: string): string {
+  return `[Worker: ${workerId}] ${message}`;
+}

@@ -1,0 +1,58 @@
+/**
+ * The workflow controller loop's {@link WorkerPort}, implemented over the worker lifecycle. Lookups are
+ * synchronous, so liveness (one backend query) and `team/*` branches are read once when the port is made
+ * and kept current as the port opens workers.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkerPort } from '../workflow/controller.js';
+import type { WorkflowTemplate } from '../workflow/schema.js';
+import { isWorktreeCreated, readWorkerConfig } from './config.js';
+import { branchWorkerIds, nextWorkerId } from './ids.js';
+import { assignWorker, createWorker, mergeWorker, openWorker, workerStatus, type LifecycleOptions } from './lifecycle.js';
+import { workerPaths } from './paths.js';
+
+/** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles. */
+export interface WorkerPortOptions extends LifecycleOptions {
+  allowGlobal?: boolean;
+}
+
+/**
+ * A WorkerPort for the repository at `root`. `_template` is accepted for later per-template defaults
+ * (providers per role). Throws OperationError when the backend cannot be queried.
+ */
+export async function createWorkerPort(root: string, _template: WorkflowTemplate, options: WorkerPortOptions = {}): Promise<WorkerPort> {
+  const [{ workers }, branches] = await Promise.all([workerStatus(root, options), branchWorkerIds(root)]);
+  const running = new Map(workers.map((w) => [w.id, w.state === 'running']));
+  return {
+    exists: (id) => existsSync(workerPaths(root, id).config),
+    running: (id) => running.get(id),
+    nextId: (role) => nextWorkerId(root, role, branches),
+    async create(role) {
+      const created = await createWorker(root, role, { ...options, allowGlobal: options.allowGlobal });
+      running.set(created.id, false);
+      return created.id;
+    },
+    async open(id) {
+      const opened = await openWorker(root, id, options);
+      running.set(id, true);
+      return { opened: !opened.alreadyRunning };
+    },
+    async assign(id, description) {
+      const result = await assignWorker(root, id, description, options);
+      running.set(id, true);
+      return { change: join(workerPaths(root, id).worktree, result.change.relativeDir) };
+    },
+    async merge(id) {
+      const r = await mergeWorker(root, id);
+      return { summary: r.merged ? `merged ${r.branch} into ${r.into} (${r.commits} commit(s), now ${r.head.slice(0, 12)})` : `${r.branch} had nothing to merge into ${r.into}` };
+    },
+    worktree(id) {
+      try {
+        return isWorktreeCreated(readWorkerConfig(root, id)) && existsSync(workerPaths(root, id).worktree) ? workerPaths(root, id).worktree : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * `.agents/config.yaml`: project settings. Today only `providers: { <name>: "<launch command>" }`, which
+ * adds providers or overrides the built-in ones. Validated with zod; other top-level keys are allowed
+ * (for later settings) and kept. A missing file means "no settings".
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { UnreadableFileError } from '../errors.js';
+import { readYamlFile } from '../store/yaml-file.js';
+import { projectConfigPath } from './paths.js';
+
+/** Provider names: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+export const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const ProjectConfigSchema = z.looseObject({
+  providers: z
+    .record(
+      z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'),
+      z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).trim().min(1, 'the launch command is empty'),
+    )
+    .nullish(),
+});
+
+/** The parsed project config. */
+export interface ProjectConfig {
+  providers: Record<string, string>;
+}
+
+/**
+ * Reads `<root>/.agents/config.yaml` (empty config when missing). Throws UnreadableFileError (exit 2)
+ * naming the file and the field, e.g. `.agents/config.yaml: providers.aider: expected the launch command…`.
+ */
+export function readProjectConfig(root: string): ProjectConfig {
+  const path = projectConfigPath(root);
+  if (!existsSync(path)) return { providers: {} };
+  const loaded = readYamlFile(path);
+  if (loaded.data === null || loaded.data === undefined) return { providers: {} };
+  const parsed = ProjectConfigSchema.safeParse(loaded.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(document)';
+    throw new UnreadableFileError(path, `${field}: ${issue?.message ?? 'invalid'}`, { code: 'invalid_config', details: { field } });
+  }
+  return { providers: parsed.data.providers ?? {} };
+}
+
+/** What `agent-team init` writes to `.agents/config.yaml`: commented examples only. */
+export const PROJECT_CONFIG_TEMPLATE = `# agent-team project settings.
+#
+# providers: launch commands for worker agents, typed into the worker's pane by \`agent-team worker open\`.
+# Built in: claude, codex, opencode, gemini. Entries here add providers or override the built-in ones;
+# \`--model M\` is appended as " --model M".
+#
+# providers:
+#   claude: "claude --dangerously-skip-permissions"
+#   aider: "aider --yes"
+#   my-agent: "node /path/to/my-agent.mjs"
+`;

@@ -1,0 +1,103 @@
+/**
+ * Messages between the controller and workers: `reply <id>` types `[Main Controller Reply] …` into a
+ * worker's pane; `reply-main`, run inside a worker's worktree, types `[Worker: <id>] …` into the
+ * controller's pane recorded in the worker's config. The lead extends {@link replyToController} (e.g.
+ * recording the reply into a workflow run); the CLI handler stays a thin shell around it.
+ */
+import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { OperationError, UsageError } from '../errors.js';
+import { commonDir, gitDir, toplevel } from '../git/repo.js';
+import { readWorkerConfig } from './config.js';
+import { assertName, NAME_PATTERN } from './ids.js';
+import { controllerReply, workerMessage } from './messages.js';
+import { workerPaths } from './paths.js';
+import { backendFor, type SessionOptions } from './session.js';
+
+/** `reply <id> "<msg>"`: types `[Main Controller Reply] <msg>` into the worker's pane. OperationError `not_running` when its provider is not running. */
+export async function replyToWorker(root: string, id: string, message: string, options: SessionOptions = {}): Promise<{ id: string; paneId: string; text: string }> {
+  assertName('worker id', id);
+  if (message.trim() === '') throw new UsageError('the message is empty');
+  const config = readWorkerConfig(root, id);
+  const notRunning = () =>
+    new OperationError(`worker ${id} is not running`, { code: 'not_running', hint: `agent-team worker open ${id}` });
+  if (!config.pane_id) throw notRunning();
+  const backend = await backendFor(options, config.backend);
+  if (!(await backend.isAlive(config.pane_id))) throw notRunning();
+  const text = controllerReply(message);
+  await backend.sendText(config.pane_id, text);
+  return { id, paneId: config.pane_id, text };
+}
+
+/** Where a `reply-main` runs: the main repository root and the worker id. */
+export interface WorkerLocation {
+  root: string;
+  id: string;
+  worktree?: string;
+}
+
+/**
+ * Finds the worker a command runs for: inside a linked worktree, its folder name (Go `reply-main`) and
+ * the main root from `git rev-parse --git-common-dir`; elsewhere `AGENT_TEAM_WORKER_ID` with the
+ * repository root. Throws UsageError when neither says, OperationError `unknown_worker` when the main
+ * repository has no such worker.
+ */
+export async function locateWorker(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<WorkerLocation> {
+  const top = await toplevel(cwd);
+  if (!top) throw new UsageError(`${cwd} is not inside a git repository; run reply-main inside a worker's worktree`, { code: 'not_in_worktree' });
+  const [gd, cd] = await Promise.all([gitDir(cwd), commonDir(cwd)]);
+  const linked = resolve(gd) !== resolve(cd);
+  const root = linked ? (basename(cd) === '.git' ? dirname(cd) : top) : top;
+  const fromEnv = env.AGENT_TEAM_WORKER_ID || undefined;
+  const fromFolder = linked ? basename(top) : undefined;
+  const candidates = [fromFolder, fromEnv].filter((c): c is string => c !== undefined && NAME_PATTERN.test(c));
+  const id = candidates.find((c) => existsSync(workerPaths(root, c).config)) ?? candidates[0];
+  if (!id) {
+    throw new UsageError('cannot tell which worker this is: run reply-main inside a worker worktree (.worktrees/<id>) or set AGENT_TEAM_WORKER_ID', {
+      code: 'not_in_worktree',
+    });
+  }
+  assertName('worker id', id);
+  if (!existsSync(workerPaths(root, id).config)) {
+    throw new OperationError(`no worker ${id} in ${root} (${workerPaths(root, id).config} does not exist)`, { code: 'unknown_worker' });
+  }
+  return { root, id, worktree: linked ? top : undefined };
+}
+
+/** Result of {@link replyToController}. */
+export interface ReplyMainResult {
+  root: string;
+  id: string;
+  controllerPaneId: string;
+  text: string;
+}
+
+/**
+ * `reply-main "<msg>"`: types `[Worker: <id>] <msg>` into the controller pane recorded for the worker.
+ * Throws OperationError `no_controller_pane` when none is recorded, `controller_gone` when the pane no
+ * longer exists.
+ */
+export async function replyToController(cwd: string, message: string, options: SessionOptions = {}): Promise<ReplyMainResult> {
+  if (message.trim() === '') throw new UsageError('the message is empty');
+  const env = options.env ?? process.env;
+  const { root, id } = await locateWorker(cwd, env);
+  const config = readWorkerConfig(root, id);
+  const pane = config.controller_pane_id;
+  if (!pane) {
+    throw new OperationError(`no controller pane recorded for worker ${id} — was it opened with agent-team worker open from the controller's pane?`, {
+      code: 'no_controller_pane',
+      hint: `from the controller's pane: agent-team worker close ${id} && agent-team worker open ${id}`,
+    });
+  }
+  const backend = await backendFor(options, config.backend);
+  const text = workerMessage(id, message);
+  try {
+    await backend.sendText(pane, text);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'pane_gone') {
+      throw new OperationError(`main controller (pane ${pane}) is not running`, { code: 'controller_gone', cause: err });
+    }
+    throw err;
+  }
+  return { root, id, controllerPaneId: pane, text };
+}

@@ -1,0 +1,74 @@
+/**
+ * `agent-team skill install`: copies the shipped skills (`skills/<name>/`, Agent Skills format: a folder
+ * with SKILL.md + references/) to where each provider looks for skills, in the project or globally.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.js';
+
+/** Absolute path of the package's `skills/` folder. */
+export const SKILLS_DIR = fileURLToPath(new URL('../../skills/', import.meta.url));
+
+/** Providers whose skill folders we know. */
+export const SKILL_PROVIDERS = ['claude', 'codex', 'gemini', 'opencode'] as const;
+/** One of {@link SKILL_PROVIDERS}. */
+export type SkillProvider = (typeof SKILL_PROVIDERS)[number];
+
+/**
+ * The folder holding skill folders for `provider`: project scope relative to `root`, global scope under
+ * the home folder (`$HOME`). Sources: Claude Code `.claude/skills`, Codex `.agents/skills`, Gemini CLI
+ * `.gemini/skills`, OpenCode `.opencode/skills` (global `~/.config/opencode/skills`).
+ */
+export function skillsTarget(provider: SkillProvider, scope: { global: boolean; root: string; home?: string }): string {
+  const home = scope.home ?? process.env.HOME ?? homedir();
+  if (scope.global) {
+    return {
+      claude: join(home, '.claude', 'skills'),
+      codex: join(home, '.agents', 'skills'),
+      gemini: join(home, '.gemini', 'skills'),
+      opencode: join(home, '.config', 'opencode', 'skills'),
+    }[provider];
+  }
+  return join(scope.root, { claude: '.claude', codex: '.agents', gemini: '.gemini', opencode: '.opencode' }[provider], 'skills');
+}
+
+/** Names of the shipped skills (`agent-team`, `worker-reply-main`). */
+export function shippedSkills(): string[] {
+  return readdirSync(SKILLS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(SKILLS_DIR, d.name, 'SKILL.md')))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** One installed skill folder. */
+export interface InstalledSkill {
+  provider: SkillProvider;
+  skill: string;
+  path: string;
+}
+
+/**
+ * Copies every shipped skill into the provider's folder (replacing an older copy of the same skill,
+ * nothing else). Throws UsageError (exit 2) for an unknown provider.
+ */
+export function installSkills(options: { provider?: string; global?: boolean; root: string; home?: string }): InstalledSkill[] {
+  const providers: SkillProvider[] = options.provider ? [checkProvider(options.provider)] : ['claude'];
+  const out: InstalledSkill[] = [];
+  for (const provider of providers) {
+    const target = skillsTarget(provider, { global: options.global === true, root: options.root, home: options.home });
+    mkdirSync(target, { recursive: true });
+    for (const skill of shippedSkills()) {
+      const path = join(target, skill);
+      cpSync(join(SKILLS_DIR, skill), path, { recursive: true, force: true });
+      out.push({ provider, skill, path });
+    }
+  }
+  return out;
+}
+
+function checkProvider(name: string): SkillProvider {
+  if ((SKILL_PROVIDERS as readonly string[]).includes(name)) return name as SkillProvider;
+  throw new UsageError(`--provider ${JSON.stringify(name)}: skills can be installed for ${SKILL_PROVIDERS.join(', ')}`);
+}

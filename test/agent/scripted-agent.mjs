@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Scripted stand-in for an AI coding agent (Claude Code, Codex, Gemini…), used as a provider by
+// agent-team's end-to-end tests. It does what the real agent is asked to do, deterministically:
+// it reads the lines typed into its pane (stdin); on "[New Change Assigned] <description>" followed by
+// "Change: <folder>" it reads <folder>/change.yaml, writes work/<change-name>.txt, commits with
+// `git add -A` (as a careless agent would: agent-team's excludes must keep role prompts out), and runs
+// `agent-team reply-main "Task completed: …"` through the built CLI. Every event is also appended to the
+// file given with `--log <file>` so tests can wait on it.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/agent-team.js', import.meta.url));
+const logIndex = process.argv.indexOf('--log');
+const logFile = logIndex > 0 ? process.argv[logIndex + 1] : undefined;
+
+function log(event) {
+  const line = `${new Date().toISOString()} ${event}`;
+  process.stdout.write(`[scripted-agent] ${event}\n`);
+  if (logFile) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    appendFileSync(logFile, `${line}\n`);
+  }
+}
+
+const git = (...args) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+function rolePromptSeen() {
+  return ['CLAUDE.md', 'AGENTS.md', 'CLAUDE.local.md', 'AGENTS.override.md'].some(
+    (f) => existsSync(f) && readFileSync(f, 'utf8').includes('<!-- AGENT_TEAM:START -->'),
+  );
+}
+
+function doChange(description, folder) {
+  const changeYaml = readFileSync(join(folder, 'change.yaml'), 'utf8');
+  const name = /^name:\s*(.+)$/m.exec(changeYaml)?.[1]?.trim() ?? 'change';
+  log(`change ${name} read: ${changeYaml.includes('status: assigned') ? 'status assigned' : 'no status'}`);
+  mkdirSync('work', { recursive: true });
+  const file = `work/${name}.txt`;
+  writeFileSync(file, `${description}\n`);
+  git('add', '-A');
+  git('commit', '-q', '-m', `Implement: ${description}`);
+  log(`committed ${file} as ${git('rev-parse', '--short', 'HEAD')}`);
+  const summary = `Task completed: wrote ${file}${rolePromptSeen() ? ' (role prompt seen)' : ''}`;
+  execFileSync(process.execPath, [BIN, 'reply-main', summary], { stdio: ['ignore', 'pipe', 'pipe'] });
+  log(`replied: ${summary}`);
+}
+
+log(`started in ${process.cwd()} as ${process.env.AGENT_TEAM_WORKER_ID ?? '(no worker id)'}`);
+let pending;
+const rl = createInterface({ input: process.stdin, terminal: false });
+rl.on('line', (raw) => {
+  const line = raw.replace(/\x1b\[[0-9;?]*[A-Za-z~]/g, '').replace(/\r$/, '');
+  if (line.startsWith('[New Change Assigned] ')) {
+    pending = line.slice('[New Change Assigned] '.length);
+    log(`assigned: ${pending}`);
+  } else if (line.startsWith('Change: ') && pending !== undefined) {
+    const description = pending;
+    pending = undefined;
+    try {
+      doChange(description, line.slice('Change: '.length).trim());
+    } catch (err) {
+      log(`failed: ${err.message.split('\n')[0]}`);
+    }
+  } else if (line.startsWith('[Main Controller Reply] ')) {
+    log(`controller said: ${line.slice('[Main Controller Reply] '.length)}`);
+  }
+});
+rl.on('close', () => log('stdin closed'));

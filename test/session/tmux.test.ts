@@ -1,0 +1,175 @@
+/** The tmux backend against a real tmux server on a private socket (killed in afterAll). */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OperationError, UsageError } from '../../src/errors.js';
+import { TmuxBackend } from '../../src/session/tmux.js';
+import { waitFor } from '../../src/session/wait.js';
+import { tempDir } from '../helpers/repo.js';
+
+const socket = `agent-team-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+const env: NodeJS.ProcessEnv = { ...process.env, AGENT_TEAM_TMUX_SOCKET: socket };
+delete env.TMUX;
+delete env.TMUX_PANE;
+const tmp = tempDir('agent-team-tmux-');
+const backend = new TmuxBackend({ env });
+let workerSeq = 0;
+
+/** tmux on the private socket only. */
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+}
+
+async function spawnWorker(extra: { env?: Record<string, string> } = {}) {
+  const workerId = `dev-${String(++workerSeq).padStart(3, '0')}`;
+  const pane = await backend.spawn({ workerId, cwd: tmp.dir, stateDir: tmp.dir, ...extra });
+  return { workerId, ...pane };
+}
+
+/** A text that a shell would expand, split or run if it ever went through one. */
+const TRICKY = [
+  `first "double" and 'single' quotes`,
+  'home $HOME and `touch backtick-ran` and $(touch dollar-ran)',
+  'semi; touch semicolon-ran; echo done',
+  '  indented \\ backslash * glob ~ tilde',
+].join('\n');
+
+beforeAll(() => {
+  expect(socket).not.toBe('default');
+});
+
+afterAll(() => {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  // tmux leaves the socket file of a server that exited on its own.
+  rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  tmp.cleanup();
+});
+
+describe('tmux backend', () => {
+  it('spawns a named session in cwd with env, ready well under a second', async () => {
+    const started = Date.now();
+    const pane = await spawnWorker({ env: { AGENT_TEAM_TEST_VAR: 'a b $c' } });
+    const elapsed = Date.now() - started;
+    expect(pane.paneId).toMatch(/^%\d+$/);
+    expect(pane.ready).toBe(true);
+    expect(elapsed).toBeLessThan(1000);
+    expect(spawnSync('tmux', ['-L', socket, 'has-session', '-t', `=${pane.workerId}`]).status).toBe(0);
+    expect(tmux('display-message', '-p', '-t', pane.paneId, '#{session_name} #{pane_current_path}')).toBe(`${pane.workerId} ${tmp.dir}`);
+    const out = join(tmp.dir, 'env-out');
+    await backend.sendText(pane.paneId, `printf %s "$AGENT_TEAM_TEST_VAR" > ${out}`);
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8') === 'a b $c', { timeoutMs: 5000, description: 'env-out' });
+    await backend.kill(pane.paneId);
+  });
+
+  it('refuses a second session for the same worker and a worker id tmux cannot name', async () => {
+    const pane = await spawnWorker();
+    await expect(backend.spawn({ workerId: pane.workerId, cwd: tmp.dir, stateDir: tmp.dir })).rejects.toMatchObject({ code: 'pane_exists' });
+    await expect(backend.spawn({ workerId: 'a.b', cwd: tmp.dir, stateDir: tmp.dir })).rejects.toBeInstanceOf(UsageError);
+    await expect(backend.spawn({ workerId: 'dev-999', cwd: join(tmp.dir, 'missing'), stateDir: tmp.dir })).rejects.toMatchObject({ code: 'cwd_missing' });
+    await backend.kill(pane.paneId);
+  });
+
+  it('delivers multi-line text with quotes, $HOME, backticks and ; literally to a line-mode program', async () => {
+    const pane = await spawnWorker();
+    const out = join(tmp.dir, 'cat-out');
+    await backend.sendText(pane.paneId, `cat > ${out}`);
+    await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 5000, description: 'cat to run' });
+    // Someone scrolled the pane: the text must still arrive, and Enter must not be eaten by copy mode.
+    tmux('copy-mode', '-t', pane.paneId);
+    expect(tmux('display-message', '-p', '-t', pane.paneId, '#{pane_in_mode}')).toBe('1');
+    await backend.sendText(pane.paneId, TRICKY);
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8') === `${TRICKY}\n`, { timeoutMs: 5000, description: 'cat-out' }).catch(() => undefined);
+    expect(readFileSync(out, 'utf8')).toBe(`${TRICKY}\n`);
+    for (const marker of ['backtick-ran', 'dollar-ran', 'semicolon-ran']) expect(existsSync(join(tmp.dir, marker))).toBe(false);
+    await backend.kill(pane.paneId);
+  });
+
+  it('delivers multi-line text as one bracketed paste (LF kept) then Enter to a raw-mode program', async () => {
+    const pane = await spawnWorker();
+    const out = join(tmp.dir, 'raw-out');
+    const readyFile = join(tmp.dir, 'raw-ready');
+    const script = join(tmp.dir, 'raw.cjs');
+    writeFileSync(
+      script,
+      `const fs = require('fs');
+process.stdin.setRawMode(true);
+process.stdout.write('\\x1b[?2004h');
+fs.writeFileSync(${JSON.stringify(out)}, '');
+process.stdin.on('data', (d) => fs.appendFileSync(${JSON.stringify(out)}, d));
+fs.writeFileSync(${JSON.stringify(readyFile)}, 'ok');
+setInterval(() => {}, 1000);
+`,
+    );
+    await backend.sendText(pane.paneId, `'${process.execPath}' '${script}'`);
+    await waitFor(() => existsSync(readyFile), { timeoutMs: 10_000, description: 'raw-mode script' });
+    await backend.sendText(pane.paneId, TRICKY);
+    const expected = `\x1b[200~${TRICKY}\x1b[201~\r`;
+    await waitFor(() => readFileSync(out, 'utf8') === expected, { timeoutMs: 5000, description: 'raw-out' }).catch(() => undefined);
+    expect(readFileSync(out, 'utf8')).toBe(expected);
+    await backend.kill(pane.paneId);
+  });
+
+  it('isAlive: false for the idle shell, true while a program runs, false again when it exits', async () => {
+    const pane = await spawnWorker();
+    expect(await backend.isAlive(pane.paneId)).toBe(false);
+    await backend.sendText(pane.paneId, 'sleep 30');
+    await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 5000, description: 'sleep to run' });
+    expect(await backend.isAlive(pane.paneId)).toBe(true);
+    tmux('send-keys', '-t', pane.paneId, 'C-c');
+    await waitFor(async () => !(await backend.isAlive(pane.paneId)), { timeoutMs: 5000, description: 'sleep to stop' });
+    expect(await backend.isAlive(pane.paneId)).toBe(false);
+    expect(spawnSync('tmux', ['-L', socket, 'has-session', '-t', `=${pane.workerId}`]).status).toBe(0);
+    await backend.kill(pane.paneId);
+  });
+
+  it('aliveMany answers for several panes, gone panes and foreign ids', async () => {
+    const idle = await spawnWorker();
+    const busy = await spawnWorker();
+    const gone = await spawnWorker();
+    await backend.sendText(busy.paneId, `node -e "setInterval(()=>{},1000)"`);
+    await backend.kill(gone.paneId);
+    await waitFor(() => backend.isAlive(busy.paneId), { timeoutMs: 10_000, description: 'node to run' });
+    const alive = await backend.aliveMany([idle.paneId, busy.paneId, gone.paneId, '%99999', 'proc:1:/x', '7']);
+    expect([...alive.entries()]).toEqual([
+      [idle.paneId, false],
+      [busy.paneId, true],
+      [gone.paneId, false],
+      ['%99999', false],
+      ['proc:1:/x', false],
+      ['7', false],
+    ]);
+    await backend.kill(idle.paneId);
+    await backend.kill(busy.paneId);
+  });
+
+  it('kill ends the session and is quiet when the pane is already gone', async () => {
+    const pane = await spawnWorker();
+    await backend.kill(pane.paneId);
+    expect(spawnSync('tmux', ['-L', socket, 'has-session', '-t', `=${pane.workerId}`]).status).not.toBe(0);
+    await expect(backend.kill(pane.paneId)).resolves.toBeUndefined();
+    await expect(backend.kill('not-a-pane')).resolves.toBeUndefined();
+  });
+
+  it('setTitle sets the pane title; sendText to a gone or foreign pane is a typed error', async () => {
+    const pane = await spawnWorker();
+    await backend.setTitle(pane.paneId, 'dev: build the thing');
+    expect(tmux('display-message', '-p', '-t', pane.paneId, '#{pane_title}')).toBe('dev: build the thing');
+    await backend.kill(pane.paneId);
+    const error = await backend.sendText(pane.paneId, 'hello').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationError);
+    expect(error).toMatchObject({ code: 'pane_gone' });
+    await expect(backend.sendText('proc:1:/x', 'hello')).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('newWindow opens a window named after the worker in the current session', async () => {
+    const controller = await spawnWorker();
+    const socketPath = tmux('display-message', '-p', '-t', controller.paneId, '#{socket_path}');
+    const inside = new TmuxBackend({ env: { ...env, TMUX: `${socketPath},1,0`, TMUX_PANE: controller.paneId } });
+    const pane = await inside.spawn({ workerId: 'win-001', cwd: tmp.dir, stateDir: tmp.dir, newWindow: true });
+    expect(tmux('display-message', '-p', '-t', pane.paneId, '#{session_name} #{window_name}')).toBe(`${controller.workerId} win-001`);
+    expect(tmux('list-windows', '-t', `=${controller.workerId}`).split('\n')).toHaveLength(2);
+    await inside.kill(pane.paneId);
+    await backend.kill(controller.paneId);
+  });
+});
