@@ -8,22 +8,31 @@ import { Command, CommanderError } from 'commander';
 import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeSkillCommand } from './commands/skill.js';
-import { makeWorkerCommands } from './commands/worker.js';
+import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { paint, writeOut } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-/** Builds the whole command tree (no handler is imported until its command runs). */
-export function makeProgram(): Command {
+/**
+ * Builds the command tree (no handler is imported until its command runs). With `group` (the first
+ * operand, e.g. `workflow`), only that group is built when it is one of the big ones: commander then
+ * dispatches into it exactly as with the whole tree, and a controller's every call skips building
+ * ~60 unrelated options. Help and unknown names get the whole tree.
+ */
+export function makeProgram(group?: string): Command {
   const program = new Command('agent-team')
     .description('Run a team of AI coding agents through a workflow: templates, run-states, workers in git worktrees and terminal panes.')
     .version(pkg.version, '-V, --version')
     .option('--debug', 'print stack traces for errors')
     .showSuggestionAfterError(true)
     .exitOverride();
-  program.addCommand(makeWorkflowCommand());
-  for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
-  program.addCommand(makeSkillCommand());
+  if (group === 'workflow') program.addCommand(makeWorkflowCommand());
+  else if (group === 'worker') program.addCommand(makeWorkerCommand());
+  else {
+    program.addCommand(makeWorkflowCommand());
+    for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
+    program.addCommand(makeSkillCommand());
+  }
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 operation failed (invalid workflow, refused transition, merge conflict), 2 usage error or unreadable input, 130 interrupted.',
@@ -45,7 +54,7 @@ function exitOverrideDeep(cmd: Command): void {
 export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
-  const program = makeProgram();
+  const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values
   exitOverrideDeep(program);
   try {
     await program.parseAsync(argv);

@@ -5,7 +5,6 @@
  * Plain `node:fs` on purpose: `write-file-atomic` did the same steps but cost ~6 ms of start-up per
  * command (it and `signal-exit` load on every transition); see bench/README.md.
  */
-import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OperationError } from '../errors.js';
@@ -31,8 +30,11 @@ function removeQuietly(path: string): void {
   }
 }
 
+let sequence = 0;
+
+/** A temp name unique to this process and write (no node:crypto: it is slow to load, and `wx` guards clashes). */
 function tempName(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  return `${path}.${process.pid}.${Date.now().toString(36)}${(sequence++).toString(36)}${Math.floor(Math.random() * 0x10000).toString(16)}.tmp`;
 }
 
 /** Writes `content` to a new temp file next to `path` (mode `mode`), fsyncs it, and returns its path. */

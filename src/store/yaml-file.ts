@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Node } from 'yaml';
 import { UnreadableFileError } from '../errors.js';
+import { NotSimple, parseSimpleYaml, stringifySimpleYaml } from './yaml-fast.js';
 
 /** A parsed YAML file: its text, its document (with node ranges), a line counter and the plain data. */
 export interface LoadedYaml {
@@ -56,6 +57,29 @@ export function parseYamlText(path: string, bytes: Uint8Array | string): LoadedY
     }
   }
   if (text.trim() === '') throw new UnreadableFileError(path, 'file is empty');
+  // Files in the simple block style (all that this tool and Go write) skip the general parser; the
+  // document with positions is then built only if someone asks for it (validation messages).
+  const simple = parseSimpleYaml(text);
+  if (simple) {
+    let full: LoadedYaml | undefined;
+    const parsed = () => (full ??= parseYamlDocument(path, text));
+    return {
+      path,
+      text,
+      data: simple.value,
+      get doc() {
+        return parsed().doc;
+      },
+      get lineCounter() {
+        return parsed().lineCounter;
+      },
+    };
+  }
+  return parseYamlDocument(path, text);
+}
+
+/** The general parser (the `yaml` library), with positions. Same errors as {@link readYamlFile}. */
+function parseYamlDocument(path: string, text: string): LoadedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
@@ -114,6 +138,21 @@ const GO_QUOTED = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-
  * folding, block style, timestamp-like strings double-quoted. Key order is the object's insertion order.
  */
 export function toYaml(data: unknown): string {
+  try {
+    return stringifySimpleYaml(data, (s) => GO_QUOTED.test(s), scalarYaml);
+  } catch (err) {
+    if (!(err instanceof NotSimple)) throw err;
+  }
+  return toYamlWithLibrary(data);
+}
+
+/** One string scalar as the library writes it (plain, quoted…), for values the fast writer does not decide. */
+function scalarYaml(s: string): string {
+  return toYamlWithLibrary(s).replace(/\n$/, '');
+}
+
+/** {@link toYaml} by the `yaml` library: the reference the fast writer must match byte for byte. */
+export function toYamlWithLibrary(data: unknown): string {
   const doc = new Document(data);
   visit(doc, {
     Scalar(_key, node) {

@@ -30,6 +30,7 @@ import { assignMessage } from './messages.js';
 import { workerPaths, workersDir, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, PROMPT_START, runtimeExcludes } from './prompt.js';
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
+import { readProjectConfig } from './project-config.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { backendFor, currentControllerPane, paneEnv, type SessionOptions } from './session.js';
 
@@ -62,7 +63,7 @@ export interface CreatedWorker {
  */
 export async function createWorker(root: string, roleName: string, options: CreateWorkerOptions = {}): Promise<CreatedWorker> {
   assertName('role', roleName);
-  const provider = assertProvider(root, options.provider ?? DEFAULT_PROVIDER);
+  const provider = assertProvider(root, options.provider ?? readProjectConfig(root).default_provider ?? DEFAULT_PROVIDER);
   if (options.model !== undefined) assertModel(options.model);
   const role = resolveRole(root, roleName, options.env);
   if (role.scope === 'global' && !options.allowGlobal) {
@@ -329,6 +330,8 @@ export async function assignWorker(root: string, id: string, description: string
   if (dirty.length === 0) {
     const r = await updateFrom(prepared.worktree, upstream.sha);
     update = { method: r.method, upstream: upstream.ref };
+    // git may replace ignored files (our prompt files) when the update brings tracked ones: reinstall
+    if (r.method !== 'none') await prepareWorktree(root, id, options);
   } else {
     warnings.push(`${id} has uncommitted work, so it was not brought up to ${upstream.ref}`);
   }
@@ -393,9 +396,14 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
     byBackend.set(key, [...(byBackend.get(key) ?? []), config.pane_id]);
   }
   const alive = new Map<string, boolean>();
+  const backendErrors = new Map<string, string>();
   for (const [name, panes] of byBackend) {
-    const backend = await backendFor(options, name || undefined);
-    for (const [pane, ok] of await backend.aliveMany(panes)) alive.set(`${name}\0${pane}`, ok);
+    try {
+      const backend = await backendFor(options, name || undefined);
+      for (const [pane, ok] of await backend.aliveMany(panes)) alive.set(`${name}\0${pane}`, ok);
+    } catch (err) {
+      backendErrors.set(name, `cannot ask the ${name || 'default'} session backend whether the pane runs: ${(err as Error).message}`);
+    }
   }
   let ref = 'HEAD';
   try {
@@ -421,7 +429,7 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
         worktree: 'missing',
         dirtyFiles: [],
         activeChanges: [],
-        error,
+        error: error ?? (config?.pane_id ? backendErrors.get(config.backend ?? '') : undefined),
       };
       try {
         row.branchExists = await branchExists(root, paths.branch);

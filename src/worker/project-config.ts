@@ -19,11 +19,14 @@ const ProjectConfigSchema = z.looseObject({
       z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).trim().min(1, 'the launch command is empty'),
     )
     .nullish(),
+  default_provider: z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"').nullish(),
 });
 
 /** The parsed project config. */
 export interface ProjectConfig {
   providers: Record<string, string>;
+  /** Provider of workers created without `--provider` (e.g. by `workflow run`); built-in default claude. */
+  default_provider?: string;
 }
 
 /**
@@ -41,7 +44,7 @@ export function readProjectConfig(root: string): ProjectConfig {
     const field = issue?.path.map(String).join('.') || '(document)';
     throw new UnreadableFileError(path, `${field}: ${issue?.message ?? 'invalid'}`, { code: 'invalid_config', details: { field } });
   }
-  return { providers: parsed.data.providers ?? {} };
+  return { providers: parsed.data.providers ?? {}, ...(parsed.data.default_provider ? { default_provider: parsed.data.default_provider } : {}) };
 }
 
 /** What `agent-team init` writes to `.agents/config.yaml`: commented examples only. */
@@ -55,4 +58,7 @@ export const PROJECT_CONFIG_TEMPLATE = `# agent-team project settings.
 #   claude: "claude --dangerously-skip-permissions"
 #   aider: "aider --yes"
 #   my-agent: "node /path/to/my-agent.mjs"
+#
+# default_provider: provider of workers created without --provider (e.g. by \`agent-team workflow run\`).
+# default_provider: claude
 `;

@@ -101,3 +101,14 @@ export async function replyToController(cwd: string, message: string, options: S
   }
   return { root, id, controllerPaneId: pane, text };
 }
+
+/**
+ * The status of a reply sent without `--status`: `Blocked…` → blocked, `Need decision…`/`Need input…`
+ * → needs-input (the Go protocol's wording), anything else → done.
+ */
+export function inferReplyStatus(message: string): 'done' | 'blocked' | 'needs-input' {
+  const m = message.trim().toLowerCase();
+  if (m.startsWith('blocked')) return 'blocked';
+  if (m.startsWith('need decision') || m.startsWith('need input') || m.startsWith('needs input') || m.startsWith('question')) return 'needs-input';
+  return 'done';
+}

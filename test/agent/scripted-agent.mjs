@@ -6,6 +6,9 @@
 // `git add -A` (as a careless agent would: agent-team's excludes must keep role prompts out), and runs
 // `agent-team reply-main "Task completed: …"` through the built CLI. Every event is also appended to the
 // file given with `--log <file>` so tests can wait on it.
+// With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status? }] })
+// the first step whose `match` occurs in the description says which files to write, the commit message
+// and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../bin/agent-team.js', import.meta.url));
 const logIndex = process.argv.indexOf('--log');
 const logFile = logIndex > 0 ? process.argv[logIndex + 1] : undefined;
+const playbookIndex = process.argv.indexOf('--playbook');
+const playbook = playbookIndex > 0 ? JSON.parse(readFileSync(process.argv[playbookIndex + 1], 'utf8')) : { steps: [] };
 
 function log(event) {
   const line = `${new Date().toISOString()} ${event}`;
@@ -33,7 +38,26 @@ function rolePromptSeen() {
   );
 }
 
+function doPlaybookStep(step, description) {
+  const files = Object.keys(step.files ?? {});
+  for (const [file, text] of Object.entries(step.files ?? {})) {
+    mkdirSync(dirname(file) || '.', { recursive: true });
+    writeFileSync(file, text);
+  }
+  if (files.length) {
+    git('add', '--', ...files);
+    git('commit', '-q', '-m', step.commit ?? `Work on: ${description}`);
+    log(`committed ${files.join(', ')} as ${git('rev-parse', '--short', 'HEAD')}`);
+  }
+  const args = [BIN, 'reply-main', step.reply ?? 'Task completed', '--status', step.status ?? 'done'];
+  if (step.outcome) args.push('--outcome', step.outcome);
+  execFileSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  log(`replied: ${step.reply}`);
+}
+
 function doChange(description, folder) {
+  const step = playbook.steps.find((s) => description.includes(s.match));
+  if (step) return doPlaybookStep(step, description);
   const changeYaml = readFileSync(join(folder, 'change.yaml'), 'utf8');
   const name = /^name:\s*(.+)$/m.exec(changeYaml)?.[1]?.trim() ?? 'change';
   log(`change ${name} read: ${changeYaml.includes('status: assigned') ? 'status assigned' : 'no status'}`);
@@ -62,7 +86,7 @@ rl.on('line', (raw) => {
     try {
       doChange(description, line.slice('Change: '.length).trim());
     } catch (err) {
-      log(`failed: ${err.message.split('\n')[0]}`);
+      log(`failed: ${err.message.split('\n')[0]}${err.stderr ? ` — ${String(err.stderr).trim()}` : ''}`);
     }
   } else if (line.startsWith('[Main Controller Reply] ')) {
     log(`controller said: ${line.slice('[Main Controller Reply] '.length)}`);

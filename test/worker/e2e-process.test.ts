@@ -46,13 +46,12 @@ describe('workers over the process backend', () => {
     const run = (...args: string[]) => cli([...args, '--json'], { cwd: root, env });
 
     expect(run('worker', 'create', 'dev', '--provider', 'scripted').json.worker_id).toBe('dev-001');
-    const opened = run('worker', 'open', 'dev-001');
-    expect(opened.code, opened.stderr).toBe(0);
-    expect(opened.json).toMatchObject({ backend: 'process', controllerPaneId: controllerPane, started: true });
-    expect(opened.json.paneId).toMatch(/^proc:\d+:\//);
-
+    // assign opens a worker that is not running: worktree, pane, provider, then the message
     const assigned = run('worker', 'assign', 'dev-001', 'Write the changelog');
     expect(assigned.code, assigned.stderr).toBe(0);
+    const opened = { json: assigned.json.opened };
+    expect(opened.json).toMatchObject({ backend: 'process', controllerPaneId: controllerPane, started: true });
+    expect(opened.json.paneId).toMatch(/^proc:\d+:\//);
     const received = await waitForText(controllerLog, '[Worker: dev-001] Task completed:');
     expect(received).toContain(`wrote work/${assigned.json.change.name}.txt (role prompt seen)`);
 

@@ -4,7 +4,7 @@
  * commits and runs reply-main → the controller pane receives it → merge → reply → close → delete.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -46,11 +46,15 @@ describe.skipIf(!hasTmux)('workers over tmux (private socket)', () => {
   });
 
   afterAll(() => {
+    let socketPath: string | undefined;
     try {
+      socketPath = tmux('display-message', '-p', '-t', controllerPane, '#{socket_path}');
       tmux('kill-server');
     } catch {
       // already gone
     }
+    // tmux leaves its socket file behind after kill-server
+    if (socketPath) rmSync(socketPath, { force: true });
     project?.cleanup();
   });
 

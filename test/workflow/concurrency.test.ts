@@ -1,6 +1,8 @@
 /** Many processes writing one run-state: no lost update, no torn file; stale locks are recovered. */
-import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { initRun, repoWithWorkflow, show } from './support.js';
@@ -61,6 +63,41 @@ describe('locks', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(existsSync(lock)).toBe(false);
     expect(show(repo.dir, file).status).toBe('running');
+  });
+
+  it('a stale lock met by 20 CLI writers at once: recovered once, no update lost', async () => {
+    const file = initRun(repo.dir, repo.template, ['--run-id', 'stale30']);
+    const lock = `${file}.lock`;
+    mkdirSync(lock);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const N = 20;
+    const results = await Promise.all(
+      Array.from({ length: N }, (_, i) => cliAsync(['workflow', 'state', 'wait', file, '--node', 'cto_breakdown', '--reason', `s${i}`], { cwd: repo.dir })),
+    );
+    expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
+    const s = show(repo.dir, file);
+    expect(s.decision_log.map((e: { summary: string }) => e.summary).sort()).toEqual(Array.from({ length: N }, (_, i) => `s${i}`).sort());
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('a stale lock met by many processes at the same instant is taken over by exactly one at a time', async () => {
+    const worker = fileURLToPath(new URL('./lock-worker.mjs', import.meta.url));
+    const N = 16;
+    for (let round = 0; round < 3; round++) {
+      const counter = join(repo.dir, `counter-${round}.txt`);
+      writeFileSync(counter, '0');
+      mkdirSync(`${counter}.lock`);
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(`${counter}.lock`, old, old);
+      const startAt = String(Date.now() + 1200);
+      const codes = await Promise.all(
+        Array.from({ length: N }, () => new Promise<number | null>((resolve) => spawn(process.execPath, [worker, counter, startAt], { stdio: 'inherit' }).on('close', resolve))),
+      );
+      expect(codes).toEqual(Array.from({ length: N }, () => 0));
+      expect(readFileSync(counter, 'utf8'), `round ${round}`).toBe(String(N));
+      expect(existsSync(`${counter}.lock`)).toBe(false);
+    }
   });
 
   it('a live lock makes a writer wait until it is released, not fail', async () => {

@@ -1,5 +1,5 @@
 /** Worker-side commands: `init`, `role list`, `worker …`, `reply`, `reply-main`. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { lazy } from '../lazy.js';
 
 const init = () => import('../handlers/init.js');
@@ -101,7 +101,10 @@ export function makeWorkerCommands(): Command[] {
   const replyMainCmd = new Command('reply-main')
     .description('From inside a worker\'s worktree: type "[Worker: <id>] <message>" into the controller\'s pane')
     .argument('<message>', 'e.g. "Task completed: <summary>"')
+    .option('--outcome <label>', "the node's outcome, e.g. passed or failed (one of its branch labels)")
+    .addOption(new Option('--status <status>', 'done, blocked or needs-input (default: inferred from the message: "Blocked…" / "Need decision…", else done)').choices(['done', 'blocked', 'needs-input']))
     .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
     .action(lazy(reply, 'replyMain'));
 
   return [initCmd, roleCmd, makeWorkerCommand(), replyCmd, replyMainCmd];

@@ -1,6 +1,9 @@
 /** Handlers of `reply <id> <message>` and `reply-main <message>`; the domain is in src/worker/reply.ts. */
+import { OperationError } from '../../errors.js';
+import { recordReply, type RecordedReply } from '../../workflow/replies.js';
+import type { ReplyStatus } from '../../workflow/schema.js';
 import { assertName } from '../../worker/ids.js';
-import { replyToController, replyToWorker } from '../../worker/reply.js';
+import { inferReplyStatus, locateWorker, replyToController, replyToWorker } from '../../worker/reply.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import type { CommandResult } from '../output.js';
 
@@ -11,8 +14,31 @@ export async function reply([id, message]: string[]): Promise<CommandResult> {
   return { json: { ok: true, worker_id: r.id, pane_id: r.paneId, text: r.text }, text: `replied to ${r.id}` };
 }
 
-/** `reply-main <message>`: types `[Worker: <id>] <message>` into the controller's pane. */
-export async function replyMain([message]: string[]): Promise<CommandResult> {
-  const r = await replyToController(process.cwd(), message ?? '');
-  return { json: { ok: true, worker_id: r.id, controller_pane_id: r.controllerPaneId, text: r.text }, text: `sent to the main controller from ${r.id}` };
+/**
+ * `reply-main <message> [--outcome L] [--status S]`: records the reply on every active run waiting on
+ * this worker, and types `[Worker: <id>] <message>` into the controller's pane. Fails (exit 1) only when
+ * the reply reached neither a run nor the pane.
+ */
+export async function replyMain([message]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  const text = message ?? '';
+  const where = await locateWorker(process.cwd());
+  const status = (o.status as ReplyStatus | undefined) ?? inferReplyStatus(text);
+  const outcome = o.outcome as string | undefined;
+  let recorded: RecordedReply[] = [];
+  if (text.trim() !== '') recorded = await recordReply({ worker: where.id, message: text, status, ...(outcome ? { outcome } : {}) }, where.root);
+  const warnings: string[] = [];
+  let delivered: Awaited<ReturnType<typeof replyToController>> | undefined;
+  try {
+    delivered = await replyToController(process.cwd(), text);
+  } catch (err) {
+    if (recorded.length === 0 || !(err instanceof OperationError)) throw err;
+    warnings.push(`${err.message} (the reply was recorded in ${recorded.map((r) => r.run_id).join(', ')})`);
+  }
+  const lines = [delivered ? `sent to the main controller from ${where.id}` : `not delivered to the controller pane`];
+  for (const r of recorded) lines.push(`recorded on run ${r.run_id}, node ${r.node}`);
+  return {
+    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, recorded },
+    text: lines.join('\n'),
+    warnings,
+  };
 }

@@ -1,17 +1,16 @@
 /** Handlers of `workflow create|validate|graph|schema`: call the domain, shape the output. */
-import { z } from 'zod';
-import { EXIT } from '../../errors.js';
-import { renderGraph, type GraphFormat } from '../../workflow/graph.js';
-import { createWorkflow } from '../../workflow/presets.js';
-import { readRunState } from '../../workflow/run-state.js';
-import { TemplateSchema } from '../../workflow/schema.js';
+import { EXIT, OperationError } from '../../errors.js';
+import type { GraphFormat } from '../../workflow/graph.js';
 import { readTemplateFile } from '../../workflow/template.js';
 import { validateTemplate, type Problem } from '../../workflow/validate.js';
 import { paint, type CommandResult } from '../output.js';
-import { OperationError } from '../../errors.js';
+
+// `validate` is the hot one (a controller runs it often): the other handlers import what only they
+// need when they run, so validating does not load presets, graph rendering or JSON Schema output.
 
 /** `workflow create <name>`: prints the path written. */
-export function create([name]: string[], o: Record<string, unknown>): CommandResult {
+export async function create([name]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  const { createWorkflow } = await import('../../workflow/presets.js');
   const { path, template } = createWorkflow({
     name: name ?? '',
     preset: o.preset as string,
@@ -46,7 +45,8 @@ export function validate([file]: string[]): CommandResult {
 }
 
 /** `workflow graph <file>`: Mermaid (default) or DOT text. */
-export function graph([file]: string[], o: Record<string, unknown>): CommandResult {
+export async function graph([file]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  const [{ renderGraph }, { readRunState }] = await Promise.all([import('../../workflow/graph.js'), import('../../workflow/run-state.js')]);
   const { loaded } = readTemplateFile(file ?? '');
   const result = validateTemplate(loaded);
   if (!result.template) {
@@ -63,7 +63,8 @@ export function graph([file]: string[], o: Record<string, unknown>): CommandResu
 }
 
 /** `workflow schema`: the JSON Schema of templates, derived from the zod schema. */
-export function schema(): CommandResult {
+export async function schema(): Promise<CommandResult> {
+  const [{ z }, { TemplateSchema }] = await Promise.all([import('zod'), import('../../workflow/schema.js')]);
   const json = {
     $id: 'https://agent-team.dev/schema/workflow-template.v1.json',
     title: 'agent-team workflow template (version 1)',

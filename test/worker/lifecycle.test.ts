@@ -1,0 +1,110 @@
+/** Lifecycle logic with a recording fake SessionBackend (real git): what is spawned, typed and queried. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OperationError } from '../../src/errors.js';
+import type { PaneInfo, SessionBackend, SpawnRequest } from '../../src/session/backend.js';
+import { assignWorker, createWorker, openWorker, workerStatus } from '../../src/worker/lifecycle.js';
+import { replyToWorker } from '../../src/worker/reply.js';
+import { makeProject, type Project } from './support.js';
+
+/** Records every call; panes are alive once something was typed into them (the "provider" started). */
+class FakeBackend implements SessionBackend {
+  readonly name = 'tmux' as const;
+  spawns: SpawnRequest[] = [];
+  sent: Array<[string, string]> = [];
+  aliveQueries: string[][] = [];
+  alive = new Set<string>();
+  panes = new Set<string>();
+  private seq = 0;
+  async spawn(request: SpawnRequest): Promise<PaneInfo> {
+    this.spawns.push(request);
+    const paneId = `%${++this.seq}`;
+    this.panes.add(paneId);
+    return { paneId, ready: true };
+  }
+  async sendText(paneId: string, text: string): Promise<void> {
+    if (!this.panes.has(paneId)) throw new OperationError(`pane ${paneId} is gone`, { code: 'pane_gone' });
+    this.sent.push([paneId, text]);
+    this.alive.add(paneId);
+  }
+  async isAlive(paneId: string): Promise<boolean> {
+    return (await this.aliveMany([paneId])).get(paneId) ?? false;
+  }
+  async aliveMany(paneIds: string[]): Promise<Map<string, boolean>> {
+    this.aliveQueries.push(paneIds);
+    return new Map(paneIds.map((p) => [p, this.alive.has(p)]));
+  }
+  async kill(paneId: string): Promise<void> {
+    this.panes.delete(paneId);
+    this.alive.delete(paneId);
+  }
+  async setTitle(): Promise<void> {}
+}
+
+let project: Project;
+afterEach(() => project?.cleanup());
+
+describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
+  it('spawns with the worker env, records panes, saves --provider/--model, and reports already running', async () => {
+    project = makeProject();
+    const backend = new FakeBackend();
+    const env = { AGENT_TEAM_TMUX_SOCKET: 'private-sock', TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home };
+    await createWorker(project.root, 'dev');
+    const opened = await openWorker(project.root, 'dev-001', { backend, env, provider: 'codex', model: 'gpt-5' });
+    expect(opened).toMatchObject({ alreadyRunning: false, paneId: '%1', controllerPaneId: '%99', started: true, worktreeCreated: true });
+    expect(backend.spawns[0]).toMatchObject({
+      workerId: 'dev-001',
+      cwd: join(project.root, '.worktrees/dev-001'),
+      stateDir: join(project.root, '.agents/workers/dev-001'),
+      env: { AGENT_TEAM_WORKER_ID: 'dev-001', AGENT_TEAM_BACKEND: 'tmux', AGENT_TEAM_TMUX_SOCKET: 'private-sock', AGENT_TEAM_HOME: project.home },
+    });
+    expect(backend.sent).toEqual([['%1', 'codex --dangerously-bypass-approvals-and-sandbox --model gpt-5']]);
+    const yaml = readFileSync(join(project.root, '.agents/workers/dev-001/worker.yaml'), 'utf8');
+    expect(yaml).toMatch(/provider: codex\ndefault_model: gpt-5\npane_id: "%1"\ncontroller_pane_id: "%99"\ncreated_at: .*\nworktree_created: true\nbackend: tmux\n$/);
+
+    const again = await openWorker(project.root, 'dev-001', { backend, env });
+    expect(again.alreadyRunning).toBe(true);
+    expect(backend.spawns).toHaveLength(1);
+
+    // the provider exited but the shell is there: the launch command is typed again, nothing spawned
+    backend.alive.delete('%1');
+    const relaunched = await openWorker(project.root, 'dev-001', { backend, env });
+    expect(relaunched).toMatchObject({ alreadyRunning: false, paneId: '%1' });
+    expect(backend.spawns).toHaveLength(1);
+
+    // the pane is gone: a new one is spawned
+    await backend.kill('%1');
+    expect((await openWorker(project.root, 'dev-001', { backend, env })).paneId).toBe('%2');
+  });
+
+  it('assign types the change message after opening; status asks the backend once for all workers', async () => {
+    project = makeProject();
+    const backend = new FakeBackend();
+    const env = { TMUX_PANE: '%99' };
+    for (let i = 0; i < 3; i++) await createWorker(project.root, 'dev');
+    const r = await assignWorker(project.root, 'dev-002', 'Build the thing', { backend, env, design: '# Design\n' });
+    expect(r.opened?.paneId).toBe('%1');
+    expect(r.change.files).toEqual(['change.yaml', 'design.md']);
+    const [pane, message] = backend.sent.at(-1) ?? [];
+    expect(pane).toBe('%1');
+    expect(message).toBe(
+      [
+        '[New Change Assigned] Build the thing',
+        `Change: ${r.change.relativeDir}`,
+        'Read change.yaml, design.md in that folder.',
+        'Completion protocol: commit your work, then run: agent-team reply-main "Task completed: <summary>"',
+        '(or, if you need a decision: agent-team reply-main "Need decision: <question>")',
+      ].join('\n'),
+    );
+    await openWorker(project.root, 'dev-003', { backend, env });
+    backend.aliveQueries = [];
+    const status = await workerStatus(project.root, { backend, env });
+    expect(backend.aliveQueries).toEqual([['%1', '%2']]);
+    expect(status.workers.map((w) => `${w.id}:${w.state}:${w.worktree}`)).toEqual(['dev-001:offline:missing', 'dev-002:running:clean', 'dev-003:running:clean']);
+
+    await replyToWorker(project.root, 'dev-003', 'carry on', { backend });
+    expect(backend.sent.at(-1)).toEqual(['%2', '[Main Controller Reply] carry on']);
+    await expect(replyToWorker(project.root, 'dev-001', 'hello', { backend })).rejects.toMatchObject({ code: 'not_running', exitCode: 1 });
+  });
+});
