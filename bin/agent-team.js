@@ -38,8 +38,13 @@ function runWithCodeCache(file) {
   const fs = require('node:fs');
   const { dirname } = require('node:path');
   const vm = require('node:vm');
-  // The build guarantees pure ASCII (scripts/bundle.js), so latin1 is exact and much faster than UTF-8.
-  const source = fs.readFileSync(file, 'latin1');
+  // One open file for the stat and the read, so the cache key describes exactly the text compiled (the
+  // build replaces the bundle by rename). Pure ASCII (scripts/bundle.js checks), so latin1 is exact and
+  // much faster than UTF-8 decoding.
+  const fd = fs.openSync(file, 'r');
+  const st = fs.fstatSync(fd);
+  const source = fs.readFileSync(fd, 'latin1');
+  fs.closeSync(fd);
   let cacheFile;
   let cached;
   let dir;
@@ -52,9 +57,8 @@ function runWithCodeCache(file) {
       if (!/^[a-z][a-z-]*$/.test(arg) || words.length === (words[1] === 'state' ? 3 : 2)) break;
       words.push(arg);
     }
-    const st = fs.statSync(file);
     dir = join(process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache'), 'agent-team');
-    stamp = `${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}-`;
+    stamp = `${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-`;
     cacheFile = join(dir, `${stamp}${words.join('.') || '_'}.cache`);
     try {
       cached = fs.readFileSync(cacheFile);

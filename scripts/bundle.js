@@ -4,7 +4,8 @@
 // compiled from a V8 code cache (the launcher keeps one), which ES modules cannot on Node 20.
 // Handlers stay lazy: esbuild turns each `import('../handlers/x.js')` into a function that evaluates that
 // part of the bundle on first call. `tsc` still emits dist/ (type-check and the fallback entry).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
@@ -36,9 +37,13 @@ const lazyBuiltins = {
   },
 };
 
-await build({
+const OUT = 'dist/bundle/agent-team.cjs';
+
+const result = await build({
   entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/bundle/agent-team.cjs',
+  outfile: OUT,
+  // written below by rename, so a CLI started during a build never reads half a bundle
+  write: false,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -59,6 +64,10 @@ await build({
 
 // The launcher reads the bundle as latin1 (several ms faster than UTF-8 decoding for ~2 MB), which is
 // only right for pure ASCII; esbuild escapes everything else, but make sure.
-const bytes = readFileSync('dist/bundle/agent-team.cjs');
+const bytes = result.outputFiles[0].contents;
 const at = bytes.findIndex((b) => b > 0x7f);
-if (at !== -1) throw new Error(`dist/bundle/agent-team.cjs has a non-ASCII byte at offset ${at}; the launcher reads it as latin1`);
+if (at !== -1) throw new Error(`${OUT} would have a non-ASCII byte at offset ${at}; the launcher reads it as latin1`);
+mkdirSync(dirname(OUT), { recursive: true });
+const temp = `${OUT}.${process.pid}.tmp`;
+writeFileSync(temp, bytes);
+renameSync(temp, OUT);

@@ -31,6 +31,8 @@ import { workerPaths, workersDir, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, PROMPT_START, runtimeExcludes } from './prompt.js';
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
 import { readProjectConfig } from './project-config.js';
+import { installWorkerSkill, workerSkillDir } from './skill-install.js';
+import { addExcludes } from './exclude.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { backendFor, currentControllerPane, paneEnv, type SessionOptions } from './session.js';
 
@@ -152,8 +154,12 @@ export async function prepareWorktree(root: string, id: string, options: Lifecyc
     root,
   });
   const base = relative(root, worktreeBase(root)).split(sep).join('/');
-  const installed = await installRolePrompt(paths.worktree, prompt, config.provider || DEFAULT_PROVIDER, runtimeExcludes(base));
+  const provider = config.provider || DEFAULT_PROVIDER;
+  const installed = await installRolePrompt(paths.worktree, prompt, provider, runtimeExcludes(base));
   warnings.push(...installed.warnings);
+  // The worker skill (how to report back) where the provider looks for skills; excluded before written.
+  await addExcludes(paths.worktree, [`/${workerSkillDir(provider)}/`]);
+  installWorkerSkill(paths.worktree, provider);
   if (!isWorktreeCreated(config) || config.worktree_created === undefined) {
     await updateWorkerConfig(root, id, (c) => {
       c.worktree_created = true;

@@ -71,12 +71,14 @@ export function buildRolePrompt(c: PromptContext): string {
     `- Work and commit only in this worktree, on ${c.branch}. Never check out, reset, merge into or push any other branch; the controller merges your branch.`,
     '- Commit only the files of your change. Never commit `CLAUDE.md`, `AGENTS.md`, `GEMINI.md`, `CLAUDE.local.md`, `AGENTS.override.md` or `.tasks/`: they are agent-team files (git-excluded here); a branch carrying them is refused at merge.',
     '',
-    '### Task Completion Protocol',
+    '### Task Completion Protocol (the `worker-reply-main` skill in this worktree has the details)',
     '',
     '1. Commit your work (only the files of the change).',
-    '2. Run: agent-team reply-main "Task completed: <summary>"',
+    '2. Run: agent-team reply-main "Task completed: <summary>" --status done',
+    '   When the task names outcomes (e.g. passed / failed), add exactly one: --outcome <label>',
     '',
-    'If you need a decision, run: agent-team reply-main "Need decision: <problem or options>"',
+    'If you are blocked, run: agent-team reply-main "Blocked: <what stops you>" --status blocked',
+    'If you need a decision, run: agent-team reply-main "Need decision: <problem or options>" --status needs-input',
     'Messages from the controller arrive as lines starting with `[Main Controller Reply]`.',
   );
   return parts.join('\n');

@@ -72,3 +72,23 @@ function checkProvider(name: string): SkillProvider {
   if ((SKILL_PROVIDERS as readonly string[]).includes(name)) return name as SkillProvider;
   throw new UsageError(`--provider ${JSON.stringify(name)}: skills can be installed for ${SKILL_PROVIDERS.join(', ')}`);
 }
+
+/** The skill every worker gets in its worktree: how to report back with `reply-main`. */
+export const WORKER_SKILL = 'worker-reply-main';
+
+/**
+ * The worktree-relative folder where `provider` finds the worker skill: the provider's project skills
+ * folder (`.claude/skills/…`, `.gemini/skills/…`, `.opencode/skills/…`), else the Agent Skills standard
+ * `.agents/skills/…` (Codex and user-defined providers).
+ */
+export function workerSkillDir(provider: string): string {
+  const known = (SKILL_PROVIDERS as readonly string[]).includes(provider) ? (provider as SkillProvider) : 'codex';
+  return `${{ claude: '.claude', codex: '.agents', gemini: '.gemini', opencode: '.opencode' }[known]}/skills/${WORKER_SKILL}`;
+}
+
+/** Copies the worker skill into `worktree` (see {@link workerSkillDir}) and returns the folder written, worktree-relative. */
+export function installWorkerSkill(worktree: string, provider: string): string {
+  const rel = workerSkillDir(provider);
+  cpSync(join(SKILLS_DIR, WORKER_SKILL), join(worktree, rel), { recursive: true, force: true });
+  return rel;
+}

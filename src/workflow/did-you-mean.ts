@@ -19,15 +19,18 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   return bestDistance <= limit && bestDistance > 0 ? best : undefined;
 }
 
-/** Levenshtein distance between two strings (insert, delete, substitute, each cost 1). */
+/** Edit distance counting insert, delete, substitute and a swap of two adjacent letters as 1 each (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = d[i] as number[];
+      const prev = d[i - 1] as number[];
+      let best = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = best;
     }
-    prev = cur;
   }
-  return prev[b.length] ?? 0;
+  return (d[a.length] as number[])[b.length] as number;
 }

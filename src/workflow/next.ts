@@ -82,7 +82,9 @@ export function finishLine(stateFile: string, node: WorkflowNode, extra: { outco
 
 /** The assignment text typed to a worker for `node` (its task, or a generic line). */
 export function assignmentText(template: WorkflowTemplate, node: WorkflowNode): string {
-  return node.task?.trim() || `${node.type} ${node.id} of workflow ${template.name}`;
+  const task = node.task?.trim() || `${node.type} ${node.id} of workflow ${template.name}`;
+  const outcomes = outcomesOf(node);
+  return outcomes.length ? `${task} (reply with --outcome ${outcomes.join(' or ')})` : task;
 }
 
 /**

@@ -4,11 +4,11 @@
  * read-modify-write and writes via temp file + fsync + rename.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { OperationError, TransitionError, UnreadableFileError, UsageError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
-import { projectRoot, relativeToRoot } from '../store/paths.js';
+import { findRepoRoot, projectRoot, relativeToRoot } from '../store/paths.js';
 import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
 import type { NodeState, RunState } from './schema.js';
 import { loadTemplate, type LoadedTemplate } from './template.js';
@@ -44,9 +44,9 @@ export function initRun(options: InitRunOptions): InitRunResult {
   if (options.runId !== undefined && !RUN_ID_PATTERN.test(options.runId)) {
     throw new UsageError(`--run-id ${JSON.stringify(options.runId)}: use letters, digits, '.', '_' and '-' only, starting with a letter or digit`);
   }
-  const templatePath = resolve(cwd, options.workflowFile);
+  const templatePath = locateTemplate(options.workflowFile, cwd);
   const loaded = loadTemplate(templatePath);
-  const root = projectRoot(dirname(templatePath));
+  const root = findRepoRoot(dirname(templatePath)) ?? agentsRootOf(templatePath) ?? resolve(cwd);
   const baseId = options.runId ?? defaultRunId(loaded.template.name, now);
   const ts = timestamp(now);
   const make = (runId: string): RunState => {
@@ -88,6 +88,25 @@ export function initRun(options: InitRunOptions): InitRunResult {
     if (createFileExclusiveSync(path, serializeRunState(state))) return { path, state, warnings: loaded.warnings.map((w) => w.message) };
   }
   throw new OperationError(`could not find a free run id for ${baseId}`);
+}
+
+/**
+ * The template path for `state init`: relative to `cwd` when it exists there, else relative to the
+ * repository root (so the repo-relative paths agent-team prints work from any subdirectory).
+ */
+function locateTemplate(file: string, cwd: string): string {
+  const direct = resolve(cwd, file);
+  if (existsSync(direct) || isAbsolute(file)) return direct;
+  const root = findRepoRoot(cwd);
+  const fromRoot = root ? join(root, file) : undefined;
+  return fromRoot && existsSync(fromRoot) ? fromRoot : direct;
+}
+
+/** Outside a repository: the folder holding `.agents/` when the template lives under `<dir>/.agents/workflow/`. */
+function agentsRootOf(templatePath: string): string | undefined {
+  const marker = `${sep}.agents${sep}workflow${sep}`;
+  const at = templatePath.lastIndexOf(marker);
+  return at >= 0 ? templatePath.slice(0, at) : undefined;
 }
 
 /** A run-state together with the template it runs, as `show` needs them. */

@@ -201,7 +201,7 @@ describe('outside a git repository', () => {
   // Known bug in src/workflow/state-service.ts (lead's file): initRun takes the root from the template's
   // folder, so outside a repository the run lands in .agents/workflow/.agents/workflow/runs/ and records
   // workflow_file: feat.yaml. Remove `.fails` once fixed.
-  it.fails('the run-state goes to <folder>/.agents/workflow/runs/<name>/ with a folder-relative workflow_file', () => {
+  it('the run-state goes to <folder>/.agents/workflow/runs/<name>/ with a folder-relative workflow_file', () => {
     const t = tempDir();
     cleanups.push(t.cleanup);
     ok(cli(['workflow', 'create', 'feat'], { cwd: t.dir }));

@@ -207,7 +207,7 @@ nodes:
 
   // Known bug (src/workflow/did-you-mean.ts, not ours to edit): plain Levenshtein scores the
   // transposition ned→end as 2, tying with id, and the first candidate wins. Remove `.fails` once fixed.
-  it.fails('suggests end for the transposed key ned', () => {
+  it('suggests end for the transposed key ned', () => {
     const text = FLOW.replace('requires_confirmaton: true', 'ned: true').replace(', end: true', '');
     expect(validate(text).errors.find((p) => p.code === 'unknown_key')?.message).toContain('did you mean end?');
   });
