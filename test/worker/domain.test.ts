@@ -217,7 +217,8 @@ describe('role prompt and excludes', () => {
     git(wt, 'add', '-A');
     expect(git(wt, 'diff', '--cached', '--name-only')).toBe('');
     const exclude = readFileSync(git(root, 'rev-parse', '--git-path', 'info/exclude').replace(/^(?!\/)/, `${root}/`), 'utf8');
-    expect(managedPatterns(exclude)).toEqual(['/.agents/workers/', '/.tasks/', '/.worktrees/', '/AGENTS.override.md', '/CLAUDE.local.md', '/GEMINI.md']);
+    expect(managedPatterns(exclude)).toEqual(['/.agents/workers/', '/.claude/skills/worker-reply-main/', '/.tasks/', '/.worktrees/', '/AGENTS.override.md', '/CLAUDE.local.md', '/GEMINI.md']);
+    expect(readFileSync(join(wt, '.claude/skills/worker-reply-main/SKILL.md'), 'utf8')).toContain('name: worker-reply-main');
     expect(readWorkerConfig(root, 'dev-001').worktree_created).toBe(true);
     // idempotent, and the worker branch starts at the controller's commit
     await prepareWorktree(root, 'dev-001');
