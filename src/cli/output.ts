@@ -81,3 +81,14 @@ export function render(result: CommandResult, options: CommonOptions): ExitCode 
   else if (result.text !== '') writeOut(1, result.text.endsWith('\n') ? result.text : `${result.text}\n`);
   return result.exitCode ?? EXIT.ok;
 }
+
+/**
+ * A deep copy of `value` whose object keys are snake_case (`paneId` → `pane_id`), so every `--json`
+ * document uses the file formats' naming. Only for domain results whose keys are field names, never
+ * for maps keyed by user data (node ids, worker ids).
+ */
+export function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(v)]));
+}

@@ -50,8 +50,8 @@ describe('workers over the process backend', () => {
     const assigned = run('worker', 'assign', 'dev-001', 'Write the changelog');
     expect(assigned.code, assigned.stderr).toBe(0);
     const opened = { json: assigned.json.opened };
-    expect(opened.json).toMatchObject({ backend: 'process', controllerPaneId: controllerPane, started: true });
-    expect(opened.json.paneId).toMatch(/^proc:\d+:\//);
+    expect(opened.json).toMatchObject({ backend: 'process', controller_pane_id: controllerPane, started: true });
+    expect(opened.json.pane_id).toMatch(/^proc:\d+:\//);
     const received = await waitForText(controllerLog, '[Worker: dev-001] Task completed:');
     expect(received).toContain(`wrote work/${assigned.json.change.name}.txt (role prompt seen)`);
 
@@ -70,7 +70,7 @@ describe('workers over the process backend', () => {
     expect(refused.json.error.code).toBe('unmerged_commits');
     const deleted = run('worker', 'delete', 'dev-001', '--force');
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect(deleted.json.killedPane).toBe(opened.json.paneId);
+    expect(deleted.json.killed_pane).toBe(opened.json.pane_id);
     expect(existsSync(join(root, '.worktrees/dev-001'))).toBe(false);
     expect(readFileSync(controllerLog, 'utf8')).not.toContain('[Worker: dev-001] Need decision');
   });

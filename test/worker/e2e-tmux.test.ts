@@ -68,10 +68,10 @@ describe.skipIf(!hasTmux)('workers over tmux (private socket)', () => {
 
     const opened = run('worker', 'open', 'dev-001');
     expect(opened.code, opened.stderr).toBe(0);
-    expect(opened.json).toMatchObject({ alreadyRunning: false, backend: 'tmux', controllerPaneId: controllerPane, started: true });
-    expect(opened.json.paneId).toMatch(/^%\d+$/);
+    expect(opened.json).toMatchObject({ already_running: false, backend: 'tmux', controller_pane_id: controllerPane, started: true });
+    expect(opened.json.pane_id).toMatch(/^%\d+$/);
     const config = readFileSync(join(root, '.agents/workers/dev-001/worker.yaml'), 'utf8');
-    expect(config).toContain(`pane_id: "${opened.json.paneId}"`);
+    expect(config).toContain(`pane_id: "${opened.json.pane_id}"`);
     expect(config).toContain(`controller_pane_id: "${controllerPane}"`);
     expect(config).toContain('worktree_created: true');
     const wt = join(root, '.worktrees/dev-001');
@@ -82,15 +82,15 @@ describe.skipIf(!hasTmux)('workers over tmux (private socket)', () => {
 
     const again = run('worker', 'open', 'dev-001');
     expect(again.code).toBe(0);
-    expect(again.json.alreadyRunning).toBe(true);
+    expect(again.json.already_running).toBe(true);
     expect(cli(['worker', 'open', 'dev-001'], { cwd: root, env }).stdout).toMatch(/already running/);
 
     const assigned = cli(['worker', 'assign', 'dev-001', 'Add a greeting file', '--proposal', '-', '--json'], { cwd: root, env, input: '# Proposal\nSay hello.\n' });
     expect(assigned.code, assigned.stderr).toBe(0);
     const change = assigned.json.change;
-    expect(change.relativeDir).toMatch(/^\.tasks\/changes\/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-add-a-greeting-file\/$/);
+    expect(change.relative_dir).toMatch(/^\.tasks\/changes\/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-add-a-greeting-file\/$/);
     expect(readFileSync(join(change.dir, 'proposal.md'), 'utf8')).toBe('# Proposal\nSay hello.\n');
-    expect(assigned.json.message).toContain(`[New Change Assigned] Add a greeting file\nChange: ${change.relativeDir}`);
+    expect(assigned.json.message).toContain(`[New Change Assigned] Add a greeting file\nChange: ${change.relative_dir}`);
 
     await waitForText(project.agentLog, 'replied:');
     const agentLog = readFileSync(project.agentLog, 'utf8');
@@ -101,9 +101,9 @@ describe.skipIf(!hasTmux)('workers over tmux (private socket)', () => {
     const status = run('worker', 'status');
     expect(status.code).toBe(0);
     expect(status.json.workers).toEqual([
-      expect.objectContaining({ id: 'dev-001', role: 'dev', provider: 'scripted', backend: 'tmux', state: 'running', ahead: 1, worktree: 'clean', branchExists: true }),
+      expect.objectContaining({ id: 'dev-001', role: 'dev', provider: 'scripted', backend: 'tmux', state: 'running', ahead: 1, worktree: 'clean', branch_exists: true }),
     ]);
-    expect(status.json.workers[0].activeChanges).toHaveLength(1);
+    expect(status.json.workers[0].active_changes).toHaveLength(1);
 
     const merged = run('worker', 'merge', 'dev-001');
     expect(merged.code, merged.stderr).toBe(0);

@@ -14,7 +14,7 @@ import {
 import { assertModel, assertProvider } from '../../worker/providers.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
-import type { CommandResult } from '../output.js';
+import { snakeKeys, type CommandResult } from '../output.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -49,7 +49,7 @@ export async function create([role]: string[], o: Record<string, unknown>): Prom
   }
   const created = await createWorker(root, role as string, { provider, model, allowGlobal });
   return {
-    json: { ok: true, worker_id: created.id, role: created.role.name, role_scope: created.role.scope, role_path: created.role.path, provider, model, config: created.config },
+    json: { ok: true, worker_id: created.id, role: created.role.name, role_scope: created.role.scope, role_path: created.role.path, provider, model: model ?? null, config: created.config },
     text: created.id,
   };
 }
@@ -62,7 +62,7 @@ export async function open([id]: string[], o: Record<string, unknown>): Promise<
   const text = r.alreadyRunning
     ? `${r.id} is already running (pane ${r.paneId})`
     : [`opened ${r.id} in pane ${r.paneId} (${r.backend})`, `worktree: ${r.worktree} (${r.branch})`, `launched: ${r.launchCommand}`].join('\n');
-  return { json: { ok: true, ...r }, text, warnings: r.warnings };
+  return { json: snakeKeys({ ok: true, ...r }), text, warnings: r.warnings };
 }
 
 function readInput(what: string, source: string | undefined): string | undefined {
@@ -88,7 +88,7 @@ export async function assign([id, description]: string[], o: Record<string, unkn
     `change: ${r.change.dir}`,
     `assigned to ${r.id}: ${description}`,
   ];
-  return { json: { ok: true, ...r }, text: lines.join('\n'), warnings: r.warnings };
+  return { json: snakeKeys({ ok: true, ...r }), text: lines.join('\n'), warnings: r.warnings };
 }
 
 /** `worker status`. */
@@ -110,7 +110,7 @@ export async function status(): Promise<CommandResult> {
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   const text = s.workers.length ? [fmt(header), ...rows.map(fmt)].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
-  return { json: { controller_ref: s.controllerRef, workers: s.workers }, text, warnings };
+  return { json: snakeKeys({ controllerRef: s.controllerRef, workers: s.workers }), text, warnings };
 }
 
 /** `worker merge <id>`. */
@@ -119,7 +119,7 @@ export async function merge([id]: string[], o: Record<string, unknown>): Promise
   const root = await mainRepoRoot();
   const r = await mergeWorker(root, id as string, { squash: o.squash === true });
   const text = r.merged ? `merged ${r.branch} into ${r.into} (${r.commits} commit(s)${r.squash ? ', squashed' : ''}); HEAD ${r.head.slice(0, 12)}` : `${r.branch} is already merged into ${r.into}; nothing to do`;
-  return { json: { ok: true, ...r }, text };
+  return { json: snakeKeys({ ok: true, ...r }), text };
 }
 
 /** `worker close <id>`. */
@@ -127,7 +127,7 @@ export async function close([id]: string[]): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await closeWorker(root, id as string);
-  return { json: { ok: true, ...r }, text: r.paneId ? `closed ${r.id} (pane ${r.paneId}); worktree, branch and config kept` : `${r.id} has no pane; nothing to close` };
+  return { json: snakeKeys({ ok: true, ...r }), text: r.paneId ? `closed ${r.id} (pane ${r.paneId}); worktree, branch and config kept` : `${r.id} has no pane; nothing to close` };
 }
 
 /** `worker delete <id>`. */
@@ -135,5 +135,5 @@ export async function remove([id]: string[], o: Record<string, unknown>): Promis
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await deleteWorker(root, id as string, { force: o.force === true });
-  return { json: { ok: true, ...r }, text: `deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed` };
+  return { json: snakeKeys({ ok: true, ...r }), text: `deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed` };
 }
