@@ -1,12 +1,12 @@
 /**
  * Crash-safe writes: a temp file in the same folder, fsync, then rename (or link, for create-only), so a
- * crash at any point leaves either the old file or the new one, never a torn one.
- *
- * Plain `node:fs` on purpose: `write-file-atomic` did the same steps but cost ~6 ms of start-up per
- * command (it and `signal-exit` load on every transition); see bench/README.md.
+ * crash at any point leaves either the old file or the new one, never a torn one. Replacing a file is
+ * `write-file-atomic`'s job (it also keeps mode and owner and follows symlinks); creating one only when
+ * it does not exist (temp file + hard link) is ours, as no library offers it.
  */
-import { chmodSync, chownSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { OperationError } from '../errors.js';
 
 /** Temp files of writes in progress, removed if the process exits mid-write (e.g. SIGINT → exit 130). */
@@ -56,45 +56,13 @@ function writeTemp(path: string, content: string, mode?: number): string {
 }
 
 /**
- * Replaces `path` atomically with `content` (UTF-8), creating parent folders. Follows a symlink at
- * `path` (the link stays, its target is replaced) and keeps an existing file's mode and owner, as
- * write-file-atomic did. Throws the fs error on I/O failure; the old file is then unchanged.
+ * Replaces `path` atomically with `content` (UTF-8), creating parent folders, fsyncing the file and its
+ * folder. Throws the fs error on I/O failure; the old file is then unchanged.
  */
 export function writeFileAtomicSync(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  let target = path;
-  try {
-    target = realpathSync(path);
-  } catch {
-    // not there yet: create it
-  }
-  let existing: { mode: number; uid: number; gid: number } | undefined;
-  try {
-    existing = statSync(target);
-  } catch {
-    existing = undefined;
-  }
-  const temp = writeTemp(target, content, existing ? existing.mode & 0o7777 : undefined);
-  try {
-    if (existing) {
-      // open() applied the umask; restore the exact mode, and the owner when we may (root writing a user's file)
-      chmodSync(temp, existing.mode & 0o7777);
-      if (process.getuid && (existing.uid !== process.getuid() || existing.gid !== process.getgid?.())) {
-        try {
-          chownSync(temp, existing.uid, existing.gid);
-        } catch {
-          // not permitted as a normal user: the file becomes ours, as with write-file-atomic
-        }
-      }
-    }
-    renameSync(temp, target);
-  } catch (err) {
-    removeQuietly(temp);
-    throw err;
-  } finally {
-    pending.delete(temp);
-  }
-  fsyncDir(dirname(target));
+  writeFileAtomic.sync(path, content, { fsync: true });
+  fsyncDir(dirname(path));
 }
 
 /**

@@ -198,7 +198,8 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
     }
     if (ns.status === 'waiting') {
       return step('wait', `waiting for ${id} to finish ${node.id}`, {
-        commands: workers.running?.(id) === false ? [agentTeam('worker', 'open', id)] : [],
+        // a worker that stopped lost its task with its pane: reopen it and give the task again (as `workflow run` does)
+        commands: workers.running?.(id) === false ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, assignmentText(template, node))] : [],
         done_when: replyDone,
         then: outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })],
         choices: choicesFor(id, '<summary>'),
@@ -237,7 +238,7 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
   }
   return step(kind, node.requires_confirmation ? `node ${node.id} needs a person's confirmation: ${node.task ?? node.id}` : `the controller does ${node.id}: ${node.task ?? node.id}`, {
     commands,
-    choices: outcomes.length ? choicesFor() : [{ outcome: '', command: finishLine(stateFile, node, { summary: '<summary>' }) }],
+    choices: outcomes.length ? choicesFor(null, '<summary>') : [{ outcome: '', command: finishLine(stateFile, node, { summary: '<summary>' }) }],
     done_when: node.requires_confirmation ? 'the person approved (ask them; never confirm on your own)' : node.type === 'decision' ? 'the controller chose an outcome' : 'the controller finished the task',
   });
 }

@@ -5,9 +5,9 @@
  */
 import { projectRoot } from '../store/paths.js';
 import { timestamp } from './run-state.js';
-import type { NodeReply, ReplyStatus, RunState } from './schema.js';
+import type { NodeReply, ReplyStatus, RunState, WorkflowNode } from './schema.js';
 import { listRuns, mutateRun } from './state-service.js';
-import { workerForActor } from './next.js';
+import { isAssignedNode, workerForActor } from './next.js';
 import { join } from 'node:path';
 
 /** A reply as the worker sent it. */
@@ -25,12 +25,18 @@ export interface RecordedReply {
   node: string;
 }
 
-/** Whether `state`'s current node is being done by `worker` and can take a reply. */
-function awaitsReplyFrom(state: RunState, worker: string, actorOf: (node: string) => string | undefined, template: Parameters<typeof workerForActor>[1]): boolean {
+/**
+ * Whether `state`'s current node is being done by `worker` and can take a reply: only nodes whose work is
+ * a worker's (assigned nodes and wait_for_completion) — a controller_task, decision, merge or check is
+ * never completed by a worker's reply, even when a worker was named on it.
+ */
+function awaitsReplyFrom(state: RunState, worker: string, nodeOf: (node: string) => WorkflowNode | undefined, template: Parameters<typeof workerForActor>[1]): boolean {
   if (state.status === 'completed') return false;
+  const node = nodeOf(state.current_node);
+  if (!node || !(isAssignedNode(node) || node.type === 'wait_for_completion')) return false;
   const ns = state.node_states[state.current_node];
   if (!ns || (ns.status !== 'waiting' && ns.status !== 'running')) return false;
-  const doer = ns.worker ?? workerForActor(state, template, actorOf(state.current_node));
+  const doer = ns.worker ?? workerForActor(state, template, node.actor);
   return doer === worker;
 }
 
@@ -46,13 +52,15 @@ export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now =
     try {
       const result = await mutateRun<{ hit: boolean; run_id?: string; node?: string }>(join(root, summary.path), root, (run) => {
         const template = run.template.template;
-        const actorOf = (id: string) => run.template.nodes.get(id)?.actor;
-        const state = structuredClone(run.state) as RunState;
-        if (!awaitsReplyFrom(state, reply.worker, actorOf, template)) return { result: { hit: false } };
+        const nodeOf = (id: string) => run.template.nodes.get(id);
+        const state: RunState = { ...run.state, node_states: { ...run.state.node_states } };
+        if (!awaitsReplyFrom(state, reply.worker, nodeOf, template)) return { result: { hit: false } };
         const at = timestamp(now);
         const node = state.current_node;
-        const ns = state.node_states[node];
-        if (!ns) return { result: { hit: false } };
+        const original = state.node_states[node];
+        if (!original) return { result: { hit: false } };
+        const ns = { ...original };
+        state.node_states[node] = ns;
         const stored: NodeReply = { worker: reply.worker, message: reply.message, status: reply.status, at, ...(reply.outcome ? { outcome: reply.outcome } : {}) };
         ns.reply = stored;
         ns.summary = reply.message;

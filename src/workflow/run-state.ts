@@ -2,11 +2,11 @@
  * Run-state files: parse (strict, with the first problem named), serialize in the Go field order, default
  * run ids and paths, and locating the template a run was started from.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { UnreadableFileError } from '../errors.js';
 import { findRepoRoot } from '../store/paths.js';
-import { parseYamlText, readYamlFile, toYaml } from '../store/yaml-file.js';
+import { parseYamlData, toYamlFast } from '../store/yaml-file.js';
 import { RUN_STATE_KEY_ORDER, RunStateSchema, type RunState } from './schema.js';
 import { formatPath } from './validate.js';
 
@@ -20,13 +20,19 @@ export const RUNS_DIR = '.agents/workflow/runs';
  * first problem (YAML syntax, or schema with the field path) — the caller must then not write the file.
  */
 export function parseRunState(path: string, bytes: Uint8Array | string): RunState {
-  const loaded = parseYamlText(path, bytes);
-  return checkRunState(path, loaded.data);
+  return checkRunState(path, parseYamlData(path, bytes));
 }
 
 /** Reads and parses a run-state file; same errors as {@link parseRunState}. */
 export function readRunState(path: string): RunState {
-  return checkRunState(path, readYamlFile(path).data);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UnreadableFileError(path, code === 'ENOENT' ? 'run-state file not found' : `cannot read (${code})`, { cause: err });
+  }
+  return parseRunState(path, bytes);
 }
 
 function checkRunState(path: string, data: unknown): RunState {
@@ -45,7 +51,7 @@ function checkRunState(path: string, data: unknown): RunState {
   return parsed.data;
 }
 
-/** Serializes a run-state as YAML (4-space indent) with keys in the Go struct's order, unknown keys last. */
+/** Serializes a run-state as YAML (js-yaml, 2-space indent) with keys in the Go struct's order, unknown keys last. */
 export function serializeRunState(state: RunState): string {
   const ordered = orderKeys(state, RUN_STATE_KEY_ORDER);
   ordered.node_states = Object.fromEntries(
@@ -56,7 +62,7 @@ export function serializeRunState(state: RunState): string {
     }),
   );
   ordered.decision_log = state.decision_log.map((e) => orderKeys(e, DECISION_KEY_ORDER));
-  return toYaml(ordered);
+  return toYamlFast(ordered);
 }
 
 /** Go struct order of a node state, then ours. */

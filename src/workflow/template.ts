@@ -1,7 +1,7 @@
 /** Loading a workflow template from disk: parse, validate, hash. */
 import { readFileSync } from 'node:fs';
 import { OperationError, UnreadableFileError } from '../errors.js';
-import { sha256Hex } from '../store/sha256.js';
+import { createHash } from 'node:crypto';
 import { parseYamlText, type LoadedYaml } from '../store/yaml-file.js';
 import type { WorkflowNode, WorkflowTemplate } from './schema.js';
 import { validateTemplate, type Problem } from './validate.js';
@@ -18,7 +18,7 @@ export interface LoadedTemplate {
 
 /** `sha256:<64 hex>` of the given bytes: how a run-state records the template it was started from. */
 export function hashBytes(bytes: Uint8Array | string): string {
-  return `sha256:${sha256Hex(bytes)}`; // plain JS: loading node:crypto costs more than hashing a template
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /** Reads the file at `path` and returns the bytes and the parsed YAML. Throws UnreadableFileError (exit 2). */

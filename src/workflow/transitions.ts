@@ -81,7 +81,9 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
     });
   }
 
-  const state = structuredClone(current) as RunState;
+  // Copy only what a transition may change (a run can hold tens of thousands of log entries): the
+  // top level, the node map and the node touched (nodeState/enterNode put fresh objects in).
+  const state: RunState = { ...current, node_states: { ...current.node_states }, role_worker_map: { ...current.role_worker_map } };
   const now = timestamp(req.now);
   const forced = !isCurrent;
   // A current node that says `completed` was re-entered by the Go version (which does not reset loops):
@@ -204,13 +206,12 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
   return undefined; // end: true
 }
 
-/** The state object of `id`, created as pending when missing (Go files may omit node_states). */
+/** A fresh copy of the state object of `id` placed in `state` (created as pending when missing: Go files may omit node_states). */
 function nodeState(state: RunState, id: string): NodeState {
   const existing = state.node_states[id];
-  if (existing) return existing;
-  const created: NodeState = { status: 'pending', visits: 0 };
-  state.node_states = { ...state.node_states, [id]: created };
-  return created;
+  const copy: NodeState = existing ? { ...existing } : { status: 'pending', visits: 0 };
+  state.node_states = { ...state.node_states, [id]: copy };
+  return copy;
 }
 
 /**

@@ -30,14 +30,14 @@ const base: RunState = {
 };
 
 describe('serializeRunState', () => {
-  it('writes keys in the Go struct order (ours after), 4-space indented', () => {
+  it('writes keys in the Go struct order (ours after), block style with 2-space indentation', () => {
     const text = serializeRunState({ ...base, workflow_hash: `sha256:${'0'.repeat(64)}` });
     expect(Object.keys(parse(text))).toEqual([
       'version', 'run_id', 'workflow_file', 'workflow_name', 'workflow_hash', 'status', 'current_node', 'pending_confirmation',
       'blocking_reason', 'role_worker_map', 'node_states', 'decision_log', 'created_at', 'updated_at',
     ]);
-    expect(text).toContain('node_states:\n    a:\n        status: running\n        started_at: "2026-03-13T15:30:00Z"\n        visits: 2\n        history:\n            - status: completed\n              outcome: failed\n');
-    expect(text).toContain('decision_log:\n    - timestamp: "2026-03-13T15:30:00Z"\n      node: a\n      action: start\n      summary: s\n');
+    expect(text).toContain('node_states:\n  a:\n    status: running\n    started_at: "2026-03-13T15:30:00Z"\n    visits: 2\n    history:\n      - status: completed\n        outcome: failed\n');
+    expect(text).toContain('decision_log:\n  - timestamp: "2026-03-13T15:30:00Z"\n    node: a\n    action: start\n    summary: s\n');
   });
 
   it.each([

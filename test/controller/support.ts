@@ -1,0 +1,344 @@
+/**
+ * Shared setup for the controller-loop end-to-end tests: a real git repository with roles `dev` and `qa`,
+ * `.agents/config.yaml` whose default provider is the scripted stand-in agent (with a playbook this file
+ * writes and tests may rewrite), a controller pane on a private tmux socket (or the headless process
+ * backend) that appends whatever is typed into it to a log, and the built CLI. Every `workflow state next`
+ * and `workflow run` document seen goes through {@link expectTaught}: each printed command line must be
+ * one the skill teaches.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { getBackend } from '../../src/session/index.js';
+import { waitFor } from '../../src/session/wait.js';
+import { cli, type CliResult } from '../helpers/cli.js';
+import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
+import { expectTaught, shellWords } from './skill-table.js';
+
+/** Absolute path of the scripted stand-in agent. */
+export const AGENT = fileURLToPath(new URL('../agent/scripted-agent.mjs', import.meta.url));
+
+/** Whether tmux is installed. */
+export const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** One step of the stand-in agent's playbook (see test/agent/scripted-agent.mjs). */
+export interface PlaybookStep {
+  match: string;
+  files?: Record<string, string>;
+  commit?: string;
+  reply?: string;
+  outcome?: string;
+  status?: 'done' | 'blocked' | 'needs-input';
+}
+
+/** Options of {@link makeTeam}. */
+export interface TeamOptions {
+  backend: 'tmux' | 'process';
+  /** Workflow templates: name → YAML, written to .agents/workflow/<name>.yaml. */
+  workflows: Record<string, string>;
+  playbook: PlaybookStep[];
+  /** Extra files committed on main before anything runs. */
+  files?: Record<string, string>;
+  /**
+   * Also register the stand-in agent under the name `claude`: `agent-team worker create <role>` (as
+   * `next` prints it) ignores `default_provider` and always picks claude (src/cli/commands/worker.ts gives
+   * --provider a default; src/cli/handlers/worker.ts falls back to 'claude'), see the test that says so.
+   */
+  aliasClaude?: boolean;
+}
+
+/** A test project with its controller pane. */
+export interface Team {
+  root: string;
+  backend: 'tmux' | 'process';
+  socket: string;
+  env: Record<string, string | undefined>;
+  agentLog: string;
+  controllerLog: string;
+  playbookFile: string;
+  controllerPane: string;
+  /** Runs the CLI in the repository root (or `cwd`). */
+  at(args: string[], cwd?: string): CliResult;
+  /** Runs `<args> --json` and expects exit 0; returns the document. */
+  ok(args: string[], cwd?: string): any;
+  /** `workflow state init .agents/workflow/<name>.yaml --run-id <id>`; returns the state file (relative). */
+  init(workflow: string, runId: string): string;
+  /** `workflow state next <file> --json` (checked against the skill). */
+  next(file: string): any;
+  /** `workflow run <file> [--yes] --json` (its `next` checked against the skill). */
+  run(file: string, yes?: boolean): any;
+  /** `workflow state show <file> --json`. */
+  show(file: string): any;
+  /** The run-state file's bytes. */
+  bytes(file: string): string;
+  /** `reply-main <message> <flags…> --json` from inside the worker's worktree, as the worker. */
+  replyMain(worker: string, message: string, ...flags: string[]): CliResult;
+  /** Waits (bounded) until a reply from `worker` is recorded on `node`, or the run moved past it. */
+  waitForReply(file: string, node: string, timeoutMs?: number): Promise<any>;
+  /** Waits (bounded) until the stand-in agent's log contains `text` `count` times. */
+  waitForAgent(text: string, count?: number, timeoutMs?: number): Promise<string>;
+  /** Rewrites the playbook (a restarted agent reads the new one). */
+  setPlaybook(steps: PlaybookStep[]): void;
+  /** Starts (again) a controller pane that appends what is typed into it to controllerLog; updates env. */
+  startControllerPane(): Promise<string>;
+  /** Kills every pane and process of the project: tmux kill-server, or SIGKILL to every process pane's group. */
+  killEverything(): Promise<void>;
+  /** Worker ids with a config folder. */
+  workers(): string[];
+  cleanup(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Counts occurrences of `needle` in `haystack`. */
+export function occurrences(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}
+
+/** A repository on `main` with roles dev and qa, the workflows, the scripted provider, and a controller pane. */
+export async function makeTeam(options: TeamOptions): Promise<Team> {
+  const repo = tempRepo('agent-team-ctl-');
+  const home = tempDir('agent-team-ctl-home-');
+  const root = repo.dir;
+  const agentLog = join(home.dir, 'agent.log');
+  const controllerLog = join(home.dir, 'controller.log');
+  const playbookFile = join(home.dir, 'playbook.json');
+  const socket = `agent-team-ctl-${process.pid}-${Date.now()}-${counter++}`;
+  const setPlaybook = (steps: PlaybookStep[]) => writeFileSync(playbookFile, `${JSON.stringify({ steps }, null, 2)}\n`);
+  setPlaybook(options.playbook);
+
+  writeFile(root, '.agents/teams/dev/system.md', 'You are a careful developer.\n');
+  writeFile(root, '.agents/teams/qa/system.md', 'You are a thorough tester.\n');
+  const launch = `"node ${AGENT} --playbook ${playbookFile} --log ${agentLog}"`;
+  writeFile(root, '.agents/config.yaml', `default_provider: scripted\nproviders:\n    scripted: ${launch}\n${options.aliasClaude ? `    claude: ${launch}\n` : ''}`);
+  for (const [name, yaml] of Object.entries(options.workflows)) writeFile(root, `.agents/workflow/${name}.yaml`, yaml);
+  for (const [path, text] of Object.entries(options.files ?? {})) writeFile(root, path, text);
+  // Runs, worker configs and worktrees are not the project's files: the controller's tree stays clean.
+  writeFile(root, '.gitignore', '.agents/workflow/runs/\n.agents/workers/\n.worktrees/\n');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', 'agent-team setup');
+
+  const env: Record<string, string | undefined> = {
+    AGENT_TEAM_BACKEND: options.backend,
+    AGENT_TEAM_TMUX_SOCKET: socket,
+    AGENT_TEAM_HOME: join(home.dir, 'global'),
+    TMUX: undefined,
+    TMUX_PANE: undefined,
+    WEZTERM_PANE: undefined,
+    AGENT_TEAM_PANE: undefined,
+    AGENT_TEAM_WORKER_ID: undefined,
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.com',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.com',
+  };
+  const backendEnv = () => Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
+  const controllerDir = join(home.dir, 'controller');
+  let controllerPane = '';
+
+  const at = (args: string[], cwd = root) => cli(args, { cwd, env });
+  const ok = (args: string[], cwd = root) => {
+    const r = at([...args, '--json'], cwd);
+    expect(r.code, `agent-team ${args.join(' ')}\n${r.stderr}${r.stdout}`).toBe(0);
+    return r.json;
+  };
+  const readAgentLog = () => (existsSync(agentLog) ? readFileSync(agentLog, 'utf8') : '');
+
+  const team: Team = {
+    root,
+    backend: options.backend,
+    socket,
+    env,
+    agentLog,
+    controllerLog,
+    playbookFile,
+    get controllerPane() {
+      return controllerPane;
+    },
+    at,
+    ok,
+    init(workflow, runId) {
+      return ok(['workflow', 'state', 'init', `.agents/workflow/${workflow}.yaml`, '--run-id', runId]).path.slice(root.length + 1);
+    },
+    next(file) {
+      const step = ok(['workflow', 'state', 'next', file]);
+      expectTaught(step);
+      return step;
+    },
+    run(file, yes = false) {
+      const report = ok(['workflow', 'run', file, ...(yes ? ['--yes'] : [])]);
+      expectTaught(report.next);
+      return report;
+    },
+    show(file) {
+      return ok(['workflow', 'state', 'show', file]);
+    },
+    bytes(file) {
+      return readFileSync(join(root, file), 'utf8');
+    },
+    replyMain(worker, message, ...flags) {
+      return at(['reply-main', message, ...flags, '--json'], join(root, '.worktrees', worker));
+    },
+    async waitForReply(file, node, timeoutMs = 20_000) {
+      return waitFor(
+        () => {
+          const s = team.show(file);
+          return s.node_states[node]?.reply || s.current_node !== node ? s : undefined;
+        },
+        { timeoutMs, intervalMs: 100, description: `a reply on ${node}` },
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}\n--- agent log ---\n${readAgentLog()}`);
+      });
+    },
+    async waitForAgent(text, count = 1, timeoutMs = 20_000) {
+      return waitFor(() => (occurrences(readAgentLog(), text) >= count ? readAgentLog() : undefined), {
+        timeoutMs,
+        intervalMs: 50,
+        description: `the agent log to contain ${JSON.stringify(text)} ${count} time(s)`,
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}\n--- agent log ---\n${readAgentLog()}`);
+      });
+    },
+    setPlaybook,
+    async startControllerPane() {
+      mkdirSync(controllerDir, { recursive: true });
+      const backend = getBackend(options.backend, backendEnv());
+      const pane = await backend.spawn({ workerId: `controller-${counter++}`, cwd: root, stateDir: controllerDir, env: {} });
+      await backend.sendText(pane.paneId, `cat >> '${controllerLog}'`);
+      controllerPane = pane.paneId;
+      if (options.backend === 'tmux') env.TMUX_PANE = pane.paneId;
+      else env.AGENT_TEAM_PANE = pane.paneId;
+      return pane.paneId;
+    },
+    async killEverything() {
+      if (options.backend === 'tmux') {
+        try {
+          execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+        } catch {
+          // no server
+        }
+        return;
+      }
+      const panes = [controllerPane, ...team.workers().map((id) => /pane_id:\s*"?([^"\n]*)"?/.exec(readFileSync(join(root, '.agents/workers', id, 'worker.yaml'), 'utf8'))?.[1] ?? '')];
+      for (const pane of panes) {
+        const pid = /^proc:(\d+):/.exec(pane)?.[1];
+        if (!pid) continue;
+        try {
+          process.kill(-Number(pid), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    },
+    workers() {
+      const dir = join(root, '.agents/workers');
+      return existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, 'worker.yaml'))).sort() : [];
+    },
+    async cleanup() {
+      await team.killEverything();
+      if (options.backend === 'tmux') {
+        // tmux leaves its socket file behind after kill-server
+        const uid = process.getuid?.() ?? 0;
+        rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${uid}`, socket), { force: true });
+      }
+      repo.cleanup();
+      home.cleanup();
+    },
+  };
+  await team.startControllerPane();
+  return team;
+}
+
+/** The backend for tests that need a multiplexer-like pane: tmux when installed, else process. */
+export const paneBackend: 'tmux' | 'process' = hasTmux ? 'tmux' : 'process';
+
+/** Replaces the placeholders `next` prints (`<summary>`, `<answer>`) in a word. */
+function fill(word: string, values: Record<string, string>): string {
+  return word.replace(/<(summary|answer)>/g, (m, key: string) => values[key] ?? m);
+}
+
+/**
+ * Runs one printed command line (`agent-team …`, shell-quoted) through the built CLI, exactly as a
+ * controller pasting it would, with placeholders filled. Expects exit 0.
+ */
+export function execPrinted(team: Team, line: string, values: Record<string, string> = {}): CliResult {
+  const words = shellWords(line);
+  expect(words[0], line).toBe('agent-team');
+  const r = team.at(words.slice(1).map((w) => fill(w, values)));
+  expect(r.code, `${line}\n${r.stderr}${r.stdout}`).toBe(0);
+  return r;
+}
+
+/** Reads `.agents/workers/<id>/worker.yaml` as text. */
+export function workerYaml(team: Team, id: string): string {
+  return readFileSync(join(team.root, '.agents/workers', id, 'worker.yaml'), 'utf8');
+}
+
+/** HEAD sha, `git status --porcelain` and whether a merge is in progress, in the repository root. */
+export function controllerTree(team: Team): { head: string; branch: string; status: string; merging: boolean } {
+  return {
+    head: git(team.root, 'rev-parse', 'HEAD'),
+    branch: git(team.root, 'rev-parse', '--abbrev-ref', 'HEAD'),
+    status: git(team.root, 'status', '--porcelain'),
+    merging: existsSync(join(team.root, '.git', 'MERGE_HEAD')),
+  };
+}
+
+/** How {@link followNext} answers the steps that need judgement. */
+export interface Controller {
+  /** The outcome to choose on a decide/confirm step ('' for a node without branches) and a summary. */
+  choose(step: any): { outcome: string; summary: string };
+  /** Called on a wait step after its commands ran; default: wait until the reply is recorded. */
+  onWait?(step: any): Promise<void>;
+  /** Called before each `next` (e.g. to check that `workflow run` changes nothing in manual mode). */
+  beforeStep?(): void;
+}
+
+/**
+ * A controller that does exactly what the skill says, using only what `workflow state next --json`
+ * prints: `act` → run every command; `wait` → run its commands (reopen), then wait for the reply;
+ * `decide`/`confirm` → run its commands, then the chosen choice (a merge node's commands do the merge);
+ * `blocked` → fail. Returns the `node:kind` trace. Bounded by `maxSteps`.
+ */
+export async function followNext(team: Team, file: string, controller: Controller, maxSteps = 80): Promise<string[]> {
+  const trace: string[] = [];
+  for (let i = 0; i < maxSteps; i++) {
+    controller.beforeStep?.();
+    const step = team.next(file);
+    trace.push(`${step.node?.id ?? '-'}:${step.kind}`);
+    switch (step.kind) {
+      case 'completed':
+        return trace;
+      case 'act':
+        for (const c of step.commands) execPrinted(team, c);
+        break;
+      case 'wait':
+        for (const c of step.commands) execPrinted(team, c);
+        if (controller.onWait) await controller.onWait(step);
+        else await team.waitForReply(file, step.node.id);
+        break;
+      case 'decide':
+      case 'confirm': {
+        for (const c of step.commands) execPrinted(team, c);
+        if (step.node.type === 'merge') break;
+        const { outcome, summary } = controller.choose(step);
+        const choice = step.choices.find((c: any) => c.outcome === outcome);
+        expect(choice, `${step.node.id}: no choice ${outcome} in ${JSON.stringify(step.choices)}`).toBeDefined();
+        execPrinted(team, choice.command, { summary, answer: summary });
+        break;
+      }
+      default:
+        throw new Error(`unexpected step ${step.kind}: ${step.message}\n${JSON.stringify(step, null, 2)}`);
+    }
+  }
+  throw new Error(`the run did not complete in ${maxSteps} steps: ${trace.join(' ')}`);
+}
