@@ -1,10 +1,11 @@
 /**
  * YAML files, with two libraries for two jobs:
- * - `yaml` (eemeli) for templates and small config files: a document model with source positions, so
- *   validation can say `file:line:col`; written the way Go's yaml.v3 lays files out (4-space indent).
- * - `js-yaml` for run-states: plain data, no positions, ~10× faster on large files (a run with a
- *   10,000-entry decision_log parses in ~50 ms instead of ~500 ms; see bench/README.md). Both read
- *   YAML 1.2's core schema, so timestamps stay strings.
+ * - `js-yaml` reads every file into plain data and writes run-states: ~10× faster than `yaml` on large
+ *   files (a run with a 10,000-entry decision_log parses in ~50 ms instead of ~500 ms).
+ * - `yaml` (eemeli) gives a document with source positions, built only when a message needs
+ *   `file:line:col` (validation problems, syntax errors), and writes templates and configs the way Go's
+ *   yaml.v3 lays them out (4-space indentation).
+ * Both read YAML 1.2's core schema, so timestamps stay strings.
  */
 import { readFileSync } from 'node:fs';
 import jsYaml from 'js-yaml';
@@ -64,9 +65,42 @@ function decodeText(path: string, bytes: Uint8Array | string): string {
   return text;
 }
 
-/** Parses bytes already read from `path` with positions (the `yaml` library); same errors as {@link readYamlFile}. */
+/**
+ * Parses bytes already read from `path`; same errors as {@link readYamlFile}. The data comes from
+ * `js-yaml` (fast); the `yaml` document with positions is built only when `doc`/`lineCounter` are read
+ * (validation messages) or when js-yaml reports an error (the `yaml` library's message has the better
+ * position).
+ */
 export function parseYamlText(path: string, bytes: Uint8Array | string): LoadedYaml {
-  return parseYamlDocument(path, decodeText(path, bytes));
+  const text = decodeText(path, bytes);
+  let data: unknown;
+  try {
+    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
+  } catch (err) {
+    parseYamlDocument(path, text); // throws the yaml library's error when it sees one too
+    throw jsYamlError(path, err);
+  }
+  let full: LoadedYaml | undefined;
+  const withPositions = () => (full ??= parseYamlDocument(path, text));
+  return {
+    path,
+    text,
+    data,
+    get doc() {
+      return withPositions().doc;
+    },
+    get lineCounter() {
+      return withPositions().lineCounter;
+    },
+  };
+}
+
+function jsYamlError(path: string, err: unknown): UnreadableFileError {
+  const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
+  const at = e.mark ? ` at ${e.mark.line + 1}:${e.mark.column + 1}` : '';
+  return new UnreadableFileError(path, `invalid YAML${at}: ${e.reason ?? e.message.split('\n')[0]}`, {
+    details: e.mark ? { line: e.mark.line + 1, col: e.mark.column + 1 } : undefined,
+  });
 }
 
 /**
@@ -78,11 +112,7 @@ export function parseYamlData(path: string, bytes: Uint8Array | string): unknown
   try {
     return jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
   } catch (err) {
-    const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
-    const at = e.mark ? ` at ${e.mark.line + 1}:${e.mark.column + 1}` : '';
-    throw new UnreadableFileError(path, `invalid YAML${at}: ${e.reason ?? e.message.split('\n')[0]}`, {
-      details: e.mark ? { line: e.mark.line + 1, col: e.mark.column + 1 } : undefined,
-    });
+    throw jsYamlError(path, err);
   }
 }
 

@@ -224,6 +224,15 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
         done_when: 'the person approves the result',
       });
     }
+    if ((template.defaults?.execution_mode ?? 'semi_auto') === 'manual') {
+      // `workflow run` only prints in manual mode: the controller runs the check and records its result
+      const where = assigned ? `${assigned}'s worktree (.worktrees/${assigned})` : 'the repository root';
+      return step('decide', `run the check \`${node.command}\` yourself in ${where} (execution_mode is manual): exit 0 → passed, otherwise failed`, {
+        commands: started ? [] : [start()],
+        choices: outcomes.length ? choicesFor(null, '<summary>') : [{ outcome: '', command: finishLine(stateFile, node, { summary: '<summary>' }) }],
+        done_when: outcomes.length ? 'the check ran: choose passed on exit 0, failed otherwise' : 'the check ran: complete on exit 0, otherwise block the node',
+      });
+    }
     return step('act', `run the check \`${node.command}\``, {
       commands: [agentTeam('workflow', 'run', stateFile)],
       done_when: 'the check ran: exit 0 → outcome passed, otherwise failed (workflow run records it)',

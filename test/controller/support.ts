@@ -318,9 +318,13 @@ export async function followNext(team: Team, file: string, controller: Controlle
     switch (step.kind) {
       case 'completed':
         return trace;
-      case 'act':
+      case 'act': {
+        const before = team.bytes(file);
         for (const c of step.commands) execPrinted(team, c);
+        // a step whose commands change nothing would be printed again forever
+        if (team.bytes(file) === before) expect(team.next(file), `no progress on ${step.node?.id}: ${step.commands.join(' && ')}`).not.toEqual(step);
         break;
+      }
       case 'wait':
         for (const c of step.commands) execPrinted(team, c);
         if (controller.onWait) await controller.onWait(step);
