@@ -25,7 +25,7 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
 }
 
 const temp = mkdtempSync(join(tmpdir(), 'agent-team-bench-'));
-const tmuxSocket = join(temp, 'tmux.sock');
+const tmuxSocket = `agent-team-bench-${process.pid}`; // a tmux -L socket name, as AGENT_TEAM_TMUX_SOCKET expects
 const baseEnv = {
   ...process.env,
   NO_COLOR: '1',
@@ -368,7 +368,7 @@ function openCase(label, env, limitMs) {
   } catch (err) {
     return skip(name, target, err.message);
   } finally {
-    if (label === 'tmux') spawnSync('tmux', ['-S', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+    if (label === 'tmux') spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
   }
   const m = median(samples);
   record({ name, median_ms: round(m, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });

@@ -95,6 +95,12 @@ export async function countCommits(cwd: string, range: string): Promise<number> 
   return Number(await runGit(cwd, ['rev-list', '--count', range]));
 }
 
+/** Commits only in `left` and only in `right` (`git rev-list --left-right --count left...right`): one git call. */
+export async function aheadBehind(cwd: string, left: string, right: string): Promise<{ leftOnly: number; rightOnly: number }> {
+  const [l, r] = (await runGit(cwd, ['rev-list', '--left-right', '--count', `${left}...${right}`])).trim().split(/\s+/);
+  return { leftOnly: Number(l ?? 0), rightOnly: Number(r ?? 0) };
+}
+
 /** Whether commit `ancestor` is reachable from `descendant` (every commit of `ancestor` is in `descendant`). */
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
   return (await countCommits(cwd, `${descendant}..${ancestor}`)) === 0;

@@ -30,9 +30,10 @@ const MISSING_HINT = 'install tmux, or set AGENT_TEAM_BACKEND=process for headle
 const SERVER_EXITING = /server exited unexpectedly|lost server/i;
 const GONE = /can't find (pane|window|session)|no server running|error connecting to|server exited/i;
 
-/** Arguments that select the tmux server: `['-L', socket]`, or none for the default server. */
+/** Arguments that select the tmux server: `['-L', name]`, `['-S', path]` when the value is a path (has a `/`), or none for the default server. */
 export function tmuxServerArgs(socket: string | undefined): string[] {
-  return socket ? ['-L', socket] : [];
+  if (!socket) return [];
+  return socket.includes('/') ? ['-S', socket] : ['-L', socket];
 }
 
 /**

@@ -10,11 +10,13 @@ import { join, relative, sep } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import { mergeBranch, updateFrom, type MergeResult } from '../git/merge.js';
 import {
+  aheadBehind,
   branchExists,
   commitsMatching,
   countCommits,
   currentRef,
   diffPathsMatching,
+  listBranches,
   mergeBase,
   pathsTouched,
   statusEntries,
@@ -27,7 +29,7 @@ import { activeChanges, createChange, initTasksDir, type ChangeSummary, type Cre
 import { createWorkerConfig, goTimestamp, isWorktreeCreated, readWorkerConfig, updateWorkerConfig, type WorkerConfig } from './config.js';
 import { assertName, parseWorkerId, reserveWorkerId } from './ids.js';
 import { assignMessage } from './messages.js';
-import { workerPaths, workersDir, worktreeBase } from './paths.js';
+import { BRANCH_PREFIX, workerPaths, workersDir, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, PROMPT_START, runtimeExcludes } from './prompt.js';
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
 import { readProjectConfig } from './project-config.js';
@@ -386,18 +388,15 @@ export interface WorkerStatus {
  * `worker status`: every worker with one liveness query per backend in use (normally exactly one
  * `aliveMany`), plus cheap git queries per worker. Unreadable configs become rows with `error`.
  */
-export async function workerStatus(root: string, options: LifecycleOptions = {}): Promise<{ controllerRef: string; workers: WorkerStatus[] }> {
-  const ids = listWorkerIds(root);
-  const configs = ids.map((id): { id: string; config?: WorkerConfig; error?: string } => {
-    try {
-      return { id, config: readWorkerConfig(root, id) };
-    } catch (err) {
-      return { id, error: (err as Error).message };
-    }
-  });
+/**
+ * Whether each worker's provider runs: one `aliveMany` query per session backend in use (not one per
+ * worker). Keys of `alive` are `<backend>\0<pane_id>`; `backendErrors` maps a backend to why it could not
+ * be asked.
+ */
+export async function paneLiveness(configs: WorkerConfig[], options: LifecycleOptions = {}): Promise<{ alive: Map<string, boolean>; backendErrors: Map<string, string> }> {
   const byBackend = new Map<string, string[]>();
-  for (const { config } of configs) {
-    if (!config?.pane_id) continue;
+  for (const config of configs) {
+    if (!config.pane_id) continue;
     const key = config.backend ?? '';
     byBackend.set(key, [...(byBackend.get(key) ?? []), config.pane_id]);
   }
@@ -411,11 +410,31 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
       backendErrors.set(name, `cannot ask the ${name || 'default'} session backend whether the pane runs: ${(err as Error).message}`);
     }
   }
+  return { alive, backendErrors };
+}
+
+export async function workerStatus(root: string, options: LifecycleOptions = {}): Promise<{ controllerRef: string; workers: WorkerStatus[] }> {
+  const ids = listWorkerIds(root);
+  const configs = ids.map((id): { id: string; config?: WorkerConfig; error?: string } => {
+    try {
+      return { id, config: readWorkerConfig(root, id) };
+    } catch (err) {
+      return { id, error: (err as Error).message };
+    }
+  });
+  const { alive, backendErrors } = await paneLiveness(configs.flatMap((c) => (c.config ? [c.config] : [])), options);
   let ref = 'HEAD';
   try {
     ref = (await currentRef(root)).ref;
   } catch {
     // no commit yet: ahead/behind stay 0
+  }
+  // One git call for every team/* branch; then git runs only for branches and worktrees that exist.
+  let branches = new Set<string>();
+  try {
+    branches = new Set(await listBranches(root, BRANCH_PREFIX));
+  } catch {
+    // not a repository with commits: no branches
   }
   const workers = await Promise.all(
     configs.map(async ({ id, config, error }): Promise<WorkerStatus> => {
@@ -438,10 +457,11 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
         error: error ?? (config?.pane_id ? backendErrors.get(config.backend ?? '') : undefined),
       };
       try {
-        row.branchExists = await branchExists(root, paths.branch);
+        row.branchExists = branches.has(paths.branch);
         if (row.branchExists && ref !== 'HEAD') {
-          row.ahead = await countCommits(root, `${ref}..${paths.branch}`);
-          row.behind = await countCommits(root, `${paths.branch}..${ref}`);
+          const counts = await aheadBehind(root, paths.branch, ref);
+          row.ahead = counts.leftOnly;
+          row.behind = counts.rightOnly;
         }
         if (existsSync(join(paths.worktree, '.git'))) {
           row.dirtyFiles = (await statusEntries(paths.worktree)).map((e) => e.path);

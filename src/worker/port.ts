@@ -9,7 +9,7 @@ import type { WorkerPort } from '../workflow/controller.js';
 import type { WorkflowTemplate } from '../workflow/schema.js';
 import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
-import { assignWorker, createWorker, mergeWorker, openWorker, workerStatus, type LifecycleOptions } from './lifecycle.js';
+import { assignWorker, createWorker, listWorkerIds, mergeWorker, openWorker, paneLiveness, type LifecycleOptions } from './lifecycle.js';
 import { workerPaths } from './paths.js';
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles. */
@@ -22,8 +22,16 @@ export interface WorkerPortOptions extends LifecycleOptions {
  * (providers per role). Throws OperationError when the backend cannot be queried.
  */
 export async function createWorkerPort(root: string, _template: WorkflowTemplate, options: WorkerPortOptions = {}): Promise<WorkerPort> {
-  const [{ workers }, branches] = await Promise.all([workerStatus(root, options), branchWorkerIds(root)]);
-  const running = new Map(workers.map((w) => [w.id, w.state === 'running']));
+  const configs = listWorkerIds(root).flatMap((id) => {
+    try {
+      return [readWorkerConfig(root, id)];
+    } catch {
+      return []; // an unreadable config shows in `worker status`; here it only counts as not running
+    }
+  });
+  // One backend query for liveness and one git call for branch-held ids; nothing per worker.
+  const [{ alive }, branches] = await Promise.all([paneLiveness(configs, options), branchWorkerIds(root)]);
+  const running = new Map(configs.map((c) => [c.worker_id, c.pane_id !== '' && alive.get(`${c.backend ?? ''}\0${c.pane_id}`) === true]));
   return {
     exists: (id) => existsSync(workerPaths(root, id).config),
     running: (id) => running.get(id),

@@ -146,20 +146,17 @@ describe('a controller that follows only what next prints', () => {
     expect(controllerTree(team)).toMatchObject({ branch: 'main', status: '', merging: false });
     expect(controllerTree(team).head).not.toBe(headBefore);
     expect(state.decision_log.filter((e: any) => e.forced)).toEqual([]);
-    expect([...seenPaths].sort()).toEqual(
-      [
-        'reply',
-        'worker assign',
-        'worker create',
-        'worker merge',
-        'worker open',
-        'workflow run',
-        'workflow state complete',
-        'workflow state confirm',
-        'workflow state start',
-        'workflow state wait',
-      ].filter((p) => p !== 'reply'),
-    );
+    expect([...seenPaths].sort()).toEqual([
+      'worker assign',
+      'worker create',
+      'worker merge',
+      'worker open',
+      'workflow run',
+      'workflow state complete',
+      'workflow state confirm',
+      'workflow state start',
+      'workflow state wait',
+    ]);
   });
 
   it('`worker create <role> --yes`, as next prints it, uses the project\'s default_provider', () => {

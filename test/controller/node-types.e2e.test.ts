@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../helpers/repo.js';
 import { seenPaths } from './skill-table.js';
-import { controllerTree, execPrinted, makeTeam, paneBackend, type Team } from './support.js';
+import { controllerTree, execPrinted, makeTeam, paneBackend, type PlaybookStep, type Team } from './support.js';
 
 const ALL_TYPES = `version: 1
 name: all-types
@@ -100,7 +100,7 @@ nodes:
       end: true
 `;
 
-const PLAYBOOK = [
+const PLAYBOOK: PlaybookStep[] = [
   { match: 'Write the greeting file', files: { 'greeting.txt': 'hi there\n' }, commit: 'Add greeting', reply: 'Task completed: greeting.txt written' },
   { match: 'Fix the greeting file', files: { 'greeting.txt': 'hello there\n' }, commit: 'Say hello', reply: 'Task completed: greeting now says hello' },
   { match: 'Review the greeting', reply: 'Task completed: reviewed, looks right' },
@@ -254,10 +254,9 @@ describe('every node type through workflow run and workflow state next', () => {
       'finish:confirm',
     ]);
     for (const node of ['build', 'await_build', 'fix', 'to_qa', 'qa_verdict']) {
-      const log = actions(state);
-      const replies = log.flatMap((a, i) => (a.startsWith(`${node}:reply`) ? [i] : []));
-      expect(replies, `one reply recorded on ${node}`).toHaveLength(1);
-      expect(replies[0]).toBeLessThan(log.lastIndexOf(`${node}:complete`) === -1 ? log.indexOf(`${node}:complete:passed`) : log.lastIndexOf(`${node}:complete`));
+      const at = (action: string) => state.decision_log.flatMap((e: any, i: number) => (e.node === node && e.action === action ? [i] : []));
+      expect(at('reply'), `one reply recorded on ${node}`).toHaveLength(1);
+      expect(at('reply')[0], `the reply on ${node} comes before its completion`).toBeLessThan(at('complete')[0]);
     }
     expect(state.decision_log.find((e: any) => e.node === 'qa_verdict' && e.action === 'reply')).toMatchObject({ worker: 'qa-001', outcome: 'passed', status: 'done' });
     expect(team.workers()).toEqual(['dev-001', 'qa-001']);
