@@ -54,9 +54,20 @@ export interface SessionBackend {
    * Whether the pane exists and its provider process is alive: a program other than the idle shell runs
    * in it. False for an idle shell, a dead pane, or a pane id of another backend.
    */
-  isAlive(paneId: string): Promise<boolean>;
-  /** {@link isAlive} for many panes with one backend query (for `worker status`); every id is a key. */
-  aliveMany(paneIds: string[]): Promise<Map<string, boolean>>;
+  isAlive(paneId: string, owner?: string): Promise<boolean>;
+  /**
+   * {@link isAlive} for many panes with one backend query (for `worker status`); every id is a key.
+   * With `owners` (pane id → worker id), a pane that exists but is not that worker's counts as not alive:
+   * pane ids are reused (tmux numbers from %0 again after a server restart), so a stale `pane_id` may
+   * name somebody else's pane.
+   */
+  aliveMany(paneIds: string[], owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>>;
+  /**
+   * Whether the pane exists and belongs to worker `owner` (tmux: the session or window named after it;
+   * process: its state folder; wezterm: cannot tell, so any existing pane). Guards typing into, or
+   * killing, a reused pane id.
+   */
+  owns(paneId: string, owner: string): Promise<boolean>;
   /** Kills the pane (no error when already gone). */
   kill(paneId: string): Promise<void>;
   /** Sets the pane's title (no-op where unsupported). */

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { open, readlink, realpath, rm, writeFile } from 'node:fs/promises';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import type { PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
 import { run } from './exec.js';
@@ -176,23 +176,30 @@ export class ProcessBackend implements SessionBackend {
   }
 
   /** See the module comment for the rule. */
-  async isAlive(paneId: string): Promise<boolean> {
-    return (await this.aliveMany([paneId])).get(paneId) ?? false;
+  async isAlive(paneId: string, owner?: string): Promise<boolean> {
+    return (await this.aliveMany([paneId], owner === undefined ? undefined : new Map([[paneId, owner]]))).get(paneId) ?? false;
   }
 
   /** Checks each shell, then reads the children of the live ones together. */
-  async aliveMany(paneIds: string[]): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>> {
     const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
     const live = new Map<string, number>();
     await Promise.all(
       paneIds.map(async (id) => {
         const pane = parseProcessPaneId(id);
-        if (pane && (await shellIsPane(pane))) live.set(id, pane.pid);
+        const owner = owners?.get(id);
+        if (pane && (owner === undefined || basename(pane.stateDir) === owner) && (await shellIsPane(pane))) live.set(id, pane.pid);
       }),
     );
     const children = await childrenOf([...live.values()]);
     for (const [id, pid] of live) result.set(id, (children.get(pid) ?? []).length > 0);
     return result;
+  }
+
+  /** The shell of the pane runs and the pane's state folder is `<…>/<owner>` (`.agents/workers/<id>/`). */
+  async owns(paneId: string, owner: string): Promise<boolean> {
+    const pane = parseProcessPaneId(paneId);
+    return pane !== undefined && basename(pane.stateDir) === owner && (await shellIsPane(pane));
   }
 
   /** SIGTERM to the shell's process group (provider included), SIGKILL if it outlives the bound; no error when gone. */

@@ -181,28 +181,45 @@ export class TmuxBackend implements SessionBackend {
   }
 
   /** See the module comment for the rule. */
-  async isAlive(paneId: string): Promise<boolean> {
-    return (await this.aliveMany([paneId])).get(paneId) ?? false;
+  async isAlive(paneId: string, owner?: string): Promise<boolean> {
+    return (await this.aliveMany([paneId], owner === undefined ? undefined : new Map([[paneId, owner]]))).get(paneId) ?? false;
   }
 
   /** One `tmux list-panes -a` call for all panes, then the foreground check on the listed shells. */
-  async aliveMany(paneIds: string[]): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>> {
     const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
     const wanted = new Set(paneIds.filter((id) => TMUX_PANE_ID.test(id)));
     if (wanted.size === 0) return result;
-    const r = await this.tmux(['list-panes', '-a', '-F', '#{pane_id} #{pane_pid} #{pane_dead}']);
-    if (r.code !== 0) {
-      if (GONE.test(r.stderr)) return result;
-      throw new OperationError(`tmux list-panes failed: ${r.stderr.trim() || `exit code ${r.code}`}`, { code: 'tmux_failed' });
-    }
     const shells = new Map<string, number>();
-    for (const line of r.stdout.split('\n')) {
-      const [id, pid, dead] = line.split(' ');
-      if (id && wanted.has(id) && dead === '0') shells.set(id, Number(pid));
+    for (const pane of await this.listPanes()) {
+      const owner = owners?.get(pane.id);
+      if (wanted.has(pane.id) && !pane.dead && (owner === undefined || pane.session === owner || pane.window === owner)) shells.set(pane.id, pane.pid);
     }
     const foreground = await foregroundIsOther([...shells.values()]);
     for (const [id, pid] of shells) result.set(id, foreground.get(pid) === true);
     return result;
+  }
+
+  /** The pane exists and sits in the session (or, with `newWindow`, the window) named after `owner`. */
+  async owns(paneId: string, owner: string): Promise<boolean> {
+    if (!TMUX_PANE_ID.test(paneId)) return false;
+    return (await this.listPanes()).some((p) => p.id === paneId && (p.session === owner || p.window === owner));
+  }
+
+  /** Every pane of the server (one `list-panes -a`), or none when no server runs. */
+  private async listPanes(): Promise<Array<{ id: string; pid: number; dead: boolean; session: string; window: string }>> {
+    const r = await this.tmux(['list-panes', '-a', '-F', '#{pane_id}\t#{pane_pid}\t#{pane_dead}\t#{session_name}\t#{window_name}']);
+    if (r.code !== 0) {
+      if (GONE.test(r.stderr)) return [];
+      throw new OperationError(`tmux list-panes failed: ${r.stderr.trim() || `exit code ${r.code}`}`, { code: 'tmux_failed' });
+    }
+    return r.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        const [id = '', pid = '0', dead = '0', session = '', window = ''] = line.split('\t');
+        return { id, pid: Number(pid), dead: dead !== '0', session, window };
+      });
   }
 
   /** `kill-pane` (which also ends the window and session when it was their last pane); no error when gone. */

@@ -143,12 +143,18 @@ export class WeztermBackend implements SessionBackend {
   }
 
   /** See the module comment for the rule. */
-  async isAlive(paneId: string): Promise<boolean> {
+  async isAlive(paneId: string, _owner?: string): Promise<boolean> {
     return (await this.aliveMany([paneId])).get(paneId) ?? false;
   }
 
+  /** WezTerm panes carry no owner we can read back (titles change), so any listed, live pane counts. */
+  async owns(paneId: string, _owner: string): Promise<boolean> {
+    if (!WEZTERM_PANE_ID.test(paneId)) return false;
+    return (await this.list()).some((p) => String(p.pane_id) === paneId && !p.is_dead);
+  }
+
   /** One `wezterm cli list` call, then one `ps` call for the listed panes' terminals. */
-  async aliveMany(paneIds: string[]): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], _owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>> {
     const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
     const wanted = new Set(paneIds.filter((id) => WEZTERM_PANE_ID.test(id)));
     if (wanted.size === 0) return result;

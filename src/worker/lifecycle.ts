@@ -199,7 +199,7 @@ export interface OpenedWorker {
 async function liveness(config: WorkerConfig, options: SessionOptions): Promise<{ alive: boolean; backend?: SessionBackend }> {
   if (!config.pane_id) return { alive: false };
   const backend = await backendFor(options, config.backend);
-  return { alive: await backend.isAlive(config.pane_id), backend };
+  return { alive: await backend.isAlive(config.pane_id, config.worker_id), backend };
 }
 
 /**
@@ -247,7 +247,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
 
   // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
   let paneId: string | undefined;
-  if (config.pane_id && live.backend && live.backend.name === backend.name) {
+  if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, id))) {
     try {
       await saveSession(root, id, config.pane_id, controllerPane, backend.name);
       await backend.sendText(config.pane_id, command);
@@ -263,7 +263,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     await backend.setTitle(paneId, id).catch(() => undefined);
     await backend.sendText(paneId, command);
   }
-  const started = await waitForProvider(backend, paneId, options.startTimeoutMs ?? 15_000);
+  const started = await waitForProvider(backend, paneId, id, options.startTimeoutMs ?? 15_000);
   if (!started) warnings.push(`${provider} has not started in pane ${paneId} yet (typed: ${command})`);
   return {
     id,
@@ -289,9 +289,9 @@ async function saveSession(root: string, id: string, paneId: string, controllerP
   });
 }
 
-async function waitForProvider(backend: SessionBackend, paneId: string, timeoutMs: number): Promise<boolean> {
+async function waitForProvider(backend: SessionBackend, paneId: string, owner: string, timeoutMs: number): Promise<boolean> {
   try {
-    return await waitFor(() => backend.isAlive(paneId), { timeoutMs, intervalMs: 50, description: `the provider in pane ${paneId}` });
+    return await waitFor(() => backend.isAlive(paneId, owner), { timeoutMs, intervalMs: 50, description: `the provider in pane ${paneId}` });
   } catch {
     return false;
   }
@@ -395,17 +395,19 @@ export interface WorkerStatus {
  */
 export async function paneLiveness(configs: WorkerConfig[], options: LifecycleOptions = {}): Promise<{ alive: Map<string, boolean>; backendErrors: Map<string, string> }> {
   const byBackend = new Map<string, string[]>();
+  const owners = new Map<string, string>();
   for (const config of configs) {
     if (!config.pane_id) continue;
     const key = config.backend ?? '';
     byBackend.set(key, [...(byBackend.get(key) ?? []), config.pane_id]);
+    owners.set(config.pane_id, config.worker_id);
   }
   const alive = new Map<string, boolean>();
   const backendErrors = new Map<string, string>();
   for (const [name, panes] of byBackend) {
     try {
       const backend = await backendFor(options, name || undefined);
-      for (const [pane, ok] of await backend.aliveMany(panes)) alive.set(`${name}\0${pane}`, ok);
+      for (const [pane, ok] of await backend.aliveMany(panes, owners)) alive.set(`${name}\0${pane}`, ok);
     } catch (err) {
       backendErrors.set(name, `cannot ask the ${name || 'default'} session backend whether the pane runs: ${(err as Error).message}`);
     }
@@ -551,8 +553,9 @@ export async function closeWorker(root: string, id: string, options: SessionOpti
   const config = readWorkerConfig(root, id);
   if (!config.pane_id) return { id, wasRunning: false };
   const backend = await backendFor(options, config.backend);
-  const wasRunning = await backend.isAlive(config.pane_id);
-  await backend.kill(config.pane_id);
+  const wasRunning = await backend.isAlive(config.pane_id, id);
+  // A stale pane id may name another pane now (ids are reused): only kill the worker's own.
+  if (await backend.owns(config.pane_id, id)) await backend.kill(config.pane_id);
   await updateWorkerConfig(root, id, (c) => {
     c.pane_id = '';
   });
@@ -607,8 +610,10 @@ export async function deleteWorker(root: string, id: string, options: SessionOpt
     const config = readWorkerConfig(root, id);
     if (config.pane_id) {
       const backend = await backendFor(options, config.backend);
-      await backend.kill(config.pane_id);
-      killedPane = config.pane_id;
+      if (await backend.owns(config.pane_id, id)) {
+        await backend.kill(config.pane_id);
+        killedPane = config.pane_id;
+      }
     }
   }
   if (hasWorktree || existsSync(paths.worktree)) await removeWorktree(root, paths.worktree, { force: true });

@@ -11,6 +11,24 @@ import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
 import { assignWorker, createWorker, listWorkerIds, mergeWorker, openWorker, paneLiveness, type LifecycleOptions } from './lifecycle.js';
 import { workerPaths } from './paths.js';
+import { statusEntries } from '../git/repo.js';
+import { listRuns, loadRun } from '../workflow/state-service.js';
+
+/** Workers some active run is waiting on (the worker of its current node), read from every run-state. */
+function busyWorkers(root: string): Set<string> {
+  const busy = new Set<string>();
+  for (const summary of listRuns(root)) {
+    if (summary.error || summary.status === 'completed') continue;
+    try {
+      const { state } = loadRun(join(root, summary.path), root);
+      const ns = state.node_states[state.current_node];
+      if (ns?.worker && (ns.status === 'waiting' || ns.status === 'running')) busy.add(ns.worker);
+    } catch {
+      // an unreadable run claims no worker
+    }
+  }
+  return busy;
+}
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles. */
 export interface WorkerPortOptions extends LifecycleOptions {
@@ -36,6 +54,18 @@ export async function createWorkerPort(root: string, _template: WorkflowTemplate
     exists: (id) => existsSync(workerPaths(root, id).config),
     running: (id) => running.get(id),
     nextId: (role) => nextWorkerId(root, role, branches),
+    async findIdle(role, exclude) {
+      // An idle worker of the role: its worktree exists and is clean, and no active run is waiting on it.
+      const busy = busyWorkers(root);
+      const candidates = configs.filter((c) => c.role === role && !busy.has(c.worker_id) && !exclude.includes(c.worker_id));
+      candidates.sort((a, b) => Number(running.get(b.worker_id) === true) - Number(running.get(a.worker_id) === true) || a.worker_id.localeCompare(b.worker_id));
+      for (const c of candidates) {
+        const tree = workerPaths(root, c.worker_id).worktree;
+        if (!existsSync(join(tree, '.git'))) continue;
+        if ((await statusEntries(tree)).length === 0) return c.worker_id;
+      }
+      return undefined;
+    },
     async create(role) {
       const created = await createWorker(root, role, { ...options, allowGlobal: options.allowGlobal });
       running.set(created.id, false);

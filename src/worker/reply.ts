@@ -23,7 +23,7 @@ export async function replyToWorker(root: string, id: string, message: string, o
     new OperationError(`worker ${id} is not running`, { code: 'not_running', hint: `agent-team worker open ${id}` });
   if (!config.pane_id) throw notRunning();
   const backend = await backendFor(options, config.backend);
-  if (!(await backend.isAlive(config.pane_id))) throw notRunning();
+  if (!(await backend.isAlive(config.pane_id, id))) throw notRunning();
   const text = controllerReply(message);
   await backend.sendText(config.pane_id, text);
   return { id, paneId: config.pane_id, text };

@@ -16,6 +16,8 @@ import { outcomesOf, type TransitionAction } from './transitions.js';
 
 /** Worker operations the loop needs; implemented in `src/worker/` over real git and session backends. */
 export interface WorkerPort extends WorkerLookup {
+  /** An existing idle worker of `role` (clean worktree, no active run waiting on it) other than `exclude`, for `reuse_worker`. */
+  findIdle(role: string, exclude: string[]): Promise<string | undefined>;
   /** Creates a worker for `role` (no worktree yet) and returns its id. */
   create(role: string): Promise<string>;
   /** Opens the worker (worktree, pane, provider) unless it is running; `opened` when it had to. */
@@ -131,8 +133,19 @@ export async function runController(options: RunOptions): Promise<RunReport> {
         }
         return stop('waiting', `waiting for ${worker} to reply on ${node.id}`);
       }
+      // reuse_worker (default true): the run's worker for the actor, else the template's preferred one,
+      // else an idle worker of the role from earlier runs. reuse_worker: false gives every node a new one.
       const reuse = template.defaults?.reuse_worker !== false;
-      if (!worker || !port.exists(worker) || (!reuse && ns.status === 'pending' && state.role_worker_map[node.actor as string] !== undefined)) {
+      if (!reuse && ns.status === 'pending') worker = null;
+      if (worker && !port.exists(worker)) worker = null;
+      if (!worker && reuse) {
+        const idle = await port.findIdle(role, []);
+        if (idle) {
+          worker = idle;
+          record(node.id, 'reuse', `reusing idle worker ${worker} (${role})`);
+        }
+      }
+      if (!worker) {
         if (template.defaults?.create_worker_if_missing === false) {
           return stop('decision', `no worker plays ${node.actor} (${role}) and create_worker_if_missing is false: create one with agent-team worker create ${role}`);
         }

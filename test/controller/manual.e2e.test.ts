@@ -50,7 +50,6 @@ describe('execution_mode: manual', () => {
     team = await makeTeam({
       backend: 'process',
       workflows: { manual: MANUAL },
-      aliasClaude: true, // `worker create` ignores default_provider (see next-driven.e2e.test.ts)
       playbook: [
         { match: 'Write the greeting file', files: { 'greeting.txt': 'hi\n' }, commit: 'Add greeting', reply: 'Task completed: greeting written' },
         { match: 'Fix the greeting file', files: { 'greeting.txt': 'hello\n' }, commit: 'Say hello', reply: 'Task completed: fixed' },

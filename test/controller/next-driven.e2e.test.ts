@@ -78,7 +78,6 @@ describe('a controller that follows only what next prints', () => {
     team = await makeTeam({
       backend: paneBackend,
       workflows: { 'by-next': BY_NEXT },
-      aliasClaude: true,
       playbook: [
         { match: 'Write the greeting file', files: { 'greeting.txt': 'hi\n' }, commit: 'Add greeting', reply: 'Task completed: greeting written' },
         { match: 'Fix the greeting file', files: { 'greeting.txt': 'hello\n' }, commit: 'Say hello', reply: 'Task completed: fixed' },
@@ -160,9 +159,6 @@ describe('a controller that follows only what next prints', () => {
   });
 
   it('`worker create <role> --yes`, as next prints it, uses the project\'s default_provider', () => {
-    // Fails today: the CLI gives --provider a default of claude, so default_provider (scripted here) is
-    // never used by `worker create` — only by the controller loop. Bug in src/cli/commands/worker.ts and
-    // src/cli/handlers/worker.ts (not in this test's files); followNext above works around it (aliasClaude).
     const created = team.ok(['worker', 'create', 'dev', '--yes']);
     expect(created.provider).toBe('scripted');
   });

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/session/index.js';
 import { waitFor } from '../../src/session/wait.js';
+import { seenPaths } from './skill-table.js';
 import { execPrinted, makeTeam, type Team } from './support.js';
 
 const REPLIES = `version: 1
@@ -159,6 +160,10 @@ describe('reply-main closes the loop', () => {
 
   it('blocked blocks the run until the controller restarts the node; a reply counts even when the controller pane is gone', async () => {
     reply('hold', 'Blocked: the CI is down', '--status', 'blocked');
+    expect(team.next(file)).toMatchObject({
+      kind: 'act',
+      commands: [expect.stringMatching(/^agent-team workflow state block \S+ --node hold --reason 'Blocked: the CI is down'$/)],
+    });
     let report = team.run(file);
     expect(report).toMatchObject({ stopped: 'blocked', run_status: 'blocked', steps: [{ node: 'hold', action: 'block' }], next: { kind: 'blocked', node: { id: 'hold' } } });
     const state = team.show(file);
@@ -185,5 +190,6 @@ describe('reply-main closes the loop', () => {
     const orphan = team.replyMain('dev-001', 'Task completed: late');
     expect(orphan.code).toBe(1);
     expect(orphan.json).toMatchObject({ ok: false, error: { code: 'controller_gone' } });
+    expect([...seenPaths]).toEqual(expect.arrayContaining(['reply', 'workflow state block', 'workflow state start', 'workflow state complete']));
   });
 });

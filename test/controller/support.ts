@@ -48,12 +48,6 @@ export interface TeamOptions {
   playbook: PlaybookStep[];
   /** Extra files committed on main before anything runs. */
   files?: Record<string, string>;
-  /**
-   * Also register the stand-in agent under the name `claude`: `agent-team worker create <role>` (as
-   * `next` prints it) ignores `default_provider` and always picks claude (src/cli/commands/worker.ts gives
-   * --provider a default; src/cli/handlers/worker.ts falls back to 'claude'), see the test that says so.
-   */
-  aliasClaude?: boolean;
 }
 
 /** A test project with its controller pane. */
@@ -119,7 +113,7 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
   writeFile(root, '.agents/teams/dev/system.md', 'You are a careful developer.\n');
   writeFile(root, '.agents/teams/qa/system.md', 'You are a thorough tester.\n');
   const launch = `"node ${AGENT} --playbook ${playbookFile} --log ${agentLog}"`;
-  writeFile(root, '.agents/config.yaml', `default_provider: scripted\nproviders:\n    scripted: ${launch}\n${options.aliasClaude ? `    claude: ${launch}\n` : ''}`);
+  writeFile(root, '.agents/config.yaml', `default_provider: scripted\nproviders:\n    scripted: ${launch}\n`);
   for (const [name, yaml] of Object.entries(options.workflows)) writeFile(root, `.agents/workflow/${name}.yaml`, yaml);
   for (const [path, text] of Object.entries(options.files ?? {})) writeFile(root, path, text);
   // Runs, worker configs and worktrees are not the project's files: the controller's tree stays clean.

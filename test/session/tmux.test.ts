@@ -143,6 +143,20 @@ setInterval(() => {}, 1000);
     await backend.kill(busy.paneId);
   });
 
+  it('tells a worker\'s own pane from a reused pane id (owns, owner-aware aliveMany)', async () => {
+    const pane = await spawnWorker();
+    await backend.sendText(pane.paneId, `node -e "setInterval(()=>{},1000)"`);
+    await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 10_000, description: 'node to run' });
+    expect(await backend.owns(pane.paneId, pane.workerId)).toBe(true);
+    expect(await backend.owns(pane.paneId, 'qa-001')).toBe(false);
+    expect(await backend.isAlive(pane.paneId, pane.workerId)).toBe(true);
+    expect(await backend.isAlive(pane.paneId, 'qa-001')).toBe(false);
+    const alive = await backend.aliveMany([pane.paneId], new Map([[pane.paneId, 'qa-001']]));
+    expect(alive.get(pane.paneId)).toBe(false);
+    await backend.kill(pane.paneId);
+    expect(await backend.owns(pane.paneId, pane.workerId)).toBe(false);
+  });
+
   it('kill ends the session and is quiet when the pane is already gone', async () => {
     const pane = await spawnWorker();
     await backend.kill(pane.paneId);

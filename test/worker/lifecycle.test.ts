@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError } from '../../src/errors.js';
 import type { PaneInfo, SessionBackend, SpawnRequest } from '../../src/session/backend.js';
-import { assignWorker, createWorker, openWorker, workerStatus } from '../../src/worker/lifecycle.js';
+import { assignWorker, closeWorker, createWorker, openWorker, workerStatus } from '../../src/worker/lifecycle.js';
 import { replyToWorker } from '../../src/worker/reply.js';
 import { makeProject, type Project } from './support.js';
 
@@ -16,24 +16,30 @@ class FakeBackend implements SessionBackend {
   aliveQueries: string[][] = [];
   alive = new Set<string>();
   panes = new Set<string>();
+  /** pane id → the worker (session) it belongs to, as tmux's session names tell. */
+  owners = new Map<string, string>();
   private seq = 0;
   async spawn(request: SpawnRequest): Promise<PaneInfo> {
     this.spawns.push(request);
     const paneId = `%${++this.seq}`;
     this.panes.add(paneId);
+    this.owners.set(paneId, request.workerId);
     return { paneId, ready: true };
+  }
+  async owns(paneId: string, owner: string): Promise<boolean> {
+    return this.panes.has(paneId) && this.owners.get(paneId) === owner;
   }
   async sendText(paneId: string, text: string): Promise<void> {
     if (!this.panes.has(paneId)) throw new OperationError(`pane ${paneId} is gone`, { code: 'pane_gone' });
     this.sent.push([paneId, text]);
     this.alive.add(paneId);
   }
-  async isAlive(paneId: string): Promise<boolean> {
-    return (await this.aliveMany([paneId])).get(paneId) ?? false;
+  async isAlive(paneId: string, owner?: string): Promise<boolean> {
+    return (await this.aliveMany([paneId], owner ? new Map([[paneId, owner]]) : undefined)).get(paneId) ?? false;
   }
-  async aliveMany(paneIds: string[]): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>> {
     this.aliveQueries.push(paneIds);
-    return new Map(paneIds.map((p) => [p, this.alive.has(p)]));
+    return new Map(paneIds.map((p) => [p, this.alive.has(p) && (owners?.get(p) === undefined || owners.get(p) === this.owners.get(p))]));
   }
   async kill(paneId: string): Promise<void> {
     this.panes.delete(paneId);
@@ -76,6 +82,25 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
     // the pane is gone: a new one is spawned
     await backend.kill('%1');
     expect((await openWorker(project.root, 'dev-001', { backend, env })).paneId).toBe('%2');
+  });
+
+  it('never types into, reports or kills a reused pane id that now belongs to someone else', async () => {
+    project = makeProject();
+    const backend = new FakeBackend();
+    const env = { TMUX_PANE: '%99' };
+    await createWorker(project.root, 'dev');
+    await openWorker(project.root, 'dev-001', { backend, env });
+    // the multiplexer restarted and gave %1 to another session (e.g. the controller's), busy with its own program
+    backend.owners.set('%1', 'controller');
+    backend.sent.length = 0;
+    expect((await workerStatus(project.root, { backend, env })).workers[0]?.state).toBe('offline');
+    const reopened = await openWorker(project.root, 'dev-001', { backend, env });
+    expect(reopened).toMatchObject({ alreadyRunning: false, paneId: '%2' });
+    expect(backend.sent.map(([pane]) => pane)).toEqual(['%2']);
+    backend.owners.set('%2', 'someone-else');
+    await closeWorker(project.root, 'dev-001', { backend, env });
+    expect(backend.panes.has('%2')).toBe(true);
+    expect(backend.panes.has('%1')).toBe(true);
   });
 
   it('assign types the change message after opening; status asks the backend once for all workers', async () => {

@@ -15,7 +15,7 @@ export function makeWorkerCommand(): Command {
     .command('create')
     .description('Create a worker config for a role (the worktree is made by `worker open`); prints the id <role>-NNN')
     .argument('<role>', 'role name (.agents/teams/<role>/ or ~/.agents/roles/<role>/)')
-    .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml', 'claude')
+    .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml (default: default_provider there, else claude)')
     .option('-m, --model <model>', 'model passed as --model')
     .option('-y, --yes', 'use a global role without asking')
     .option('--json', 'print one JSON document')

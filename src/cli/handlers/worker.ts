@@ -38,7 +38,8 @@ async function confirmGlobalRole(role: string, path: string, yes: boolean): Prom
 export async function create([role]: string[], o: Record<string, unknown>): Promise<CommandResult> {
   assertName('role', role);
   const root = await mainRepoRoot();
-  const provider = assertProvider(root, str(o.provider) ?? 'claude');
+  const requested = str(o.provider);
+  if (requested !== undefined) assertProvider(root, requested);
   const model = str(o.model);
   if (model !== undefined) assertModel(model);
   const resolved = resolveRole(root, role as string);
@@ -47,7 +48,8 @@ export async function create([role]: string[], o: Record<string, unknown>): Prom
     allowGlobal = await confirmGlobalRole(resolved.name, resolved.path, o.yes === true);
     if (!allowGlobal) throw new UsageError(`not using the global role ${resolved.name}`, { code: 'declined' });
   }
-  const created = await createWorker(root, role as string, { provider, model, allowGlobal });
+  const created = await createWorker(root, role as string, { provider: requested, model, allowGlobal });
+  const provider = created.config.provider;
   return {
     json: { ok: true, worker_id: created.id, role: created.role.name, role_scope: created.role.scope, role_path: created.role.path, provider, model: model ?? null, config: created.config },
     text: created.id,
