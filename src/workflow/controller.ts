@@ -164,6 +164,11 @@ export async function runController(options: RunOptions): Promise<RunReport> {
     if (node.type === 'wait_for_completion') {
       const worker = workerForActor(state, template, node.actor);
       if (ns.status !== 'waiting') await move('wait', node.id, { reason: `waiting for ${worker ?? node.actor}`, ...(worker ? { worker } : {}) });
+      if (worker && port.exists(worker) && port.running?.(worker) === false) {
+        // Nothing was assigned here, so only the agent is restarted, in its worktree with its open changes.
+        await port.open(worker);
+        record(node.id, 'reopen', `${worker} had stopped: reopened in its worktree`);
+      }
       return stop('waiting', `waiting for ${worker ?? node.actor} to reply on ${node.id}`);
     }
 

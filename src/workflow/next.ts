@@ -193,7 +193,7 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
       });
     }
     if (node.type === 'wait_for_completion') {
-      if (ns.status === 'waiting') return step('wait', `waiting for ${id} to finish`, { done_when: replyDone, then: outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })], choices: choicesFor(id, '<summary>') });
+      if (ns.status === 'waiting') return step('wait', `waiting for ${id} to finish`, { commands: workers.running?.(id) === false && workers.exists(id) ? [agentTeam('worker', 'open', id)] : [], done_when: replyDone, then: outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })], choices: choicesFor(id, '<summary>') });
       return step('act', `wait for ${id} to finish its current work`, { commands: [waitLine], done_when: replyDone });
     }
     if (ns.status === 'waiting') {
