@@ -1,12 +1,20 @@
 /**
  * Process entry point (run by bin/agent-team.js, bundled into dist/bundle/agent-team.cjs by the build):
  * run the CLI and set the exit code. No top-level await, so the same file bundles as CommonJS.
+ * SIGINT/SIGTERM exit 130 through the error funnel (one JSON document with --json), after any critical
+ * section (a merge and its abort) has finished.
  */
-import { EXIT } from '../errors.js';
-import { runCli } from './program.js';
+import { AgentTeamError, EXIT } from '../errors.js';
+import { runOrDefer } from '../store/critical-section.js';
+import { reportError, runCli } from './program.js';
 
-process.on('SIGINT', () => process.exit(EXIT.interrupted));
-process.on('SIGTERM', () => process.exit(EXIT.interrupted));
+const interrupt = () =>
+  runOrDefer(() => {
+    reportError(new AgentTeamError('interrupted', EXIT.interrupted, { code: 'interrupted' }), { json: process.argv.includes('--json'), debug: false });
+    process.exit(EXIT.interrupted);
+  });
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
 void runCli(process.argv).then((code) => {
   process.exitCode = code;
 });

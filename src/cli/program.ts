@@ -40,8 +40,16 @@ export function makeProgram(group?: string): Command {
   return program;
 }
 
-/** Commander's help, version and usage errors go through {@link writeOut}, like everything else. */
-const outputConfig = { writeOut: (s: string) => writeOut(1, s), writeErr: (s: string) => writeOut(2, s) };
+/**
+ * Commander's help, version and usage errors go through {@link writeOut}, like everything else. With
+ * `--json`, help and version text is held back and printed as one JSON document (`{ok, help}` /
+ * `{ok, version}`) so stdout stays machine-readable.
+ */
+let heldOut: string | undefined;
+const outputConfig = {
+  writeOut: (s: string) => (heldOut !== undefined ? void (heldOut += s) : writeOut(1, s)),
+  writeErr: (s: string) => writeOut(2, s),
+};
 
 /** Applies `exitOverride` and the output config to every subcommand (commander applies them to the root only). */
 function exitOverrideDeep(cmd: Command): void {
@@ -56,6 +64,7 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   const debug = argv.includes('--debug');
   const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values
   exitOverrideDeep(program);
+  if (json) heldOut = '';
   try {
     await program.parseAsync(argv);
     return (process.exitCode as ExitCode | undefined) ?? EXIT.ok;
@@ -72,7 +81,13 @@ export function reportError(err: unknown, options: { json: boolean; debug: boole
   let hint: string | undefined;
   let details: Record<string, unknown> | undefined;
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      if (options.json && heldOut !== undefined) {
+        const text = heldOut.trimEnd();
+        writeOut(1, `${JSON.stringify(err.code === 'commander.version' ? { ok: true, version: text } : { ok: true, help: text }, null, 2)}\n`);
+      }
+      return EXIT.ok;
+    }
     exitCode = EXIT.usage;
     code = 'usage';
     message = err.message.replace(/^error: /, '');

@@ -3,6 +3,7 @@
  * operation is aborted (`merge --abort` / `reset --merge` / `rebase --abort`), HEAD is checked to be
  * unchanged, and an OperationError lists the conflicting files.
  */
+import { uninterruptible } from '../store/critical-section.js';
 import { OperationError } from '../errors.js';
 import { lines, runGit, tryGit } from './git.js';
 import { headSha } from './repo.js';
@@ -36,6 +37,10 @@ async function restore(cwd: string, before: string, abort: string[]): Promise<vo
  * with HEAD and the tree unchanged.
  */
 export async function mergeBranch(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
+  return uninterruptible(() => mergeBranchNow(cwd, branch, options));
+}
+
+async function mergeBranchNow(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
   const before = await headSha(cwd);
   const args = options.squash ? ['merge', '--squash', branch] : ['merge', '--no-ff', '--no-edit', '-m', options.message, branch];
   try {
@@ -68,6 +73,10 @@ export async function mergeBranch(cwd: string, branch: string, options: { squash
  * `update_conflict`, details.conflicts) is thrown with the worktree as before.
  */
 export async function updateFrom(cwd: string, upstream: string): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
+  return uninterruptible(() => updateFromNow(cwd, upstream));
+}
+
+async function updateFromNow(cwd: string, upstream: string): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
   const before = await headSha(cwd);
   const behind = Number(await runGit(cwd, ['rev-list', '--count', `HEAD..${upstream}`]));
   if (behind === 0) return { method: 'none', head: before };

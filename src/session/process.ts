@@ -22,6 +22,7 @@ import { OperationError, UsageError } from '../errors.js';
 import type { PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
 import { run } from './exec.js';
 import { childrenOf, pidRunning } from './proc-info.js';
+import { typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** Process pane ids: `proc:<pid>:<absolute stateDir>`. */
@@ -149,6 +150,7 @@ export class ProcessBackend implements SessionBackend {
     const pane = parseProcessPaneId(paneId);
     if (!pane) throw new UsageError(`"${paneId}" is not a process pane id (expected proc:<pid>:<stateDir>)`, { code: 'bad_pane_id' });
     if (!(await shellIsPane(pane))) throw new OperationError(`process pane ${paneId} is not running`, { code: 'pane_gone' });
+    text = typable(text); // same text as a terminal pane would get
     let handle;
     try {
       handle = await open(join(pane.stateDir, PROCESS_FILES.fifo), constants.O_WRONLY | constants.O_NONBLOCK);

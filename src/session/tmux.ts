@@ -13,6 +13,7 @@ import { OperationError, UsageError } from '../errors.js';
 import type { PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundIsOther } from './proc-info.js';
+import { typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** tmux pane ids: `%` and digits. */
@@ -165,6 +166,7 @@ export class TmuxBackend implements SessionBackend {
    */
   async sendText(paneId: string, text: string): Promise<void> {
     assertPane(paneId);
+    text = typable(text); // a Ctrl-C or ESC in the text would act on the pane, not be typed
     // A pane someone scrolled (copy mode) would take Enter as a copy-mode key: leave the mode first.
     // The pane id is validated (%N), so the tmux command string cannot be anything else.
     await this.tmuxOk(['if-shell', '-F', '-t', paneId, '#{pane_in_mode}', `send-keys -t ${paneId} -X cancel`]);

@@ -11,6 +11,7 @@
 import { statSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
 import type { PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
+import { typable } from './text.js';
 import { run, type RunResult } from './exec.js';
 import { busyTerminals } from './proc-info.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
@@ -136,7 +137,7 @@ export class WeztermBackend implements SessionBackend {
   /** See {@link weztermSendSteps}. Throws OperationError `pane_gone` when WezTerm refuses. */
   async sendText(paneId: string, text: string): Promise<void> {
     assertPane(paneId);
-    for (const step of weztermSendSteps(paneId, text)) {
+    for (const step of weztermSendSteps(paneId, typable(text))) {
       const r = await this.wezterm(step.args, step.input);
       if (r.code !== 0) throw new OperationError(`wezterm send-text to pane ${paneId} failed: ${r.stderr.trim()}`, { code: 'pane_gone' });
     }

@@ -5,6 +5,7 @@
  * (with graceful-fs, which patches `fs`) cost ~8 ms on every transition (bench/README.md).
  */
 import { mkdirSync, rmdirSync, statSync, utimesSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { OperationError } from '../errors.js';
 
 /** A lock not refreshed for this long (ms) is considered abandoned by a crashed process. */
@@ -120,6 +121,13 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T> | T): P
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw err;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new OperationError(`${file}: cannot lock the file: the folder ${dirname(lockPath)} is not writable (${code})`, {
+        code: 'not_writable',
+        hint: `make ${dirname(lockPath)} writable for this user, or run as the user who owns it`,
+        cause: err,
+      });
+    }
     throw new OperationError(`${file}: could not lock the file (another agent-team process holds ${lockPath}): ${(err as Error).message}`, {
       code: 'lock_timeout',
       hint: `if no agent-team process is running, remove the folder ${lockPath}`,

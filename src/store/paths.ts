@@ -1,6 +1,7 @@
 /** Locating the repository root and resolving paths stored relative to it. No git process is spawned. */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { UsageError } from '../errors.js';
 
 /**
  * The nearest folder at or above `start` that holds a `.git` entry (a folder in a repository, a file in a
@@ -31,4 +32,18 @@ export function relativeToRoot(root: string, target: string): string {
   const rel = relative(root, resolve(target));
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return resolve(target);
   return rel.split(sep).join('/');
+}
+
+/**
+ * Throws UsageError (exit 2) when `path` (as the user gave it, `flag` names the option) names a folder —
+ * an existing directory or a path ending in `/` — where a file is expected.
+ */
+export function assertFileTarget(path: string, flag: string, cwd: string = process.cwd()): void {
+  let isDir = /[/\\]$/.test(path);
+  try {
+    isDir ||= statSync(resolve(cwd, path)).isDirectory();
+  } catch {
+    // does not exist yet: fine
+  }
+  if (isDir) throw new UsageError(`${flag} ${path}: is a folder; give the path of a file, e.g. ${path.replace(/[/\\]+$/, '')}/run.yaml`, { code: 'is_a_directory' });
 }

@@ -1,13 +1,18 @@
 /**
- * Keeping agent-team's own files out of commits without touching the project's `.gitignore`: patterns go
- * into a managed block of the repository's `info/exclude` (`git rev-parse --git-path info/exclude`, which
- * linked worktrees share with the main one). Only untracked files are affected by excludes, so a file the
+ * Keeping agent-team's own files out of commits without touching the project's `.gitignore`. Files of a
+ * worker's worktree (role prompts, `.tasks/`, the worker skill) go into an exclude file only that
+ * worktree reads ({@link addWorktreeExcludes}); runtime folders of the main checkout (`/.worktrees/`,
+ * `/.agents/workers/`) into a managed block of the repository's shared `info/exclude`
+ * (`git rev-parse --git-path info/exclude`). Only untracked files are affected by excludes, so a file the
  * project tracks is never hidden; the block is kept sorted and rewritten atomically under a lock.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
-import { gitPath } from '../git/repo.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { runGit, tryGit } from '../git/git.js';
+import { gitDir, gitPath } from '../git/repo.js';
 
 const BEGIN = '# >>> agent-team: worker role prompts and runtime files (managed by agent-team) >>>';
 const END = '# <<< agent-team <<<';
@@ -46,6 +51,48 @@ export function withManagedBlock(text: string, patterns: string[]): string {
 export async function addExcludes(cwd: string, patterns: string[]): Promise<string> {
   const file = await gitPath(cwd, 'info/exclude');
   if (!existsSync(file)) writeFileAtomicSync(file, '');
+  await withFileLock(file, () => {
+    const text = readFileSync(file, 'utf8');
+    const current = managedPatterns(text);
+    const merged = [...new Set([...current, ...patterns])].sort();
+    if (merged.length !== current.length || merged.some((p, i) => p !== current[i])) writeFileAtomicSync(file, withManagedBlock(text, merged));
+  });
+  return file;
+}
+
+/** Name of the per-worktree exclude file, inside the worktree's own git folder (`.git/worktrees/<id>/`). */
+export const WORKTREE_EXCLUDE_FILE = 'agent-team-exclude';
+
+/** The user's global excludes file (`core.excludesFile`, else `$XDG_CONFIG_HOME/git/ignore`), when it exists. */
+async function globalExcludesFile(cwd: string): Promise<string | undefined> {
+  const configured = await tryGit(cwd, ['config', '--global', '--path', '--get', 'core.excludesFile']);
+  const home = process.env.HOME ?? homedir();
+  const candidate = configured?.trim() || join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'ignore');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * Adds `patterns` to an exclude file that only the linked worktree at `worktree` reads, so agent-team's
+ * files there (role prompts, `.tasks/`, the worker skill) never hide a file of the same name in the
+ * controller's checkout: the repository gets `extensions.worktreeConfig` (as `git sparse-checkout` sets
+ * it) and the worktree `core.excludesFile` pointing at `<worktree git dir>/agent-team-exclude`, which
+ * starts with a copy of the user's global excludes (the setting replaces them for this worktree only).
+ * Returns the file's path. Throws OperationError on git or I/O failure.
+ */
+export async function addWorktreeExcludes(worktree: string, patterns: string[]): Promise<string> {
+  const dir = await gitDir(worktree);
+  const file = join(dir, WORKTREE_EXCLUDE_FILE);
+  if ((await tryGit(worktree, ['config', '--bool', '--get', 'extensions.worktreeConfig'])) !== 'true') {
+    await runGit(worktree, ['config', 'extensions.worktreeConfig', 'true']);
+  }
+  if ((await tryGit(worktree, ['config', '--worktree', '--get', 'core.excludesFile'])) !== file) {
+    await runGit(worktree, ['config', '--worktree', 'core.excludesFile', file]);
+  }
+  if (!existsSync(file)) {
+    const global = await globalExcludesFile(worktree);
+    const copied = global ? `# copied from ${global} (core.excludesFile of this worktree replaces it)\n${readFileSync(global, 'utf8')}\n` : '';
+    writeFileAtomicSync(file, copied);
+  }
   await withFileLock(file, () => {
     const text = readFileSync(file, 'utf8');
     const current = managedPatterns(text);

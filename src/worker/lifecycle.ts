@@ -28,13 +28,13 @@ import { waitFor } from '../session/wait.js';
 import { activeChanges, createChange, initTasksDir, type ChangeSummary, type CreatedChange } from './changes.js';
 import { createWorkerConfig, goTimestamp, isWorktreeCreated, readWorkerConfig, updateWorkerConfig, type WorkerConfig } from './config.js';
 import { assertName, parseWorkerId, reserveWorkerId } from './ids.js';
-import { assignMessage } from './messages.js';
+import { assertTypable, assignMessage } from './messages.js';
 import { BRANCH_PREFIX, workerPaths, workersDir, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, PROMPT_START, runtimeExcludes } from './prompt.js';
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
 import { readProjectConfig } from './project-config.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
-import { addExcludes } from './exclude.js';
+import { addWorktreeExcludes } from './exclude.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { backendFor, currentControllerPane, paneEnv, type SessionOptions } from './session.js';
 
@@ -160,7 +160,7 @@ export async function prepareWorktree(root: string, id: string, options: Lifecyc
   const installed = await installRolePrompt(paths.worktree, prompt, provider, runtimeExcludes(base));
   warnings.push(...installed.warnings);
   // The worker skill (how to report back) where the provider looks for skills; excluded before written.
-  await addExcludes(paths.worktree, [`/${workerSkillDir(provider)}/`]);
+  await addWorktreeExcludes(paths.worktree, [`/${workerSkillDir(provider)}/`]);
   installWorkerSkill(paths.worktree, provider);
   if (!isWorktreeCreated(config) || config.worktree_created === undefined) {
     await updateWorkerConfig(root, id, (c) => {
@@ -328,6 +328,7 @@ export interface AssignResult {
 export async function assignWorker(root: string, id: string, description: string, options: AssignOptions = {}): Promise<AssignResult> {
   assertName('worker id', id);
   if (description.trim() === '') throw new UsageError('the change description is empty');
+  assertTypable('the change description', description);
   const config = readWorkerConfig(root, id);
   const warnings: string[] = [];
   const prepared = await prepareWorktree(root, id, options);

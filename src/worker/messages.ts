@@ -1,3 +1,18 @@
+import { UsageError } from '../errors.js';
+import { hasControlChars } from '../session/text.js';
+
+/**
+ * Throws UsageError (exit 2) when `text` holds control characters (Ctrl-C, ESC…): typed into a pane they
+ * would act on the terminal (interrupt the agent, end a paste) instead of being read. `what` names the
+ * argument in the message, e.g. "the message".
+ */
+export function assertTypable(what: string, text: string): string {
+  if (hasControlChars(text)) {
+    throw new UsageError(`${what} contains control characters (such as Ctrl-C or ESC), which a terminal would act on; remove them`, { code: 'control_characters' });
+  }
+  return text;
+}
+
 /**
  * The texts typed into panes. Formats follow the Go version (`[New Change Assigned]`,
  * `[Main Controller Reply]`, `[Worker: <id>]`); the assignment message points at the change folder and
@@ -24,8 +39,9 @@ export function assignMessage(input: AssignMessageInput): string {
     `Change: ${input.changeDir}`,
     `Read ${files} in that folder.`,
     ...(input.extra ?? []),
-    'Completion protocol: commit your work, then run: agent-team reply-main "Task completed: <summary>"',
-    '(or, if you need a decision: agent-team reply-main "Need decision: <question>")',
+    'Completion protocol: commit your work, then run: agent-team reply-main "Task completed: <summary>" --status done',
+    '(add --outcome <label> when the task names outcomes; blocked: agent-team reply-main "Blocked: <why>" --status blocked;',
+    ' need a decision: agent-team reply-main "Need decision: <question>" --status needs-input)',
   ].join('\n');
 }
 

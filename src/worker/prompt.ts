@@ -10,14 +10,13 @@
  *   is written instead: `CLAUDE.local.md` (Claude Code loads it next to CLAUDE.md) and
  *   `AGENTS.override.md` (Codex reads it instead of AGENTS.md, so it holds the section followed by the
  *   project's AGENTS.md). Gemini has no side file: a warning says the prompt was not installed for it.
- * Every file written is added to the repository's `info/exclude` (see exclude.ts), together with
- * `/.tasks/`; `worker merge` additionally refuses branches whose history carries the marker.
+ * Every file written is excluded for that worktree only (see exclude.ts), together with `/.tasks/`; `worker merge` additionally refuses branches whose history carries the marker.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { trackedFiles } from '../git/repo.js';
-import { addExcludes } from './exclude.js';
+import { addExcludes, addWorktreeExcludes } from './exclude.js';
 
 /** Start marker of the injected section (Go `InjectRolePromptWithPath`). */
 export const PROMPT_START = '<!-- AGENT_TEAM:START -->';
@@ -141,7 +140,8 @@ export async function installRolePrompt(worktree: string, prompt: string, provid
   if (tracked.has('AGENTS.md') && provider === 'opencode') {
     result.warnings.push('AGENTS.md is tracked by the project; opencode does not read AGENTS.override.md, so it sees the project file without the role prompt');
   }
-  result.excludeFile = await addExcludes(worktree, [...ALWAYS_EXCLUDED, ...extraExcludes, ...plan.map(([name]) => `/${name}`)]);
+  if (extraExcludes.length) await addExcludes(worktree, extraExcludes);
+  result.excludeFile = await addWorktreeExcludes(worktree, [...ALWAYS_EXCLUDED, ...plan.map(([name]) => `/${name}`)]);
   for (const [name, content] of plan) write(name, content);
   return result;
 }

@@ -10,7 +10,7 @@ import { OperationError, UsageError } from '../errors.js';
 import { commonDir, gitDir, toplevel } from '../git/repo.js';
 import { readWorkerConfig } from './config.js';
 import { assertName, NAME_PATTERN } from './ids.js';
-import { controllerReply, workerMessage } from './messages.js';
+import { assertTypable, controllerReply, workerMessage } from './messages.js';
 import { workerPaths } from './paths.js';
 import { backendFor, type SessionOptions } from './session.js';
 
@@ -18,6 +18,7 @@ import { backendFor, type SessionOptions } from './session.js';
 export async function replyToWorker(root: string, id: string, message: string, options: SessionOptions = {}): Promise<{ id: string; paneId: string; text: string }> {
   assertName('worker id', id);
   if (message.trim() === '') throw new UsageError('the message is empty');
+  assertTypable('the message', message);
   const config = readWorkerConfig(root, id);
   const notRunning = () =>
     new OperationError(`worker ${id} is not running`, { code: 'not_running', hint: `agent-team worker open ${id}` });
@@ -79,6 +80,7 @@ export interface ReplyMainResult {
  */
 export async function replyToController(cwd: string, message: string, options: SessionOptions = {}): Promise<ReplyMainResult> {
   if (message.trim() === '') throw new UsageError('the message is empty');
+  assertTypable('the message', message);
   const env = options.env ?? process.env;
   const { root, id } = await locateWorker(cwd, env);
   const config = readWorkerConfig(root, id);

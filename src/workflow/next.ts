@@ -15,6 +15,8 @@ export interface WorkerLookup {
   running?(id: string): boolean | undefined;
   /** The id `worker create <role>` would hand out now, e.g. `qa-001`. */
   nextId(role: string): string;
+  /** An idle worker of `role` that `workflow run` would reuse (`reuse_worker`), when the caller looked one up. */
+  idle?(role: string): string | undefined;
 }
 
 /** How the step is driven: `act` (commands to run now), `wait` (for a worker), `decide` (controller judgement), `confirm` (a person must approve), `blocked`, `completed`. */
@@ -175,8 +177,12 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
 
   // Nodes whose work a worker does.
   if (isAssignedNode(node) || node.type === 'wait_for_completion' || node.type === 'merge') {
-    const worker = assigned && workers.exists(assigned) ? assigned : null;
-    const id = worker ?? assigned ?? workers.nextId(role ?? 'worker');
+    // The same choice `workflow run` makes: the run's worker for the actor (unless reuse_worker: false on a
+    // fresh node), else an idle worker of the role, else a new one.
+    const reuse = template.defaults?.reuse_worker !== false;
+    const own = assigned && workers.exists(assigned) && (reuse || ns.status !== 'pending' || node.type === 'merge' || node.type === 'wait_for_completion') ? assigned : null;
+    const worker = own ?? (reuse && isAssignedNode(node) && role ? (workers.idle?.(role) ?? null) : null);
+    const id = worker ?? (reuse ? assigned : null) ?? workers.nextId(role ?? 'worker');
     const commands: string[] = [];
     if (!worker && node.type !== 'wait_for_completion' && node.type !== 'merge') {
       commands.push(agentTeam('worker', 'create', role ?? 'worker', '--yes'));

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
-import { projectRoot } from '../store/paths.js';
+import { assertFileTarget, projectRoot } from '../store/paths.js';
 import { parseYamlText, toYaml } from '../store/yaml-file.js';
 import { EXECUTION_MODES, type ExecutionMode, type WorkflowTemplate } from './schema.js';
 import { WORKFLOW_DIR } from './run-state.js';
@@ -84,6 +84,7 @@ export function createWorkflow(options: CreateWorkflowOptions): { path: string; 
     roles: Object.fromEntries(Object.entries(template.roles).map(([alias, ref]) => [alias, { ...ref, role: roles[alias as keyof typeof roles] ?? ref.role }])),
     defaults: { ...template.defaults, execution_mode: mode },
   };
+  if (options.output) assertFileTarget(options.output, '--output', cwd);
   const path = options.output ? resolve(cwd, options.output) : join(projectRoot(cwd), WORKFLOW_DIR, `${options.name}.yaml`);
   const text = toYaml(out);
   if (options.force) writeFileAtomicSync(path, text);

@@ -31,6 +31,12 @@ export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 const nonEmpty = z.string().trim().min(1);
 
+/** Workflow names become folder names (`runs/<name>/`): letters, digits, `.`, `_`, `-`; no path separators. */
+export const WORKFLOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** Role names and worker ids become folder and branch names (`team/<id>`): `^[a-z0-9][a-z0-9-]*$`. */
+export const ID_NAME = /^[a-z0-9][a-z0-9-]*$/;
+const fileName = (pattern: RegExp, what: string) => nonEmpty.regex(pattern, `${what} must match ${pattern.source}`);
+
 /** A labelled way on from a branching node: `{ when: <label>, next: <node id> }`. */
 export const BranchSchema = z.strictObject({
   when: nonEmpty.describe('Outcome label that selects this branch'),
@@ -55,8 +61,8 @@ export type WorkflowNode = z.infer<typeof NodeSchema>;
 
 /** A role alias: the role folder name and, optionally, the worker that should play it. */
 export const RoleRefSchema = z.strictObject({
-  role: nonEmpty.describe('Role name (folder under .agents/teams/ or ~/.agents/roles/)'),
-  worker: nonEmpty.optional().describe('Preferred worker id, e.g. vite-react-dev-001'),
+  role: fileName(ID_NAME, 'a role name').describe('Role name (folder under .agents/teams/ or ~/.agents/roles/)'),
+  worker: fileName(ID_NAME, 'a worker id').optional().describe('Preferred worker id, e.g. vite-react-dev-001'),
 });
 
 /** Template-wide defaults. */
@@ -69,7 +75,7 @@ export const DefaultsSchema = z.strictObject({
 /** A workflow template, version 1. */
 export const TemplateSchema = z.strictObject({
   version: z.literal(1).describe('Template format version; only 1 exists'),
-  name: nonEmpty.describe('Workflow name; run-states are stored under runs/<name>/'),
+  name: fileName(WORKFLOW_NAME, 'a workflow name').refine((n) => !n.includes('..'), 'a workflow name must not contain ..').describe('Workflow name; run-states are stored under runs/<name>/'),
   description: z.string().optional(),
   roles: z.record(z.string(), RoleRefSchema).describe('Alias -> role'),
   defaults: DefaultsSchema.optional(),

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { OperationError, TransitionError, UnreadableFileError, UsageError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
-import { findRepoRoot, projectRoot, relativeToRoot } from '../store/paths.js';
+import { assertFileTarget, findRepoRoot, projectRoot, relativeToRoot } from '../store/paths.js';
 import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
 import type { NodeState, RunState } from './schema.js';
 import { loadTemplate, type LoadedTemplate } from './template.js';
@@ -71,6 +71,7 @@ export function initRun(options: InitRunOptions): InitRunResult {
   };
 
   if (options.stateFile !== undefined) {
+    assertFileTarget(options.stateFile, '--state-file', cwd);
     const path = resolve(cwd, options.stateFile);
     const state = make(options.runId ?? basename(path).replace(/\.ya?ml$/, ''));
     if (!createFileExclusiveSync(path, serializeRunState(state))) {

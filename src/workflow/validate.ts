@@ -14,6 +14,7 @@ export const VALIDATION_CODES = {
   empty_field: 'a required field is empty',
   wrong_type: 'a field has the wrong type (e.g. a list where text is expected)',
   unsupported_version: 'version is not 1',
+  invalid_name: 'a workflow name, role name or worker id has characters that cannot be a file, folder or branch name',
   unknown_key: 'a key the format does not define (often a typo)',
   unknown_node_type: 'type is not one of the seven node types',
   duplicate_node_id: 'two nodes share an id',
@@ -137,6 +138,15 @@ function mapIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, error:
         const values = 'values' in issue ? (issue.values as unknown[]).map(String) : [];
         error('wrong_type', path, `${field}: ${JSON.stringify(value)} is not allowed`, values.length ? `use one of: ${values.join(', ')}` : undefined);
       }
+      return;
+    case 'invalid_format':
+    case 'custom':
+      if (typeof value === 'string' && value.trim() === '') return; // reported as empty_field
+      if (path[0] === 'name' || (path[0] === 'roles' && (path[2] === 'role' || path[2] === 'worker'))) {
+        error('invalid_name', path, `${field}: ${JSON.stringify(value)} is not allowed: ${issue.message}`, path[0] === 'name' ? 'use letters, digits, ".", "_" and "-"' : 'use lowercase letters, digits and "-", e.g. vite-react-dev');
+        return;
+      }
+      error('wrong_type', path, `${field}: ${issue.message}`);
       return;
     case 'too_small':
       if (Array.isArray(value)) error('empty_field', path, `${field}: must not be empty`, 'add at least one node');

@@ -142,3 +142,18 @@ describe('next for the same cases', () => {
     expect(step.commands).toEqual(['agent-team worker open dev-001']);
   });
 });
+
+describe('next chooses the worker workflow run would choose', () => {
+  it('prints the idle worker it would reuse instead of creating one', async () => {
+    const { dir, path } = setup();
+    const { nextStep } = await import('../../src/workflow/next.js');
+    const run = loadRun(path, dir);
+    const port = new FakePort();
+    port.workers.set('dev-007', true);
+    const withIdle = nextStep(run.state, run.template!.template, 'run.yaml', { ...port, exists: port.exists, running: port.running, nextId: port.nextId, idle: () => 'dev-007' });
+    expect(withIdle.commands[0]).toBe('agent-team worker open dev-007');
+    expect(withIdle.commands.some((c) => c.includes('worker create'))).toBe(false);
+    const without = nextStep(run.state, run.template!.template, 'run.yaml', { exists: port.exists, running: port.running, nextId: port.nextId });
+    expect(without.commands[0]).toBe('agent-team worker create dev --yes');
+  });
+});

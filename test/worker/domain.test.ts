@@ -217,7 +217,14 @@ describe('role prompt and excludes', () => {
     git(wt, 'add', '-A');
     expect(git(wt, 'diff', '--cached', '--name-only')).toBe('');
     const exclude = readFileSync(git(root, 'rev-parse', '--git-path', 'info/exclude').replace(/^(?!\/)/, `${root}/`), 'utf8');
-    expect(managedPatterns(exclude)).toEqual(['/.agents/workers/', '/.claude/skills/worker-reply-main/', '/.tasks/', '/.worktrees/', '/AGENTS.override.md', '/CLAUDE.local.md', '/GEMINI.md']);
+    // the main checkout's runtime folders in the shared exclude, the worktree's own files only for it
+    expect(managedPatterns(exclude)).toEqual(['/.agents/workers/', '/.worktrees/']);
+    const own = readFileSync(git(wt, 'config', '--worktree', '--get', 'core.excludesFile'), 'utf8');
+    expect(managedPatterns(own)).toEqual(['/.claude/skills/worker-reply-main/', '/.tasks/', '/AGENTS.override.md', '/CLAUDE.local.md', '/GEMINI.md']);
+    // a file of the same name in the controller's checkout is not hidden
+    writeFile(root, 'GEMINI.md', '# the user\'s own notes\n');
+    writeFile(root, '.tasks/todo.md', 'mine\n');
+    expect(git(root, 'status', '--porcelain')).toBe('?? .tasks/\n?? GEMINI.md');
     expect(readFileSync(join(wt, '.claude/skills/worker-reply-main/SKILL.md'), 'utf8')).toContain('name: worker-reply-main');
     expect(readWorkerConfig(root, 'dev-001').worktree_created).toBe(true);
     // idempotent, and the worker branch starts at the controller's commit

@@ -118,8 +118,9 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
         '[New Change Assigned] Build the thing',
         `Change: ${r.change.relativeDir}`,
         'Read change.yaml, design.md in that folder.',
-        'Completion protocol: commit your work, then run: agent-team reply-main "Task completed: <summary>"',
-        '(or, if you need a decision: agent-team reply-main "Need decision: <question>")',
+        'Completion protocol: commit your work, then run: agent-team reply-main "Task completed: <summary>" --status done',
+        '(add --outcome <label> when the task names outcomes; blocked: agent-team reply-main "Blocked: <why>" --status blocked;',
+        ' need a decision: agent-team reply-main "Need decision: <question>" --status needs-input)',
       ].join('\n'),
     );
     await openWorker(project.root, 'dev-003', { backend, env });

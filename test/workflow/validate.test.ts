@@ -42,6 +42,7 @@ const CASES: Case[] = [
   { code: 'empty_field', text: BASE.replace('name: t', 'name: ""'), path: 'name', at: ['""'] },
   { code: 'wrong_type', text: BASE.replace('name: t', 'name: [t]'), path: 'name', at: ['[t]'] },
   { code: 'unsupported_version', text: BASE.replace('version: 1', 'version: 2'), path: 'version', at: ['2'] },
+  { code: 'invalid_name', text: BASE.replace('name: t', 'name: ../../outside'), path: 'name', at: ['../../outside'] },
   {
     code: 'unknown_key',
     text: BASE.replace('    end: true', '    requires_confirmaton: true\n    end: true'),

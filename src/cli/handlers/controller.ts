@@ -1,9 +1,9 @@
 /** Handlers of `workflow state next` and `workflow run`: the controller loop's CLI face. */
 import { dirname, resolve } from 'node:path';
-import { EXIT, OperationError } from '../../errors.js';
+import { EXIT, OperationError, UsageError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
 import { runController, type RunReport } from '../../workflow/controller.js';
-import { nextStep, type NextStep } from '../../workflow/next.js';
+import { nextStep, workerForActor, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
 import { paint, type CommandResult } from '../output.js';
@@ -28,8 +28,14 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   const run = loadRun(file);
   if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
-  const port = await createWorkerPort(root, run.template.template);
-  const step = nextStep(run.state, run.template.template, file, port);
+  const template = run.template.template;
+  const port = await createWorkerPort(root, template);
+  // Look up an idle worker only when the current node would otherwise create one (it costs git calls).
+  const node = template.nodes.find((n) => n.id === run.state.current_node);
+  const role = node?.actor ? template.roles[node.actor]?.role : undefined;
+  const assigned = workerForActor(run.state, template, node?.actor);
+  const idle = role && (!assigned || !port.exists(assigned)) && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
+  const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : [])];
   return { json: step, text: renderNext(step), warnings };
 }
@@ -42,11 +48,12 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
   const root = projectRoot(dirname(resolve(file)));
   const port = await createWorkerPort(root, loaded.template.template);
   const maxSteps = Number(o.maxSteps ?? 100);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
   const report: RunReport = await runController({
     stateFile: file,
     port,
     yes: o.yes === true,
-    maxSteps: Number.isFinite(maxSteps) && maxSteps > 0 ? maxSteps : 100,
+    maxSteps,
     onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
   });
   const text = [`stopped: ${report.stopped} — ${report.why}`, '', renderNext(report.next)].join('\n');

@@ -1,5 +1,6 @@
 /** Handlers of `reply <id> <message>` and `reply-main <message>`; the domain is in src/worker/reply.ts. */
-import { OperationError } from '../../errors.js';
+import { OperationError, UsageError } from '../../errors.js';
+import { assertTypable } from '../../worker/messages.js';
 import { recordReply, type RecordedReply } from '../../workflow/replies.js';
 import type { ReplyStatus } from '../../workflow/schema.js';
 import { assertName } from '../../worker/ids.js';
@@ -21,11 +22,13 @@ export async function reply([id, message]: string[]): Promise<CommandResult> {
  */
 export async function replyMain([message]: string[], o: Record<string, unknown>): Promise<CommandResult> {
   const text = message ?? '';
+  if (text.trim() === '') throw new UsageError('the message is empty');
+  assertTypable('the message', text);
   const where = await locateWorker(process.cwd());
   const status = (o.status as ReplyStatus | undefined) ?? inferReplyStatus(text);
   const outcome = o.outcome as string | undefined;
   let recorded: RecordedReply[] = [];
-  if (text.trim() !== '') recorded = await recordReply({ worker: where.id, message: text, status, ...(outcome ? { outcome } : {}) }, where.root);
+  recorded = await recordReply({ worker: where.id, message: text, status, ...(outcome ? { outcome } : {}) }, where.root);
   const warnings: string[] = [];
   let delivered: Awaited<ReturnType<typeof replyToController>> | undefined;
   try {

@@ -1,5 +1,7 @@
 /** Handlers of `workflow state …`: init, show, list and the five transitions. */
+import { UsageError } from '../../errors.js';
 import { serializeRunState } from '../../workflow/run-state.js';
+import { ID_NAME } from '../../workflow/schema.js';
 import { initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
 import type { TransitionAction } from '../../workflow/transitions.js';
 import type { CommandResult } from '../output.js';
@@ -33,6 +35,10 @@ export function list(): CommandResult {
 }
 
 async function transition(action: TransitionAction, stateFile: string, o: Record<string, unknown>): Promise<CommandResult> {
+  // A worker id is recorded in role_worker_map and printed in commands later: check it like every id.
+  if (o.worker !== undefined && !ID_NAME.test(String(o.worker))) {
+    throw new UsageError(`--worker ${JSON.stringify(o.worker)}: worker ids match ${ID_NAME.source}, e.g. dev-001`, { code: 'invalid_name' });
+  }
   const result = await transitionRun(stateFile, {
     action,
     node: o.node as string,

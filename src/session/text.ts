@@ -1,0 +1,18 @@
+/**
+ * Text that is safe to type into a pane: no control characters a terminal would act on (Ctrl-C, ESC
+ * sequences that end a bracketed paste, …), only printable text, tabs and newlines.
+ */
+
+/** C0 controls except tab and newline, DEL, and C1 controls (ESC is 0x1b, Ctrl-C 0x03, CSI 0x9b…). */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Whether `text` holds a character {@link typable} would remove. */
+export function hasControlChars(text: string): boolean {
+  CONTROL.lastIndex = 0;
+  return CONTROL.test(text);
+}
+
+/** `text` without control characters (tabs and newlines kept; CRLF becomes LF). */
+export function typable(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(CONTROL, '');
+}
