@@ -4,7 +4,7 @@
  * and kept current as the port opens workers.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { WorkerPort } from '../workflow/controller.js';
 import type { WorkflowTemplate } from '../workflow/schema.js';
 import { isWorktreeCreated, readWorkerConfig } from './config.js';
@@ -14,11 +14,12 @@ import { workerPaths } from './paths.js';
 import { statusEntries } from '../git/repo.js';
 import { listRuns, loadRun } from '../workflow/state-service.js';
 
-/** Workers some active run is waiting on (the worker of its current node), read from every run-state. */
-function busyWorkers(root: string): Set<string> {
+/** Workers some active run other than `except` (absolute path) is waiting on: the worker of its current node. */
+function busyWorkers(root: string, except?: string): Set<string> {
   const busy = new Set<string>();
   for (const summary of listRuns(root)) {
     if (summary.error || summary.status === 'completed') continue;
+    if (except && resolve(root, summary.path) === resolve(except)) continue;
     try {
       const { state } = loadRun(join(root, summary.path), root);
       const ns = state.node_states[state.current_node];
@@ -30,9 +31,10 @@ function busyWorkers(root: string): Set<string> {
   return busy;
 }
 
-/** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles. */
+/** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
 export interface WorkerPortOptions extends LifecycleOptions {
   allowGlobal?: boolean;
+  run?: string;
 }
 
 /**
@@ -50,18 +52,19 @@ export async function createWorkerPort(root: string, _template: WorkflowTemplate
   // One backend query for liveness and one git call for branch-held ids; nothing per worker.
   const [{ alive }, branches] = await Promise.all([paneLiveness(configs, options), branchWorkerIds(root)]);
   const running = new Map(configs.map((c) => [c.worker_id, c.pane_id !== '' && alive.get(`${c.backend ?? ''}\0${c.pane_id}`) === true]));
+  const busy = busyWorkers(root, options.run);
   return {
     exists: (id) => existsSync(workerPaths(root, id).config),
     running: (id) => running.get(id),
     nextId: (role) => nextWorkerId(root, role, branches),
+    busy: (id) => busy.has(id),
     async findIdle(role, exclude) {
-      // An idle worker of the role: its worktree exists and is clean, and no active run is waiting on it.
-      const busy = busyWorkers(root);
+      // An idle worker of the role: no active run is waiting on it, and its worktree is clean (or not made yet).
       const candidates = configs.filter((c) => c.role === role && !busy.has(c.worker_id) && !exclude.includes(c.worker_id));
       candidates.sort((a, b) => Number(running.get(b.worker_id) === true) - Number(running.get(a.worker_id) === true) || a.worker_id.localeCompare(b.worker_id));
       for (const c of candidates) {
         const tree = workerPaths(root, c.worker_id).worktree;
-        if (!existsSync(join(tree, '.git'))) continue;
+        if (!existsSync(join(tree, '.git'))) return c.worker_id;
         if ((await statusEntries(tree)).length === 0) return c.worker_id;
       }
       return undefined;

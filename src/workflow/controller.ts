@@ -5,17 +5,21 @@
  * Worker operations come through a {@link WorkerPort} so this module depends only on the store.
  * It never guesses an outcome: only a worker's reply, a check's exit code or the controller gives one.
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { withFileLock } from '../store/lock.js';
 import { OperationError } from '../errors.js';
 import { projectRoot } from '../store/paths.js';
 import { runCheckCommand } from './check-command.js';
-import { assignmentText, isAssignedNode, nextStep, workerForActor, type NextStep, type WorkerLookup } from './next.js';
+import { assignmentText, chooseWorker, isAssignedNode, nextStep, workerForActor, type NextStep, type WorkerLookup } from './next.js';
 import type { RunState, WorkflowNode } from './schema.js';
 import { loadRun, transitionRun } from './state-service.js';
 import { outcomesOf, type TransitionAction } from './transitions.js';
 
 /** Worker operations the loop needs; implemented in `src/worker/` over real git and session backends. */
 export interface WorkerPort extends WorkerLookup {
+  /** Whether another active run waits on the worker. */
+  busy(id: string): boolean;
   /** An existing idle worker of `role` (clean worktree, no active run waiting on it) other than `exclude`, for `reuse_worker`. */
   findIdle(role: string, exclude: string[]): Promise<string | undefined>;
   /** Creates a worker for `role` (no worktree yet) and returns its id. */
@@ -69,6 +73,14 @@ export interface RunReport {
  * the run (recorded) instead of throwing.
  */
 export async function runController(options: RunOptions): Promise<RunReport> {
+  // One controller at a time per run: a second `workflow run` waits, then sees the first one's work
+  // (e.g. the node already assigned and waiting) instead of assigning it twice.
+  const path = resolve(options.cwd ?? process.cwd(), options.stateFile);
+  if (!existsSync(path)) loadRun(options.stateFile, options.cwd); // the friendly not-found error
+  return withFileLock(`${path}.run`, () => runLoop(options));
+}
+
+async function runLoop(options: RunOptions): Promise<RunReport> {
   const cwd = options.cwd ?? process.cwd();
   const { port, stateFile } = options;
   const steps: RunStepRecord[] = [];
@@ -120,36 +132,26 @@ export async function runController(options: RunOptions): Promise<RunReport> {
       continue;
     }
 
-    // 2. Work done by a worker.
+    // 2. Work done by a worker: the same choice `next` prints (chooseWorker).
     if (isAssignedNode(node)) {
       const role = node.actor ? template.roles[node.actor]?.role : undefined;
-      if (!role) return stop('decision', `node ${node.id} has no role to assign`);
-      let worker = workerForActor(state, template, node.actor);
-      if (ns.status === 'waiting' && worker) {
-        if (port.running?.(worker) === false) {
-          await port.open(worker);
-          await port.assign(worker, assignmentText(template, node));
-          record(node.id, 'reopen', `${worker} had stopped: reopened in its worktree and given ${node.id} again`);
-        }
-        return stop('waiting', `waiting for ${worker} to reply on ${node.id}`);
+      let choice = chooseWorker(state, template, node, port);
+      if ((choice.kind === 'create' || choice.kind === 'none') && role && template.defaults?.reuse_worker !== false) {
+        choice = chooseWorker(state, template, node, port, await port.findIdle(role, []));
       }
-      // reuse_worker (default true): the run's worker for the actor, else the template's preferred one,
-      // else an idle worker of the role from earlier runs. reuse_worker: false gives every node a new one.
-      const reuse = template.defaults?.reuse_worker !== false;
-      if (!reuse && ns.status === 'pending') worker = null;
-      if (worker && !port.exists(worker)) worker = null;
-      if (!worker && reuse) {
-        const idle = await port.findIdle(role, []);
-        if (idle) {
-          worker = idle;
-          record(node.id, 'reuse', `reusing idle worker ${worker} (${role})`);
+      if (choice.kind === 'none') return stop('decision', choice.reason);
+      if (ns.status === 'waiting' && choice.kind === 'existing') {
+        if (port.running?.(choice.id) === false) {
+          await port.open(choice.id);
+          await port.assign(choice.id, assignmentText(template, node));
+          record(node.id, 'reopen', `${choice.id} had stopped: reopened in its worktree and given ${node.id} again`);
         }
+        return stop('waiting', `waiting for ${choice.id} to reply on ${node.id}`);
       }
-      if (!worker) {
-        if (template.defaults?.create_worker_if_missing === false) {
-          return stop('decision', `no worker plays ${node.actor} (${role}) and create_worker_if_missing is false: create one with agent-team worker create ${role}`);
-        }
-        worker = await port.create(role);
+      let worker = choice.id;
+      if (choice.kind === 'reuse') record(node.id, 'reuse', `reusing idle worker ${worker} (${role})`);
+      if (choice.kind === 'create') {
+        worker = await port.create(role as string);
         record(node.id, 'create', `created worker ${worker} (${role})`);
       }
       const { opened } = await port.open(worker);
@@ -162,7 +164,7 @@ export async function runController(options: RunOptions): Promise<RunReport> {
     }
 
     if (node.type === 'wait_for_completion') {
-      const worker = workerForActor(state, template, node.actor);
+      const worker = ns.worker ?? workerForActor(state, template, node.actor);
       if (ns.status !== 'waiting') await move('wait', node.id, { reason: `waiting for ${worker ?? node.actor}`, ...(worker ? { worker } : {}) });
       if (worker && port.exists(worker) && port.running?.(worker) === false) {
         // Nothing was assigned here, so only the agent is restarted, in its worktree with its open changes.
@@ -174,7 +176,8 @@ export async function runController(options: RunOptions): Promise<RunReport> {
 
     // 3. A check command.
     if (node.command && (node.type === 'verify_or_test' || node.type === 'controller_task')) {
-      if (requiresConfirmation) return awaitConfirmation(`run \`${node.command}\` only after a person approves`);
+      // A node that requires confirmation runs its check once, then waits for a person to confirm the result.
+      if (requiresConfirmation && ns.status === 'waiting') return stop('confirmation', `node ${node.id} requires confirmation of its check: ${ns.summary ?? ''}`);
       const worker = workerForActor(state, template, node.actor);
       const dir = (worker && port.worktree(worker)) || projectRoot(dirname(run.path));
       if (ns.status === 'pending') await move('start', node.id);
@@ -182,6 +185,10 @@ export async function runController(options: RunOptions): Promise<RunReport> {
       const outcome = result.passed ? 'passed' : 'failed';
       const summary = `\`${node.command}\` exited ${result.exitCode ?? 'killed'}${result.tail ? `:\n${result.tail}` : ''}`;
       record(node.id, 'check', `${node.command} → ${outcome} (${result.durationMs} ms)`);
+      if (requiresConfirmation) {
+        await move('wait', node.id, { reason: `check ${outcome} (a person confirms): ${summary}` });
+        return stop('confirmation', `check ${outcome} on ${node.id}; it requires a person's confirmation`);
+      }
       if (outcomes.length > 0 && !outcomes.includes(outcome)) {
         return stop('decision', `check ${outcome}, but node ${node.id} has no branch labelled ${outcome} (${outcomes.join('|')})`);
       }

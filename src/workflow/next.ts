@@ -17,6 +17,34 @@ export interface WorkerLookup {
   nextId(role: string): string;
   /** An idle worker of `role` that `workflow run` would reuse (`reuse_worker`), when the caller looked one up. */
   idle?(role: string): string | undefined;
+  /** Whether another active run is waiting on the worker (it must not be given a second task). */
+  busy?(id: string): boolean;
+}
+
+/** Which worker does an assigned node, as both `next` and `workflow run` decide it. */
+export type WorkerChoice =
+  | { kind: 'existing'; id: string }
+  | { kind: 'reuse'; id: string }
+  | { kind: 'create'; id: string }
+  | { kind: 'none'; reason: string };
+
+/**
+ * The worker for `node`: the one already doing this visit (`node_states.<id>.worker`), else the run's
+ * worker for the actor (`role_worker_map`), else the template's preferred `roles.<alias>.worker` — each
+ * only if it still exists and no other active run waits on it; else, with `reuse_worker` (default true),
+ * the idle worker `idle` the caller found; else a new one (`create_worker_if_missing`, default true).
+ */
+export function chooseWorker(state: RunState, template: WorkflowTemplate, node: WorkflowNode, lookup: WorkerLookup, idle?: string): WorkerChoice {
+  const ns = state.node_states[node.id];
+  const role = node.actor ? template.roles[node.actor]?.role : undefined;
+  const candidates = [ns?.status !== 'pending' ? ns?.worker : undefined, node.actor ? state.role_worker_map[node.actor] : undefined, node.actor ? template.roles[node.actor]?.worker : undefined];
+  for (const id of candidates) if (id && lookup.exists(id) && !lookup.busy?.(id)) return { kind: 'existing', id };
+  if (!role) return { kind: 'none', reason: `node ${node.id} has no role to assign` };
+  if (template.defaults?.reuse_worker !== false && idle) return { kind: 'reuse', id: idle };
+  if (template.defaults?.create_worker_if_missing === false) {
+    return { kind: 'none', reason: `no free worker plays ${node.actor} (${role}) and create_worker_if_missing is false: create one with agent-team worker create ${role} --yes` };
+  }
+  return { kind: 'create', id: lookup.nextId(role) };
 }
 
 /** How the step is driven: `act` (commands to run now), `wait` (for a worker), `decide` (controller judgement), `confirm` (a person must approve), `blocked`, `completed`. */
@@ -119,7 +147,7 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
   }
   const ns: NodeState = state.node_states[node.id] ?? { status: 'pending' };
   const role = node.actor ? (template.roles[node.actor]?.role ?? null) : null;
-  const assigned = workerForActor(state, template, node.actor);
+  const assigned = (ns.status !== 'pending' ? ns.worker : undefined) ?? workerForActor(state, template, node.actor);
   const outcomes = outcomesOf(node);
   const reply = ns.reply ?? null;
   const started = ns.status !== 'pending';
@@ -177,14 +205,21 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
 
   // Nodes whose work a worker does.
   if (isAssignedNode(node) || node.type === 'wait_for_completion' || node.type === 'merge') {
-    // The same choice `workflow run` makes: the run's worker for the actor (unless reuse_worker: false on a
-    // fresh node), else an idle worker of the role, else a new one.
-    const reuse = template.defaults?.reuse_worker !== false;
-    const own = assigned && workers.exists(assigned) && (reuse || ns.status !== 'pending' || node.type === 'merge' || node.type === 'wait_for_completion') ? assigned : null;
-    const worker = own ?? (reuse && isAssignedNode(node) && role ? (workers.idle?.(role) ?? null) : null);
-    const id = worker ?? (reuse ? assigned : null) ?? workers.nextId(role ?? 'worker');
+    // The same choice `workflow run` makes (chooseWorker).
+    // merge and wait_for_completion act on the worker the run already has for the actor.
+    const current = assigned;
+    const choice: WorkerChoice = isAssignedNode(node)
+      ? chooseWorker(state, template, node, workers, role ? workers.idle?.(role) : undefined)
+      : current && workers.exists(current)
+        ? { kind: 'existing', id: current }
+        : { kind: 'none', reason: `no worker plays ${node.actor} in this run yet` };
+    if (choice.kind === 'none' && isAssignedNode(node)) {
+      return step('decide', choice.reason, { commands: role ? [agentTeam('worker', 'create', role, '--yes')] : [], done_when: 'a worker of the role exists; then ask next again' });
+    }
+    const worker = choice.kind === 'existing' || choice.kind === 'reuse' ? choice.id : null;
+    const id = choice.kind === 'none' ? (assigned ?? workers.nextId(role ?? 'worker')) : choice.id;
     const commands: string[] = [];
-    if (!worker && node.type !== 'wait_for_completion' && node.type !== 'merge') {
+    if (choice.kind === 'create' && node.type !== 'wait_for_completion' && node.type !== 'merge') {
       commands.push(agentTeam('worker', 'create', role ?? 'worker', '--yes'));
     }
     const waitLine = agentTeam('workflow', 'state', 'wait', stateFile, '--node', node.id, '--worker', id, '--reason', `waiting for ${id}`);
@@ -202,7 +237,7 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
       if (ns.status === 'waiting') return step('wait', `waiting for ${id} to finish`, { commands: workers.running?.(id) === false && workers.exists(id) ? [agentTeam('worker', 'open', id)] : [], done_when: replyDone, then: outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })], choices: choicesFor(id, '<summary>') });
       return step('act', `wait for ${id} to finish its current work`, { commands: [waitLine], done_when: replyDone });
     }
-    if (ns.status === 'waiting') {
+    if (ns.status === 'waiting' && choice.kind === 'existing') {
       return step('wait', `waiting for ${id} to finish ${node.id}`, {
         // a worker that stopped lost its task with its pane: reopen it and give the task again (as `workflow run` does)
         commands: workers.running?.(id) === false ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, assignmentText(template, node))] : [],
@@ -223,10 +258,9 @@ export function nextStep(state: RunState, template: WorkflowTemplate, stateFile:
 
   // verify_or_test / controller_task with a command: `workflow run` executes it.
   if (node.command) {
-    if (node.requires_confirmation) {
-      return step('confirm', `node ${node.id} runs \`${node.command}\` and requires confirmation`, {
-        commands: started ? [] : [start()],
-        choices: outcomes.length ? choicesFor() : [{ outcome: '', command: finishLine(stateFile, node) }],
+    if (node.requires_confirmation && ns.status === 'waiting') {
+      return step('confirm', `node ${node.id} ran \`${node.command}\` and requires a person's confirmation: ${ns.summary ?? ''}`, {
+        choices: outcomes.length ? choicesFor(null, '<summary>') : [{ outcome: '', command: finishLine(stateFile, node, { summary: '<summary>' }) }],
         done_when: 'the person approves the result',
       });
     }

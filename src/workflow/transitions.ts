@@ -103,6 +103,8 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
       if (req.worker) ns.worker = req.worker;
       // The worker doing the actor's node plays that role from now on (controller loop, `next`).
       if (req.worker && node.actor) state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
+      // (Re)starting a node acknowledges a recorded reply (e.g. the "blocked" one that blocked it).
+      delete ns.reply;
       state.status = 'running';
       state.blocking_reason = '';
       state.pending_confirmation = '';
@@ -117,6 +119,7 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
       ns.updated_at = now;
       entry.summary = req.reason;
       if (req.worker) ns.worker = req.worker;
+      if (req.worker && node.actor && req.action === 'wait') state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
       if (req.action === 'block') {
         ns.status = 'blocked';
         state.status = 'blocked';

@@ -4,6 +4,7 @@
  * and a run-state made by `initRun`.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runController, type WorkerPort } from '../../src/workflow/controller.js';
 import { initRun, loadRun } from '../../src/workflow/state-service.js';
@@ -13,17 +14,19 @@ import { tempRepo, writeFile } from '../helpers/repo.js';
 class FakePort implements WorkerPort {
   calls: string[] = [];
   workers = new Map<string, boolean>();
-  idle: string | undefined;
+  idleWorker: string | undefined;
   private seq = 0;
   exists = (id: string) => this.workers.has(id);
+  busy = (_id: string) => false;
   running = (id: string) => this.workers.get(id);
   nextId = (role: string) => `${role}-${String(this.seq + 1).padStart(3, '0')}`;
   async findIdle(role: string) {
     this.calls.push(`findIdle ${role}`);
-    return this.idle;
+    return this.idleWorker;
   }
   async create(role: string) {
-    const id = `${role}-${String(++this.seq).padStart(3, '0')}`;
+    let id = `${role}-${String(++this.seq).padStart(3, '0')}`;
+    while (this.workers.has(id)) id = `${role}-${String(++this.seq).padStart(3, '0')}`;
     this.workers.set(id, false);
     this.calls.push(`create ${id}`);
     return id;
@@ -85,7 +88,7 @@ describe('runController worker decisions', () => {
     const { dir, path } = setup();
     const port = new FakePort();
     port.workers.set('dev-007', false);
-    port.idle = 'dev-007';
+    port.idleWorker = 'dev-007';
     const report = await runController({ stateFile: path, port, cwd: dir });
     expect(report.stopped).toBe('waiting');
     expect(port.calls).toEqual(['findIdle dev', 'open dev-007', 'assign dev-007 Build it']);
@@ -155,5 +158,114 @@ describe('next chooses the worker workflow run would choose', () => {
     expect(withIdle.commands.some((c) => c.includes('worker create'))).toBe(false);
     const without = nextStep(run.state, run.template!.template, 'run.yaml', { exists: port.exists, running: port.running, nextId: port.nextId });
     expect(without.commands[0]).toBe('agent-team worker create dev --yes');
+  });
+});
+
+describe('loop edge cases from review', () => {
+  it('a waiting node keeps the worker recorded on it; a waiting node with no worker is assigned once', async () => {
+    const { dir, path } = setup();
+    const port = new FakePort();
+    port.workers.set('dev-001', true);
+    const { transitionRun } = await import('../../src/workflow/state-service.js');
+    // a person (or the Go tool) marked the node waiting without naming a worker
+    await transitionRun(path, { action: 'wait', node: 'build', reason: 'someone is on it' }, dir);
+    await runController({ stateFile: path, port, cwd: dir });
+    expect(port.calls.filter((c) => c.startsWith('assign'))).toHaveLength(1);
+    const assignedTo = loadRun(path, dir).state.node_states.build?.worker;
+    expect(loadRun(path, dir).state.role_worker_map.dev).toBe(assignedTo);
+    port.calls = [];
+    const again = await runController({ stateFile: path, port, cwd: dir });
+    expect(again.stopped).toBe('waiting');
+    expect(port.calls).toEqual([]);
+  });
+
+  it('starting a node again clears a "blocked" reply, so it is not applied twice', async () => {
+    const { dir, path } = setup();
+    const port = new FakePort();
+    await runController({ stateFile: path, port, cwd: dir });
+    const { recordReply } = await import('../../src/workflow/replies.js');
+    await recordReply({ worker: 'dev-001', message: 'Blocked: no credentials', status: 'blocked' }, dir);
+    expect((await runController({ stateFile: path, port, cwd: dir })).stopped).toBe('blocked');
+    const { transitionRun } = await import('../../src/workflow/state-service.js');
+    await transitionRun(path, { action: 'start', node: 'build', worker: 'dev-001' }, dir);
+    expect(loadRun(path, dir).state.node_states.build?.reply).toBeUndefined();
+    const report = await runController({ stateFile: path, port, cwd: dir });
+    expect(report.stopped).toBe('waiting');
+  });
+
+  it('two controllers on one run at once assign the node once', async () => {
+    const { dir, path } = setup();
+    const port = new FakePort();
+    const [a, b] = await Promise.all([runController({ stateFile: path, port, cwd: dir }), runController({ stateFile: path, port, cwd: dir })]);
+    expect([a.stopped, b.stopped]).toEqual(['waiting', 'waiting']);
+    expect(port.calls.filter((c) => c.startsWith('create'))).toHaveLength(1);
+    expect(port.calls.filter((c) => c.startsWith('assign'))).toHaveLength(1);
+  });
+
+  it('never gives a task to a worker another run waits on, and replaces a deleted worker', async () => {
+    const { dir, path } = setup();
+    const port = new FakePort();
+    port.workers.set('dev-001', true);
+    port.busy = (id: string) => id === 'dev-001';
+    const { transitionRun } = await import('../../src/workflow/state-service.js');
+    await transitionRun(path, { action: 'start', node: 'build', worker: 'dev-001' }, dir); // map says dev-001
+    await runController({ stateFile: path, port, cwd: dir });
+    expect(port.calls.filter((c) => c.startsWith('create'))).toHaveLength(1); // not dev-001, which another run waits on
+    expect(port.calls).not.toContain('assign dev-001 Build it');
+    const worker = loadRun(path, dir).state.node_states.build?.worker;
+    port.busy = () => false;
+    // the worker doing the node is deleted by hand: the next run gives the task to another one
+    port.workers.delete(worker as string);
+    port.calls = [];
+    await runController({ stateFile: path, port, cwd: dir });
+    expect(port.calls.some((c) => c.startsWith('assign'))).toBe(true);
+  });
+
+  it('with create_worker_if_missing: false, reuses a created but never opened worker', async () => {
+    const { dir, path } = setup('    create_worker_if_missing: false');
+    const port = new FakePort();
+    expect((await runController({ stateFile: path, port, cwd: dir })).stopped).toBe('decision');
+    port.workers.set('dev-001', false);
+    port.idleWorker = 'dev-001';
+    const report = await runController({ stateFile: path, port, cwd: dir });
+    expect(report.stopped).toBe('waiting');
+    expect(port.calls).toContain('assign dev-001 Build it');
+  });
+});
+
+describe('a check that requires confirmation', () => {
+  it('runs the command once, then waits for a person with the result', async () => {
+    const repo = tempRepo();
+    cleanup = repo.cleanup;
+    writeFile(
+      repo.dir,
+      '.agents/workflow/gate.yaml',
+      `version: 1
+name: gate
+roles: {}
+entry: check
+nodes:
+    - id: check
+      type: controller_task
+      command: echo ran >> ran.txt
+      requires_confirmation: true
+      branches:
+          - { when: passed, next: done }
+          - { when: failed, next: done }
+    - id: done
+      type: controller_task
+      end: true
+`,
+    );
+    const { path } = initRun({ workflowFile: '.agents/workflow/gate.yaml', cwd: repo.dir, runId: 'g1' });
+    const port = new FakePort();
+    const first = await runController({ stateFile: path, port, cwd: repo.dir });
+    expect(first.stopped).toBe('confirmation');
+    expect(first.why).toMatch(/check passed/);
+    expect(first.state.status).toBe('waiting_confirmation');
+    const second = await runController({ stateFile: path, port, cwd: repo.dir });
+    expect(second.stopped).toBe('confirmation');
+    expect(readFileSync(join(repo.dir, 'ran.txt'), 'utf8')).toBe('ran\n'); // ran once
+    expect(second.next.choices.map((c) => c.outcome)).toEqual(['passed', 'failed']);
   });
 });

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { EXIT, OperationError, UsageError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
 import { runController, type RunReport } from '../../workflow/controller.js';
-import { nextStep, workerForActor, type NextStep } from '../../workflow/next.js';
+import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
 import { paint, type CommandResult } from '../output.js';
@@ -29,12 +29,12 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
   const template = run.template.template;
-  const port = await createWorkerPort(root, template);
-  // Look up an idle worker only when the current node would otherwise create one (it costs git calls).
+  const port = await createWorkerPort(root, template, { run: run.path });
+  // Look up an idle worker only when the current node would otherwise get a new one (it costs git calls).
   const node = template.nodes.find((n) => n.id === run.state.current_node);
   const role = node?.actor ? template.roles[node.actor]?.role : undefined;
-  const assigned = workerForActor(run.state, template, node?.actor);
-  const idle = role && (!assigned || !port.exists(assigned)) && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
+  const needsWorker = node !== undefined && isAssignedNode(node) && ['create', 'none'].includes(chooseWorker(run.state, template, node, port).kind);
+  const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : [])];
   return { json: step, text: renderNext(step), warnings };
@@ -46,7 +46,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
-  const port = await createWorkerPort(root, loaded.template.template);
+  const port = await createWorkerPort(root, loaded.template.template, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
   const report: RunReport = await runController({
