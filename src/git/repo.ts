@@ -20,13 +20,17 @@ export async function currentRef(cwd: string): Promise<{ ref: string; branch?: s
 
 /** Whether `refs/heads/<branch>` exists. */
 export async function branchExists(cwd: string, branch: string): Promise<boolean> {
-  return (await tryGit(cwd, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) !== undefined;
+  // Without --quiet git always prints (the sha, or "fatal: Needed a single revision"): simple-git waits
+  // ~50 ms more for commands that print nothing.
+  return (await tryGit(cwd, ['rev-parse', '--verify', `refs/heads/${branch}`])) !== undefined;
 }
 
 /** Local branch names under `prefix` (e.g. `team/`), as short names. */
 export async function listBranches(cwd: string, prefix: string): Promise<string[]> {
-  const out = await runGit(cwd, ['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}`]);
-  return lines(out);
+  // All local branches, filtered here: the list is never empty once there is a commit, and simple-git
+  // waits ~50 ms more for commands that print nothing.
+  const out = await runGit(cwd, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/']);
+  return lines(out).filter((b) => b.startsWith(prefix));
 }
 
 /** One `git status --porcelain=v1` entry: the two-letter XY code and the path (the new path for renames). */

@@ -34,13 +34,18 @@ export async function listWorktrees(root: string): Promise<WorktreeInfo[]> {
  */
 export async function addWorktree(root: string, path: string, branch: string, startPoint: string): Promise<{ branchCreated: boolean }> {
   if (existsSync(path)) throw new OperationError(`${path} already exists; not creating a worktree over it`, { code: 'worktree_exists' });
-  await runGit(root, ['worktree', 'prune']);
-  if (await branchExists(root, branch)) {
-    await runGit(root, ['worktree', 'add', path, branch]);
-    return { branchCreated: false };
+  const exists = await branchExists(root, branch);
+  const add = () => runGit(root, exists ? ['worktree', 'add', path, branch] : ['worktree', 'add', '-b', branch, path, startPoint]);
+  try {
+    await add();
+  } catch (err) {
+    // A worktree folder deleted by hand is still registered ("already checked out" / "already registered"):
+    // prune the stale entry and try once more. (Pruning only then: git calls without output cost ~50 ms.)
+    await runGit(root, ['worktree', 'prune']);
+    if (existsSync(path)) throw err;
+    await add();
   }
-  await runGit(root, ['worktree', 'add', '-b', branch, path, startPoint]);
-  return { branchCreated: true };
+  return { branchCreated: !exists };
 }
 
 /** Removes the worktree at `path` (`--force` also drops uncommitted and ignored files), then prunes. */

@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { runGit, tryGit } from '../git/git.js';
+import { join, resolve } from 'node:path';
+import { lines, runGit, tryGit } from '../git/git.js';
 import { gitDir, gitPath } from '../git/repo.js';
 
 const BEGIN = '# >>> agent-team: worker role prompts and runtime files (managed by agent-team) >>>';
@@ -65,9 +65,13 @@ export const WORKTREE_EXCLUDE_FILE = 'agent-team-exclude';
 
 /** The user's global excludes file (`core.excludesFile`, else `$XDG_CONFIG_HOME/git/ignore`), when it exists. */
 async function globalExcludesFile(cwd: string): Promise<string | undefined> {
-  const configured = await tryGit(cwd, ['config', '--global', '--path', '--get', 'core.excludesFile']);
   const home = process.env.HOME ?? homedir();
-  const candidate = configured?.trim() || join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'ignore');
+  const hasGlobalConfig = [join(home, '.gitconfig'), join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config')].some((f) => existsSync(f));
+  // `--list` always prints when a global config exists (an empty `--get` would cost simple-git's ~50 ms wait).
+  const listed = hasGlobalConfig ? await tryGit(cwd, ['config', '--global', '--list']) : undefined;
+  const raw = lines(listed).find((l) => l.toLowerCase().startsWith('core.excludesfile='))?.slice('core.excludesfile='.length).trim();
+  const configured = raw?.startsWith('~/') ? join(home, raw.slice(2)) : raw;
+  const candidate = configured || join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'ignore');
   return existsSync(candidate) ? candidate : undefined;
 }
 
@@ -80,15 +84,11 @@ async function globalExcludesFile(cwd: string): Promise<string | undefined> {
  * Returns the file's path. Throws OperationError on git or I/O failure.
  */
 export async function addWorktreeExcludes(worktree: string, patterns: string[]): Promise<string> {
-  const dir = await gitDir(worktree);
-  const file = join(dir, WORKTREE_EXCLUDE_FILE);
-  if ((await tryGit(worktree, ['config', '--bool', '--get', 'extensions.worktreeConfig'])) !== 'true') {
-    await runGit(worktree, ['config', 'extensions.worktreeConfig', 'true']);
-  }
-  if ((await tryGit(worktree, ['config', '--worktree', '--get', 'core.excludesFile'])) !== file) {
-    await runGit(worktree, ['config', '--worktree', 'core.excludesFile', file]);
-  }
+  const file = join(await worktreeGitDir(worktree), WORKTREE_EXCLUDE_FILE);
   if (!existsSync(file)) {
+    // First time for this worktree: turn the setting on (once per repository), then seed the file.
+    if ((await tryGit(worktree, ['config', '--bool', 'extensions.worktreeConfig'])) !== 'true') await runGit(worktree, ['config', 'extensions.worktreeConfig', 'true']);
+    await runGit(worktree, ['config', '--worktree', 'core.excludesFile', file]);
     const global = await globalExcludesFile(worktree);
     const copied = global ? `# copied from ${global} (core.excludesFile of this worktree replaces it)\n${readFileSync(global, 'utf8')}\n` : '';
     writeFileAtomicSync(file, copied);
@@ -100,4 +100,15 @@ export async function addWorktreeExcludes(worktree: string, patterns: string[]):
     if (merged.length !== current.length || merged.some((p, i) => p !== current[i])) writeFileAtomicSync(file, withManagedBlock(text, merged));
   });
   return file;
+}
+
+/** The git folder of a linked worktree, read from its `.git` file (`gitdir: <path>`) without running git. */
+async function worktreeGitDir(worktree: string): Promise<string> {
+  try {
+    const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(join(worktree, '.git'), 'utf8'));
+    if (m?.[1]) return resolve(worktree, m[1].trim());
+  } catch {
+    // a folder .git (not a linked worktree) or unreadable: ask git
+  }
+  return gitDir(worktree);
 }

@@ -34,7 +34,6 @@ import { buildRolePrompt, installRolePrompt, PROMPT_START, runtimeExcludes } fro
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
 import { readProjectConfig } from './project-config.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
-import { addWorktreeExcludes } from './exclude.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { backendFor, currentControllerPane, paneEnv, type SessionOptions } from './session.js';
 
@@ -157,10 +156,9 @@ export async function prepareWorktree(root: string, id: string, options: Lifecyc
   });
   const base = relative(root, worktreeBase(root)).split(sep).join('/');
   const provider = config.provider || DEFAULT_PROVIDER;
-  const installed = await installRolePrompt(paths.worktree, prompt, provider, runtimeExcludes(base));
+  // The worker skill (how to report back) goes where the provider looks for skills, excluded with the prompt.
+  const installed = await installRolePrompt(paths.worktree, prompt, provider, runtimeExcludes(base), [`/${workerSkillDir(provider)}/`]);
   warnings.push(...installed.warnings);
-  // The worker skill (how to report back) where the provider looks for skills; excluded before written.
-  await addWorktreeExcludes(paths.worktree, [`/${workerSkillDir(provider)}/`]);
   installWorkerSkill(paths.worktree, provider);
   if (!isWorktreeCreated(config) || config.worktree_created === undefined) {
     await updateWorkerConfig(root, id, (c) => {
@@ -291,7 +289,7 @@ async function saveSession(root: string, id: string, paneId: string, controllerP
 
 async function waitForProvider(backend: SessionBackend, paneId: string, owner: string, timeoutMs: number): Promise<boolean> {
   try {
-    return await waitFor(() => backend.isAlive(paneId, owner), { timeoutMs, intervalMs: 50, description: `the provider in pane ${paneId}` });
+    return await waitFor(() => backend.isAlive(paneId, owner), { timeoutMs, intervalMs: 15, description: `the provider in pane ${paneId}` });
   } catch {
     return false;
   }

@@ -109,9 +109,9 @@ const read = (path: string): string | undefined => (existsSync(path) ? readFileS
 
 /**
  * Writes the role prompt into the worktree as described in the module comment and excludes what it
- * wrote, plus `extraExcludes`. `provider` only decides which warnings matter. Throws OperationError on git or I/O failure.
+ * wrote plus `ownExcludes` for this worktree only, and `extraExcludes` in the shared exclude file. `provider` only decides which warnings matter. Throws OperationError on git or I/O failure.
  */
-export async function installRolePrompt(worktree: string, prompt: string, provider: string, extraExcludes: string[] = []): Promise<InstallResult> {
+export async function installRolePrompt(worktree: string, prompt: string, provider: string, extraExcludes: string[] = [], ownExcludes: string[] = []): Promise<InstallResult> {
   const section = wrapSection(prompt);
   const tracked = new Set(await trackedFiles(worktree, [...PROMPT_FILES]));
   const result: InstallResult = { written: [], leftAlone: [], excludeFile: '', warnings: [] };
@@ -141,7 +141,7 @@ export async function installRolePrompt(worktree: string, prompt: string, provid
     result.warnings.push('AGENTS.md is tracked by the project; opencode does not read AGENTS.override.md, so it sees the project file without the role prompt');
   }
   if (extraExcludes.length) await addExcludes(worktree, extraExcludes);
-  result.excludeFile = await addWorktreeExcludes(worktree, [...ALWAYS_EXCLUDED, ...plan.map(([name]) => `/${name}`)]);
+  result.excludeFile = await addWorktreeExcludes(worktree, [...ALWAYS_EXCLUDED, ...ownExcludes, ...plan.map(([name]) => `/${name}`)]);
   for (const [name, content] of plan) write(name, content);
   return result;
 }
