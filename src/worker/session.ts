@@ -12,6 +12,11 @@ export interface SessionOptions {
   backend?: SessionBackend;
 }
 
+/** Options shared by the worker verbs: env (default process.env), an injected backend, the clock. */
+export interface LifecycleOptions extends SessionOptions {
+  now?: Date;
+}
+
 /** Throws UsageError unless `name` is a backend name. */
 function asBackendName(name: string): BackendName {
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown session backend ${JSON.stringify(name)}; known: ${BACKEND_NAMES.join(', ')}`);

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { prepareWorktree } from '../../src/worker/lifecycle.js';
+import { prepareWorktree } from '../../src/worker/open.js';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { makeProject, type Project } from './support.js';

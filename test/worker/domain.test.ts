@@ -3,27 +3,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError, UnreadableFileError, UsageError } from '../../src/errors.js';
-import {
-  assertName,
-  createChange,
-  createWorker,
-  findOrCreateWorker,
-  launchCommand,
-  listRoles,
-  localStamp,
-  managedPatterns,
-  nextWorkerId,
-  prepareWorktree,
-  readProjectConfig,
-  readWorkerConfig,
-  reserveWorkerId,
-  resolveRole,
-  serializeWorkerConfig,
-  slugify,
-  updateWorkerConfig,
-  withManagedBlock,
-  initProject,
-} from '../../src/worker/index.js';
+import { createChange, localStamp, slugify } from '../../src/worker/changes.js';
+import { readWorkerConfig, serializeWorkerConfig, updateWorkerConfig } from '../../src/worker/config.js';
+import { createWorker } from '../../src/worker/create.js';
+import { managedPatterns, withManagedBlock } from '../../src/worker/exclude.js';
+import { assertName, nextWorkerId, reserveWorkerId } from '../../src/worker/ids.js';
+import { initProject } from '../../src/worker/init.js';
+import { prepareWorktree } from '../../src/worker/open.js';
+import { readProjectConfig } from '../../src/worker/project-config.js';
+import { launchCommand } from '../../src/worker/providers.js';
+import { listRoles, resolveRole } from '../../src/worker/roles.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { makeProject, type Project } from './support.js';
 
@@ -246,17 +235,5 @@ describe('role prompt and excludes', () => {
     expect(claude).toContain('agent-team reply-main "Task completed: <summary>"');
     expect(git(root, 'status', '--porcelain')).toBe('');
     expect(existsSync(join(prepared.worktree, '.tasks/config.yaml'))).toBe(true);
-  });
-});
-
-describe('findOrCreateWorker', () => {
-  it('reuses an existing worker of the role, honours a preferred id, else creates', async () => {
-    project = makeProject();
-    const env = { ...process.env, AGENT_TEAM_BACKEND: 'process' };
-    expect(await findOrCreateWorker(project.root, 'dev', { env })).toEqual({ id: 'dev-001', created: true });
-    expect(await findOrCreateWorker(project.root, 'dev', { env })).toEqual({ id: 'dev-001', created: false });
-    expect(await findOrCreateWorker(project.root, 'dev', { env, reuse: false })).toEqual({ id: 'dev-002', created: true });
-    expect(await findOrCreateWorker(project.root, 'dev', { env, preferred: 'dev-002' })).toEqual({ id: 'dev-002', created: false });
-    writeFileSync(join(project.root, 'x'), '');
   });
 });

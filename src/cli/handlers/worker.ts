@@ -2,15 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { assertName } from '../../worker/ids.js';
-import {
-  assignWorker,
-  closeWorker,
-  createWorker,
-  deleteWorker,
-  mergeWorker,
-  openWorker,
-  workerStatus,
-} from '../../worker/lifecycle.js';
+import { assignWorker } from '../../worker/assign.js';
+import { createWorker } from '../../worker/create.js';
+import { mergeWorker } from '../../worker/merge.js';
+import { openWorker } from '../../worker/open.js';
+import { closeWorker, deleteWorker } from '../../worker/remove.js';
+import { workerStatus } from '../../worker/status.js';
 import { assertModel, assertProvider } from '../../worker/providers.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError } from '../../src/errors.js';
 import type { PaneInfo, SessionBackend, SpawnRequest } from '../../src/session/backend.js';
-import { assignWorker, closeWorker, createWorker, openWorker, workerStatus } from '../../src/worker/lifecycle.js';
+import { assignWorker } from '../../src/worker/assign.js';
+import { createWorker } from '../../src/worker/create.js';
+import { openWorker } from '../../src/worker/open.js';
+import { closeWorker } from '../../src/worker/remove.js';
+import { workerStatus } from '../../src/worker/status.js';
 import { replyToWorker } from '../../src/worker/reply.js';
 import { makeProject, type Project } from './support.js';
 

@@ -1,0 +1,73 @@
+/** `worker assign`: bring an idle worker up to date, write the change folder, type the message. */
+import { OperationError, UsageError } from '../errors.js';
+import { updateFrom } from '../git/merge.js';
+import { currentRef, statusEntries } from '../git/repo.js';
+import { createChange, type CreatedChange } from './changes.js';
+import { readWorkerConfig } from './config.js';
+import { assertName } from './ids.js';
+import { assertTypable, assignMessage } from './messages.js';
+import { backendFor } from './session.js';
+import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWorkerOptions } from './open.js';
+
+/** Options of {@link assignWorker}. `proposal`/`design` are the file contents (the CLI reads files/stdin). */
+export interface AssignOptions extends OpenWorkerOptions {
+  proposal?: string;
+  design?: string;
+  /** Extra lines for the message (see messages.ts). */
+  extra?: string[];
+}
+
+/** Result of {@link assignWorker}. */
+export interface AssignResult {
+  id: string;
+  change: CreatedChange;
+  /** Set when the worker was not running and had to be opened. */
+  opened?: OpenedWorker;
+  /** How an idle worker was brought up to the controller's branch (`none` when it was busy or current). */
+  update: { method: 'none' | 'fast-forward' | 'rebase' | 'skipped-busy'; upstream: string };
+  message: string;
+  warnings: string[];
+}
+
+/**
+ * `worker assign`: prepares the worktree; if the worktree is clean (idle worker) brings `team/<id>` up to
+ * the controller's branch (fast-forward or rebase; a conflict is aborted and thrown as OperationError
+ * `update_conflict` before anything is created or typed); creates the change folder; opens the worker
+ * when its provider is not running; types the `[New Change Assigned]` message.
+ */
+export async function assignWorker(root: string, id: string, description: string, options: AssignOptions = {}): Promise<AssignResult> {
+  assertName('worker id', id);
+  if (description.trim() === '') throw new UsageError('the change description is empty');
+  assertTypable('the change description', description);
+  const config = readWorkerConfig(root, id);
+  const warnings: string[] = [];
+  const prepared = await prepareWorktree(root, id, options);
+  warnings.push(...prepared.warnings);
+  const upstream = await currentRef(root);
+  let update: AssignResult['update'] = { method: 'skipped-busy', upstream: upstream.ref };
+  const dirty = await statusEntries(prepared.worktree);
+  if (dirty.length === 0) {
+    const r = await updateFrom(prepared.worktree, upstream.sha);
+    update = { method: r.method, upstream: upstream.ref };
+    // git may replace ignored files (our prompt files) when the update brings tracked ones: reinstall
+    if (r.method !== 'none') await prepareWorktree(root, id, options);
+  } else {
+    warnings.push(`${id} has uncommitted work, so it was not brought up to ${upstream.ref}`);
+  }
+  const change = createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
+  const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: options.extra });
+
+  let opened: OpenedWorker | undefined;
+  const live = await liveness(config, options);
+  let backend = live.backend;
+  let paneId = config.pane_id;
+  if (!live.alive) {
+    opened = await openWorker(root, id, options);
+    warnings.push(...opened.warnings);
+    backend = await backendFor(options, opened.backend);
+    paneId = opened.paneId;
+  }
+  if (!backend) throw new OperationError(`worker ${id} has no pane`);
+  await backend.sendText(paneId, message);
+  return { id, change, opened, update, message, warnings };
+}

@@ -1,0 +1,72 @@
+/** `worker merge`: the controller-side guards and the merge of `team/<id>` into the current branch. */
+import { join } from 'node:path';
+import { OperationError } from '../errors.js';
+import { mergeBranch, type MergeResult } from '../git/merge.js';
+import { branchExists, commitsMatching, countCommits, currentRef, diffPathsMatching, mergeBase, pathsTouched, statusEntries, type StatusEntry } from '../git/repo.js';
+import { assertName } from './ids.js';
+import { workerPaths } from './paths.js';
+import { PROMPT_START } from './prompt.js';
+
+/** Untracked paths under these folders do not make the controller's tree dirty for `worker merge`. */
+export const MERGE_IGNORED_UNTRACKED = ['.agents/', '.worktrees/', 'worktrees/'];
+
+/** The controller-tree changes that block a merge: tracked changes, and untracked files outside agent-team's folders. */
+export function blockingChanges(entries: StatusEntry[]): StatusEntry[] {
+  return entries.filter((e) => e.code !== '??' || !MERGE_IGNORED_UNTRACKED.some((p) => e.path.startsWith(p)));
+}
+
+/** Result of {@link mergeWorker}. */
+export interface MergeWorkerResult extends MergeResult {
+  id: string;
+  branch: string;
+  into: string;
+  commits: number;
+  squash: boolean;
+}
+
+/**
+ * Refuses (OperationError `role_prompt_in_branch`) when `team/<id>` would bring agent-team files into
+ * `ref`: any commit (or, for squash, the final diff) adding or removing a role-prompt marker line, or any
+ * path under `.tasks/`.
+ */
+export async function assertNoAgentFiles(root: string, ref: string, branch: string, squash: boolean): Promise<void> {
+  const range = `${ref}..${branch}`;
+  const tasks = (await pathsTouched(root, range)).filter((p) => p.startsWith('.tasks/'));
+  let offending: string[] = [];
+  if (squash) offending = await diffPathsMatching(root, await mergeBase(root, ref, branch), branch, PROMPT_START);
+  else offending = await commitsMatching(root, range, PROMPT_START);
+  if (tasks.length || offending.length) {
+    throw new OperationError(
+      `${branch} carries agent-team files that must not be merged: ${[...offending.map((c) => (squash ? c : `commit ${c.slice(0, 12)} (role prompt)`)), ...tasks].join(', ')}; nothing was merged`,
+      {
+        code: 'role_prompt_in_branch',
+        details: { branch, commits: squash ? [] : offending, files: squash ? [...offending, ...tasks] : tasks },
+        hint: `remove them from ${branch} (git rm --cached <file> and rewrite the commits, e.g. git rebase -i ${ref}) and merge again`,
+      },
+    );
+  }
+}
+
+/**
+ * `worker merge`: merges `team/<id>` into the controller's current branch (`--no-ff`, or one squashed
+ * commit). Refuses (OperationError, nothing changed) when the controller's tree has tracked changes or
+ * untracked files outside `.agents/`/`.worktrees/` (`dirty_tree`), when the branch carries agent-team
+ * files, and on conflicts (`merge_conflict`: merge aborted, same HEAD, clean tree, details.conflicts).
+ */
+export async function mergeWorker(root: string, id: string, options: { squash?: boolean } = {}): Promise<MergeWorkerResult> {
+  assertName('worker id', id);
+  const { branch } = workerPaths(root, id);
+  if (!(await branchExists(root, branch))) throw new OperationError(`branch ${branch} does not exist`, { code: 'no_branch' });
+  const blocking = blockingChanges(await statusEntries(root));
+  if (blocking.length) {
+    throw new OperationError(`your working tree has uncommitted changes (${blocking.map((e) => e.path).join(', ')}); commit or stash them before merging ${branch}`, {
+      code: 'dirty_tree',
+      details: { files: blocking.map((e) => e.path) },
+    });
+  }
+  const into = await currentRef(root);
+  const commits = await countCommits(root, `HEAD..${branch}`);
+  await assertNoAgentFiles(root, 'HEAD', branch, options.squash === true);
+  const result = await mergeBranch(root, branch, { squash: options.squash, message: `Merge ${branch} (agent-team worker ${id})` });
+  return { ...result, id, branch, into: into.ref, commits, squash: options.squash === true };
+}

@@ -1,0 +1,212 @@
+/**
+ * `worker open`: the worktree on `team/<id>`, the role prompt, the pane and the launch command. No fixed
+ * sleeps: pane readiness comes from the backend's `spawn`, provider start-up from a bounded {@link waitFor}.
+ */
+import type { SessionBackend } from '../session/backend.js';
+import { existsSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { OperationError } from '../errors.js';
+import { currentRef } from '../git/repo.js';
+import { addWorktree } from '../git/worktree.js';
+import { waitFor } from '../session/wait.js';
+import { initTasksDir } from './changes.js';
+import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig, type WorkerConfig } from './config.js';
+import { assertName } from './ids.js';
+import { workerPaths, worktreeBase } from './paths.js';
+import { buildRolePrompt, installRolePrompt, runtimeExcludes } from './prompt.js';
+import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
+import { installWorkerSkill, workerSkillDir } from './skill-install.js';
+import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
+import { backendFor, currentControllerPane, paneEnv, type LifecycleOptions, type SessionOptions } from './session.js';
+
+/** Result of {@link prepareWorktree}. */
+export interface PreparedWorktree {
+  worktree: string;
+  branch: string;
+  worktreeCreated: boolean;
+  branchCreated: boolean;
+  promptFiles: string[];
+  warnings: string[];
+}
+
+function roleOf(root: string, config: WorkerConfig, env?: NodeJS.ProcessEnv): Role | undefined {
+  if (config.role_path) {
+    const r = roleAt(config.role, config.role_scope === 'project' ? 'project' : 'global', config.role_path);
+    if (r) return r;
+  }
+  try {
+    return resolveRole(root, config.role, env);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure worker `id` has its worktree `.worktrees/<id>` on `team/<id>` (created from the controller's
+ * current commit, or reusing an existing branch), `.tasks/config.yaml`, and its role prompt (see
+ * prompt.ts); records `worktree_created: true`. Idempotent. Throws OperationError on git failure.
+ */
+export async function prepareWorktree(root: string, id: string, options: LifecycleOptions = {}): Promise<PreparedWorktree> {
+  assertName('worker id', id);
+  const config = readWorkerConfig(root, id);
+  const paths = workerPaths(root, id);
+  const warnings: string[] = [];
+  let worktreeCreated = false;
+  let branchCreated = false;
+  if (!existsSync(join(paths.worktree, '.git'))) {
+    const { sha } = await currentRef(root);
+    ({ branchCreated } = await addWorktree(root, paths.worktree, paths.branch, sha));
+    worktreeCreated = true;
+  }
+  initTasksDir(paths.worktree);
+  const role = roleOf(root, config, options.env);
+  if (!role) warnings.push(`role ${config.role} was not found; the worker gets the agent-team instructions without a role text`);
+  const prompt = buildRolePrompt({
+    workerId: id,
+    role: config.role,
+    roleText: role ? rolePromptText(role) : '',
+    roleDescription: role?.description,
+    worktree: paths.worktree,
+    branch: paths.branch,
+    root,
+  });
+  const base = relative(root, worktreeBase(root)).split(sep).join('/');
+  const provider = config.provider || DEFAULT_PROVIDER;
+  // The worker skill (how to report back) goes where the provider looks for skills, excluded with the prompt.
+  const installed = await installRolePrompt(paths.worktree, prompt, provider, runtimeExcludes(base), [`/${workerSkillDir(provider)}/`]);
+  warnings.push(...installed.warnings);
+  installWorkerSkill(paths.worktree, provider);
+  if (!isWorktreeCreated(config) || config.worktree_created === undefined) {
+    await updateWorkerConfig(root, id, (c) => {
+      c.worktree_created = true;
+    });
+  }
+  return { worktree: paths.worktree, branch: paths.branch, worktreeCreated, branchCreated, promptFiles: installed.written, warnings };
+}
+
+/** Options of {@link openWorker}: provider/model overrides are saved to worker.yaml. */
+export interface OpenWorkerOptions extends LifecycleOptions {
+  provider?: string;
+  model?: string;
+  newWindow?: boolean;
+  /** Bound (ms) on waiting for the provider process to start after the launch command (default 15000). */
+  startTimeoutMs?: number;
+}
+
+/** Result of {@link openWorker}. `alreadyRunning`: the pane was alive, nothing was spawned or typed. */
+export interface OpenedWorker {
+  id: string;
+  alreadyRunning: boolean;
+  paneId: string;
+  controllerPaneId?: string;
+  backend: string;
+  worktree: string;
+  branch: string;
+  worktreeCreated: boolean;
+  launchCommand?: string;
+  /** Whether the provider process was seen running after the launch command (false: still starting). */
+  started?: boolean;
+  warnings: string[];
+}
+
+/** Whether worker `config`'s pane runs its provider, and the backend that knows. */
+export async function liveness(config: WorkerConfig, options: SessionOptions): Promise<{ alive: boolean; backend?: SessionBackend }> {
+  if (!config.pane_id) return { alive: false };
+  const backend = await backendFor(options, config.backend);
+  return { alive: await backend.isAlive(config.pane_id, config.worker_id), backend };
+}
+
+/**
+ * `worker open`: prepares the worktree, spawns the pane (env: AGENT_TEAM_WORKER_ID and the backend's
+ * variables), records `pane_id`, `controller_pane_id` and `backend`, and types the launch command. When
+ * the recorded pane still has a shell but no provider, the launch command is typed there instead of
+ * spawning. Already running: returns `alreadyRunning` (provider/model changes are still saved).
+ */
+export async function openWorker(root: string, id: string, options: OpenWorkerOptions = {}): Promise<OpenedWorker> {
+  assertName('worker id', id);
+  let config = readWorkerConfig(root, id);
+  if (options.provider !== undefined) assertProvider(root, options.provider);
+  if (options.model !== undefined) assertModel(options.model);
+  if (options.provider !== undefined || options.model !== undefined) {
+    config = await updateWorkerConfig(root, id, (c) => {
+      if (options.provider !== undefined) c.provider = options.provider;
+      if (options.model !== undefined) c.default_model = options.model;
+    });
+  }
+  const provider = config.provider || DEFAULT_PROVIDER;
+  const command = launchCommand(root, provider, config.default_model || undefined);
+  const paths = workerPaths(root, id);
+  const env = options.env ?? process.env;
+
+  const live = await liveness(config, options);
+  if (live.alive && live.backend) {
+    return {
+      id,
+      alreadyRunning: true,
+      paneId: config.pane_id,
+      controllerPaneId: config.controller_pane_id,
+      backend: live.backend.name,
+      worktree: paths.worktree,
+      branch: paths.branch,
+      worktreeCreated: false,
+      warnings: [],
+    };
+  }
+
+  const prepared = await prepareWorktree(root, id, options);
+  const backend = await backendFor(options, config.backend, true);
+  const controllerPane = currentControllerPane(backend, env);
+  const warnings = [...prepared.warnings];
+  if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set); ${id} cannot reach you with reply-main until you open it from your pane`);
+
+  // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
+  let paneId: string | undefined;
+  if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, id))) {
+    try {
+      await saveSession(root, id, config.pane_id, controllerPane, backend.name);
+      await backend.sendText(config.pane_id, command);
+      paneId = config.pane_id;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'pane_gone') throw err;
+    }
+  }
+  if (paneId === undefined) {
+    const pane = await backend.spawn({ workerId: id, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow });
+    paneId = pane.paneId;
+    await saveSession(root, id, paneId, controllerPane, backend.name);
+    await backend.setTitle(paneId, id).catch(() => undefined);
+    await backend.sendText(paneId, command);
+  }
+  const started = await waitForProvider(backend, paneId, id, options.startTimeoutMs ?? 15_000);
+  if (!started) warnings.push(`${provider} has not started in pane ${paneId} yet (typed: ${command})`);
+  return {
+    id,
+    alreadyRunning: false,
+    paneId,
+    controllerPaneId: controllerPane,
+    backend: backend.name,
+    worktree: prepared.worktree,
+    branch: prepared.branch,
+    worktreeCreated: prepared.worktreeCreated,
+    launchCommand: command,
+    started,
+    warnings,
+  };
+}
+
+async function saveSession(root: string, id: string, paneId: string, controllerPane: string | undefined, backend: string): Promise<void> {
+  await updateWorkerConfig(root, id, (c) => {
+    c.pane_id = paneId;
+    if (controllerPane) c.controller_pane_id = controllerPane;
+    c.backend = backend;
+    c.worktree_created = true;
+  });
+}
+
+async function waitForProvider(backend: SessionBackend, paneId: string, owner: string, timeoutMs: number): Promise<boolean> {
+  try {
+    return await waitFor(() => backend.isAlive(paneId, owner), { timeoutMs, intervalMs: 15, description: `the provider in pane ${paneId}` });
+  } catch {
+    return false;
+  }
+}
