@@ -31,7 +31,7 @@ export interface RecordedReply {
  * never completed by a worker's reply, even when a worker was named on it.
  */
 function awaitsReplyFrom(state: RunState, worker: string, nodeOf: (node: string) => WorkflowNode | undefined, template: Parameters<typeof workerForActor>[1]): boolean {
-  if (state.status === 'completed') return false;
+  if (state.status === 'completed' || state.status === 'cancelled') return false;
   const node = nodeOf(state.current_node);
   if (!node || !(isAssignedNode(node) || node.type === 'wait_for_completion')) return false;
   const ns = state.node_states[state.current_node];
@@ -48,7 +48,7 @@ export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now =
   const root = projectRoot(cwd);
   const recorded: RecordedReply[] = [];
   for (const summary of listRuns(root)) {
-    if (summary.error || summary.status === 'completed') continue;
+    if (summary.error || summary.status === 'completed' || summary.status === 'cancelled') continue;
     try {
       const result = await mutateRun<{ hit: boolean; run_id?: string; node?: string }>(join(root, summary.path), root, (run) => {
         const template = run.template.template;

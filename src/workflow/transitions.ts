@@ -58,12 +58,7 @@ export function finishCommand(stateFile: string, node: WorkflowNode): string {
 export function applyTransition(current: RunState, template: WorkflowTemplate, req: TransitionRequest): TransitionResult {
   const nodes = new Map(template.nodes.map((n) => [n.id, n]));
   const file = q(req.stateFile);
-  if (current.status === 'completed') {
-    throw new TransitionError(`run ${current.run_id} is completed; it accepts no transition`, {
-      code: 'run_completed',
-      hint: `agent-team workflow state init ${q(current.workflow_file)}  (a completed run is final; start a new run)`,
-    });
-  }
+  assertNotFinished(current);
   const node = nodes.get(req.node);
   if (!node) {
     const suggestion = didYouMean(req.node, nodes.keys());
@@ -166,6 +161,30 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   }
   state.decision_log = [...state.decision_log, entry];
   state.updated_at = now;
+  return { state, entry };
+}
+
+/** Throws TransitionError (`run_completed` / `run_cancelled`, exit 1) when the run is final. */
+export function assertNotFinished(current: RunState): void {
+  if (current.status === 'completed' || current.status === 'cancelled') {
+    throw new TransitionError(`run ${current.run_id} is ${current.status}; it accepts no transition`, {
+      code: current.status === 'completed' ? 'run_completed' : 'run_cancelled',
+      hint: `agent-team workflow state init ${q(current.workflow_file)}  (a ${current.status} run is final; start a new run)`,
+    });
+  }
+}
+
+/**
+ * `state cancel`: ends the run for good (status `cancelled`, like `completed` it accepts no transition).
+ * The current node keeps its state; the reason goes to `blocking_reason`'s sibling log entry. Throws
+ * TransitionError when the run is already final or the reason is empty.
+ */
+export function cancelRun(current: RunState, reason: string, now: Date, stateFile: string): TransitionResult {
+  assertNotFinished(current);
+  if (reason.trim() === '') throw new TransitionError('cancel needs a reason', { code: 'missing_reason', hint: `agent-team workflow state cancel ${q(stateFile)} --reason "<why>"` });
+  const at = timestamp(now);
+  const entry: DecisionEntry = { timestamp: at, node: current.current_node, action: 'cancel', summary: reason };
+  const state: RunState = { ...current, status: 'cancelled', pending_confirmation: '', decision_log: [...current.decision_log, entry], updated_at: at };
   return { state, entry };
 }
 

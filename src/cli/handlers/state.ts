@@ -2,16 +2,24 @@
 import { UsageError } from '../../errors.js';
 import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/schema.js';
-import { initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
+import { cancelRun, initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
+import { readParamsFile, splitParam } from '../../workflow/params.js';
 import type { TransitionAction } from '../../workflow/transitions.js';
 import type { CommandResult } from '../output.js';
 
 /** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
 export function init([workflowFile]: string[], o: Record<string, unknown>): CommandResult {
-  const result = initRun({ workflowFile: workflowFile ?? '', stateFile: o.stateFile as string | undefined, runId: o.runId as string | undefined });
+  const result = initRun({
+    workflowFile: workflowFile ?? '',
+    stateFile: o.stateFile as string | undefined,
+    runId: o.runId as string | undefined,
+    params: o.paramsFile !== undefined ? readParamsFile(String(o.paramsFile)) : undefined,
+    paramTexts: ((o.param as string[] | undefined) ?? []).map(splitParam),
+  });
+  const params = result.state.params;
   return {
-    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status },
-    text: `${result.path}\ncurrent_node=${result.state.current_node}`,
+    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status, ...(params ? { params } : {}) },
+    text: [result.path, `current_node=${result.state.current_node}`, ...Object.entries(params ?? {}).map(([k, v]) => `param ${k}=${paramText(v)}`)].join('\n'),
     warnings: result.warnings,
   };
 }
@@ -24,14 +32,33 @@ export function show([stateFile]: string[]): CommandResult {
   return { json: { ...run.state, path: run.path }, text: serializeRunState(run.state), warnings };
 }
 
-/** `state list`: every run of the repository, newest first. */
-export function list(): CommandResult {
-  const runs = listRuns();
+/** A param value as one line of text (lists comma-separated). */
+function paramText(v: unknown): string {
+  return Array.isArray(v) ? v.map(String).join(', ') : String(v);
+}
+
+/** `state list [--all]`: the runs of the repository, newest first; finished runs (completed, cancelled) only with --all. */
+export function list(_args: string[] = [], o: Record<string, unknown> = {}): CommandResult {
+  const all = listRuns();
+  const runs = o.all === true ? all : all.filter((r) => r.status !== 'completed' && r.status !== 'cancelled');
+  const hidden = all.length - runs.length;
   const width = (key: 'run_id' | 'workflow' | 'status' | 'current_node') => Math.max(key.length, ...runs.map((r) => r[key].length));
   const cols = ['run_id', 'workflow', 'status', 'current_node'] as const;
   const header = [...cols.map((c) => c.toUpperCase().padEnd(width(c))), 'UPDATED'].join('  ');
-  const rows = runs.map((r) => [...cols.map((c) => r[c].padEnd(width(c))), r.error ? `unreadable: ${r.error}` : r.updated_at].join('  '));
-  return { json: { runs }, text: runs.length ? [header, ...rows].join('\n') : 'no runs under .agents/workflow/runs/' };
+  const rows = runs.map((r) => [...cols.map((c) => r[c].padEnd(width(c))), r.error ? `unreadable: ${r.error}` : r.updated_at, r.params ? Object.entries(r.params).map(([k, v]) => `${k}=${paramText(v)}`).join(' ') : ''].join('  ').trimEnd());
+  const more = hidden > 0 ? `(${hidden} finished run${hidden === 1 ? '' : 's'} hidden: agent-team workflow state list --all)` : '';
+  const text = runs.length ? [header, ...rows, ...(more ? [more] : [])].join('\n') : more || 'no runs under .agents/workflow/runs/';
+  return { json: { runs, hidden }, text };
+}
+
+/** `state cancel <state-file> --reason R`: the run ends (status cancelled); final like completed. */
+export async function cancel([stateFile]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  const result = await cancelRun(stateFile ?? '', String(o.reason ?? ''));
+  return {
+    json: { ok: true, path: result.path, run_status: result.state.status, entry: result.entry, warnings: result.warnings },
+    text: `cancelled ${result.state.run_id}: ${result.entry.summary}`,
+    warnings: result.warnings,
+  };
 }
 
 async function transition(action: TransitionAction, stateFile: string, o: Record<string, unknown>): Promise<CommandResult> {

@@ -81,7 +81,7 @@ export function planReply(ctx: PlanContext): Step | undefined {
 export function planWorkerTask(ctx: PlanContext): Step {
   const { state, template, node, ns, role, lookup, stateFile, started } = ctx;
   const choice: WorkerChoice = chooseWorker(state, template, node, lookup, role ? lookup.idle?.(role) : undefined);
-  const text = assignmentText(template, node);
+  const text = assignmentText(template, node, state);
   if (choice.kind === 'none') {
     // `workflow run` still looks for an idle worker (reuse_worker) before giving up
     const mayReuse = role !== null && template.defaults?.reuse_worker !== false && lookup.idle === undefined;
@@ -147,7 +147,7 @@ export function planWaitForWorker(ctx: PlanContext): Step {
 /** A node with a `command:` (verify_or_test, controller_task): `workflow run` runs it; exit 0 → passed. */
 export function planCheck(ctx: PlanContext): Step {
   const { node, ns, template, assigned, stateFile, started, outcomes } = ctx;
-  const command = node.command as string;
+  const command = ctx.command as string;
   if (node.requires_confirmation && ns.status === 'waiting') {
     return ctx.step('confirm', `node ${node.id} ran \`${command}\` and requires a person's confirmation: ${ns.summary ?? ''}`, {
       choices: choicesFor(ctx, null, '<summary>'),
@@ -176,12 +176,12 @@ export function planJudgement(ctx: PlanContext): Step {
   const commands = started ? [] : [startLine(stateFile, node)];
   const confirm = node.requires_confirmation === true;
   if (confirm && ns.status !== 'waiting') commands.push(waitLine(stateFile, node, 'awaiting confirmation'));
-  const reason = node.task ?? node.id;
+  const reason = ctx.task ?? node.id;
   return ctx.step(confirm ? 'confirm' : 'decide', confirm ? `node ${node.id} needs a person's confirmation: ${reason}` : `the controller does ${node.id}: ${reason}`, {
     commands,
     choices: choicesFor(ctx, null, '<summary>'),
     done_when: confirm ? 'the person approved (ask them; never confirm on your own)' : node.type === 'decision' ? 'the controller chose an outcome' : 'the controller finished the task',
   }, confirm
     ? { kind: 'stop', stopped: 'confirmation', why: `node ${node.id} requires confirmation: ${reason}`, moves: ns.status === 'waiting' ? [] : [{ action: 'wait', node: node.id, reason }] }
-    : { kind: 'stop', stopped: 'decision', why: `node ${node.id} (${node.type}) is the controller's: ${node.task ?? ''}` });
+    : { kind: 'stop', stopped: 'decision', why: `node ${node.id} (${node.type}) is the controller's: ${ctx.task ?? ''}` });
 }

@@ -21,6 +21,8 @@ export interface NextStep {
   run_id: string;
   state_file: string;
   run_status: RunState['status'];
+  /** The run inputs (`state init --param`), when the run has any. */
+  params?: Record<string, unknown>;
   kind: StepKind;
   /** One sentence: what to do and why. */
   message: string;
@@ -50,6 +52,8 @@ export interface NextStep {
   then: string[];
   /** The last worker reply recorded on the node, if any. */
   reply: NodeReply | null;
+  /** What the controller should know (e.g. a `{{…}}` reference left as written because its node is not done yet). */
+  warnings: string[];
 }
 
 /** Why `workflow run` stopped. */
@@ -106,6 +110,10 @@ export interface PlanContext {
   outcomes: string[];
   /** The node was started in this visit (status is not pending). */
   started: boolean;
+  /** The node's task with the run's values filled in (`{{…}}`), or null. */
+  task: string | null;
+  /** The node's command with the run's values filled in, shell-quoted, or null. */
+  command: string | null;
   /** Builds a step for this node: the `next` document (defaults filled in) and the run action. */
   step(kind: StepKind, message: string, fields: Partial<NextStep>, action: RunAction): Step;
 }
