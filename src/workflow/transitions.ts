@@ -155,6 +155,8 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
         entry.next_node = next;
         enterNode(state, next, now);
         state.status = 'ready';
+        const target = nodes.get(next);
+        if (target?.max_visits !== undefined) blockOverVisited(state, target, now);
       }
       break;
     }
@@ -186,6 +188,21 @@ export function cancelRun(current: RunState, reason: string, now: Date, stateFil
   const entry: DecisionEntry = { timestamp: at, node: current.current_node, action: 'cancel', summary: reason };
   const state: RunState = { ...current, status: 'cancelled', pending_confirmation: '', decision_log: [...current.decision_log, entry], updated_at: at };
   return { state, entry };
+}
+
+/**
+ * `max_visits`: a node entered more often than it allows is blocked at once (the run too), with its
+ * visit history in the reason, so a fix loop cannot spin for ever. Starting it again is a person's call.
+ */
+function blockOverVisited(state: RunState, node: WorkflowNode, now: string): void {
+  const ns = state.node_states[node.id];
+  const max = node.max_visits;
+  if (!ns || max === undefined || (ns.visits ?? 1) <= max) return;
+  const visits = (ns.history ?? []).map((v, i) => `visit ${i + 1}: ${v.status}${v.outcome ? ` (${v.outcome})` : ''}${v.worker ? ` by ${v.worker}` : ''}${v.summary ? `: ${v.summary.split('\n')[0]}` : ''}`);
+  const reason = `node ${node.id} was entered ${ns.visits} times (max_visits ${max}); earlier visits: ${visits.join('; ') || 'none recorded'}`;
+  state.node_states = { ...state.node_states, [node.id]: { ...ns, status: 'blocked', summary: reason, updated_at: now } };
+  state.status = 'blocked';
+  state.blocking_reason = reason;
 }
 
 /** The command that applies `req.action` to the current node instead (for not-current refusals). */

@@ -38,6 +38,8 @@ export interface PlaybookStep {
   reply?: string;
   outcome?: string;
   status?: 'done' | 'blocked' | 'needs-input';
+  /** A verification command run in the worktree: exit 0 → outcome passed, else failed (its output goes into the reply). */
+  run?: string;
 }
 
 /** Options of {@link makeTeam}. */

@@ -169,7 +169,8 @@ describe('runs from a subdirectory of the repository', () => {
     ok(state(deep, 'confirm', rel, '--node', 'controller_finish'));
     expect(show(deep, rel).status).toBe('completed');
 
-    const listed = ok(cli(['workflow', 'state', 'list', '--json'], { cwd: deep }));
+    // a completed run is listed with --all (issue 9 item 7: finished runs are hidden by default)
+    const listed = ok(cli(['workflow', 'state', 'list', '--all', '--json'], { cwd: deep }));
     expect(listed.json.runs).toEqual([expect.objectContaining({ run_id: 'sub1', workflow: 'feat', status: 'completed', path: '.agents/workflow/runs/feat/sub1.yaml' })]);
   });
 

@@ -80,9 +80,10 @@ export async function assign([id, description]: string[], o: Record<string, unkn
   const proposal = readInput('--proposal', str(o.proposal));
   const design = readInput('--design', str(o.design));
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, buildsOn: (o.buildsOn as string[] | undefined) ?? [], ...(o.change !== undefined ? { change: String(o.change) } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
+    ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
     `change: ${r.change.dir}`,
     `assigned to ${r.id}: ${description}`,
