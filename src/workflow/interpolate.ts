@@ -80,7 +80,10 @@ export function interpolate(text: string, state: RunState, options: { shell?: bo
       return whole;
     }
     const items = Array.isArray(value) ? value.map(String) : [String(value)];
-    return options.shell ? items.map(shellQuote).join(' ') : items.join(', ');
+    if (options.shell) return items.map(shellQuote).join(' ');
+    // a task is typed into a pane as one message: line breaks (e.g. a check's output) become " | ",
+    // other control characters a space, so a summary can never act on the terminal
+    return items.map((v) => v.replace(/\s*\n\s*/g, ' | ').replace(/[\x00-\x1f\x7f]/g, ' ').trim()).join(', ');
   });
   return { text: out, unresolved };
 }

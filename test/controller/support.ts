@@ -311,6 +311,7 @@ export async function followNext(team: Team, file: string, controller: Controlle
     controller.beforeStep?.();
     const step = team.next(file);
     trace.push(`${step.node?.id ?? '-'}:${step.kind}`);
+    if (process.env.FLOWS_DEBUG) console.error("STEP", JSON.stringify({ k: step.kind, n: step.node?.id, m: step.message, c: step.commands }));
     switch (step.kind) {
       case 'completed':
         return trace;
