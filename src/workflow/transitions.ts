@@ -166,12 +166,19 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   return { state, entry };
 }
 
+/** ` --param k=v` for each run input (lists comma-separated), shell-quoted, to start a new run with the same inputs. */
+function paramFlags(params: Record<string, unknown> | undefined): string {
+  return Object.entries(params ?? {})
+    .map(([k, v]) => ` --param ${q(`${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)}`)
+    .join('');
+}
+
 /** Throws TransitionError (`run_completed` / `run_cancelled`, exit 1) when the run is final. */
 export function assertNotFinished(current: RunState): void {
   if (current.status === 'completed' || current.status === 'cancelled') {
     throw new TransitionError(`run ${current.run_id} is ${current.status}; it accepts no transition`, {
       code: current.status === 'completed' ? 'run_completed' : 'run_cancelled',
-      hint: `agent-team workflow state init ${q(current.workflow_file)}  (a ${current.status} run is final; start a new run)`,
+      hint: `agent-team workflow state init ${q(current.workflow_file)}${paramFlags(current.params)}  (a ${current.status} run is final; start a new run)`,
     });
   }
 }

@@ -10,7 +10,7 @@
  *   change is marked superseded; a reply marks its change done;
  * - a run paused in `waiting` by the Go version gets no new worker.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -222,5 +222,27 @@ describe('a run paused in waiting by the Go version', () => {
     expect(next.message).toContain(`${role}-002`);
     expect(t.run(file).stopped).toBe('waiting');
     expect(t.workers()).toEqual([`${role}-001`, `${role}-002`]);
+  }, 90_000);
+});
+
+describe('worktree_dir', () => {
+  it('puts worker worktrees outside the repository; runs, replies and status work from there', async () => {
+    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO }, playbook: [{ match: 'Build round 1', files: { 'r1.txt': 'r1\n' }, commit: 'round 1', reply: 'Task completed: round 1' }] });
+    const t = team;
+    const outside = `${t.root}-worktrees`;
+    writeFileSync(join(t.root, '.agents/config.yaml'), `${readFileSync(join(t.root, '.agents/config.yaml'), 'utf8')}worktree_dir: ../${outside.split('/').pop()}\n`);
+    git(t.root, 'commit', '-q', '-am', 'worktrees outside the repository');
+    const file = t.init('solo', 's1');
+    t.run(file);
+    await t.waitForReply(file, 'build');
+    expect(existsSync(join(outside, 'dev-001', 'r1.txt'))).toBe(true);
+    expect(existsSync(join(t.root, '.worktrees'))).toBe(false);
+    expect(t.run(file).steps[0]).toMatchObject({ node: 'build', action: 'complete' });
+    const status = t.ok(['worker', 'status']);
+    expect(status).toMatchObject({ worktree_dir: outside, worktrees_inside_repository: false });
+    expect(t.at(['worker', 'status']).stdout).toContain(`worktrees: ${outside}`);
+    await t.cleanup();
+    team = undefined;
+    rmSync(outside, { recursive: true, force: true });
   }, 90_000);
 });
