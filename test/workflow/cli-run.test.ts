@@ -135,7 +135,7 @@ describe('a full branching run without --force', () => {
     expect(hint4.slice(0, 4)).toEqual(['workflow', 'state', 'init', '.agents/workflow/feat.yaml']);
     expect(hint4.join(' ')).toBe("workflow state init .agents/workflow/feat.yaml --param 'requirement=Add a login page'");
     expect(runHint(cwd, [...hint4.slice(0, 4), ...PRESET_PARAMS]).stdout).toContain('current_node=cto_breakdown');
-  });
+  }, 180_000); // ~45 CLI calls: 37 s idle, over 60 s on a loaded machine
 
   it('--force moves out of order and says so (stdout and decision_log)', () => {
     const repo = repoWithWorkflow('feat', 'branching');
