@@ -10,11 +10,6 @@ import { readProjectConfig } from './project-config.js';
 /** Prefix of every worker branch. */
 export const BRANCH_PREFIX = 'team/';
 
-/** `<root>/.agents`. */
-export function agentsDir(root: string): string {
-  return join(root, '.agents');
-}
-
 /** `<root>/.agents/workers`: one folder per worker. */
 export function workersDir(root: string): string {
   return join(root, '.agents', 'workers');

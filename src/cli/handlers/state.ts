@@ -1,11 +1,12 @@
 /** Handlers of `workflow state …`: init, show, list and the five transitions. */
 import { UsageError } from '../../errors.js';
 import { serializeRunState } from '../../workflow/run-state.js';
-import { ID_NAME } from '../../workflow/schema.js';
+import { ID_NAME } from '../../workflow/names.js';
 import { cancelRun, initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
 import { readParamsFile, splitParam } from '../../workflow/params.js';
 import type { TransitionAction } from '../../workflow/transitions.js';
 import type { CommandResult } from '../output.js';
+import { renderTable } from '../table.js';
 
 /** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
 export function init([workflowFile]: string[], o: Record<string, unknown>): CommandResult {
@@ -42,12 +43,10 @@ export function list(_args: string[] = [], o: Record<string, unknown> = {}): Com
   const all = listRuns();
   const runs = o.all === true ? all : all.filter((r) => r.status !== 'completed' && r.status !== 'cancelled');
   const hidden = all.length - runs.length;
-  const width = (key: 'run_id' | 'workflow' | 'status' | 'current_node') => Math.max(key.length, ...runs.map((r) => r[key].length));
-  const cols = ['run_id', 'workflow', 'status', 'current_node'] as const;
-  const header = [...cols.map((c) => c.toUpperCase().padEnd(width(c))), 'UPDATED'].join('  ');
-  const rows = runs.map((r) => [...cols.map((c) => r[c].padEnd(width(c))), r.error ? `unreadable: ${r.error}` : r.updated_at, r.params ? Object.entries(r.params).map(([k, v]) => `${k}=${paramText(v)}`).join(' ') : ''].join('  ').trimEnd());
+  const header = ['RUN_ID', 'WORKFLOW', 'STATUS', 'CURRENT_NODE', 'UPDATED', 'PARAMS'];
+  const rows = runs.map((r) => [r.run_id, r.workflow, r.status, r.current_node, r.error ? `unreadable: ${r.error}` : r.updated_at, r.params ? Object.entries(r.params).map(([k, v]) => `${k}=${paramText(v)}`).join(' ') : '']);
   const more = hidden > 0 ? `(${hidden} finished run${hidden === 1 ? '' : 's'} hidden: agent-team workflow state list --all)` : '';
-  const text = runs.length ? [header, ...rows, ...(more ? [more] : [])].join('\n') : more || 'no runs under .agents/workflow/runs/';
+  const text = runs.length ? [renderTable(header, rows), ...(more ? [more] : [])].join('\n') : more || 'no runs under .agents/workflow/runs/';
   return { json: { runs, hidden }, text };
 }
 

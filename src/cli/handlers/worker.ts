@@ -14,6 +14,7 @@ import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import { worktreeBase } from '../../worker/paths.js';
 import { snakeKeys, type CommandResult } from '../output.js';
+import { renderTable } from '../table.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -108,13 +109,11 @@ export async function status(): Promise<CommandResult> {
     w.worktree,
     String(w.activeChanges.length),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   const base = worktreeBase(root);
   const inside = !relative(root, base).startsWith('..') && !isAbsolute(relative(root, base));
   // worktrees inside the repository are crawled by tools started at its root (test runners, linters)
   const where = `worktrees: ${base}${inside && s.workers.length ? ' (inside the repository: test runners started at its root also see workers\' unmerged code; set worktree_dir: in .agents/config.yaml to keep them outside)' : ''}`;
-  const text = s.workers.length ? [fmt(header), ...rows.map(fmt), where].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const text = s.workers.length ? [renderTable(header, rows), where].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
   return { json: snakeKeys({ controllerRef: s.controllerRef, worktreeDir: base, worktreesInsideRepository: inside, workers: s.workers }), text, warnings };
 }
