@@ -130,7 +130,7 @@ describe('workflow graph and schema', () => {
     expect(g.stdout.trimEnd().endsWith('}')).toBe(true);
     expect(g.stdout).toContain('"qa_verify" -> "merge_code" [label="passed"];');
     expect(g.stdout).toContain('"qa_write_tests" -> "dev_implement";');
-    expect(g.stdout.match(/ -> /g)).toHaveLength(7); // 4 next edges, 2 branches of qa_verify, and __start
+    expect(g.stdout.match(/ -> /g)).toHaveLength(8); // 5 next edges (merge_code included), 2 branches of qa_verify, and __start
   });
 
   it('an unknown --format is a usage error (exit 2)', () => {
@@ -208,7 +208,9 @@ describe('state list', () => {
     const text = cli(['workflow', 'state', 'list'], { cwd: r0.dir });
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^RUN_ID\s+WORKFLOW\s+STATUS\s+CURRENT_NODE\s+UPDATED$/);
+    // the preset's runs have params, so the list shows them (issue 9 item 1)
+    expect(lines[0]).toMatch(/^RUN_ID\s+WORKFLOW\s+STATUS\s+CURRENT_NODE\s+UPDATED\s+PARAMS$/);
+    expect(lines.find((l) => l.startsWith('a '))).toMatch(/requirement=Add a login page$/);
     expect(lines.find((l) => l.startsWith('a '))).toMatch(/^a\s+feat\s+ready\s+controller_dispatch\s+\d{4}-/);
     expect(lines.find((l) => l.startsWith('broken '))).toContain('unreadable');
     const json = cli(['workflow', 'state', 'list', '--json'], { cwd: r0.dir }).json;

@@ -19,7 +19,7 @@ afterAll(() => repo?.cleanup());
 
 /** argv → expected exit code and a check of the parsed document. Order matters (the run advances). */
 const CASES: [string, () => string[], number, (doc: any) => void][] = [
-  ['workflow create', () => ['workflow', 'create', 'second', '--preset', 'test-first'], 0, (d) => expect(d).toMatchObject({ ok: true, name: 'second', preset: 'test-first', entry: 'cto_breakdown', nodes: 6, path: join(repo.dir, '.agents/workflow/second.yaml') })],
+  ['workflow create', () => ['workflow', 'create', 'second', '--preset', 'test-first'], 0, (d) => expect(d).toMatchObject({ ok: true, name: 'second', preset: 'test-first', entry: 'cto_breakdown', nodes: 7, path: join(repo.dir, '.agents/workflow/second.yaml') })],
   ['workflow create (exists)', () => ['workflow', 'create', 'second'], 1, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'exists', hint: expect.stringContaining('--force') } })],
   ['workflow create (bad name)', () => ['workflow', 'create', 'Bad Name'], 2, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'invalid_name' } })],
   ['workflow create (bad mode)', () => ['workflow', 'create', 'x', '--execution-mode', 'auto'], 2, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'usage' } })],

@@ -47,7 +47,7 @@ describe('template edited after init', () => {
     const edited = text
       .replace('next: controller_dispatch', 'next: dev_implement')
       .replace(/ {4}- id: controller_dispatch\n[\s\S]*? {4}- id: dev_implement\n/, '    - id: dev_implement\n')
-      .replace('      builds_on: [qa_write_tests]\n', '');
+      .replace(/ {6}builds_on:\n {10}- qa_write_tests\n/, ''); // dev_implement built on the removed qa_write_tests
     expect(edited).not.toContain('controller_dispatch');
     writeFileSync(template, edited);
     expect(cli(['workflow', 'validate', template], { cwd: dir }).code).toBe(0);
