@@ -21,6 +21,7 @@ const UNIT = [
   'test/controller/skill.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
+  'test/cli/options.test.ts',
   'test/git/*.test.ts',
   'test/session/index.test.ts',
   'test/session/process.test.ts',
