@@ -6,7 +6,8 @@
 import { uninterruptible } from '../store/critical-section.js';
 import { OperationError } from '../errors.js';
 import { lines, runGit, tryGit } from './git.js';
-import { headSha } from './repo.js';
+import { assertNothingInTheWay } from './overwrite-guard.js';
+import { headSha, mergeBase } from './repo.js';
 
 /** Result of a successful {@link mergeBranch}: the new HEAD, and false in `merged` when already up to date. */
 export interface MergeResult {
@@ -32,9 +33,10 @@ async function restore(cwd: string, before: string, abort: string[]): Promise<vo
 
 /**
  * Merges `branch` into the branch checked out in `cwd`: `--no-ff` with `message`, or with `squash` one
- * commit holding the branch's changes. On failure (conflict, untracked files in the way) the merge is
- * aborted and OperationError (code `merge_conflict` with details.conflicts, or `merge_failed`) is thrown
- * with HEAD and the tree unchanged.
+ * commit holding the branch's changes. Refuses first, changing nothing, when the branch adds or changes a
+ * path the tree holds as an untracked or ignored file (OperationError `would_overwrite_untracked`,
+ * details.files; see overwrite-guard.ts). On failure (conflict) the merge is aborted and OperationError
+ * (code `merge_conflict` with details.conflicts, or `merge_failed`) is thrown with HEAD and the tree unchanged.
  */
 export async function mergeBranch(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
   return uninterruptible(() => mergeBranchNow(cwd, branch, options));
@@ -42,6 +44,7 @@ export async function mergeBranch(cwd: string, branch: string, options: { squash
 
 async function mergeBranchNow(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
   const before = await headSha(cwd);
+  await assertNothingInTheWay(cwd, await mergeBase(cwd, before, branch), branch, `merging ${branch}`);
   const args = options.squash ? ['merge', '--squash', branch] : ['merge', '--no-ff', '--no-edit', '-m', options.message, branch];
   try {
     await runGit(cwd, args);
@@ -70,16 +73,19 @@ async function mergeBranchNow(cwd: string, branch: string, options: { squash?: b
 /**
  * Brings the branch checked out in `cwd` up to `upstream`: fast-forward when possible, else rebase its
  * own commits onto `upstream`. On a conflict the rebase is aborted and OperationError (code
- * `update_conflict`, details.conflicts) is thrown with the worktree as before.
+ * `update_conflict`, details.conflicts) is thrown with the worktree as before. Refuses first, changing
+ * nothing, when `upstream` brings a path the worktree holds as an untracked or ignored file
+ * (`would_overwrite_untracked`); `options.exempt` lists files the caller reinstalls (role prompts).
  */
-export async function updateFrom(cwd: string, upstream: string): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
-  return uninterruptible(() => updateFromNow(cwd, upstream));
+export async function updateFrom(cwd: string, upstream: string, options: { exempt?: readonly string[] } = {}): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
+  return uninterruptible(() => updateFromNow(cwd, upstream, options.exempt ?? []));
 }
 
-async function updateFromNow(cwd: string, upstream: string): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
+async function updateFromNow(cwd: string, upstream: string, exempt: readonly string[]): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
   const before = await headSha(cwd);
   const behind = Number(await runGit(cwd, ['rev-list', '--count', `HEAD..${upstream}`]));
   if (behind === 0) return { method: 'none', head: before };
+  await assertNothingInTheWay(cwd, await mergeBase(cwd, before, upstream), upstream, `bringing ${cwd} up to ${upstream}`, exempt);
   const ahead = Number(await runGit(cwd, ['rev-list', '--count', `${upstream}..HEAD`]));
   if (ahead === 0) {
     await runGit(cwd, ['merge', '--ff-only', upstream]);
