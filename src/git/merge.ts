@@ -1,11 +1,13 @@
 /**
  * Merge, rebase and fast-forward that leave the tree exactly as it was when they fail: on a conflict the
  * operation is aborted (`merge --abort` / `reset --merge` / `rebase --abort`), HEAD is checked to be
- * unchanged, and an OperationError lists the conflicting files.
+ * unchanged, and an OperationError lists the conflicting files. The steps that change the repository run
+ * to completion in git's own process group ({@link runGitToCompletion}) inside an uninterruptible
+ * section: an interrupt is acted on only once the merge is complete or undone.
  */
 import { uninterruptible } from '../store/critical-section.js';
 import { OperationError } from '../errors.js';
-import { lines, runGit, tryGit } from './git.js';
+import { lines, runGit, runGitToCompletion, tryGit } from './git.js';
 import { assertNothingInTheWay } from './overwrite-guard.js';
 import { headSha, mergeBase } from './repo.js';
 
@@ -21,7 +23,8 @@ async function conflictedFiles(cwd: string): Promise<string[]> {
 }
 
 async function restore(cwd: string, before: string, abort: string[]): Promise<void> {
-  if ((await tryGit(cwd, abort)) === undefined) await tryGit(cwd, ['reset', '--merge']);
+  const attempt = (args: string[]) => runGitToCompletion(cwd, args).then(() => true, () => false);
+  if (!(await attempt(abort))) await attempt(['reset', '--merge']);
   const after = await headSha(cwd);
   if (after !== before) {
     throw new OperationError(`could not restore ${cwd} to ${before} after a failed operation (HEAD is ${after})`, {
@@ -47,11 +50,11 @@ async function mergeBranchNow(cwd: string, branch: string, options: { squash?: b
   await assertNothingInTheWay(cwd, await mergeBase(cwd, before, branch), branch, `merging ${branch}`);
   const args = options.squash ? ['merge', '--squash', branch] : ['merge', '--no-ff', '--no-edit', '-m', options.message, branch];
   try {
-    await runGit(cwd, args);
+    await runGitToCompletion(cwd, args);
     if (options.squash) {
       const staged = lines(await runGit(cwd, ['diff', '--cached', '--name-only']));
       if (staged.length === 0) return { merged: false, head: before, before };
-      await runGit(cwd, ['commit', '--no-verify', '-m', options.message]);
+      await runGitToCompletion(cwd, ['commit', '--no-verify', '-m', options.message]);
     }
   } catch (err) {
     const conflicts = await conflictedFiles(cwd);
@@ -88,11 +91,11 @@ async function updateFromNow(cwd: string, upstream: string, exempt: readonly str
   await assertNothingInTheWay(cwd, await mergeBase(cwd, before, upstream), upstream, `bringing ${cwd} up to ${upstream}`, exempt);
   const ahead = Number(await runGit(cwd, ['rev-list', '--count', `${upstream}..HEAD`]));
   if (ahead === 0) {
-    await runGit(cwd, ['merge', '--ff-only', upstream]);
+    await runGitToCompletion(cwd, ['merge', '--ff-only', upstream]);
     return { method: 'fast-forward', head: await headSha(cwd) };
   }
   try {
-    await runGit(cwd, ['rebase', '--no-autostash', upstream]);
+    await runGitToCompletion(cwd, ['rebase', '--no-autostash', upstream]);
   } catch (err) {
     const conflicts = await conflictedFiles(cwd);
     await restore(cwd, before, ['rebase', '--abort']);

@@ -57,6 +57,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
     stateFile: file,
     port,
     yes: o.yes === true,
+    rerunCheck: o.rerunCheck === true,
     maxSteps,
     onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
   });
