@@ -177,6 +177,7 @@ nodes:
     expect(result.timedOut).toBe(true);
     expect(result.passed).toBe(false);
     const bg = Number(readFileSync(join(dir.dir, 'bg.pid'), 'utf8').trim());
+    cleanups.push(() => alive(bg) && process.kill(bg, 'SIGKILL'));
     await waitFor(() => !alive(bg), { timeoutMs: 10_000, intervalMs: 50, description: 'the background sleep to die' });
   });
 });
