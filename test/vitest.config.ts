@@ -18,7 +18,7 @@ const UNIT = [
   'test/controller/loop.test.ts',
   'test/controller/skill.test.ts',
   'test/cli/*.test.ts',
-  'test/git/*.test.ts',
+  'test/git/merge.test.ts', // the other test/git files spawn the built CLI
   'test/session/index.test.ts',
   'test/session/process.test.ts',
   'test/session/wezterm.test.ts',

@@ -6,7 +6,7 @@
  * the unfinished check instead of running it again. Real repositories, the built CLI, real signals.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/session/wait.js';
@@ -27,6 +27,20 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Pids of the processes whose working folder is `dir` (Linux /proc), e.g. a git that outlived agent-team. */
+function processesIn(dir: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readlinkSync(`/proc/${name}/cwd`) === dir) found.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
 }
 
 /** Spawns the built CLI as the leader of a new process group (like a shell job), so a signal can go to the whole group. */
@@ -105,12 +119,8 @@ describe('an interrupted worker merge is completed or fully undone', () => {
       await whenExists(join(dir, 'bulk', '0000.txt'));
       process.kill(-(child.pid as number), 'SIGKILL');
       await done;
-      // git runs on in its own group: wait (bounded) until it has let go of the repository
-      await waitFor(() => !existsSync(join(dir, '.git', 'index.lock')) && !existsSync(join(dir, '.git', 'MERGE_HEAD')), {
-        timeoutMs: 30_000,
-        intervalMs: 50,
-        description: 'git to finish the merge',
-      });
+      // git runs on in its own group: wait (bounded) until no process works in the repository any more
+      await waitFor(() => processesIn(dir).length === 0, { timeoutMs: 60_000, intervalMs: 50, description: 'git to finish the merge' });
       expectWholeOrNothing(dir, before, tip);
       git(dir, 'reset', '-q', '--hard', before);
     }
