@@ -15,9 +15,12 @@ const UNIT = [
   'test/workflow/transitions.test.ts',
   'test/workflow/run-state.test.ts',
   'test/workflow/validate.test.ts',
+  'test/workflow/node-table.test.ts',
+  'test/workflow/names.test.ts',
   'test/controller/loop.test.ts',
   'test/controller/skill.test.ts',
-  'test/cli/*.test.ts',
+  'test/cli/lazy.test.ts',
+  'test/cli/table.test.ts',
   'test/git/merge.test.ts', // the other test/git files spawn the built CLI
   'test/session/index.test.ts',
   'test/session/process.test.ts',
