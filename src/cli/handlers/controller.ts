@@ -6,7 +6,9 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
-import { paint, type CommandResult } from '../output.js';
+import { assertTrusted } from '../../trust/check.js';
+import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
+import { paint, type CommandResult, type CommonOptions } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
 export function renderNext(step: NextStep): string {
@@ -42,19 +44,31 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   return { json: step, text: renderNext(step), warnings };
 }
 
+/** Options of `workflow run`. */
+export interface RunOptions extends CommonOptions {
+  /** A whole number of steps, as typed (checked here). */
+  maxSteps?: string;
+  yes?: boolean;
+  /** Run again a check command whose earlier run did not finish. */
+  rerunCheck?: boolean;
+}
+
 /** `workflow run <state-file> [--yes]`. */
-export async function run([stateFile]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function run([stateFile]: string[], o: RunOptions): Promise<CommandResult> {
   const file = stateFile ?? '';
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
+  // The template's commands and the config's launch commands run only in a trusted project (--yes is no trust).
+  assertTrusted(root, [...commandsOfTemplateData(root, loaded.workflowPath, loaded.template.template), ...configCommands(root)]);
   const port = await createWorkerPort(root, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${o.maxSteps}: give a whole number of steps, 1 or more`);
   const report: RunReport = await runController({
     stateFile: file,
     port,
     yes: o.yes === true,
+    rerunCheck: o.rerunCheck === true,
     maxSteps,
     onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
   });

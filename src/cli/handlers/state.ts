@@ -5,17 +5,36 @@ import { ID_NAME } from '../../workflow/names.js';
 import { cancelRun, initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
 import { readParamsFile, splitParam } from '../../workflow/params.js';
 import type { TransitionAction } from '../../workflow/transitions.js';
-import type { CommandResult } from '../output.js';
+import type { CommandResult, CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
 
+/** Options of `state init`. */
+export interface InitOptions extends CommonOptions {
+  stateFile?: string;
+  runId?: string;
+  /** `--param name=value`, repeatable. */
+  param?: string[];
+  paramsFile?: string;
+}
+
+/** Options of `state list`. */
+export interface ListOptions extends CommonOptions {
+  all?: boolean;
+}
+
+/** Options of `state cancel`. */
+export interface CancelOptions extends CommonOptions {
+  reason: string;
+}
+
 /** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
-export function init([workflowFile]: string[], o: Record<string, unknown>): CommandResult {
+export function init([workflowFile]: string[], o: InitOptions): CommandResult {
   const result = initRun({
     workflowFile: workflowFile ?? '',
-    stateFile: o.stateFile as string | undefined,
-    runId: o.runId as string | undefined,
-    params: o.paramsFile !== undefined ? readParamsFile(String(o.paramsFile)) : undefined,
-    paramTexts: ((o.param as string[] | undefined) ?? []).map(splitParam),
+    stateFile: o.stateFile,
+    runId: o.runId,
+    params: o.paramsFile !== undefined ? readParamsFile(o.paramsFile) : undefined,
+    paramTexts: (o.param ?? []).map(splitParam),
   });
   const params = result.state.params;
   return {
@@ -39,7 +58,7 @@ function paramText(v: unknown): string {
 }
 
 /** `state list [--all]`: the runs of the repository, newest first; finished runs (completed, cancelled) only with --all. */
-export function list(_args: string[] = [], o: Record<string, unknown> = {}): CommandResult {
+export function list(_args: string[] = [], o: ListOptions = {}): CommandResult {
   const all = listRuns();
   const runs = o.all === true ? all : all.filter((r) => r.status !== 'completed' && r.status !== 'cancelled');
   const hidden = all.length - runs.length;
@@ -51,8 +70,8 @@ export function list(_args: string[] = [], o: Record<string, unknown> = {}): Com
 }
 
 /** `state cancel <state-file> --reason R`: the run ends (status cancelled); final like completed. */
-export async function cancel([stateFile]: string[], o: Record<string, unknown>): Promise<CommandResult> {
-  const result = await cancelRun(stateFile ?? '', String(o.reason ?? ''));
+export async function cancel([stateFile]: string[], o: CancelOptions): Promise<CommandResult> {
+  const result = await cancelRun(stateFile ?? '', o.reason ?? '');
   return {
     json: { ok: true, path: result.path, run_status: result.state.status, entry: result.entry, warnings: result.warnings },
     text: `cancelled ${result.state.run_id}: ${result.entry.summary}`,
@@ -60,23 +79,34 @@ export async function cancel([stateFile]: string[], o: Record<string, unknown>):
   };
 }
 
-async function transition(action: TransitionAction, stateFile: string, o: Record<string, unknown>): Promise<CommandResult> {
+/** Options of the five transitions (`start`, `wait`, `block`, `complete`, `confirm`); each declares the ones it takes. */
+export interface TransitionOptions extends CommonOptions {
+  node: string;
+  reason?: string;
+  outcome?: string;
+  nextNode?: string;
+  worker?: string;
+  summary?: string;
+  force?: boolean;
+}
+
+async function transition(action: TransitionAction, stateFile: string, o: TransitionOptions): Promise<CommandResult> {
   // A worker id is recorded in role_worker_map and printed in commands later: check it like every id.
-  if (o.worker !== undefined && !ID_NAME.test(String(o.worker))) {
+  if (o.worker !== undefined && !ID_NAME.test(o.worker)) {
     throw new UsageError(`--worker ${JSON.stringify(o.worker)}: worker ids match ${ID_NAME.source}, e.g. dev-001`, { code: 'invalid_name' });
   }
   const result = await transitionRun(stateFile, {
     action,
-    node: o.node as string,
-    reason: o.reason as string | undefined,
-    outcome: o.outcome as string | undefined,
-    nextNode: o.nextNode as string | undefined,
-    worker: o.worker as string | undefined,
-    summary: o.summary as string | undefined,
+    node: o.node,
+    reason: o.reason,
+    outcome: o.outcome,
+    nextNode: o.nextNode,
+    worker: o.worker,
+    summary: o.summary,
     force: o.force === true,
   });
   const s = result.state;
-  const node = o.node as string;
+  const node = o.node;
   let text: string;
   if (action === 'start') text = `started ${node}`;
   else if (action === 'wait') text = s.status === 'waiting_confirmation' ? `waiting on ${node} (confirmation pending)` : `waiting on ${node}`;
@@ -91,12 +121,12 @@ async function transition(action: TransitionAction, stateFile: string, o: Record
 }
 
 /** `state start`. */
-export const start = ([f]: string[], o: Record<string, unknown>) => transition('start', f ?? '', o);
+export const start = ([f]: string[], o: TransitionOptions) => transition('start', f ?? '', o);
 /** `state wait`. */
-export const wait = ([f]: string[], o: Record<string, unknown>) => transition('wait', f ?? '', o);
+export const wait = ([f]: string[], o: TransitionOptions) => transition('wait', f ?? '', o);
 /** `state block`. */
-export const block = ([f]: string[], o: Record<string, unknown>) => transition('block', f ?? '', o);
+export const block = ([f]: string[], o: TransitionOptions) => transition('block', f ?? '', o);
 /** `state complete`. */
-export const complete = ([f]: string[], o: Record<string, unknown>) => transition('complete', f ?? '', o);
+export const complete = ([f]: string[], o: TransitionOptions) => transition('complete', f ?? '', o);
 /** `state confirm`. */
-export const confirm = ([f]: string[], o: Record<string, unknown>) => transition('confirm', f ?? '', o);
+export const confirm = ([f]: string[], o: TransitionOptions) => transition('confirm', f ?? '', o);
