@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { tempRepo, writeFile } from '../helpers/repo.js';
+import { tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 import { expectRefused, lineCol } from './support.js';
 
 const FLOW = `version: 1
@@ -156,7 +156,14 @@ describe('state cancel', () => {
     }
     expect(readFileSync(join(dir, file)).equals(before)).toBe(true);
     expect(ok('workflow', 'state', 'next', file)).toMatchObject({ kind: 'completed', message: 'run r1 is cancelled: requirement dropped' });
-    expect(ok('workflow', 'run', file)).toMatchObject({ stopped: 'completed' });
+    // workflow run needs a trusted project (the template has a command:): trust it in a private home
+    const home = tempDir('agent-team-home-');
+    const env = { AGENT_TEAM_HOME: home.dir };
+    expect(cli(['trust', '--json'], { cwd: dir, env }).code).toBe(0);
+    const ran = cli(['workflow', 'run', file, '--json'], { cwd: dir, env });
+    home.cleanup();
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.json).toMatchObject({ stopped: 'completed' });
     expect(ok('workflow', 'state', 'list').runs.map((r: { run_id: string }) => r.run_id)).toEqual(['r2']);
     expect(run('workflow', 'state', 'list').stdout).toMatch(/1 finished run hidden: agent-team workflow state list --all/);
     expect(ok('workflow', 'state', 'list', '--all').runs.map((r: { run_id: string }) => r.run_id).sort()).toEqual(['r1', 'r2']);
