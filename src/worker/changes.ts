@@ -18,8 +18,6 @@ export const CHANGE_STATUSES = ['draft', 'assigned', 'implementing', 'verifying'
 /** Statuses that no longer count as active work (`superseded`: a loop re-entered the node with a new change). */
 const FINISHED = new Set(['done', 'archived', 'superseded']);
 
-/** Statuses a reply or the controller loop sets on a change (ours, besides the Go lifecycle). */
-export const CHANGE_OUTCOME_STATUSES = ['done', 'blocked', 'needs-input', 'superseded'] as const;
 
 /** `.tasks/changes` relative to a worktree. */
 export const CHANGES_DIR = '.tasks/changes';

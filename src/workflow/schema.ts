@@ -59,8 +59,6 @@ export const NodeSchema = z.strictObject({
 });
 /** Types a run input (`params:`) may have. */
 export const PARAM_TYPES = ['string', 'number', 'boolean', 'enum', 'list'] as const;
-/** One of {@link PARAM_TYPES}. */
-export type ParamType = (typeof PARAM_TYPES)[number];
 
 /** A declared run input: `params.<name>` of a template. `values` lists the allowed values of an enum. */
 export const ParamSchema = z.strictObject({
@@ -118,13 +116,9 @@ export const KNOWN_KEYS = {
 
 /** Run statuses, as the Go version writes them, and `cancelled` (ours: `state cancel`, final like completed). */
 export const RUN_STATUSES = ['ready', 'running', 'waiting', 'waiting_confirmation', 'blocked', 'completed', 'cancelled'] as const;
-/** One of {@link RUN_STATUSES}. */
-export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Node statuses, as the Go version writes them. */
 export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked'] as const;
-/** One of {@link NODE_STATUSES}. */
-export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** RFC 3339 date-time with an offset, as Go's time.Time and `toISOString()` write it. */
 const timestamp = z
