@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
+import { makeMcpCommand } from './commands/mcp.js';
 import { makeSkillCommand } from './commands/skill.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
+import { errorDocument } from './error-document.js';
 import { paint, writeOut } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -32,6 +34,7 @@ export function makeProgram(group?: string): Command {
     program.addCommand(makeWorkflowCommand());
     for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
     program.addCommand(makeSkillCommand());
+    program.addCommand(makeMcpCommand());
   }
   program.addHelpText(
     'after',
@@ -51,11 +54,14 @@ const outputConfig = {
   writeErr: (s: string) => writeOut(2, s),
 };
 
-/** Applies `exitOverride` and the output config to every subcommand (commander applies them to the root only). */
-function exitOverrideDeep(cmd: Command): void {
+/**
+ * Applies `exitOverride` (errors are thrown as CommanderError, never `process.exit`) and an output
+ * config (default: the CLI's) to every subcommand; commander applies them to the root only.
+ */
+export function exitOverrideDeep(cmd: Command, output: { writeOut: (s: string) => void; writeErr: (s: string) => void } = outputConfig): void {
   cmd.exitOverride();
-  cmd.configureOutput(outputConfig);
-  for (const sub of cmd.commands) exitOverrideDeep(sub);
+  cmd.configureOutput(output);
+  for (const sub of cmd.commands) exitOverrideDeep(sub, output);
 }
 
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself. */
@@ -73,13 +79,8 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   }
 }
 
-/** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json. */
+/** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json (see error-document.ts). */
 export function reportError(err: unknown, options: { json: boolean; debug: boolean }): ExitCode {
-  let exitCode: ExitCode = EXIT.failed;
-  let code = 'internal_error';
-  let message = err instanceof Error ? err.message : String(err);
-  let hint: string | undefined;
-  let details: Record<string, unknown> | undefined;
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
       if (options.json && heldOut !== undefined) {
@@ -88,25 +89,16 @@ export function reportError(err: unknown, options: { json: boolean; debug: boole
       }
       return EXIT.ok;
     }
-    exitCode = EXIT.usage;
-    code = 'usage';
-    message = err.message.replace(/^error: /, '');
-    if (!options.json) return exitCode; // commander already printed the message and usage hint
-  } else if (err instanceof AgentTeamError) {
-    exitCode = err.exitCode;
-    code = err.code;
-    hint = err.hint;
-    details = err.details;
-    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
-    if (hint) writeOut(2, `${paint('dim', 'try:', 2)} ${hint}\n`);
-  } else {
-    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
-    if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
+    // commander already printed the message and usage hint
+    if (options.json) writeOut(1, `${JSON.stringify({ ok: false, error: { code: 'usage', message: err.message.replace(/^error: /, '') } }, null, 2)}\n`);
+    return EXIT.usage;
   }
+  const doc = errorDocument(err);
+  writeOut(2, `${paint('red', 'error:', 2)} ${doc.json.error.message}\n`);
+  if (err instanceof AgentTeamError) {
+    if (err.hint) writeOut(2, `${paint('dim', 'try:', 2)} ${err.hint}\n`);
+  } else if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
   if (options.debug && err instanceof Error && err.stack) writeOut(2, `${err.stack}\n`);
-  if (options.json) {
-    writeOut(1, `${JSON.stringify({ ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) } }, null, 2)}\n`);
-  }
-  return exitCode;
+  if (options.json) writeOut(1, `${JSON.stringify(doc.json, null, 2)}\n`);
+  return doc.exitCode;
 }
-

@@ -90,6 +90,18 @@ export function makeWorkerCommands(): Command[] {
     .description('List roles of both scopes')
     .option('--json', 'print one JSON document')
     .action(lazy(role, 'list'));
+  roleCmd
+    .command('create')
+    .description('Create a role: .agents/teams/<name>/SKILL.md (front matter name, description) and system.md; never overwrites without --force')
+    .argument('<name>', 'role name: lowercase letters, digits and -')
+    .option('--description <text>', 'one line: what this role does (default: "The <name> of the team")')
+    .option('--system-file <file>', 'system.md (the worker\'s prompt) from this file, or - for stdin')
+    .option('--skill-file <file>', 'SKILL.md from this file (front matter added if missing); the prompt is then its body, no system.md')
+    .option('--global', 'create it in the global roles folder (~/.agents/roles/, or $AGENT_TEAM_HOME/roles/)')
+    .option('--force', 'replace an existing role of that name')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExample:\n  agent-team role create qa --description "Writes and runs the acceptance tests"')
+    .action(lazy(role, 'create'));
 
   const replyCmd = new Command('reply')
     .description('Type "[Main Controller Reply] <message>" into a worker\'s pane')

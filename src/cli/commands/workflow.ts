@@ -20,9 +20,10 @@ export function makeWorkflowCommand(): Command {
     .option('--dev-role <role>', 'role played by the dev alias', 'vite-react-dev')
     .option('--qa-role <role>', 'role played by the qa alias', 'qa')
     .addOption(new Option('--execution-mode <mode>', 'how `workflow run` acts').choices(['semi_auto', 'manual']).default('semi_auto'))
+    .option('--create-roles', 'also create the roles the template names that do not exist (asked on a terminal; without one, only listed)')
     .option('--force', 'overwrite an existing file')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first')
+    .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first --create-roles')
     .action(lazy(handlers, 'create'));
 
   workflow

@@ -6,6 +6,7 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
+import { missingRoles, missingRoleWarnings } from '../../worker/roles.js';
 import { paint, type CommandResult } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
@@ -36,8 +37,9 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   const needsWorker = node !== undefined && isAssignedNode(node) && ['create', 'none'].includes(chooseWorker(run.state, template, node, port).kind);
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
-  const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : [])];
-  return { json: step, text: renderNext(step), warnings };
+  const missing = missingRoles(root, template.roles);
+  const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...missingRoleWarnings(missing)];
+  return { json: missing.length ? { ...step, missing_roles: missing } : step, text: renderNext(step), warnings };
 }
 
 /** `workflow run <state-file> [--yes]`. */

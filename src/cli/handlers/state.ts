@@ -1,5 +1,8 @@
 /** Handlers of `workflow state …`: init, show, list and the five transitions. */
+import { dirname } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { projectRoot } from '../../store/paths.js';
+import { missingRoles, missingRoleWarnings } from '../../worker/roles.js';
 import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/schema.js';
 import { initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
@@ -9,10 +12,12 @@ import type { CommandResult } from '../output.js';
 /** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
 export function init([workflowFile]: string[], o: Record<string, unknown>): CommandResult {
   const result = initRun({ workflowFile: workflowFile ?? '', stateFile: o.stateFile as string | undefined, runId: o.runId as string | undefined });
+  const roles = loadRun(result.path).template?.template.roles ?? {};
+  const missing = missingRoles(projectRoot(dirname(result.path)), roles);
   return {
-    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status },
+    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status, missing_roles: missing },
     text: `${result.path}\ncurrent_node=${result.state.current_node}`,
-    warnings: result.warnings,
+    warnings: [...result.warnings, ...missingRoleWarnings(missing)],
   };
 }
 

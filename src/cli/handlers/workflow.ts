@@ -1,5 +1,9 @@
 /** Handlers of `workflow create|validate|graph|schema`: call the domain, shape the output. */
+import { dirname, resolve } from 'node:path';
 import { EXIT, OperationError } from '../../errors.js';
+import { projectRoot } from '../../store/paths.js';
+import { locate, type LoadedYaml } from '../../store/yaml-file.js';
+import { missingRoles, missingRoleWarnings, type MissingRole } from '../../worker/roles.js';
 import type { GraphFormat } from '../../workflow/graph.js';
 import { readTemplateFile } from '../../workflow/template.js';
 import { validateTemplate, type Problem } from '../../workflow/validate.js';
@@ -21,7 +25,39 @@ export async function create([name]: string[], o: Record<string, unknown>): Prom
     executionMode: o.executionMode as string,
     force: o.force === true,
   });
-  return { json: { ok: true, path, name: template.name, preset: o.preset, entry: template.entry, nodes: template.nodes.length }, text: path };
+  const root = projectRoot(dirname(resolve(path)));
+  const missing = missingRoles(root, template.roles);
+  let created: string[] = [];
+  if (missing.length && (o.createRoles === true || (o.createRoles === undefined && (await askCreateRoles(missing))))) {
+    const { createRole } = await import('../../worker/role-create.js');
+    const { defaultRoleDescription } = await import('../../worker/roles.js');
+    created = missing.map((m) => createRole(root, m.role, { description: defaultRoleDescription(m.role, m.aliases) }).role.path);
+  }
+  const stillMissing = created.length ? [] : missing;
+  return {
+    json: { ok: true, path, name: template.name, preset: o.preset, entry: template.entry, nodes: template.nodes.length, created_roles: created, missing_roles: stillMissing },
+    text: [path, ...created.map((c) => `created role ${c}`)].join('\n'),
+    warnings: missingRoleWarnings(stillMissing),
+  };
+}
+
+/**
+ * Whether to create the preset's missing roles: asked on a terminal only (stdin and stderr are TTYs);
+ * without one the answer is no and the warnings name `--create-roles` and each `role create` line.
+ */
+async function askCreateRoles(missing: MissingRole[]): Promise<boolean> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message: `Create the missing roles ${missing.map((m) => m.role).join(', ')} in .agents/teams/ (each a SKILL.md and a system.md to edit)?`, default: true }, { output: process.stderr });
+}
+
+/** Warnings (code `missing_role`, at `roles.<alias>.role`) for roles of a valid template that do not exist. */
+function missingRoleProblems(loaded: LoadedYaml, roles: Record<string, { role: string }>): Problem[] {
+  return missingRoles(projectRoot(dirname(resolve(loaded.path))), roles).map((m) => {
+    const alias = m.aliases[0] as string;
+    const pos = locate(loaded, ['roles', alias, 'role']);
+    return { code: 'missing_role', message: `roles.${alias}.role: role ${m.role} does not exist yet`, path: `roles.${alias}.role`, line: pos.line, col: pos.col, hint: m.create };
+  });
 }
 
 function formatProblem(file: string, p: Problem, kind: 'error' | 'warning'): string {
@@ -33,6 +69,7 @@ function formatProblem(file: string, p: Problem, kind: 'error' | 'warning'): str
 export function validate([file]: string[]): CommandResult {
   const { loaded } = readTemplateFile(file ?? '');
   const result = validateTemplate(loaded);
+  if (result.template) result.warnings.push(...missingRoleProblems(loaded, result.template.roles));
   const valid = result.errors.length === 0;
   const lines = [...result.errors.map((p) => formatProblem(loaded.path, p, 'error')), ...result.warnings.map((p) => formatProblem(loaded.path, p, 'warning'))];
   if (valid) lines.push(`OK: workflow is valid: ${loaded.path}`);
