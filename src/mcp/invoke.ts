@@ -43,7 +43,7 @@ export async function invokeCommand(line: CommandLine): Promise<Invocation> {
       (r) => {
         result = r;
       },
-      () => program.parseAsync(['node', 'agent-team', ...words, '--json']),
+      () => program.parseAsync(['node', 'agent-team', ...words]),
     );
   } catch (err) {
     if (err instanceof CommanderError) {
