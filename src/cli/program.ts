@@ -24,7 +24,7 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 export function makeProgram(group?: string): Command {
   const program = new Command('agent-team')
     .description('Run a team of AI coding agents through a workflow: templates, run-states, workers in git worktrees and terminal panes.')
-    .version(pkg.version, '-V, --version')
+    .version(pkg.version, '-v, --version', 'output the version number (-V works too)')
     .option('--debug', 'print stack traces for errors')
     .showSuggestionAfterError(true)
     .exitOverride();
@@ -66,6 +66,9 @@ export function exitOverrideDeep(cmd: Command, output: { writeOut: (s: string) =
 
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself. */
 export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
+  // `-v` is the Go (cobra) spelling of --version; `-V` was ours and stays: both before any command word.
+  const firstWord = argv.findIndex((a, i) => i >= 2 && !a.startsWith('-'));
+  argv = argv.map((a, i) => (a === '-V' && i >= 2 && (firstWord < 0 || i < firstWord) ? '-v' : a));
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
   const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values

@@ -31,7 +31,6 @@ export const VALIDATION_CODES = {
   no_path_to_end: 'no end node can be reached from this node (a loop with no exit)',
   command_not_allowed: 'command is only run on verify_or_test and controller_task nodes',
   unused_role: '(warning) a role alias no node uses',
-  missing_role: '(warning, from the CLI) a role the template names exists in neither .agents/teams/ nor the global roles folder',
   decision_without_branches: '(warning) a decision node with a single way on',
 } as const;
 /** One of the keys of {@link VALIDATION_CODES}. */

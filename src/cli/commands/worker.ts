@@ -15,11 +15,13 @@ export function makeWorkerCommand(): Command {
     .command('create')
     .description('Create a worker config for a role (the worktree is made by `worker open`); prints the id <role>-NNN')
     .argument('<role>', 'role name (.agents/teams/<role>/ or ~/.agents/roles/<role>/)')
+    .argument('[provider]', 'the Go spelling of --provider (agent-team worker create <role> [provider])')
     .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml (default: default_provider there, else claude)')
     .option('-m, --model <model>', 'model passed as --model')
     .option('-y, --yes', 'use a global role without asking')
+    .option('--fresh', 'Go: re-install the worker\'s skills ignoring a cache; agent-team copies them afresh at every `worker open`, so this is always so')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExample:\n  agent-team worker create vite-react-dev --provider codex')
+    .addHelpText('after', '\nExamples:\n  agent-team worker create vite-react-dev --provider codex\n  agent-team worker create vite-react-dev codex      (Go spelling)')
     .action(lazy(worker, 'create'));
 
   cmd
@@ -28,7 +30,7 @@ export function makeWorkerCommand(): Command {
     .argument('<id>', 'worker id')
     .option('-p, --provider <provider>', 'switch provider (saved to worker.yaml)')
     .option('-m, --model <model>', 'switch model (saved to worker.yaml)')
-    .option('--new-window', 'open a new window/tab instead of a detached session or split')
+    .option('-w, --new-window', 'open a new window/tab instead of a detached session or split')
     .option('--json', 'print one JSON document')
     .action(lazy(worker, 'open'));
 
@@ -37,9 +39,11 @@ export function makeWorkerCommand(): Command {
     .description('Give a worker a change (.tasks/changes/<stamp>-<slug>/) and type it into its pane; opens the worker if needed')
     .argument('<id>', 'worker id')
     .argument('<description>', 'what to do, one line')
-    .option('--proposal <file>', 'proposal.md content from a file, or - for stdin')
-    .option('--design <file>', 'design.md content from a file, or - for stdin')
-    .option('--new-window', 'when opening: a new window/tab')
+    .argument('[provider]', 'when the worker must be opened: switch to this provider (saved to worker.yaml), as in the Go version')
+    .option('-p, --proposal <file>', 'proposal.md content from a file, or - for stdin')
+    .option('-d, --design <file>', 'design.md content from a file, or - for stdin')
+    .option('-m, --model <model>', 'when the worker must be opened: switch to this model (saved to worker.yaml)')
+    .option('-w, --new-window', 'when opening: a new window/tab')
     .option('--json', 'print one JSON document')
     .addHelpText('after', '\nExit codes: 0 assigned, 1 could not bring an idle worker up to your branch (conflict, aborted) or the pane failed.')
     .action(lazy(worker, 'assign'));

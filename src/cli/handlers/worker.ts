@@ -31,11 +31,19 @@ async function confirmGlobalRole(role: string, path: string, yes: boolean): Prom
   return confirm({ message: `Use the global role ${role} from ${path}?`, default: true }, { output: process.stderr });
 }
 
-/** `worker create <role>`: prints the new id. */
-export async function create([role]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+/** The provider given as the Go positional `[provider]` or `--provider` (UsageError when both differ). */
+function providerArgument(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (positional !== undefined && flag !== undefined && positional !== flag) {
+    throw new UsageError(`provider given twice: ${JSON.stringify(positional)} and --provider ${JSON.stringify(flag)}; give one`);
+  }
+  return positional ?? flag;
+}
+
+/** `worker create <role> [provider]`: prints the new id. */
+export async function create([role, positionalProvider]: string[], o: Record<string, unknown>): Promise<CommandResult> {
   assertName('role', role);
   const root = await mainRepoRoot();
-  const requested = str(o.provider);
+  const requested = providerArgument(positionalProvider, str(o.provider));
   if (requested !== undefined) assertProvider(root, requested);
   const model = str(o.model);
   if (model !== undefined) assertModel(model);
@@ -73,14 +81,16 @@ function readInput(what: string, source: string | undefined): string | undefined
   }
 }
 
-/** `worker assign <id> <description>`. */
-export async function assign([id, description]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+/** `worker assign <id> <description> [provider]`; provider and `--model` apply when the worker is opened. */
+export async function assign([id, description, provider]: string[], o: Record<string, unknown>): Promise<CommandResult> {
   assertName('worker id', id);
+  if (provider !== undefined) assertProvider(await mainRepoRoot(), provider);
+  if (str(o.model) !== undefined) assertModel(str(o.model) as string);
   if (str(o.proposal) === '-' && str(o.design) === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
   const proposal = readInput('--proposal', str(o.proposal));
   const design = readInput('--design', str(o.design));
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, provider, model: str(o.model) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),

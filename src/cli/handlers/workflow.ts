@@ -51,8 +51,11 @@ async function askCreateRoles(missing: MissingRole[]): Promise<boolean> {
   return confirm({ message: `Create the missing roles ${missing.map((m) => m.role).join(', ')} in .agents/teams/ (each a SKILL.md and a system.md to edit)?`, default: true }, { output: process.stderr });
 }
 
+/** A validation problem, or the CLI's own warning that a role the template names does not exist. */
+type CliProblem = Problem | (Omit<Problem, 'code'> & { code: 'missing_role' });
+
 /** Warnings (code `missing_role`, at `roles.<alias>.role`) for roles of a valid template that do not exist. */
-function missingRoleProblems(loaded: LoadedYaml, roles: Record<string, { role: string }>): Problem[] {
+function missingRoleProblems(loaded: LoadedYaml, roles: Record<string, { role: string }>): CliProblem[] {
   return missingRoles(projectRoot(dirname(resolve(loaded.path))), roles).map((m) => {
     const alias = m.aliases[0] as string;
     const pos = locate(loaded, ['roles', alias, 'role']);
@@ -60,7 +63,7 @@ function missingRoleProblems(loaded: LoadedYaml, roles: Record<string, { role: s
   });
 }
 
-function formatProblem(file: string, p: Problem, kind: 'error' | 'warning'): string {
+function formatProblem(file: string, p: CliProblem, kind: 'error' | 'warning'): string {
   const tag = kind === 'error' ? paint('red', 'error') : paint('yellow', 'warning');
   return `${file}:${p.line}:${p.col}: ${tag} [${p.code}] ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ''}`;
 }
@@ -69,13 +72,13 @@ function formatProblem(file: string, p: Problem, kind: 'error' | 'warning'): str
 export function validate([file]: string[]): CommandResult {
   const { loaded } = readTemplateFile(file ?? '');
   const result = validateTemplate(loaded);
-  if (result.template) result.warnings.push(...missingRoleProblems(loaded, result.template.roles));
+  const warnings: CliProblem[] = [...result.warnings, ...(result.template ? missingRoleProblems(loaded, result.template.roles) : [])];
   const valid = result.errors.length === 0;
-  const lines = [...result.errors.map((p) => formatProblem(loaded.path, p, 'error')), ...result.warnings.map((p) => formatProblem(loaded.path, p, 'warning'))];
+  const lines = [...result.errors.map((p) => formatProblem(loaded.path, p, 'error')), ...warnings.map((p) => formatProblem(loaded.path, p, 'warning'))];
   if (valid) lines.push(`OK: workflow is valid: ${loaded.path}`);
   else lines.push(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${loaded.path}`);
   return {
-    json: { valid, file: loaded.path, errors: result.errors, warnings: result.warnings },
+    json: { valid, file: loaded.path, errors: result.errors, warnings },
     text: lines.join('\n'),
     exitCode: valid ? EXIT.ok : EXIT.failed,
   };
