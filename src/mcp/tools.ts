@@ -29,6 +29,7 @@ function bool(flag: string, value: unknown): string[] {
 const stateFile = z.string().describe('run-state file, e.g. .agents/workflow/runs/<workflow>/<run-id>.yaml (relative to the server\'s working folder)');
 const workerId = z.string().describe('worker id, e.g. dev-001');
 const s = (v: unknown) => String(v ?? '');
+const duration = z.string().optional().describe('with wait: give up after this long, e.g. 90s, 10m (default 10m); the result then has timed_out: true');
 
 /** Every tool of the server, in the order a controller meets them. */
 export const TOOLS: ToolSpec[] = [
@@ -122,20 +123,22 @@ export const TOOLS: ToolSpec[] = [
   {
     name: 'next_step',
     description: 'What the controller must do now: kind, node, task, commands, choices (agent-team workflow state next --json).',
-    input: { state_file: stateFile },
+    input: { state_file: stateFile, wait: z.boolean().optional().describe('block while the step is only "wait" (a worker is working)'), timeout: duration },
     readOnly: true,
-    line: (a) => ({ path: ['workflow', 'state', 'next'], operands: [s(a.state_file)] }),
+    line: (a) => ({ path: ['workflow', 'state', 'next'], options: [...bool('--wait', a.wait), ...opt('--timeout', a.timeout)], operands: [s(a.state_file)] }),
   },
   {
     name: 'run',
-    description: 'Do every step that needs no judgement and stop at the first that does (agent-team workflow run --json). yes approves merges.',
+    description: 'Do every step that needs no judgement and stop at the first that does (agent-team workflow run --json); with wait, block while workers work. yes approves merges.',
     input: {
       state_file: stateFile,
       yes: z.boolean().optional().describe('approve merges (nothing else)'),
       max_steps: z.number().int().positive().optional(),
+      wait: z.boolean().optional().describe('while workers work, block until the run needs the controller (the loop: run with wait → judgement → run with wait)'),
+      timeout: duration,
     },
     readOnly: false,
-    line: (a) => ({ path: ['workflow', 'run'], options: [...bool('--yes', a.yes), ...opt('--max-steps', a.max_steps)], operands: [s(a.state_file)] }),
+    line: (a) => ({ path: ['workflow', 'run'], options: [...bool('--yes', a.yes), ...opt('--max-steps', a.max_steps), ...bool('--wait', a.wait), ...opt('--timeout', a.timeout)], operands: [s(a.state_file)] }),
   },
   {
     name: 'transition',

@@ -38,6 +38,8 @@ export interface PlaybookStep {
   reply?: string;
   outcome?: string;
   status?: 'done' | 'blocked' | 'needs-input';
+  /** Used only for the first description it matches. */
+  once?: boolean;
 }
 
 /** Options of {@link makeTeam}. */

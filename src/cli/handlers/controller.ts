@@ -6,7 +6,9 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
-import { missingRoles, missingRoleWarnings } from '../../worker/roles.js';
+import { missingRoles, missingRoleWarnings, type MissingRole } from '../../worker/roles.js';
+import { runUntilNeeded, waitForNext } from '../../worker/run-wait.js';
+import { DEFAULT_WAIT, parseDuration } from '../duration.js';
 import { paint, type CommandResult } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
@@ -23,9 +25,8 @@ export function renderNext(step: NextStep): string {
   return lines.join('\n');
 }
 
-/** `workflow state next <state-file>`. */
-export async function next([stateFile]: string[]): Promise<CommandResult> {
-  const file = stateFile ?? '';
+/** The step `state next` prints for `file` now (see nextStep), with the run's warnings. */
+async function computeNext(file: string): Promise<{ step: NextStep; root: string; warnings: string[]; missing: MissingRole[] }> {
   const run = loadRun(file);
   if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
@@ -38,29 +39,74 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const missing = missingRoles(root, template.roles);
-  const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...missingRoleWarnings(missing)];
-  return { json: missing.length ? { ...step, missing_roles: missing } : step, text: renderNext(step), warnings };
+  return { step, root, missing, warnings: [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...missingRoleWarnings(missing)] };
 }
 
-/** `workflow run <state-file> [--yes]`. */
+/** `--wait [--timeout D]`: the wait in ms (default {@link DEFAULT_WAIT}), or undefined without --wait. */
+function waitOption(o: Record<string, unknown>): number | undefined {
+  if (o.wait !== true) {
+    if (o.timeout !== undefined) throw new UsageError('--timeout goes with --wait: add --wait to block until the run needs you');
+    return undefined;
+  }
+  return parseDuration(typeof o.timeout === 'string' ? o.timeout : DEFAULT_WAIT, '--timeout');
+}
+
+/** `workflow state next <state-file> [--wait [--timeout D]]`. */
+export async function next([stateFile]: string[], o: Record<string, unknown> = {}): Promise<CommandResult> {
+  const file = stateFile ?? '';
+  const timeoutMs = waitOption(o);
+  let computed: Awaited<ReturnType<typeof computeNext>>;
+  let timedOut: boolean | undefined;
+  if (timeoutMs === undefined) computed = await computeNext(file);
+  else {
+    // the watch starts before the first look, so a reply landing in between is not missed
+    const waited = await waitForNext(async () => {
+      computed = await computeNext(file);
+      return computed.step;
+    }, { root: projectRoot(dirname(resolve(file))), stateFile: file, timeoutMs });
+    timedOut = waited.timedOut;
+  }
+  const { step, missing, warnings } = computed!;
+  const json = { ...step, ...(missing.length ? { missing_roles: missing } : {}), ...(timedOut !== undefined ? { timed_out: timedOut } : {}) };
+  return { json, text: `${timedOut ? `timed out after ${String(o.timeout ?? DEFAULT_WAIT)}: still waiting\n` : ''}${renderNext(step)}`, warnings };
+}
+
+/** `workflow run <state-file> [--yes] [--max-steps N] [--wait [--timeout D]]`. */
 export async function run([stateFile]: string[], o: Record<string, unknown>): Promise<CommandResult> {
   const file = stateFile ?? '';
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
-  const port = await createWorkerPort(root, loaded.template.template, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
-  const report: RunReport = await runController({
-    stateFile: file,
-    port,
-    yes: o.yes === true,
-    maxSteps,
-    onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
-  });
-  const text = [`stopped: ${report.stopped} — ${report.why}`, '', renderNext(report.next)].join('\n');
+  const timeoutMs = waitOption(o);
+  const runOnce = async (steps: number): Promise<RunReport> => {
+    // a fresh port each round: workers created or opened since the last one are seen
+    const current = loadRun(file);
+    const port = await createWorkerPort(root, (current.template ?? loaded.template)!.template, { run: current.path });
+    return runController({
+      stateFile: file,
+      port,
+      yes: o.yes === true,
+      maxSteps: steps,
+      onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
+    });
+  };
+  let report: RunReport;
+  let steps: RunReport['steps'];
+  let timedOut: boolean | undefined;
+  if (timeoutMs === undefined) {
+    report = await runOnce(maxSteps);
+    steps = report.steps;
+  } else {
+    const waited = await runUntilNeeded(runOnce, maxSteps, { root, stateFile: file, timeoutMs });
+    ({ report, steps, timedOut } = waited);
+  }
+  const stopped = timedOut ? 'timeout' : report.stopped;
+  const why = timedOut ? `nothing needed the controller within ${String(o.timeout ?? DEFAULT_WAIT)} (${report.why}); run it again to keep waiting` : report.why;
+  const text = [`stopped: ${stopped} — ${why}`, '', renderNext(report.next)].join('\n');
   return {
-    json: { ok: true, steps: report.steps, stopped: report.stopped, why: report.why, run_status: report.state.status, next: report.next },
+    json: { ok: true, steps, stopped, why, run_status: report.state.status, next: report.next, ...(timedOut !== undefined ? { timed_out: timedOut } : {}) },
     text,
     exitCode: EXIT.ok,
     warnings: loaded.warnings,
