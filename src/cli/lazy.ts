@@ -1,6 +1,7 @@
 /** Lazy command handlers: a commander action that imports its handler module only when it runs. */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Command } from 'commander';
+import { Command } from 'commander';
+import type { ExitCode } from '../errors.js';
 import { render, type CommandResult } from './output.js';
 
 /**
@@ -18,9 +19,26 @@ export function captureResults<T>(sink: (result: CommandResult) => void, parse: 
 export type Handler = (args: string[], options: Record<string, unknown>) => Promise<CommandResult> | CommandResult;
 
 /**
+ * The root command of the CLI. Commander drops an action's return value, so a {@link lazy} action hands
+ * its exit code to the root of its tree here; `runCli` reads it after parsing. One per parse, never global.
+ */
+export class Program extends Command {
+  /** The exit code of the lazy action that ran; undefined when none ran (help, version, a usage error). */
+  exitCode: ExitCode | undefined;
+}
+
+/** The root of `command`'s tree. */
+function rootOf(command: Command): Command {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
+/**
  * A commander `.action()` callback that loads `load()` then calls its `name` export with the
- * positional arguments and options, prints the result and sets `process.exitCode` (or hands it to the
- * sink of {@link captureResults}). Errors propagate to the funnel in `program.ts`.
+ * positional arguments (variadic ones flattened, in order) and the options, prints the result and
+ * hands its exit code to the {@link Program} at the root of the tree (not `process.exitCode`) — or hands
+ * the result to the sink of {@link captureResults}. Errors propagate to the funnel in `program.ts`.
  */
 export function lazy<M>(load: () => Promise<M>, name: keyof M & string) {
   return async (...params: unknown[]): Promise<void> => {
@@ -31,7 +49,9 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string) {
     const handler = mod[name] as unknown as Handler;
     const result = await handler(args, options);
     const sink = sinks.getStore();
-    if (sink) sink(result);
-    else process.exitCode = render(result, options);
+    if (sink) return sink(result);
+    const code = render(result, options);
+    const root = rootOf(command);
+    if (root instanceof Program) root.exitCode = code;
   };
 }

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrinted, printedLines, shellWords } from './skill-table.js';
 import { execPrinted, makeTeam, type Team } from './support.js';
+import '../workflow/fresh-build.js';
 
 /** `bash -n -c line` exits 0 (the line parses as one simple command) and the line has no shell metacharacter. */
 function expectPasteable(line: string): void {

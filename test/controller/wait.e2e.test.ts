@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { expectTaught } from './skill-table.js';
 import { makeTeam, type Team } from './support.js';
+import '../workflow/fresh-build.js';
 
 const HOUR = String(3_600_000);
 

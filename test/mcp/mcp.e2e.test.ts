@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli } from '../helpers/cli.js';
 import { makeTeam, type Team } from '../controller/support.js';
+import '../workflow/fresh-build.js';
 
 const FLOW = `version: 1
 name: greet

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitOverrideDeep, makeProgram } from '../../src/cli/program.js';
 import { cli } from '../helpers/cli.js';
 import { makeTeam, AGENT, workerYaml, type Team } from '../controller/support.js';
+import '../workflow/fresh-build.js';
 
 /** Parses `argv` with the CLI's tree and returns the leaf's operands and options (no handler runs). */
 async function parsed(argv: string[]): Promise<{ args: unknown[]; opts: Record<string, unknown> }> {

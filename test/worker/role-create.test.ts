@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 import { shellWords } from '../controller/skill-table.js';
+import '../workflow/fresh-build.js';
 
 let repo: { dir: string; cleanup: () => void };
 let home: { dir: string; cleanup: () => void };
