@@ -201,7 +201,7 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
       const suggestion = didYouMean(req.nextNode, nodes.keys());
       throw new TransitionError(`--next-node ${req.nextNode}: no such node in the workflow${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
         code: 'unknown_next_node',
-        ...(suggestion ? { hint: `agent-team workflow state ${req.action} ${file} --node ${node.id} --next-node ${suggestion}` } : {}),
+        hint: suggestion ? `agent-team workflow state ${req.action} ${file} --node ${node.id} --next-node ${suggestion}` : nextCommand(req.stateFile),
         details: { nodes: [...nodes.keys()] },
       });
     }
