@@ -8,8 +8,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { load as parse } from 'js-yaml';
 import { OperationError } from '../errors.js';
+import { ID_NAME } from '../workflow/names.js';
 import { agentTeam } from '../workflow/shell-quote.js';
-import { assertName, NAME_PATTERN } from './ids.js';
+import { assertName } from './ids.js';
 
 /** Where a role was found. */
 export type RoleScope = 'project' | 'global';
@@ -102,7 +103,7 @@ export function listRoles(root: string, env: NodeJS.ProcessEnv = process.env): L
   const scan = (dir: string, scope: RoleScope): Role[] => {
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
-      .filter((n) => NAME_PATTERN.test(n))
+      .filter((n) => ID_NAME.test(n))
       .sort()
       .map((n) => roleAt(n, scope, join(dir, n)))
       .filter((r): r is Role => r !== undefined);
@@ -138,7 +139,7 @@ export interface MissingRole {
 export function missingRoles(root: string, roles: Record<string, { role: string }>, env: NodeJS.ProcessEnv = process.env): MissingRole[] {
   const byRole = new Map<string, string[]>();
   for (const [alias, { role }] of Object.entries(roles)) {
-    if (!NAME_PATTERN.test(role)) continue;
+    if (!ID_NAME.test(role)) continue;
     byRole.set(role, [...(byRole.get(role) ?? []), alias]);
   }
   const missing: MissingRole[] = [];

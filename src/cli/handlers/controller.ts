@@ -31,7 +31,7 @@ async function computeNext(file: string): Promise<{ step: NextStep; root: string
   if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
   const template = run.template.template;
-  const port = await createWorkerPort(root, template, { run: run.path });
+  const port = await createWorkerPort(root, { run: run.path });
   // Look up an idle worker only when the current node would otherwise get a new one (it costs git calls).
   const node = template.nodes.find((n) => n.id === run.state.current_node);
   const role = node?.actor ? template.roles[node.actor]?.role : undefined;
@@ -82,8 +82,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
   const timeoutMs = waitOption(o);
   const runOnce = async (steps: number): Promise<RunReport> => {
     // a fresh port each round: workers created or opened since the last one are seen
-    const current = loadRun(file);
-    const port = await createWorkerPort(root, (current.template ?? loaded.template)!.template, { run: current.path });
+    const port = await createWorkerPort(root, { run: loaded.path });
     return runController({
       stateFile: file,
       port,
