@@ -34,9 +34,16 @@ export function runWatchSet(root: string, stateFile: string): WatchSet {
   return { files: [resolve(stateFile), ...ids.map((id) => join(dir, id, EVENTS_FILE))], folders: [dir] };
 }
 
-/** What a step looks like to the controller (two equal keys: nothing new to judge). */
+/** Worker activities (issue 8's `activity`) that may need the controller: a turn ended without a reply, a question, a dialog, a limit, an exit. */
+const NOTEWORTHY_ACTIVITY = new Set(['idle', 'needs-input', 'attention', 'rate-limited', 'exited']);
+
+/**
+ * What a step looks like to the controller (two equal keys: nothing new to judge). A worker's activity
+ * counts only when it may need the controller ({@link NOTEWORTHY_ACTIVITY}); `working` ↔ `ready` does not wake it.
+ */
 function stepKey(step: NextStep): string {
-  return JSON.stringify({ kind: step.kind, node: step.node?.id, status: step.node?.status, message: step.message, commands: step.commands, choices: step.choices });
+  const activity = step.node?.activity && NOTEWORTHY_ACTIVITY.has(step.node.activity) ? step.node.activity : null;
+  return JSON.stringify({ kind: step.kind, node: step.node?.id, status: step.node?.status, activity, message: step.message, commands: step.commands, choices: step.choices });
 }
 
 /** Whether `step` only asks the controller to wait (a worker is working; nothing to run). */

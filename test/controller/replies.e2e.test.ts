@@ -120,10 +120,10 @@ describe('reply-main closes the loop', () => {
   it('needs-input stops for the controller, who answers the worker', async () => {
     reply('review', 'Need input: hello or hi?', '--status', 'needs-input');
     const report = expectStopsForController(/dev-001 needs input: Need input: hello or hi\?/);
-    expect(report.next).toMatchObject({ kind: 'decide', node: { id: 'review' }, reply: { status: 'needs-input' }, commands: ["agent-team reply dev-001 '<answer>'"] });
+    expect(report.next).toMatchObject({ kind: 'decide', node: { id: 'review' }, reply: { status: 'needs-input' }, commands: [], reply_template: "agent-team reply dev-001 '<answer>'" });
     expect(report.next.choices.map((c: any) => c.outcome)).toEqual(['passed', 'failed']);
     expect(team.next(file)).toEqual(report.next);
-    execPrinted(team, report.next.commands[0], { answer: 'hello, please' });
+    execPrinted(team, report.next.reply_template, { answer: 'hello, please' });
     await team.waitForAgent('controller said: hello, please');
     await waitFor(() => readFileSync(team.controllerLog, 'utf8').includes('[Worker: dev-001] Need input: hello or hi?'), { timeoutMs: 10_000, description: 'the reply in the controller pane' });
   });

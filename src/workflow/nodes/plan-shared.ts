@@ -53,7 +53,7 @@ export function planReply(ctx: PlanContext): Step | undefined {
   const choices = choicesFor(ctx, reply.worker, reply.message);
   if (reply.status === 'needs-input') {
     return ctx.step('decide', `${reply.worker} needs input: ${reply.message}`, {
-      commands: [agentTeam('reply', reply.worker, '<answer>')],
+      reply_template: agentTeam('reply', reply.worker, '<answer>'),
       choices,
       done_when: `you answered ${reply.worker}; it replies again with reply-main`,
     }, { kind: 'stop', stopped: 'decision', why: `${reply.worker} needs input: ${reply.message}` });
