@@ -130,7 +130,7 @@ describe('reply-main closes the loop', () => {
 
   it('a missing or unknown outcome on a branching node stops for the controller', () => {
     reply('review', 'Task completed: reviewed', '--status', 'done');
-    expect(expectStopsForController(/without one of the outcomes passed\|failed \(got none\)/).next).toMatchObject({ kind: 'decide', reply: { status: 'done' } });
+    expect(expectStopsForController(/without one of the outcomes passed, failed \(got none\)/).next).toMatchObject({ kind: 'decide', reply: { status: 'done' } });
     reply('review', 'Task completed: reviewed, mostly', '--outcome', 'maybe', '--status', 'done');
     const report = expectStopsForController(/got maybe/);
     expect(report.next.choices).toEqual([
