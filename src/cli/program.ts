@@ -9,6 +9,7 @@ import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeMcpCommand } from './commands/mcp.js';
 import { makeSkillCommand } from './commands/skill.js';
+import { makeTrustCommand } from './commands/trust.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { errorDocument } from './error-document.js';
 import { Program } from './lazy.js';
@@ -42,6 +43,7 @@ export function makeProgram(group?: string): Program {
     program.addCommand(makeWorkflowCommand());
     for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
     program.addCommand(makeSkillCommand());
+    program.addCommand(makeTrustCommand());
     program.addCommand(makeMcpCommand());
   }
   program.addHelpText(

@@ -1,6 +1,7 @@
 /** `agent-team workflow …`: create, validate, graph, schema and the `state` group. */
 import { Command, Option } from 'commander';
 import { lazy } from '../lazy.js';
+import { jsonOption } from '../options.js';
 
 const handlers = () => import('../handlers/workflow.js');
 const state = () => import('../handlers/state.js');
@@ -22,7 +23,7 @@ export function makeWorkflowCommand(): Command {
     .addOption(new Option('--execution-mode <mode>', 'how `workflow run` acts').choices(['semi_auto', 'manual']).default('semi_auto'))
     .option('--create-roles', 'also create the roles the template names that do not exist (asked on a terminal; without one, only listed)')
     .option('--force', 'overwrite an existing file')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first --create-roles')
     .action(lazy(handlers, 'create'));
 
@@ -30,7 +31,7 @@ export function makeWorkflowCommand(): Command {
     .command('validate')
     .description('Check a template: every problem at once, with file:line:col, a code and a fix hint')
     .argument('<file>', 'template file')
-    .option('--json', 'print {"valid", "errors", "warnings"}')
+    .addOption(jsonOption('print {"valid", "errors", "warnings"}'))
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unreadable or not YAML.')
     .action(lazy(handlers, 'validate'));
 
@@ -40,13 +41,13 @@ export function makeWorkflowCommand(): Command {
     .argument('<file>', 'template file')
     .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
     .option('--state <state-file>', 'highlight the current and completed nodes of this run')
-    .option('--json', 'print {"format", "graph"}')
+    .addOption(jsonOption('print {"format", "graph"}'))
     .action(lazy(handlers, 'graph'));
 
   workflow
     .command('schema')
     .description('Print the JSON Schema of workflow templates (for editors)')
-    .option('--json', 'same output (it is JSON already)')
+    .addOption(jsonOption('same output (it is JSON already)'))
     .action(lazy(handlers, 'schema'));
 
   workflow
@@ -55,9 +56,10 @@ export function makeWorkflowCommand(): Command {
     .argument('<state-file>', 'run-state file')
     .option('--yes', 'approve merges (nothing else)')
     .option('--max-steps <n>', 'stop after this many steps', '100')
+    .option('--rerun-check', 'run again a check command whose earlier run did not finish (its workflow run was interrupted)')
     .option('--wait', 'while workers work, block (woken by changes to the run-state and the workers\' events, no polling) until the run needs you')
     .option('--timeout <duration>', 'with --wait: give up after this long (90s, 10m, 1h; default 10m) with stopped "timeout"')
-    .option('--json', 'print {"steps", "stopped", "why", "next"} (+ "timed_out" with --wait)')
+    .addOption(jsonOption('print {"steps", "stopped", "why", "next"} (+ "timed_out" with --wait)'))
     .addHelpText('after', '\nThe loop: agent-team workflow run <state-file> --wait → your judgement on "next" → run --wait again.\nExit codes: 0 stopped normally (completed, waiting, needs the controller, or timeout), 1 a step failed, 2 unreadable input.')
     .action(lazy(controller, 'run'));
 
@@ -75,14 +77,14 @@ export function makeStateCommand(): Command {
     .argument('<workflow-file>', 'template file')
     .option('--state-file <file>', 'where to write the run-state (default .agents/workflow/runs/<workflow>/<run-id>.yaml)')
     .option('--run-id <id>', 'run id (default YYYYMMDD-HHMMSS-<workflow> in UTC)')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(state, 'init'));
 
   cmd
     .command('show')
     .description('Print a run-state (YAML, or JSON with --json)')
     .argument('<state-file>', 'run-state file')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(state, 'show'));
 
   cmd
@@ -91,13 +93,13 @@ export function makeStateCommand(): Command {
     .argument('<state-file>', 'run-state file')
     .option('--wait', 'while the step is only "wait" (a worker is working), block until it changes (no polling)')
     .option('--timeout <duration>', 'with --wait: give up after this long (90s, 10m, 1h; default 10m); the document then has "timed_out": true')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(controller, 'next'));
 
   cmd
     .command('list')
     .description('List every run under .agents/workflow/runs/')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(state, 'list'));
 
   const transition = (name: string, description: string, extra: (c: Command) => Command) =>
@@ -109,7 +111,7 @@ export function makeStateCommand(): Command {
         .requiredOption('--node <id>', 'the node to act on (must be current_node unless --force)'),
     )
       .option('--force', 'act on a node that is not current (logged as forced)')
-      .option('--json', 'print one JSON document')
+      .addOption(jsonOption())
       .action(lazy(state, name as 'start'));
 
   transition('start', 'Mark the current node running', (c) => c.option('--worker <id>', 'worker doing it'));

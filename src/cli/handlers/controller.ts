@@ -6,10 +6,12 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
+import { assertTrusted } from '../../trust/check.js';
+import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
 import { missingRoles, missingRoleWarnings, type MissingRole } from '../../worker/roles.js';
 import { runUntilNeeded, waitForNext } from '../../worker/run-wait.js';
 import { DEFAULT_WAIT, parseDuration } from '../duration.js';
-import { paint, type CommandResult } from '../output.js';
+import { paint, type CommandResult, type CommonOptions } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
 export function renderNext(step: NextStep): string {
@@ -42,8 +44,18 @@ async function computeNext(file: string): Promise<{ step: NextStep; root: string
   return { step, root, missing, warnings: [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...missingRoleWarnings(missing)] };
 }
 
+/** `--wait` and `--timeout D` of `workflow run` and `state next`. */
+export interface WaitOptions {
+  wait?: boolean;
+  /** A duration as typed (90s, 10m; checked here). */
+  timeout?: string;
+}
+
+/** Options of `workflow state next`. */
+export interface NextOptions extends CommonOptions, WaitOptions {}
+
 /** `--wait [--timeout D]`: the wait in ms (default {@link DEFAULT_WAIT}), or undefined without --wait. */
-function waitOption(o: Record<string, unknown>): number | undefined {
+function waitOption(o: WaitOptions): number | undefined {
   if (o.wait !== true) {
     if (o.timeout !== undefined) throw new UsageError('--timeout goes with --wait: add --wait to block until the run needs you');
     return undefined;
@@ -52,7 +64,7 @@ function waitOption(o: Record<string, unknown>): number | undefined {
 }
 
 /** `workflow state next <state-file> [--wait [--timeout D]]`. */
-export async function next([stateFile]: string[], o: Record<string, unknown> = {}): Promise<CommandResult> {
+export async function next([stateFile]: string[], o: NextOptions = {}): Promise<CommandResult> {
   const file = stateFile ?? '';
   const timeoutMs = waitOption(o);
   let computed: Awaited<ReturnType<typeof computeNext>>;
@@ -71,14 +83,25 @@ export async function next([stateFile]: string[], o: Record<string, unknown> = {
   return { json, text: `${timedOut ? `timed out after ${String(o.timeout ?? DEFAULT_WAIT)}: still waiting\n` : ''}${renderNext(step)}`, warnings };
 }
 
+/** Options of `workflow run`. */
+export interface RunOptions extends CommonOptions, WaitOptions {
+  /** A whole number of steps, as typed (checked here). */
+  maxSteps?: string;
+  yes?: boolean;
+  /** Run again a check command whose earlier run did not finish. */
+  rerunCheck?: boolean;
+}
+
 /** `workflow run <state-file> [--yes] [--max-steps N] [--wait [--timeout D]]`. */
-export async function run([stateFile]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function run([stateFile]: string[], o: RunOptions): Promise<CommandResult> {
   const file = stateFile ?? '';
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
+  // The template's commands and the config's launch commands run only in a trusted project (--yes is no trust).
+  assertTrusted(root, [...commandsOfTemplateData(root, loaded.workflowPath, loaded.template.template), ...configCommands(root)]);
   const maxSteps = Number(o.maxSteps ?? 100);
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${o.maxSteps}: give a whole number of steps, 1 or more`);
   const timeoutMs = waitOption(o);
   const runOnce = async (steps: number): Promise<RunReport> => {
     // a fresh port each round: workers created or opened since the last one are seen
@@ -87,6 +110,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
       stateFile: file,
       port,
       yes: o.yes === true,
+      rerunCheck: o.rerunCheck === true,
       maxSteps: steps,
       onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
     });

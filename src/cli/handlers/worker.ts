@@ -11,10 +11,33 @@ import { workerStatus } from '../../worker/status.js';
 import { assertModel, assertProvider } from '../../worker/providers.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
-import { snakeKeys, type CommandResult } from '../output.js';
+import { snakeKeys, type CommandResult, type CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** Options of `worker create`. */
+export interface CreateOptions extends CommonOptions {
+  provider?: string;
+  model?: string;
+  yes?: boolean;
+  /** Go's "re-install skills": always so here (the worker skill is copied at every open). */
+  fresh?: boolean;
+}
+
+/** Options of `worker open`. */
+export interface OpenOptions extends CommonOptions {
+  provider?: string;
+  model?: string;
+  newWindow?: boolean;
+}
+
+/** Options of `worker assign`: `--proposal`/`--design` name a file, or `-` for stdin. */
+export interface AssignOptions extends CommonOptions {
+  proposal?: string;
+  design?: string;
+  /** When assign has to open the worker: switch to this model (Go `-m`). */
+  model?: string;
+  newWindow?: boolean;
+}
 
 /**
  * Whether using global role `role` is confirmed: `--yes`, else a prompt on a TTY, else a UsageError
@@ -41,12 +64,12 @@ function providerArgument(positional: string | undefined, flag: string | undefin
 }
 
 /** `worker create <role> [provider]`: prints the new id. */
-export async function create([role, positionalProvider]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function create([role, positionalProvider]: string[], o: CreateOptions): Promise<CommandResult> {
   assertName('role', role);
   const root = await mainRepoRoot();
-  const requested = providerArgument(positionalProvider, str(o.provider));
+  const requested = providerArgument(positionalProvider, o.provider);
   if (requested !== undefined) assertProvider(root, requested);
-  const model = str(o.model);
+  const model = o.model;
   if (model !== undefined) assertModel(model);
   const resolved = resolveRole(root, role as string);
   let allowGlobal = false;
@@ -63,10 +86,10 @@ export async function create([role, positionalProvider]: string[], o: Record<str
 }
 
 /** `worker open <id>`. */
-export async function open([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function open([id]: string[], o: OpenOptions): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
-  const r = await openWorker(root, id as string, { provider: str(o.provider), model: str(o.model), newWindow: o.newWindow === true });
+  const r = await openWorker(root, id as string, { provider: o.provider, model: o.model, newWindow: o.newWindow === true });
   const text = r.alreadyRunning
     ? `${r.id} is already running (pane ${r.paneId})`
     : [`opened ${r.id} in pane ${r.paneId} (${r.backend})`, `worktree: ${r.worktree} (${r.branch})`, `launched: ${r.launchCommand}`].join('\n');
@@ -83,15 +106,15 @@ function readInput(what: string, source: string | undefined): string | undefined
 }
 
 /** `worker assign <id> <description> [provider]`; provider and `--model` apply when the worker is opened. */
-export async function assign([id, description, provider]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function assign([id, description, provider]: string[], o: AssignOptions): Promise<CommandResult> {
   assertName('worker id', id);
   if (provider !== undefined) assertProvider(await mainRepoRoot(), provider);
-  if (str(o.model) !== undefined) assertModel(str(o.model) as string);
-  if (str(o.proposal) === '-' && str(o.design) === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
-  const proposal = readInput('--proposal', str(o.proposal));
-  const design = readInput('--design', str(o.design));
+  if (o.model !== undefined) assertModel(o.model);
+  if (o.proposal === '-' && o.design === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
+  const proposal = readInput('--proposal', o.proposal);
+  const design = readInput('--design', o.design);
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, provider, model: str(o.model) });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, provider, model: o.model });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
@@ -122,7 +145,7 @@ export async function status(): Promise<CommandResult> {
 }
 
 /** `worker merge <id>`. */
-export async function merge([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function merge([id]: string[], o: CommonOptions & { squash?: boolean }): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await mergeWorker(root, id as string, { squash: o.squash === true });
@@ -139,9 +162,11 @@ export async function close([id]: string[]): Promise<CommandResult> {
 }
 
 /** `worker delete <id>`. */
-export async function remove([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function remove([id]: string[], o: CommonOptions & { force?: boolean }): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await deleteWorker(root, id as string, { force: o.force === true });
-  return { json: snakeKeys({ ok: true, ...r }), text: `deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed` };
+  const kept = r.archived.map((a) => `kept ${a.source === 'uncommitted' ? 'its uncommitted changes' : `commit ${a.sha.slice(0, 12)} (${a.source})`} on ${a.ref} (restore: git switch -c ${r.id}-restored ${a.ref})`);
+  const text = [`deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed`, ...kept].join('\n');
+  return { json: snakeKeys({ ok: true, ...r }), text, warnings: o.json ? kept : [] };
 }

@@ -3,26 +3,40 @@ import { dirname, resolve } from 'node:path';
 import { EXIT, OperationError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
 import { locate, type LoadedYaml } from '../../store/yaml-file.js';
+import { commandsOfTemplateData, visible } from '../../trust/commands.js';
 import { missingRoles, missingRoleWarnings, type MissingRole } from '../../worker/roles.js';
 import type { GraphFormat } from '../../workflow/graph.js';
 import { readTemplateFile } from '../../workflow/template.js';
 import { validateTemplate, type Problem } from '../../workflow/validate.js';
-import { paint, type CommandResult } from '../output.js';
+import { paint, type CommandResult, type CommonOptions } from '../output.js';
 
 // `validate` is the hot one (a controller runs it often): the other handlers import what only they
 // need when they run, so validating does not load presets, graph rendering or JSON Schema output.
 
+/** Options of `workflow create` (defaults set where the command is declared). */
+export interface CreateOptions extends CommonOptions {
+  preset: string;
+  output?: string;
+  ctoRole: string;
+  devRole: string;
+  qaRole: string;
+  executionMode: string;
+  force?: boolean;
+  /** Also create the roles the template needs that do not exist (asked on a TTY when absent). */
+  createRoles?: boolean;
+}
+
 /** `workflow create <name>`: prints the path written. */
-export async function create([name]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function create([name]: string[], o: CreateOptions): Promise<CommandResult> {
   const { createWorkflow } = await import('../../workflow/presets.js');
   const { path, template } = createWorkflow({
     name: name ?? '',
-    preset: o.preset as string,
-    output: o.output as string | undefined,
-    ctoRole: o.ctoRole as string,
-    devRole: o.devRole as string,
-    qaRole: o.qaRole as string,
-    executionMode: o.executionMode as string,
+    preset: o.preset,
+    output: o.output,
+    ctoRole: o.ctoRole,
+    devRole: o.devRole,
+    qaRole: o.qaRole,
+    executionMode: o.executionMode,
     force: o.force === true,
   });
   const root = projectRoot(dirname(resolve(path)));
@@ -77,22 +91,32 @@ export function validate([file]: string[]): CommandResult {
   const lines = [...result.errors.map((p) => formatProblem(loaded.path, p, 'error')), ...warnings.map((p) => formatProblem(loaded.path, p, 'warning'))];
   if (valid) lines.push(`OK: workflow is valid: ${loaded.path}`);
   else lines.push(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${loaded.path}`);
+  // What `workflow run` would run through /bin/sh: shown so nobody approves a template blind.
+  const commands = commandsOfTemplateData(projectRoot(dirname(resolve(loaded.path))), loaded.path, loaded.data).map((c) => ({ node: c.field.replace(/^nodes\.|\.command$/g, ''), command: c.command }));
+  if (commands.length) lines.push(`commands this template runs (workflow run runs them only in a trusted project: agent-team trust):`, ...commands.map((c) => `  ${c.node}: ${visible(c.command)}`));
   return {
-    json: { valid, file: loaded.path, errors: result.errors, warnings },
+    json: { valid, file: loaded.path, errors: result.errors, warnings, commands },
     text: lines.join('\n'),
     exitCode: valid ? EXIT.ok : EXIT.failed,
   };
 }
 
+/** Options of `workflow graph`. */
+export interface GraphOptions extends CommonOptions {
+  format?: GraphFormat;
+  /** A run-state whose current and completed nodes are marked. */
+  state?: string;
+}
+
 /** `workflow graph <file>`: Mermaid (default) or DOT text. */
-export async function graph([file]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function graph([file]: string[], o: GraphOptions): Promise<CommandResult> {
   const [{ renderGraph }, { readRunState }] = await Promise.all([import('../../workflow/graph.js'), import('../../workflow/run-state.js')]);
   const { loaded } = readTemplateFile(file ?? '');
   const result = validateTemplate(loaded);
   if (!result.template) {
     throw new OperationError(`${loaded.path}: workflow is invalid; cannot draw it`, { code: 'invalid_workflow', hint: `agent-team workflow validate ${loaded.path}` });
   }
-  const format = (o.format as GraphFormat) ?? 'mermaid';
+  const format = o.format ?? 'mermaid';
   let overlay = {};
   if (typeof o.state === 'string') {
     const state = readRunState(o.state);
