@@ -8,7 +8,8 @@
 // file given with `--log <file>` so tests can wait on it.
 // With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status? }] })
 // the first step whose `match` occurs in the description says which files to write, the commit message
-// and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour.
+// and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour. A step
+// with `once: true` is used only for the first description it matches (e.g. a check that fails once).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -67,8 +68,11 @@ function doPlaybookStep(step, description) {
   log(`replied: ${reply}`);
 }
 
+const used = new Set();
+
 function doChange(description, folder) {
-  const step = playbook.steps.find((s) => description.includes(s.match));
+  const step = playbook.steps.find((s, i) => description.includes(s.match) && !(s.once && used.has(i)));
+  if (step?.once) used.add(playbook.steps.indexOf(step));
   if (step) return doPlaybookStep(step, description);
   const changeYaml = readFileSync(join(folder, 'change.yaml'), 'utf8');
   const name = /^name:\s*(.+)$/m.exec(changeYaml)?.[1]?.trim() ?? 'change';

@@ -40,6 +40,8 @@ export interface PlaybookStep {
   status?: 'done' | 'blocked' | 'needs-input';
   /** A verification command run in the worktree: exit 0 → outcome passed, else failed (its output goes into the reply). */
   run?: string;
+  /** Used only for the first description it matches. */
+  once?: boolean;
 }
 
 /** Options of {@link makeTeam}. */

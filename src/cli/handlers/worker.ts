@@ -21,6 +21,8 @@ export interface CreateOptions extends CommonOptions {
   provider?: string;
   model?: string;
   yes?: boolean;
+  /** Go's "re-install skills": always so here (the worker skill is copied at every open). */
+  fresh?: boolean;
 }
 
 /** Options of `worker open`. */
@@ -34,6 +36,8 @@ export interface OpenOptions extends CommonOptions {
 export interface AssignOptions extends CommonOptions {
   proposal?: string;
   design?: string;
+  /** When assign has to open the worker: switch to this model (Go `-m`). */
+  model?: string;
   newWindow?: boolean;
   /** `--builds-on <branch>`, repeatable. */
   buildsOn?: string[];
@@ -57,11 +61,19 @@ async function confirmGlobalRole(role: string, path: string, yes: boolean): Prom
   return confirm({ message: `Use the global role ${role} from ${path}?`, default: true }, { output: process.stderr });
 }
 
-/** `worker create <role>`: prints the new id. */
-export async function create([role]: string[], o: CreateOptions): Promise<CommandResult> {
+/** The provider given as the Go positional `[provider]` or `--provider` (UsageError when both differ). */
+function providerArgument(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (positional !== undefined && flag !== undefined && positional !== flag) {
+    throw new UsageError(`provider given twice: ${JSON.stringify(positional)} and --provider ${JSON.stringify(flag)}; give one`);
+  }
+  return positional ?? flag;
+}
+
+/** `worker create <role> [provider]`: prints the new id. */
+export async function create([role, positionalProvider]: string[], o: CreateOptions): Promise<CommandResult> {
   assertName('role', role);
   const root = await mainRepoRoot();
-  const requested = o.provider;
+  const requested = providerArgument(positionalProvider, o.provider);
   if (requested !== undefined) assertProvider(root, requested);
   const model = o.model;
   if (model !== undefined) assertModel(model);
@@ -99,14 +111,16 @@ function readInput(what: string, source: string | undefined): string | undefined
   }
 }
 
-/** `worker assign <id> <description>`. */
-export async function assign([id, description]: string[], o: AssignOptions): Promise<CommandResult> {
+/** `worker assign <id> <description> [provider]`; provider and `--model` apply when the worker is opened. */
+export async function assign([id, description, provider]: string[], o: AssignOptions): Promise<CommandResult> {
   assertName('worker id', id);
+  if (provider !== undefined) assertProvider(await mainRepoRoot(), provider);
+  if (o.model !== undefined) assertModel(o.model);
   if (o.proposal === '-' && o.design === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
   const proposal = readInput('--proposal', o.proposal);
   const design = readInput('--design', o.design);
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
