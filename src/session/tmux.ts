@@ -29,7 +29,8 @@ export interface TmuxOptions {
 
 const MISSING_HINT = 'install tmux, or set AGENT_TEAM_BACKEND=process for headless workers';
 const SERVER_EXITING = /server exited unexpectedly|lost server/i;
-const GONE = /can't find (pane|window|session)|no server running|error connecting to|server exited/i;
+// "no current target": tmux 3.3a's answer while a server whose last session was killed is still exiting.
+const GONE = /can't find (pane|window|session)|no server running|error connecting to|server exited|no current target/i;
 
 /** Arguments that select the tmux server: `['-L', name]`, `['-S', path]` when the value is a path (has a `/`), or none for the default server. */
 export function tmuxServerArgs(socket: string | undefined): string[] {

@@ -186,4 +186,24 @@ setInterval(() => {}, 1000);
     await inside.kill(pane.paneId);
     await backend.kill(controller.paneId);
   });
+
+  it('a server with no sessions ("no current target" in tmux 3.3a) owns nothing and answers without throwing', async () => {
+    // With exit-empty off the server outlives its last session: list-panes then fails with "no current
+    // target", as it does for a moment after the last session is killed on a default server.
+    const empty = `${socket}-empty`;
+    const other = new TmuxBackend({ env: { ...env, AGENT_TEAM_TMUX_SOCKET: empty } });
+    try {
+      execFileSync('tmux', ['-L', empty, 'new-session', '-d', '-s', 'x', ';', 'set-option', '-g', 'exit-empty', 'off']);
+      const paneId = execFileSync('tmux', ['-L', empty, 'display-message', '-p', '-t', 'x', '#{pane_id}'], { encoding: 'utf8' }).trim();
+      execFileSync('tmux', ['-L', empty, 'kill-session', '-t', 'x']);
+      const listed = spawnSync('tmux', ['-L', empty, 'list-panes', '-a'], { encoding: 'utf8' });
+      expect(listed.status).not.toBe(0);
+      expect(await other.owns(paneId, 'x')).toBe(false);
+      expect(await other.isAlive(paneId)).toBe(false);
+      expect(await other.aliveMany([paneId, '%99'])).toEqual(new Map([[paneId, false], ['%99', false]]));
+      await expect(other.kill(paneId)).resolves.toBeUndefined();
+    } finally {
+      spawnSync('tmux', ['-L', empty, 'kill-server']);
+    }
+  });
 });
