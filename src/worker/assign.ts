@@ -6,7 +6,8 @@ import { createChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { assertTypable, assignMessage } from './messages.js';
-import { backendFor } from './session.js';
+import { assertAgentInPane } from './preflight.js';
+import { backendFor, paneOwner } from './session.js';
 import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWorkerOptions } from './open.js';
 
 /** Options of {@link assignWorker}. `proposal`/`design` are the file contents (the CLI reads files/stdin). */
@@ -58,7 +59,7 @@ export async function assignWorker(root: string, id: string, description: string
   const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: options.extra });
 
   let opened: OpenedWorker | undefined;
-  const live = await liveness(config, options);
+  const live = await liveness(root, config, options);
   let backend = live.backend;
   let paneId = config.pane_id;
   if (!live.alive) {
@@ -68,6 +69,8 @@ export async function assignWorker(root: string, id: string, description: string
     paneId = opened.paneId;
   }
   if (!backend) throw new OperationError(`worker ${id} has no pane`);
+  // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
+  await assertAgentInPane(backend, paneId, paneOwner(root, id), `worker ${id}`, `agent-team worker close ${id} && agent-team worker open ${id}, then assign again`);
   await backend.sendText(paneId, message);
   return { id, change, opened, update, message, warnings };
 }

@@ -37,10 +37,10 @@ export async function replyMain([message]: string[], o: Record<string, unknown>)
     if (recorded.length === 0 || !(err instanceof OperationError)) throw err;
     warnings.push(`${err.message} (the reply was recorded in ${recorded.map((r) => r.run_id).join(', ')})`);
   }
-  const lines = [delivered ? `sent to the main controller from ${where.id}` : `not delivered to the controller pane`];
+  const lines = [delivered ? (delivered.delivery === 'typed' ? `sent to the main controller from ${where.id}` : `shown in the controller's pane ${delivered.controllerPaneId} without typing (it runs ${delivered.foreground ?? 'a shell'})`) : `not delivered to the controller pane`];
   for (const r of recorded) lines.push(`recorded on run ${r.run_id}, node ${r.node}`);
   return {
-    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, recorded },
+    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, delivery: delivered?.delivery ?? 'none', controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, recorded },
     text: lines.join('\n'),
     warnings,
   };
