@@ -146,6 +146,31 @@ export async function commandNames(pids: readonly number[]): Promise<Map<number,
 }
 
 /**
+ * The names of `pid` and its descendants (breadth first, `depth` generations, default 4), each with
+ * its pid; with `foregroundOnly`, only the processes in the foreground process group of `pid`'s
+ * terminal (tpgid). Linux only (`/proc`); elsewhere an empty list. Used to see through a
+ * non-interactive `sh -c '<program> …'` wrapper, which shares the program's process group.
+ */
+export async function processTree(pid: number, options: { depth?: number; foregroundOnly?: boolean } = {}): Promise<Array<{ pid: number; name: string }>> {
+  if (!onLinux) return [];
+  const root = await readProcStat(pid);
+  if (!root) return [];
+  const tpgid = root.tpgid;
+  const found: Array<{ pid: number; name: string; pgrp: number }> = [];
+  let level = [pid];
+  for (let generation = 0; generation <= (options.depth ?? 4) && level.length > 0; generation++) {
+    const [stats, names, children] = await Promise.all([Promise.all(level.map(readProcStat)), commandNames(level), childrenOf(level)]);
+    level.forEach((p, i) => {
+      const name = names.get(p);
+      const stat = stats[i];
+      if (name !== undefined && stat !== undefined && stat.state !== 'Z') found.push({ pid: p, name, pgrp: stat.pgrp });
+    });
+    level = level.flatMap((p) => children.get(p) ?? []);
+  }
+  return found.filter((p) => !options.foregroundOnly || p.pgrp === tpgid).map(({ pid: p, name }) => ({ pid: p, name }));
+}
+
+/**
  * For each terminal (`/dev/pts/3`, `pts/3` or `ttys003`), the name of the process leading its foreground
  * process group (the program that reads what is typed: the shell at its prompt, or what it started);
  * undefined when none is found. One `ps -A -o tty=,pid=,tpgid=,comm=` call.

@@ -22,7 +22,7 @@ import { OperationError, UsageError } from '../errors.js';
 import type { PaneForeground, PaneInfo, PaneOwner, SessionBackend, SpawnRequest } from './backend.js';
 import { run } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
-import { childrenOf, commandNames, pidRunning } from './proc-info.js';
+import { childrenOf, commandNames, pidRunning, processTree } from './proc-info.js';
 import { typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
@@ -206,17 +206,21 @@ export class ProcessBackend implements SessionBackend {
   }
 
   /**
-   * The shell reads the FIFO itself unless it started a program, which then inherits the FIFO: a child
-   * that is not a shell is the program (`program`), no child (or only a subshell) means the shell reads
-   * (`shell`).
+   * The shell reads the FIFO itself unless it started a program, which then inherits the FIFO: the pane
+   * process itself (after `exec`) or a descendant that is not a shell is the program (`program`); else
+   * the shell reads (`shell`). Descendants are read from `/proc` (Linux), children elsewhere.
    */
   async foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground> {
     const pane = parseProcessPaneId(paneId);
     if (!pane || (owner !== undefined && !ownedBy(pane, owner)) || !(await shellIsPane(pane))) return { kind: 'gone' };
-    const children = (await childrenOf([pane.pid])).get(pane.pid) ?? [];
-    const names = await commandNames(children);
-    const program = [...names.values()].map(foregroundOf).find((f) => f.kind === 'program');
-    return program ?? { kind: 'shell', command: (await commandNames([pane.pid])).get(pane.pid) };
+    let names = (await processTree(pane.pid)).map((p) => p.name);
+    if (names.length === 0) {
+      const children = (await childrenOf([pane.pid])).get(pane.pid) ?? [];
+      const found = await commandNames([pane.pid, ...children]);
+      names = [pane.pid, ...children].flatMap((p) => (found.has(p) ? [found.get(p) as string] : []));
+    }
+    const program = names.map(foregroundOf).find((f) => f.kind === 'program');
+    return program ?? { kind: 'shell', command: names[0] };
   }
 
   /** The last lines of `<stateDir>/output.log` (its last 64 KiB at most). */

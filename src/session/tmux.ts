@@ -21,7 +21,7 @@ import { OperationError, UsageError } from '../errors.js';
 import type { PaneForeground, PaneInfo, PaneOwner, SessionBackend, SpawnRequest } from './backend.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
-import { foregroundIsOther } from './proc-info.js';
+import { foregroundIsOther, processTree } from './proc-info.js';
 import { lastLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
@@ -268,12 +268,19 @@ export class TmuxBackend implements SessionBackend {
     return (await this.listPanes()).some((p) => p.id === paneId && ownedBy(p, owner));
   }
 
-  /** From `#{pane_current_command}` (one `list-panes -a`): gone when unlisted, dead, or not `owner`'s. */
+  /**
+   * From `#{pane_current_command}` (one `list-panes -a`): gone when unlisted, dead, or not `owner`'s.
+   * When that names a shell, a program in the same foreground process group still counts (a pane
+   * started as `sh -c 'cat >> log'` keeps the non-interactive `sh` as group leader; Linux `/proc`).
+   */
   async foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground> {
     if (!TMUX_PANE_ID.test(paneId)) return { kind: 'gone' };
     const pane = (await this.listPanes()).find((p) => p.id === paneId);
     if (!pane || pane.dead || (owner !== undefined && !ownedBy(pane, owner))) return { kind: 'gone' };
-    return foregroundOf(pane.command);
+    const seen = foregroundOf(pane.command);
+    if (seen.kind !== 'shell') return seen;
+    const program = (await processTree(pane.pid, { foregroundOnly: true })).map((p) => foregroundOf(p.name)).find((f) => f.kind === 'program');
+    return program ?? seen;
   }
 
   /** `capture-pane -p -J` of the screen and some history; trailing blank lines dropped. */

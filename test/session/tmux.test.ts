@@ -131,6 +131,8 @@ setInterval(() => {}, 1000);
     await backend.sendText(pane.paneId, 'sleep 30');
     await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 5000, description: 'sleep to run' });
     expect(await backend.isAlive(pane.paneId)).toBe(true);
+    // Ctrl-C only once sleep itself runs: the shell's forked child, before it execs sleep, may miss it.
+    await waitFor(async () => (await backend.foreground(pane.paneId)).command === 'sleep', { timeoutMs: 5000, description: 'sleep in front' });
     tmux('send-keys', '-t', pane.paneId, 'C-c');
     await waitFor(async () => !(await backend.isAlive(pane.paneId)), { timeoutMs: 5000, description: 'sleep to stop' });
     expect(await backend.isAlive(pane.paneId)).toBe(false);
