@@ -47,9 +47,11 @@ class FakeBackend implements SessionBackend {
   async owns(paneId: string, owner: PaneOwner): Promise<boolean> {
     return this.panes.has(paneId) && this.owners.get(paneId) === owner.workerId;
   }
+  /** Panes whose running "provider" is itself a shell (a user-defined provider such as `bash`). */
+  shells = new Set<string>();
   async foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground> {
     if (!this.panes.has(paneId) || (owner && this.owners.get(paneId) !== owner.workerId)) return { kind: 'gone' };
-    return this.alive.has(paneId) ? { kind: 'program', command: 'agent' } : { kind: 'shell', command: 'bash' };
+    return this.alive.has(paneId) && !this.shells.has(paneId) ? { kind: 'program', command: 'agent' } : { kind: 'shell', command: 'bash' };
   }
   async capture(): Promise<string[]> {
     return [];
@@ -163,5 +165,18 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
     await replyToWorker(project.root, 'dev-003', 'carry on', { backend });
     expect(backend.sent.at(-1)).toEqual(['%2', '[Main Controller Reply] carry on']);
     await expect(replyToWorker(project.root, 'dev-001', 'hello', { backend })).rejects.toMatchObject({ code: 'not_running', exitCode: 1 });
+  });
+
+  it('assign and reply type nothing when a shell holds the pane, even if a program "runs" there', async () => {
+    project = makeProject();
+    const backend = new FakeBackend();
+    const env = { TMUX_PANE: '%99', PATH: providerPath(project.home) };
+    await createWorker(project.root, 'dev');
+    await openWorker(project.root, 'dev-001', { backend, env, startCheck });
+    backend.shells.add('%1');
+    backend.sent.length = 0;
+    await expect(assignWorker(project.root, 'dev-001', 'Add a line; touch X', { backend, env, startCheck })).rejects.toMatchObject({ code: 'not_agent', exitCode: 1 });
+    await expect(replyToWorker(project.root, 'dev-001', 'hi; touch Y', { backend })).rejects.toMatchObject({ code: 'not_agent', exitCode: 1 });
+    expect(backend.sent).toEqual([]);
   });
 });
