@@ -15,6 +15,7 @@ import { buildRolePrompt, installRolePrompt, runtimeExcludes } from './prompt.js
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
+import { assertTrusted, launchCommandsNeedingTrust } from '../trust/check.js';
 import { assertProviderInstalled, awaitAgentStart, type StartCheckOptions } from './preflight.js';
 import { backendFor, currentControllerPane, paneEnv, paneOwner, type LifecycleOptions, type SessionOptions } from './session.js';
 
@@ -124,10 +125,13 @@ export async function liveness(root: string, config: WorkerConfig, options: Sess
  * variables), records `pane_id`, `controller_pane_id` and `backend`, and types the launch command. When
  * the recorded pane still has a shell but no provider, the launch command is typed there instead of
  * spawning. Already running: returns `alreadyRunning` (provider/model changes are still saved).
+ * A launch command from `.agents/config.yaml` needs a trusted project: else OperationError
+ * `untrusted_project`/`trust_changed` before anything is changed (see trust/check.ts).
  */
 export async function openWorker(root: string, id: string, options: OpenWorkerOptions = {}): Promise<OpenedWorker> {
   assertName('worker id', id);
   let config = readWorkerConfig(root, id);
+  assertTrusted(root, launchCommandsNeedingTrust(root, options.provider ?? (config.provider || DEFAULT_PROVIDER)), options.env ?? process.env);
   if (options.provider !== undefined) assertProvider(root, options.provider);
   if (options.model !== undefined) assertModel(options.model);
   if (options.provider !== undefined || options.model !== undefined) {
