@@ -42,7 +42,7 @@ describe.skipIf(!hasTmux)('never type into a shell (tmux, private socket)', () =
   const clients: ChildProcess[] = [];
 
   beforeAll(() => {
-    project = makeProject({ commitAgents: false });
+    project = makeProject({ commitAgents: false, trust: false });
     writeFileSync(
       join(project.root, '.agents/config.yaml'),
       [
@@ -56,6 +56,9 @@ describe.skipIf(!hasTmux)('never type into a shell (tmux, private socket)', () =
     );
     execFileSync('git', ['-C', project.root, 'add', '-A']);
     execFileSync('git', ['-C', project.root, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'setup']);
+    // The launch commands come from the project's config: trust them (as a user does once).
+    const trusted = cli(['trust', '--json'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } });
+    expect(trusted.code, trusted.stderr).toBe(0);
     // The controller's pane is a plain interactive shell, as when the person runs agent-team by hand.
     controllerPane = tmux('new-session', '-d', '-s', 'controller', '-x', '120', '-y', '30', '-c', project.home, '-P', '-F', '#{pane_id}');
     env = {
