@@ -96,13 +96,9 @@ export const KNOWN_KEYS = {
 
 /** Run statuses, as the Go version writes them. */
 export const RUN_STATUSES = ['ready', 'running', 'waiting', 'waiting_confirmation', 'blocked', 'completed'] as const;
-/** One of {@link RUN_STATUSES}. */
-export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Node statuses, as the Go version writes them. */
 export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked'] as const;
-/** One of {@link NODE_STATUSES}. */
-export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** RFC 3339 date-time with an offset, as Go's time.Time and `toISOString()` write it. */
 const timestamp = z
