@@ -26,7 +26,9 @@ if (process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.
 const logIndex = process.argv.indexOf('--log');
 const logFile = logIndex > 0 ? process.argv[logIndex + 1] : undefined;
 const playbookIndex = process.argv.indexOf('--playbook');
-const playbook = playbookIndex > 0 ? JSON.parse(readFileSync(process.argv[playbookIndex + 1], 'utf8')) : { steps: [] };
+// an empty playbook file (e.g. --playbook /dev/null) means no steps
+const playbookText = playbookIndex > 0 ? readFileSync(process.argv[playbookIndex + 1], 'utf8') : '';
+const playbook = playbookText.trim() ? JSON.parse(playbookText) : { steps: [] };
 
 function log(event) {
   const line = `${new Date().toISOString()} ${event}`;
