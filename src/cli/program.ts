@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
+import { AgentTeamError, EXIT, osError, type ExitCode } from '../errors.js';
+import { setLockWaitReporter } from '../store/lock.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeSkillCommand } from './commands/skill.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
-import { paint, writeOut } from './output.js';
+import { escapeControl, paint, toJsonText, writeMessage, writeOut } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -58,6 +59,17 @@ function exitOverrideDeep(cmd: Command): void {
   for (const sub of cmd.commands) exitOverrideDeep(sub);
 }
 
+let reported = false;
+
+/**
+ * Whether the command's outcome has been printed (its result, or its error). From then on an interrupt
+ * changes nothing: the process is only exiting, and a second document or exit 130 would contradict what
+ * was printed (issue 11: a written transition reported "interrupted").
+ */
+export function outcomeReported(): boolean {
+  return reported;
+}
+
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself. */
 export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   const json = argv.includes('--json');
@@ -65,16 +77,23 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values
   exitOverrideDeep(program);
   if (json) heldOut = '';
+  // Someone waiting for another process's lock is told whom it waits for (the store never prints).
+  setLockWaitReporter((message) => writeMessage(`${paint('dim', 'agent-team:', 2)} ${message}`));
   try {
     await program.parseAsync(argv);
+    reported = true;
     return (process.exitCode as ExitCode | undefined) ?? EXIT.ok;
   } catch (err) {
-    return reportError(err, { json, debug });
+    const code = reportError(err, { json, debug });
+    reported = true;
+    return code;
   }
 }
 
 /** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json. */
-export function reportError(err: unknown, options: { json: boolean; debug: boolean }): ExitCode {
+export function reportError(error: unknown, options: { json: boolean; debug: boolean }): ExitCode {
+  // fs errors (ENOSPC, EROFS, EACCES, ENAMETOOLONG, EMFILE…) name their file and fix, never "a bug"
+  const err = osError(error);
   let exitCode: ExitCode = EXIT.failed;
   let code = 'internal_error';
   let message = err instanceof Error ? err.message : String(err);
@@ -97,15 +116,15 @@ export function reportError(err: unknown, options: { json: boolean; debug: boole
     code = err.code;
     hint = err.hint;
     details = err.details;
-    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
-    if (hint) writeOut(2, `${paint('dim', 'try:', 2)} ${hint}\n`);
+    writeMessage(`${paint('red', 'error:', 2)} ${escapeControl(message)}`);
+    if (hint) writeMessage(`${paint('dim', 'try:', 2)} ${escapeControl(hint)}`);
   } else {
-    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
+    writeMessage(`${paint('red', 'error:', 2)} ${escapeControl(message)}`);
     if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
   }
   if (options.debug && err instanceof Error && err.stack) writeOut(2, `${err.stack}\n`);
   if (options.json) {
-    writeOut(1, `${JSON.stringify({ ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) } }, null, 2)}\n`);
+    writeOut(1, `${toJsonText({ ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) } })}\n`);
   }
   return exitCode;
 }

@@ -6,7 +6,7 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
-import { paint, type CommandResult } from '../output.js';
+import { paint, writeMessage, type CommandResult } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
 export function renderNext(step: NextStep): string {
@@ -54,7 +54,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
     port,
     yes: o.yes === true,
     maxSteps,
-    onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
+    onStep: o.json ? undefined : (s) => writeMessage(`${paint('dim', '•', 2)} ${s.node}: ${s.detail}`),
   });
   const text = [`stopped: ${report.stopped} — ${report.why}`, '', renderNext(report.next)].join('\n');
   return {
