@@ -23,7 +23,7 @@ import { OperationError, osError } from '../errors.js';
 export const LEGACY_STALE_MS = 10_000;
 /** A lock held by a process on another host (shared folder) is stale when not refreshed for this long (ms). */
 export const OTHER_HOST_STALE_MS = 10 * 60_000;
-/** How long (ms) a writer waits for a live holder before giving up (exit 1, nothing written). */
+/** How long (ms) a writer waits for one live holder before giving up (exit 1, nothing written); AGENT_TEAM_LOCK_WAIT_MS overrides. */
 export const WAIT_MS = Number(process.env.AGENT_TEAM_LOCK_WAIT_MS) > 0 ? Number(process.env.AGENT_TEAM_LOCK_WAIT_MS) : 30_000;
 /** How often (ms) a holder refreshes its lock's mtime (only hosts elsewhere look at it). */
 const REFRESH_MS = 30_000;
@@ -301,17 +301,25 @@ async function acquire(file: string, lockPath: string): Promise<string> {
   const token = nanoid();
   const started = Date.now();
   let reported = false;
+  // The bound is per holder: while the lock changes hands, writers make progress and this one waits on.
+  let holder = '';
+  let holderSince = started;
   for (let attempt = 0; ; attempt++) {
     if (tryCreate(lockPath, token)) return token;
     const status = inspectLock(lockPath);
     if (status.kind === 'free') continue;
+    const current = status.kind === 'held' ? status.owner.token || 'unknown' : status.kind;
+    if (current !== holder) {
+      holder = current;
+      holderSince = Date.now();
+    }
     if (status.kind === 'stale' || (status.kind === 'legacy' && status.stale)) {
       if (status.kind === 'stale' && !reported) reporter?.(`${lockPath}: removing a stale lock (${status.why})`);
       removeStaleLock(lockPath, status.kind === 'stale' ? status.owner?.token : undefined);
       continue;
     }
     const waited = Date.now() - started;
-    if (waited >= WAIT_MS) {
+    if (Date.now() - holderSince >= WAIT_MS) {
       throw new OperationError(`${file}: ${describeHolder(status, lockPath)}: still locked after ${Math.round(WAIT_MS / 1000)} s; nothing was written`, {
         code: 'lock_timeout',
         hint: status.kind === 'held' && status.owner.pid > 0 ? `let pid ${status.owner.pid} finish (resume it with: kill -CONT ${status.owner.pid}), then retry` : 'retry when the other agent-team command has finished; agent-team doctor shows stale locks',
@@ -328,7 +336,8 @@ async function acquire(file: string, lockPath: string): Promise<string> {
 
 /**
  * Runs `fn` while holding the lock on `file` (see the module comment), and releases it afterwards even
- * when `fn` throws. Waits up to {@link WAIT_MS} for a live holder (telling the reporter after a second).
+ * when `fn` throws. Waits while live holders keep it, up to {@link WAIT_MS} for any one holder (telling
+ * the reporter after a second).
  * Throws OperationError `lock_timeout` (exit 1) when the holder keeps it, the fs error translated by
  * {@link osError} (ENOSPC, EROFS, EACCES… naming the lock) when the lock cannot be created, and ENOENT
  * as is when the folder of `file` is missing.
