@@ -126,6 +126,12 @@ const CASES: Case[] = [
     at: ['id: b'],
     warning: true,
   },
+  {
+    code: 'control_character',
+    text: BASE.replace('    actor: dev\n', '    actor: dev\n    task: "clear \\e]52;c;ZWNobyBoaQ==\\a"\n'),
+    path: 'nodes[0].task',
+    at: ['"clear'],
+  },
 ];
 
 describe('validateTemplate: one minimal template per code', () => {
