@@ -9,6 +9,7 @@ import { AgentTeamError, EXIT, osError, type ExitCode } from '../errors.js';
 import { setLockWaitReporter } from '../store/lock.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeSkillCommand } from './commands/skill.js';
+import { makeDoctorCommand } from './commands/doctor.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { escapeControl, paint, toJsonText, writeMessage, writeOut } from './output.js';
 
@@ -33,6 +34,7 @@ export function makeProgram(group?: string): Command {
     program.addCommand(makeWorkflowCommand());
     for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
     program.addCommand(makeSkillCommand());
+    program.addCommand(makeDoctorCommand());
   }
   program.addHelpText(
     'after',

@@ -134,5 +134,6 @@ export async function remove([id]: string[], o: Record<string, unknown>): Promis
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await deleteWorker(root, id as string, { force: o.force === true });
+  if (r.removedReservedFolder) return { json: snakeKeys({ ok: true, ...r }), text: `deleted ${r.id}: removed its reserved id folder (it had no worker.yaml, worktree or branch)` };
   return { json: snakeKeys({ ok: true, ...r }), text: `deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed` };
 }
