@@ -109,3 +109,11 @@ export function currentIdentity(path: string): FileSnapshot['stat'] | undefined 
     return undefined;
   }
 }
+
+/**
+ * {@link readFileBounded} for small text files (role prompts, role.yaml, change.yaml): UTF-8 text of a
+ * regular file of at most `limit` bytes (default 1 MB). Same errors.
+ */
+export function readTextFile(path: string, what: string, limit: number = SIZE_LIMIT.config): string {
+  return readFileBounded(path, { limit, what }).bytes.toString('utf8');
+}
