@@ -104,17 +104,30 @@ function existsProc(pid: number): boolean {
   }
 }
 
-/** The lock path of `file`: `<real path of file>.lock`; for a file that does not exist yet, its real folder. */
+/**
+ * The lock path of `file`: `<real path of file>.lock`. For a name that does not exist, the real path of
+ * the longest existing name it extends (`run.yaml.run` → `<real run.yaml>.run.lock`, so a symlink to a
+ * run-state and its target share the controller's lock too), else of its folder.
+ */
 export function lockPathOf(file: string): string {
   const abs = resolve(file);
   try {
     return `${realpathSync(abs)}.lock`;
   } catch {
+    // not there (yet): a suffixed name of an existing file, or a new file in an existing folder
+  }
+  const name = basename(abs);
+  for (let dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
     try {
-      return join(realpathSync(dirname(abs)), `${basename(abs)}.lock`);
+      return `${realpathSync(join(dirname(abs), name.slice(0, dot)))}${name.slice(dot)}.lock`;
     } catch {
-      return `${abs}.lock`;
+      // try a shorter prefix
     }
+  }
+  try {
+    return join(realpathSync(dirname(abs)), `${name}.lock`);
+  } catch {
+    return `${abs}.lock`;
   }
 }
 

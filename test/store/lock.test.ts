@@ -4,7 +4,7 @@
  * waits for) and no transition is lost; a lock whose owner is gone is taken over at once, and said so.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,3 +117,16 @@ function readStart(pid: number): string {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return text.slice(text.lastIndexOf(')') + 2).split(' ')[19] as string;
 }
+
+describe('lock paths', () => {
+  it('a symlink, its target, and names that extend them (the controller lock <run>.run) share one lock', async () => {
+    const { lockPathOf } = await import('../../src/store/lock.js');
+    const file = initRun(repo.dir, repo.template, ['--run-id', 'paths']);
+    const link = join(dirname(file), 'paths-link.yaml');
+    symlinkSync(file, link);
+    expect(lockPathOf(link)).toBe(lockPathOf(file));
+    expect(lockPathOf(`${link}.run`)).toBe(lockPathOf(`${file}.run`));
+    expect(lockPathOf(`${file}.run`)).toBe(`${lockPathOf(file).slice(0, -'.lock'.length)}.run.lock`);
+    expect(lockPathOf(join(dirname(file), 'new.yaml'))).toBe(`${join(realpathSync(dirname(file)), 'new.yaml')}.lock`);
+  });
+});
