@@ -22,7 +22,7 @@ import { inspectLock, removeStaleLock } from '../store/lock.js';
 import { relativeToRoot } from '../store/paths.js';
 import { listRuns, loadRun } from '../workflow/state-service.js';
 import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig } from './config.js';
-import { agentsDir, workerPaths, workersDir } from './paths.js';
+import { workerPaths, workersDir } from './paths.js';
 
 /** Leftovers younger than this (ms) may belong to a command still running: left alone. */
 export const SETTLE_MS = 60_000;
@@ -70,7 +70,7 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
   };
 
   // Locks and temp files, in every folder agent-team writes.
-  for (const dir of walkFolders(agentsDir(root))) {
+  for (const dir of walkFolders(join(root, '.agents'))) {
     let names: string[];
     try {
       names = readdirSync(dir);
