@@ -10,6 +10,7 @@ import { setLockWaitReporter } from '../store/lock.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeSkillCommand } from './commands/skill.js';
 import { makeDoctorCommand } from './commands/doctor.js';
+import { makeTrustCommand } from './commands/trust.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { Program } from './lazy.js';
 import { escapeControl, paint, toJsonText, writeMessage, writeOut } from './output.js';
@@ -43,6 +44,7 @@ export function makeProgram(group?: string): Program {
     for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
     program.addCommand(makeSkillCommand());
     program.addCommand(makeDoctorCommand());
+    program.addCommand(makeTrustCommand());
   }
   program.addHelpText(
     'after',
