@@ -2,10 +2,15 @@
 import { EXIT } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
 import { runDoctor } from '../../worker/doctor.js';
-import type { CommandResult } from '../output.js';
+import type { CommandResult, CommonOptions } from '../output.js';
+
+/** Options of `doctor`. */
+export interface DoctorCommandOptions extends CommonOptions {
+  fix?: boolean;
+}
 
 /** `doctor`: exit 0 when nothing is wrong (or everything found was fixed), 1 when findings remain. */
-export async function doctor(_args: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function doctor(_args: string[], o: DoctorCommandOptions): Promise<CommandResult> {
   const fix = o.fix === true;
   const report = await runDoctor(projectRoot(), { fix });
   const open = report.findings.filter((f) => f.fixed !== true);
