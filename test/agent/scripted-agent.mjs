@@ -16,6 +16,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/agent-team.js', import.meta.url));
+// Like claude 2.1: `--dangerously-skip-permissions` is refused as root unless IS_SANDBOX=1, after start-up
+// (AGENT_TEAM_STANDIN_ROOT=1 makes a normal user count as root, so the path is tested everywhere).
+if (process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.() === 0 || process.env.AGENT_TEAM_STANDIN_ROOT === '1') && process.env.IS_SANDBOX !== '1') {
+  process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
+  setTimeout(() => process.exit(1), 300);
+}
 const logIndex = process.argv.indexOf('--log');
 const logFile = logIndex > 0 ? process.argv[logIndex + 1] : undefined;
 const playbookIndex = process.argv.indexOf('--playbook');
