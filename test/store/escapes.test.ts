@@ -45,7 +45,11 @@ describe('stored fields in text output', () => {
 });
 
 describe('templates with control characters', () => {
-  const hostileTemplate = (text: string) => text.replace('task: Break down the requirement and produce implementation sub-tasks', 'task: "Break down \\e]52;c;cm0gLXJmIH4K\\a the requirement"');
+  const hostileTemplate = (text: string) => {
+    const out = text.replace(/task: "Break down the requirement[^"\n]*"/, 'task: "Break down \\e]52;c;cm0gLXJmIH4K\\a the requirement: {{params.requirement}}"');
+    expect(out, 'the preset\'s cto_breakdown task was replaced').not.toBe(text);
+    return out;
+  };
 
   it('validate refuses them with the code, the field and line:col', () => {
     const path = join(repo.dir, '.agents/workflow/hostile.yaml');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { osError } from '../../src/errors.js';
 import { cli } from '../helpers/cli.js';
-import { initRun, repoWithWorkflow } from '../workflow/support.js';
+import { initRun, PRESET_PARAMS, repoWithWorkflow } from '../workflow/support.js';
 import '../workflow/fresh-build.js';
 
 let repo: ReturnType<typeof repoWithWorkflow>;
@@ -52,7 +52,7 @@ function expectOsError(r: ReturnType<typeof cli>, code: string, file: string): v
 describe('OS errors from the CLI', () => {
   it('ENAMETOOLONG: a 300-character run id names the file and the fix', () => {
     const id = 'r'.repeat(300);
-    const r = cli(['workflow', 'state', 'init', repo.template, '--run-id', id, '--json'], { cwd: repo.dir });
+    const r = cli(['workflow', 'state', 'init', repo.template, '--run-id', id, '--json', ...PRESET_PARAMS], { cwd: repo.dir });
     expectOsError(r, 'name_too_long', `${id}.yaml`);
     expect(r.json.error.hint).toContain('shorter');
   });
@@ -60,7 +60,7 @@ describe('OS errors from the CLI', () => {
   it.skipIf(!canMount)('ENOSPC with no free inodes: a transition says so (not "another process holds the lock"), file unchanged', async () => {
     await withTmpfs('no-inodes', 'size=4m,nr_inodes=16', (dir) => {
       const file = join(dir, 'run.yaml');
-      const init = cli(['workflow', 'state', 'init', repo.template, '--state-file', file, '--json'], { cwd: repo.dir });
+      const init = cli(['workflow', 'state', 'init', repo.template, '--state-file', file, '--json', ...PRESET_PARAMS], { cwd: repo.dir });
       expect(init.code, init.stderr).toBe(0);
       const before = readFileSync(file, 'utf8');
       for (let i = 0; ; i++) {
@@ -80,7 +80,7 @@ describe('OS errors from the CLI', () => {
   it.skipIf(!canMount)('ENOSPC on a full disk: the run-state is unchanged and the message names it', async () => {
     await withTmpfs('full', 'size=64k', (dir) => {
       const file = join(dir, 'run.yaml');
-      const init = cli(['workflow', 'state', 'init', repo.template, '--state-file', file, '--json'], { cwd: repo.dir });
+      const init = cli(['workflow', 'state', 'init', repo.template, '--state-file', file, '--json', ...PRESET_PARAMS], { cwd: repo.dir });
       expect(init.code, init.stderr).toBe(0);
       const before = readFileSync(file, 'utf8');
       try {
@@ -97,12 +97,12 @@ describe('OS errors from the CLI', () => {
   it.skipIf(!canMount)('EROFS: state init and a transition on a read-only file system name the file', async () => {
     await withTmpfs('ro', 'size=1m', (dir) => {
       const file = join(dir, 'run.yaml');
-      const init = cli(['workflow', 'state', 'init', repo.template, '--state-file', file, '--json'], { cwd: repo.dir });
+      const init = cli(['workflow', 'state', 'init', repo.template, '--state-file', file, '--json', ...PRESET_PARAMS], { cwd: repo.dir });
       expect(init.code, init.stderr).toBe(0);
       execFileSync('mount', ['-o', 'remount,ro', dir]);
       const r = cli(['workflow', 'state', 'start', file, '--node', 'cto_breakdown', '--json'], { cwd: repo.dir });
       expectOsError(r, 'read_only', file);
-      const r2 = cli(['workflow', 'state', 'init', repo.template, '--state-file', join(dir, 'new.yaml'), '--json'], { cwd: repo.dir });
+      const r2 = cli(['workflow', 'state', 'init', repo.template, '--state-file', join(dir, 'new.yaml'), '--json', ...PRESET_PARAMS], { cwd: repo.dir });
       expectOsError(r2, 'read_only', join(dir, 'new.yaml'));
     });
   });
