@@ -72,3 +72,47 @@ export class TransitionError extends OperationError {
     super(message, { code: 'transition_refused', ...options });
   }
 }
+
+/** What each OS error means for the user, and what fixes it: code, problem and hint (`{path}` = the file). */
+const OS_ERRORS: Record<string, { code: string; problem: string; hint: string }> = {
+  ENOSPC: {
+    code: 'no_space',
+    problem: 'no space left on the device (the disk is full, or it has no free inodes)',
+    hint: 'free space (df -h) or inodes (df -i) on the file system holding {path}, then retry; nothing was half-written',
+  },
+  EDQUOT: { code: 'no_space', problem: 'the disk quota is exceeded', hint: 'free space within your quota on the file system holding {path}, then retry' },
+  EROFS: { code: 'read_only', problem: 'the file system is read-only', hint: 'run agent-team in a writable checkout (or remount {path} read-write)' },
+  EACCES: { code: 'permission_denied', problem: 'permission denied', hint: 'make {path} (and its folder) readable and writable for this user, or run as the user who owns it' },
+  EPERM: { code: 'permission_denied', problem: 'operation not permitted', hint: 'make {path} (and its folder) writable for this user, or run as the user who owns it' },
+  ENAMETOOLONG: { code: 'name_too_long', problem: 'the file name is too long for the file system', hint: 'use a shorter name (run ids and worker ids become file names; keep them under ~200 characters)' },
+  EMFILE: { code: 'too_many_open_files', problem: 'too many open files in this process', hint: 'raise the limit (ulimit -n 4096) and retry' },
+  ENFILE: { code: 'too_many_open_files', problem: 'too many open files on this system', hint: 'close other programs or raise fs.file-max, then retry' },
+  EIO: { code: 'io_error', problem: 'input/output error from the device', hint: 'check the disk holding {path} (dmesg), then retry' },
+  ENOTDIR: { code: 'not_a_directory', problem: 'a part of the path is a file, not a folder', hint: 'check the path {path}' },
+  ELOOP: { code: 'symlink_loop', problem: 'too many levels of symbolic links', hint: 'fix the symbolic links on the path {path}' },
+};
+
+/** Whether `err` is an fs/OS error with one of the errno codes {@link osError} explains. */
+export function isKnownOsError(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code in OS_ERRORS;
+}
+
+/**
+ * Turns an fs/OS error (ENOSPC, EROFS, EACCES, ENAMETOOLONG, EMFILE…) into an {@link OperationError}
+ * (exit 1) whose message names `file` (default: the error's own `path`) and what happened, with a hint
+ * that fixes it; `action` says what agent-team was doing ("cannot write …"). Other errors (and
+ * AgentTeamErrors) are returned unchanged.
+ */
+export function osError(err: unknown, file?: string, action?: string): unknown {
+  if (err instanceof AgentTeamError || !isKnownOsError(err)) return err;
+  const known = OS_ERRORS[err.code as string] as (typeof OS_ERRORS)[string];
+  const path = file ?? err.path ?? (err as { dest?: string }).dest ?? 'the file';
+  const head = action ?? `cannot ${err.syscall ?? 'access'} ${path}`;
+  return new OperationError(`${head}: ${known.problem} (${err.code})`, {
+    code: known.code,
+    hint: known.hint.replaceAll('{path}', path),
+    details: { file: path, errno: err.code },
+    cause: err,
+  });
+}

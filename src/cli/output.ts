@@ -3,6 +3,7 @@
  * `--json`), messages on stderr, colour only on a TTY and never with NO_COLOR.
  */
 import { fstatSync, writeSync } from 'node:fs';
+import { Chalk } from 'chalk';
 import { EXIT, type ExitCode } from '../errors.js';
 
 /** What every handler returns: `json` for `--json`, `text` for people, and an exit code (default 0). */
@@ -65,20 +66,61 @@ export function writeOut(fd: 1 | 2, text: string): void {
   }
 }
 
+/** The SGR codes (open, close) of the styles {@link paint} uses, as chalk emits them at level 1. */
 const codes = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const;
 
-/** Wraps `text` in an ANSI style when colour is enabled for `stream`. */
+const chalkOn = new Chalk({ level: 1 });
+
+/** Wraps `text` in an ANSI style (chalk, 16 colours) when colour is enabled for `stream` ({@link colorEnabled}). */
 export function paint(style: keyof typeof codes, text: string, stream: OutputStream = 1): string {
-  if (!colorEnabled(stream)) return text;
-  const [open, close] = codes[style];
-  return `\u001b[${open}m${text}\u001b[${close}m`;
+  return colorEnabled(stream) ? chalkOn[style](text) : text;
 }
 
-/** Prints a handler's result and returns its exit code. */
+/**
+ * Control characters a terminal would act on: C0 (but tab and newline), DEL, C1 (0x80–0x9f: 8-bit CSI,
+ * OSC…), and the Unicode bidirectional overrides that reorder what is shown.
+ */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** The exact SGR sequences {@link paint} emits; only these ESC sequences survive {@link escapeControl} in coloured output. */
+const SGR_OR_CONTROL = new RegExp(`(\u001b\\[(?:${[...new Set(Object.values(codes).flat())].join('|')})m)|${CONTROL.source}`, 'g');
+
+/**
+ * `text` with every control character shown as an escape (`\x1b`, `\r`, `\u202e`) instead of sent to
+ * the terminal, so a stored field (a reason, a summary, a check's output) can never clear the screen,
+ * set the title or write the clipboard (OSC 52). Tab and newline stay; with `keepColour`, the colour
+ * sequences {@link paint} itself adds stay too (a field that imitates one only changes a colour).
+ */
+export function escapeControl(text: string, keepColour = false): string {
+  const show = (c: string) => {
+    const n = c.charCodeAt(0);
+    if (n === 0x0d) return '\\r';
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  };
+  if (!keepColour) return text.replace(CONTROL, show);
+  return text.replace(SGR_OR_CONTROL, (m, sgr: string | undefined) => sgr ?? show(m));
+}
+
+/**
+ * A JSON document with C1 controls, DEL and bidi overrides escaped too (`JSON.stringify` escapes only
+ * C0), so `--json` output shown in a terminal is inert as well. Still valid JSON, same value.
+ */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Writes a message line to stderr with control characters escaped (see {@link escapeControl}). */
+export function writeMessage(text: string): void {
+  writeOut(2, `${escapeControl(text, colorEnabled(2))}\n`);
+}
+
+/** Prints a handler's result and returns its exit code. Text output never carries control characters from data. */
 export function render(result: CommandResult, options: CommonOptions): ExitCode {
-  for (const w of result.warnings ?? []) writeOut(2, `${paint('yellow', 'warning:', 2)} ${w}\n`);
-  if (options.json) writeOut(1, `${JSON.stringify(result.json, null, 2)}\n`);
-  else if (result.text !== '') writeOut(1, result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+  for (const w of result.warnings ?? []) writeOut(2, `${paint('yellow', 'warning:', 2)} ${escapeControl(w)}\n`);
+  if (options.json) writeOut(1, `${toJsonText(result.json)}\n`);
+  else if (result.text !== '') {
+    const text = escapeControl(result.text, colorEnabled(1));
+    writeOut(1, text.endsWith('\n') ? text : `${text}\n`);
+  }
   return result.exitCode ?? EXIT.ok;
 }
 

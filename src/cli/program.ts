@@ -5,15 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
+import { AgentTeamError, EXIT, osError, type ExitCode } from '../errors.js';
+import { setLockWaitReporter } from '../store/lock.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeMcpCommand } from './commands/mcp.js';
 import { makeSkillCommand } from './commands/skill.js';
+import { makeDoctorCommand } from './commands/doctor.js';
 import { makeTrustCommand } from './commands/trust.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { errorDocument } from './error-document.js';
 import { Program } from './lazy.js';
-import { paint, writeOut } from './output.js';
+import { escapeControl, paint, toJsonText, writeMessage, writeOut } from './output.js';
 
 /** The package version, inlined by scripts/bundle.js (esbuild `define`); undefined in the unbundled build. */
 declare const AGENT_TEAM_VERSION: string | undefined;
@@ -43,6 +45,7 @@ export function makeProgram(group?: string): Program {
     program.addCommand(makeWorkflowCommand());
     for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
     program.addCommand(makeSkillCommand());
+    program.addCommand(makeDoctorCommand());
     program.addCommand(makeTrustCommand());
     program.addCommand(makeMcpCommand());
   }
@@ -74,6 +77,17 @@ export function exitOverrideDeep(cmd: Command, output: { writeOut: (s: string) =
   for (const sub of cmd.commands) exitOverrideDeep(sub, output);
 }
 
+let reported = false;
+
+/**
+ * Whether the command's outcome has been printed (its result, or its error). From then on an interrupt
+ * changes nothing: the process is only exiting, and a second document or exit 130 would contradict what
+ * was printed (issue 11: a written transition reported "interrupted").
+ */
+export function outcomeReported(): boolean {
+  return reported;
+}
+
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself. */
 export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   // `-v` is the Go (cobra) spelling of --version; `-V` was ours and stays: both before any command word.
@@ -84,16 +98,23 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values
   exitOverrideDeep(program);
   if (json) heldOut = '';
+  // Someone waiting for another process's lock is told whom it waits for (the store never prints).
+  setLockWaitReporter((message) => writeMessage(`${paint('dim', 'agent-team:', 2)} ${message}`));
   try {
     await program.parseAsync(argv);
+    reported = true;
     return program.exitCode ?? EXIT.ok;
   } catch (err) {
-    return reportError(err, { json, debug });
+    const code = reportError(err, { json, debug });
+    reported = true;
+    return code;
   }
 }
 
 /** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json (see error-document.ts). */
-export function reportError(err: unknown, options: { json: boolean; debug: boolean }): ExitCode {
+export function reportError(error: unknown, options: { json: boolean; debug: boolean }): ExitCode {
+  // fs errors (ENOSPC, EROFS, EACCES, ENAMETOOLONG, EMFILE…) name their file and fix, never "a bug"
+  const err = osError(error);
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
       if (options.json && heldOut !== undefined) {
@@ -103,15 +124,15 @@ export function reportError(err: unknown, options: { json: boolean; debug: boole
       return EXIT.ok;
     }
     // commander already printed the message and usage hint
-    if (options.json) writeOut(1, `${JSON.stringify({ ok: false, error: { code: 'usage', message: err.message.replace(/^error: /, '') } }, null, 2)}\n`);
+    if (options.json) writeOut(1, `${toJsonText({ ok: false, error: { code: 'usage', message: err.message.replace(/^error: /, '') } })}\n`);
     return EXIT.usage;
   }
   const doc = errorDocument(err);
-  writeOut(2, `${paint('red', 'error:', 2)} ${doc.json.error.message}\n`);
+  writeMessage(`${paint('red', 'error:', 2)} ${escapeControl(doc.json.error.message)}`);
   if (err instanceof AgentTeamError) {
-    if (err.hint) writeOut(2, `${paint('dim', 'try:', 2)} ${err.hint}\n`);
+    if (err.hint) writeMessage(`${paint('dim', 'try:', 2)} ${escapeControl(err.hint)}`);
   } else if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
   if (options.debug && err instanceof Error && err.stack) writeOut(2, `${err.stack}\n`);
-  if (options.json) writeOut(1, `${JSON.stringify(doc.json, null, 2)}\n`);
+  if (options.json) writeOut(1, `${toJsonText(doc.json)}\n`);
   return doc.exitCode;
 }

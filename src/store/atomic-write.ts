@@ -6,8 +6,9 @@
  */
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { nanoid } from 'nanoid';
 import writeFileAtomic from 'write-file-atomic';
-import { OperationError } from '../errors.js';
+import { osError } from '../errors.js';
 
 /** Temp files of writes in progress, removed if the process exits mid-write (e.g. SIGINT → exit 130). */
 const pending = new Set<string>();
@@ -30,11 +31,9 @@ function removeQuietly(path: string): void {
   }
 }
 
-let sequence = 0;
-
-/** A temp name unique to this process and write (no node:crypto: it is slow to load, and `wx` guards clashes). */
+/** A temp name unique to this write: `<file>.<pid>.<nanoid>.tmp` (the pid tells `doctor` whether its writer is gone; `wx` guards clashes). */
 function tempName(path: string): string {
-  return `${path}.${process.pid}.${Date.now().toString(36)}${(sequence++).toString(36)}${Math.floor(Math.random() * 0x10000).toString(16)}.tmp`;
+  return `${path}.${process.pid}.${nanoid(10)}.tmp`;
 }
 
 /** Writes `content` to a new temp file next to `path` (mode `mode`), fsyncs it, and returns its path. */
@@ -60,8 +59,12 @@ function writeTemp(path: string, content: string, mode?: number): string {
  * folder. Throws the fs error on I/O failure; the old file is then unchanged.
  */
 export function writeFileAtomicSync(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic.sync(path, content, { fsync: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic.sync(path, content, { fsync: true });
+  } catch (err) {
+    throw osError(err, path, `cannot write ${path}`);
+  }
   fsyncDir(dirname(path));
 }
 
@@ -71,15 +74,20 @@ export function writeFileAtomicSync(path: string, content: string): void {
  */
 export function createFileExclusiveSync(path: string, content: string): boolean {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const temp = writeTemp(path, content);
+  let temp: string;
+  try {
+    mkdirSync(dir, { recursive: true });
+    temp = writeTemp(path, content);
+  } catch (err) {
+    throw osError(err, path, `cannot create ${path}`);
+  }
   try {
     linkSync(temp, path);
     fsyncDir(dir);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new OperationError(`cannot create ${path}: ${(err as Error).message}`, { cause: err });
+    throw osError(err, path, `cannot create ${path}`);
   } finally {
     removeQuietly(temp);
     pending.delete(temp);

@@ -7,10 +7,10 @@
  *   yaml.v3 lays them out (4-space indentation).
  * Both read YAML 1.2's core schema, so timestamps stay strings.
  */
-import { readFileSync } from 'node:fs';
 import jsYaml from 'js-yaml';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Node } from 'yaml';
 import { UnreadableFileError } from '../errors.js';
+import { readFileBounded, SIZE_LIMIT } from './read-file.js';
 
 /** A parsed YAML file: its text, its document (with node ranges), a line counter and the plain data. */
 export interface LoadedYaml {
@@ -29,23 +29,25 @@ export interface Position {
   col: number;
 }
 
+/**
+ * Something that may be a YAML anchor (`&name` after a line start, space, `[`, `{`, `,`, `:` or `-`).
+ * js-yaml (the fast parser) has no alias limit, so a text with an anchor is read by the `yaml` library
+ * with {@link MAX_ALIAS_COUNT}; agent-team and the Go version never write anchors, so this costs nothing
+ * on their files (a false match, e.g. `R &D`, only takes the slower parser).
+ */
+const ANCHOR = /(?:^|[\s[{,:-])&[^\s[\]{},]/m;
+/** Most aliased nodes one document may expand (the `yaml` library's own default; 1 KB alias bombs exceed it). */
+const MAX_ALIAS_COUNT = 100;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads and parses one YAML document.
- * Throws {@link UnreadableFileError} (exit 2) when the file is missing, unreadable, empty, binary,
+ * Reads and parses one YAML config file (at most {@link SIZE_LIMIT}.config bytes; `what` names it in messages).
+ * Throws {@link UnreadableFileError} (exit 2) when the file is missing, not a regular file, too large, empty, binary,
  * not valid UTF-8, or not valid YAML; the message names the file and the first problem with line:col.
  */
-export function readYamlFile(path: string): LoadedYaml {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read (${code ?? String(err)})`;
-    throw new UnreadableFileError(path, problem, { cause: err });
-  }
-  return parseYamlText(path, bytes);
+export function readYamlFile(path: string, what = 'config'): LoadedYaml {
+  return parseYamlText(path, readFileBounded(path, { limit: SIZE_LIMIT.config, what }).bytes);
 }
 
 /** Decodes file bytes as UTF-8 text; UnreadableFileError (exit 2) for binary, non-UTF-8 or empty files. */
@@ -73,6 +75,7 @@ function decodeText(path: string, bytes: Uint8Array | string): string {
  */
 export function parseYamlText(path: string, bytes: Uint8Array | string): LoadedYaml {
   const text = decodeText(path, bytes);
+  if (ANCHOR.test(text)) return parseYamlDocument(path, text); // alias-limited
   let data: unknown;
   try {
     data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
@@ -109,6 +112,7 @@ function jsYamlError(path: string, err: unknown): UnreadableFileError {
  */
 export function parseYamlData(path: string, bytes: Uint8Array | string): unknown {
   const text = decodeText(path, bytes);
+  if (ANCHOR.test(text)) return parseYamlDocument(path, text).data; // alias-limited
   try {
     return jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
   } catch (err) {
@@ -130,9 +134,16 @@ function parseYamlDocument(path: string, text: string): LoadedYaml {
   }
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    throw new UnreadableFileError(path, `invalid YAML: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    if (/alias/i.test(message)) {
+      throw new UnreadableFileError(path, `uses YAML aliases that expand too far (more than ${MAX_ALIAS_COUNT} aliased nodes); refused as a resource-exhaustion attack (an "alias bomb")`, {
+        code: 'yaml_alias_limit',
+        hint: `write the values out instead of using &anchors and *aliases in ${path}`,
+      });
+    }
+    throw new UnreadableFileError(path, `invalid YAML: ${message}`);
   }
   return { path, text, doc, lineCounter, data };
 }

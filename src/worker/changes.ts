@@ -3,7 +3,8 @@
  * with `change.yaml` (Go `Change`: name, description, status, created_at, assigned_to) and optional
  * `proposal.md` / `design.md`. The folder name uses local time and Go's `Slugify(desc, 50)`.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readTextFile } from '../store/read-file.js';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { OperationError, UsageError } from '../errors.js';
@@ -110,7 +111,7 @@ export function listChanges(worktree: string): ChangeSummary[] {
     .filter((name) => existsSync(join(parent, name, 'change.yaml')))
     .map((name) => {
       try {
-        const data = parse(readFileSync(join(parent, name, 'change.yaml'), 'utf8')) as Record<string, unknown> | null;
+        const data = parse(readTextFile(join(parent, name, 'change.yaml'), 'change.yaml')) as Record<string, unknown> | null;
         return { name, status: String(data?.status ?? 'draft'), description: String(data?.description ?? '') };
       } catch {
         return { name, status: 'unreadable', description: '' };
@@ -151,7 +152,7 @@ export function setChangeStatus(worktree: string, change: string, status: string
   const file = join(worktree, normalizeChange(change), 'change.yaml');
   let data: Record<string, unknown>;
   try {
-    data = (parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null) ?? {};
+    data = (parse(readTextFile(file, 'change.yaml')) as Record<string, unknown> | null) ?? {};
   } catch (err) {
     throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, { code: 'unknown_change', cause: err });
   }

@@ -12,7 +12,8 @@
  *   project's AGENTS.md). Gemini has no side file: a warning says the prompt was not installed for it.
  * Every file written is excluded for that worktree only (see exclude.ts), together with `/.tasks/`; `worker merge` additionally refuses branches whose history carries the marker.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextFile } from '../store/read-file.js';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { trackedFiles } from '../git/repo.js';
@@ -105,7 +106,7 @@ export interface InstallResult {
   warnings: string[];
 }
 
-const read = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+const read = (path: string): string | undefined => (existsSync(path) ? readTextFile(path, 'prompt file') : undefined);
 
 /**
  * Writes the role prompt into the worktree as described in the module comment and excludes what it

@@ -33,6 +33,8 @@ export interface DeleteResult {
   deletedBranch: boolean;
   forced: boolean;
   archived: ArchivedRef[];
+  /** True when only a reserved id folder (no worker.yaml, no worktree, no branch) was removed. */
+  removedReservedFolder?: boolean;
 }
 
 /**
@@ -50,7 +52,14 @@ export async function deleteWorker(root: string, id: string, options: SessionOpt
   const hasConfig = existsSync(paths.config);
   const hasWorktree = existsSync(join(paths.worktree, '.git'));
   const hasBranch = await branchExists(root, paths.branch);
-  if (!hasConfig && !hasWorktree && !hasBranch) throw new OperationError(`no worker ${id}`, { code: 'unknown_worker' });
+  if (!hasConfig && !hasWorktree && !hasBranch) {
+    // A folder reserved for this id by a `worker create` that crashed (or hit a full disk) before its config
+    if (existsSync(paths.dir)) {
+      rmSync(paths.dir, { recursive: true, force: true });
+      return { id, removedWorktree: false, deletedBranch: false, forced: options.force === true, archived: [], removedReservedFolder: true };
+    }
+    throw new OperationError(`no worker ${id}`, { code: 'unknown_worker' });
+  }
   if (!options.force) {
     if (hasWorktree) {
       const dirty = await statusEntries(paths.worktree);

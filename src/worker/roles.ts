@@ -3,7 +3,8 @@
  * the project (`.agents/teams/<role>/`) first, then globally (`~/.agents/roles/<role>/`, where
  * `$AGENT_TEAM_HOME` replaces `~/.agents`). Same layout and order as the Go `ResolveRole`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readTextFile } from '../store/read-file.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { load as parse } from 'js-yaml';
@@ -45,14 +46,14 @@ function readDescription(path: string): string | undefined {
   const roleYaml = join(path, 'references', 'role.yaml');
   try {
     if (existsSync(roleYaml)) {
-      const data = parse(readFileSync(roleYaml, 'utf8')) as { description?: unknown } | null;
+      const data = parse(readTextFile(roleYaml, 'role.yaml')) as { description?: unknown } | null;
       if (data && typeof data.description === 'string') return data.description.trim();
     }
   } catch {
     // an unreadable role.yaml only loses the description
   }
   try {
-    const skill = readFileSync(join(path, 'SKILL.md'), 'utf8');
+    const skill = readTextFile(join(path, 'SKILL.md'), 'role SKILL.md');
     const fm = /^---\r?\n([\s\S]*?)\r?\n---/.exec(skill);
     if (fm) {
       const data = parse(fm[1] as string) as { description?: unknown } | null;
@@ -116,9 +117,9 @@ export function listRoles(root: string, env: NodeJS.ProcessEnv = process.env): L
 /** The role's own prompt text: `system.md`, else the body of `SKILL.md` (front matter removed). */
 export function rolePromptText(role: Pick<Role, 'path'>): string {
   const system = join(role.path, 'system.md');
-  if (existsSync(system)) return readFileSync(system, 'utf8').trim();
+  if (existsSync(system)) return readTextFile(system, 'role system.md').trim();
   const skill = join(role.path, 'SKILL.md');
-  if (existsSync(skill)) return readFileSync(skill, 'utf8').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n?/, '').trim();
+  if (existsSync(skill)) return readTextFile(skill, 'role SKILL.md').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n?/, '').trim();
   return '';
 }
 

@@ -2,10 +2,11 @@
  * Run-state files: parse (strict, with the first problem named), serialize in the Go field order, default
  * run ids and paths, and locating the template a run was started from.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnreadableFileError } from '../errors.js';
 import { findRepoRoot } from '../store/paths.js';
+import { readFileBounded, SIZE_LIMIT } from '../store/read-file.js';
 import { parseYamlData, toYamlFast } from '../store/yaml-file.js';
 import { RUN_STATE_KEY_ORDER, RunStateSchema, type RunState } from './schema.js';
 import { slugify } from './names.js';
@@ -26,15 +27,11 @@ export function parseRunState(path: string, bytes: Uint8Array | string): RunStat
 
 /** Reads and parses a run-state file; same errors as {@link parseRunState}. */
 export function readRunState(path: string): RunState {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UnreadableFileError(path, code === 'ENOENT' ? 'run-state file not found' : `cannot read (${code})`, { cause: err });
-  }
-  return parseRunState(path, bytes);
+  return parseRunState(path, readFileBounded(path, RUN_STATE_READ).bytes);
 }
+
+/** How run-states are read: at most 64 MB, regular files only (see readFileBounded). */
+export const RUN_STATE_READ = { limit: SIZE_LIMIT.runState, what: 'run-state', notFoundHint: 'list runs with: agent-team workflow state list' } as const;
 
 function checkRunState(path: string, data: unknown): RunState {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -100,20 +97,58 @@ export function timestamp(now: Date): string {
 /**
  * The absolute path of the template a run-state refers to. `workflow_file` may be absolute, relative to
  * the repository root holding the state file (what both tools write), or relative to the current
- * directory; the first that exists wins, else the repository-relative guess.
+ * directory; the first that exists wins, else the repository-relative guess. Throws UnreadableFileError
+ * (code `workflow_file_outside`) when it resolves outside the repository (or the project folder) of the
+ * state file: a run-state must not make agent-team load (and run the commands of) a template from
+ * anywhere else.
  */
 export function resolveWorkflowFile(state: Pick<RunState, 'workflow_file'>, stateFile: string, cwd = process.cwd()): string {
   const file = state.workflow_file;
-  if (isAbsolute(file)) return file;
-  const candidates: string[] = [];
   const statePath = resolve(cwd, stateFile);
   const stateRoot = findRepoRoot(dirname(statePath));
-  if (stateRoot) candidates.push(join(stateRoot, file));
   // outside a repository, a state file at <root>/.agents/workflow/runs/<workflow>/<id>.yaml names its root
   const runsAt = statePath.split(sep).join('/').lastIndexOf(`/${RUNS_DIR}/`);
-  if (runsAt >= 0) candidates.push(join(statePath.slice(0, runsAt) || sep, file));
+  const runsRoot = runsAt >= 0 ? statePath.slice(0, runsAt) || sep : undefined;
   const cwdRoot = findRepoRoot(cwd);
-  if (cwdRoot && cwdRoot !== stateRoot) candidates.push(join(cwdRoot, file));
-  candidates.push(resolve(cwd, file));
-  return candidates.find((c) => existsSync(c)) ?? candidates[0] ?? resolve(cwd, file);
+  const roots = [stateRoot, runsRoot].filter((r): r is string => r !== undefined);
+  if (roots.length === 0) roots.push(cwdRoot ?? resolve(cwd));
+  let chosen: string;
+  if (isAbsolute(file)) {
+    chosen = file;
+  } else {
+    const candidates: string[] = [];
+    if (stateRoot) candidates.push(join(stateRoot, file));
+    if (runsRoot) candidates.push(join(runsRoot, file));
+    if (cwdRoot && cwdRoot !== stateRoot) candidates.push(join(cwdRoot, file));
+    candidates.push(resolve(cwd, file));
+    chosen = candidates.find((c) => existsSync(c) && insideAny(c, roots)) ?? candidates.find((c) => existsSync(c)) ?? candidates[0] ?? resolve(cwd, file);
+  }
+  if (!insideAny(chosen, roots)) {
+    throw new UnreadableFileError(stateFile, `workflow_file ${JSON.stringify(file)} resolves to ${chosen}, outside the repository ${roots[0]}; a run only uses a template inside its repository`, {
+      code: 'workflow_file_outside',
+      hint: `set workflow_file in ${stateFile} to the template's path relative to ${roots[0]}, e.g. .agents/workflow/<name>.yaml`,
+    });
+  }
+  return chosen;
+}
+
+/** Whether `path` (after resolving symlinks where it exists) lies inside one of `roots` (also resolved). */
+function insideAny(path: string, roots: readonly string[]): boolean {
+  const real = realOrSelf(path);
+  return roots.some((root) => {
+    const r = realOrSelf(root);
+    const rel = relative(r, real);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  });
+}
+
+/** `path` with symlinks resolved for its longest existing prefix. */
+function realOrSelf(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realOrSelf(parent), basename(abs));
+  }
 }

@@ -3,13 +3,14 @@
  * rules of `transitions.ts` meet the files; every mutation holds the file's lock for the whole
  * read-modify-write and writes via temp file + fsync + rename.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { OperationError, TransitionError, UnreadableFileError, UsageError } from '../errors.js';
-import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
-import { withFileLock } from '../store/lock.js';
+import { createFileExclusiveSync } from '../store/atomic-write.js';
+import { updateFileLocked } from '../store/locked-update.js';
+import { readFileBounded } from '../store/read-file.js';
 import { assertFileTarget, findRepoRoot, projectRoot, relativeToRoot } from '../store/paths.js';
-import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
+import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUN_STATE_READ, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
 import type { NodeState, RunState } from './schema.js';
 import { loadTemplate, type LoadedTemplate } from './template.js';
 import { resolveParams } from './params.js';
@@ -142,8 +143,13 @@ export function loadRun(stateFile: string, cwd = process.cwd()): LoadedRun {
 }
 
 function attachTemplate(stateFile: string, path: string, state: RunState, cwd: string): LoadedRun {
-  const workflowPath = resolveWorkflowFile(state, path, cwd);
   const warnings: string[] = [];
+  let workflowPath: string;
+  try {
+    workflowPath = resolveWorkflowFile(state, path, cwd);
+  } catch (err) {
+    return { path, state, workflowPath: state.workflow_file, warnings, templateProblem: (err as Error).message };
+  }
   try {
     const template = loadTemplate(workflowPath);
     if (state.workflow_hash && state.workflow_hash !== template.hash) {
@@ -160,15 +166,7 @@ function attachTemplate(stateFile: string, path: string, state: RunState, cwd: s
 }
 
 function readBytes(display: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UnreadableFileError(display, code === 'ENOENT' ? 'run-state file not found' : `cannot read (${code})`, {
-      hint: code === 'ENOENT' ? 'list runs with: agent-team workflow state list' : undefined,
-      cause: err,
-    });
-  }
+  return readFileBounded(path, { ...RUN_STATE_READ, display }).bytes;
 }
 
 /** Result of {@link transitionRun}. */
@@ -201,8 +199,9 @@ export async function mutateRun<R>(
 ): Promise<R & { path: string; warnings: string[] }> {
   const path = resolve(cwd, stateFile);
   if (!existsSync(path)) readBytes(stateFile, path); // throws the friendly not-found error
-  return withFileLock(path, () => {
-    const state = parseRunState(stateFile, readBytes(stateFile, path));
+  let warnings: string[] = [];
+  const result = await updateFileLocked(path, { ...RUN_STATE_READ, display: stateFile }, ({ bytes }) => {
+    const state = parseRunState(stateFile, bytes);
     const run = attachTemplate(stateFile, path, state, cwd);
     if (!run.template || run.templateProblem) {
       throw new TransitionError(`cannot move run ${state.run_id}: ${run.templateProblem ?? 'template unavailable'}`, {
@@ -211,9 +210,10 @@ export async function mutateRun<R>(
       });
     }
     const { result, state: next } = change(run as LoadedRun & { template: LoadedTemplate });
-    if (next) writeFileAtomicSync(path, serializeRunState(next));
-    return { ...result, path, warnings: run.warnings };
+    warnings = run.warnings;
+    return { result, content: next ? serializeRunState(next) : undefined };
   });
+  return { ...result, path, warnings };
 }
 
 /** `state cancel`: marks the run cancelled under its lock. Same errors as {@link transitionRun}. */
@@ -255,7 +255,7 @@ export function listRuns(cwd = process.cwd()): RunSummary[] {
       const path = join(dir, name);
       const display = relativeToRoot(root, path);
       try {
-        const s = parseRunState(display, readFileSync(path));
+        const s = parseRunState(display, readBytes(display, path));
         out.push({ path: display, run_id: s.run_id, workflow: s.workflow_name, status: s.status, current_node: s.current_node, updated_at: s.updated_at, ...(s.params ? { params: s.params } : {}) });
       } catch (err) {
         out.push({ path: display, run_id: name.replace(/\.ya?ml$/, ''), workflow, status: 'unreadable', current_node: '', updated_at: '', error: (err as Error).message });

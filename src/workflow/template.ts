@@ -1,6 +1,6 @@
 /** Loading a workflow template from disk: parse, validate, hash. */
-import { readFileSync } from 'node:fs';
-import { OperationError, UnreadableFileError } from '../errors.js';
+import { OperationError } from '../errors.js';
+import { readFileBounded, SIZE_LIMIT } from '../store/read-file.js';
 import { createHash } from 'node:crypto';
 import { parseYamlText, type LoadedYaml } from '../store/yaml-file.js';
 import type { WorkflowNode, WorkflowTemplate } from './schema.js';
@@ -23,13 +23,7 @@ export function hashBytes(bytes: Uint8Array | string): string {
 
 /** Reads the file at `path` and returns the bytes and the parsed YAML. Throws UnreadableFileError (exit 2). */
 export function readTemplateFile(path: string): { bytes: Buffer; loaded: LoadedYaml } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UnreadableFileError(path, code === 'ENOENT' ? 'workflow template not found' : `cannot read (${code})`, { cause: err });
-  }
+  const { bytes } = readFileBounded(path, { limit: SIZE_LIMIT.template, what: 'workflow template' });
   return { bytes, loaded: parseYamlText(path, bytes) };
 }
 

@@ -35,6 +35,7 @@ export const VALIDATION_CODES = {
   unknown_builds_on: 'builds_on names a node that does not exist, or one without a worker',
   unused_role: '(warning) a role alias no node uses',
   decision_without_branches: '(warning) a decision node with a single way on',
+  control_character: 'a task or description holds a control character (a terminal escape would reach panes and terminals)',
 } as const;
 /** One of the keys of {@link VALIDATION_CODES}. */
 export type ValidationCode = keyof typeof VALIDATION_CODES;
@@ -88,12 +89,38 @@ export function validateTemplate(loaded: LoadedYaml): ValidationResult {
   if (!parsed.success) for (const issue of parsed.error.issues) mapIssue(issue, data, error);
 
   checkGraph(data, error, (code, path, message, hint) => add(warnings, code, path, message, hint));
+  checkControlCharacters(data, [], error);
 
   errors.sort((a, b) => a.line - b.line || a.col - b.col);
   return errors.length === 0 && parsed.success ? { template: parsed.data, errors, warnings } : { errors, warnings };
 }
 
 type Report = (code: ValidationCode, path: PathKey[], message: string, hint?: string, key?: boolean) => void;
+
+/** C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides that reorder shown text. */
+const CONTROL_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Keys whose text is typed into panes and printed: control characters there are refused. */
+const TEXT_KEYS = new Set(['task', 'description']);
+
+/** Reports every `task`/`description` string (at any depth) holding a control character (issue 11, finding 8). */
+function checkControlCharacters(value: unknown, path: PathKey[], error: Report): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkControlCharacters(v, [...path, i], error));
+    return;
+  }
+  if (!isRecord(value)) return;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && TEXT_KEYS.has(key)) {
+      const m = CONTROL_CHAR.exec(v);
+      if (m) {
+        const code = `U+${(m[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+        error('control_character', [...path, key], `${formatPath([...path, key])}: holds the control character ${code} at offset ${m.index}; it would be typed into a pane or sent to a terminal`, 'remove it (write plain text; use a YAML block scalar for line breaks)');
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      checkControlCharacters(v, [...path, key], error);
+    }
+  }
+}
 
 function mapIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, error: Report): void {
   const path = issue.path.filter((k): k is PathKey => typeof k === 'string' || typeof k === 'number');

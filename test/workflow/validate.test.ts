@@ -127,6 +127,12 @@ const CASES: Case[] = [
     warning: true,
   },
   {
+    code: 'control_character',
+    text: BASE.replace('    actor: dev\n', '    actor: dev\n    task: "clear \\e]52;c;ZWNobyBoaQ==\\a"\n'),
+    path: 'nodes[0].task',
+    at: ['"clear'],
+  },
+  {
     code: 'unknown_reference',
     text: BASE.replace('    actor: dev\n', '    actor: dev\n    task: "Build {{params.goal}}"\n'),
     path: 'nodes[0].task',

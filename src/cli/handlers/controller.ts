@@ -11,7 +11,7 @@ import { commandsOfTemplateData, configCommands } from '../../trust/commands.js'
 import { missingRoles, missingRoleWarnings, type MissingRole } from '../../worker/roles.js';
 import { runUntilNeeded, waitForNext } from '../../worker/run-wait.js';
 import { DEFAULT_WAIT, parseDuration } from '../duration.js';
-import { paint, type CommandResult, type CommonOptions } from '../output.js';
+import { paint, writeMessage, type CommandResult, type CommonOptions } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
 export function renderNext(step: NextStep): string {
@@ -114,7 +114,7 @@ export async function run([stateFile]: string[], o: RunOptions): Promise<Command
       yes: o.yes === true,
       rerunCheck: o.rerunCheck === true,
       maxSteps: steps,
-      onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
+      onStep: o.json ? undefined : (s) => writeMessage(`${paint('dim', '•', 2)} ${s.node}: ${s.detail}`),
     });
   };
   let report: RunReport;
