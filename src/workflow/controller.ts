@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { withFileLock } from '../store/lock.js';
 import { OperationError } from '../errors.js';
-import { NODE_MODULES, planStep } from './nodes/index.js';
-import type { ActIO, NextStep, RunStepRecord, StopReason } from './nodes/step.js';
-import type { RunState, WorkflowNode } from './schema.js';
+import { NODE_MODULES, planStep, planSteps } from './nodes/index.js';
+import type { ActIO, NextStep, RunStepRecord, Step, StopReason } from './nodes/step.js';
+import type { RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
 import { loadRun, transitionRun } from './state-service.js';
 import type { WorkerPort } from './worker-port.js';
 
@@ -65,31 +65,59 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     if (!template) throw new OperationError(`cannot compute the next step: ${run.templateProblem ?? 'template unavailable'}`);
     return { steps, stopped, why, next: planStep(run.state, template, stateFile, port).next, state: run.state };
   };
-
-  for (let i = 0; i < (options.maxSteps ?? 100); i++) {
+  const io = (template: WorkflowTemplate): ActIO => ({
+    port,
+    stateFile,
+    cwd,
+    template,
+    yes: options.yes === true,
+    move: async (m) => {
+      await transitionRun(stateFile, m, cwd);
+    },
+    record: (node, action, detail) => {
+      const s = { node, action, detail };
+      steps.push(s);
+      options.onStep?.(s);
+    },
+  });
+  // A step that stopped (waiting, needs a decision…) is not acted on again in this call: the loop goes
+  // on with the other active steps and ends when every one has stopped.
+  const settled = new Map<string, { stopped: StopReason; why: string }>();
+  const maxSteps = options.maxSteps ?? 100;
+  let acted = 0;
+  while (acted < maxSteps) {
     const run = loadRun(stateFile, cwd);
     if (!run.template || run.templateProblem) throw new OperationError(`cannot run ${stateFile}: ${run.templateProblem ?? 'template unavailable'}`, { hint: `fix ${run.state.workflow_file}` });
     const template = run.template.template;
-    const step = planStep(run.state, template, stateFile, port);
-    const node = run.template.nodes.get(run.state.current_node) as WorkflowNode | undefined;
-    if (!node) return stop('completed', `run ${run.state.run_id} is completed`);
-    const io: ActIO = {
-      port,
-      stateFile,
-      cwd,
-      template,
-      yes: options.yes === true,
-      move: async (m) => {
-        await transitionRun(stateFile, m, cwd);
-      },
-      record: (node, action, detail) => {
-        const s = { node, action, detail };
-        steps.push(s);
-        options.onStep?.(s);
-      },
+    const planned = planSteps(run.state, template, stateFile, port);
+    const first = planned[0];
+    if (!first?.node || run.state.status === 'completed') return stop('completed', `run ${run.state.run_id} is completed`);
+    const key = (s: Step) => `${s.next.node?.id}#${s.next.node?.visits}`;
+    const todo = planned.filter((s) => s.node && !settled.has(key(s))).slice(0, Math.max(1, maxSteps - acted));
+    if (todo.length === 0) return stopAll(planned, settled, stop);
+    // checks run concurrently; everything else (workers, merges, transitions) one after another
+    const checks = todo.filter((s) => s.action.kind === 'check');
+    const others = todo.filter((s) => s.action.kind !== 'check');
+    const act = async (s: Step) => {
+      const node = s.node as WorkflowNode;
+      const result = await NODE_MODULES[node.type].act(s, node, io(template));
+      if (result.stopped !== null) settled.set(key(s), { stopped: result.stopped, why: result.why });
     };
-    const result = await NODE_MODULES[node.type].act(step, node, io);
-    if (result.stopped !== null) return stop(result.stopped, result.why);
+    const running = Promise.all(checks.map(act));
+    for (const s of others) await act(s);
+    await running;
+    acted += todo.length;
   }
-  return stop('max_steps', `stopped after ${options.maxSteps ?? 100} steps`);
+  return stop('max_steps', `stopped after ${maxSteps} steps`);
+}
+
+/** Stop priority when several steps stopped: the one that most needs the controller comes first. */
+const STOP_ORDER: StopReason[] = ['blocked', 'confirmation', 'decision', 'manual', 'waiting', 'completed', 'max_steps'];
+
+/** The report when every active step has stopped: the most pressing reason, every step's why. */
+function stopAll(planned: Step[], settled: Map<string, { stopped: StopReason; why: string }>, stop: (s: StopReason, why: string) => RunReport): RunReport {
+  const reasons = planned.map((s) => settled.get(`${s.next.node?.id}#${s.next.node?.visits}`)).filter((r): r is { stopped: StopReason; why: string } => r !== undefined);
+  reasons.sort((a, b) => STOP_ORDER.indexOf(a.stopped) - STOP_ORDER.indexOf(b.stopped));
+  const top = reasons[0] ?? { stopped: 'waiting' as StopReason, why: 'every active step waits' };
+  return stop(top.stopped, reasons.length > 1 ? reasons.map((r) => r.why).join('; ') : top.why);
 }

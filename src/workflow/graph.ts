@@ -1,4 +1,5 @@
 /** Rendering a template as a Mermaid flowchart or a Graphviz DOT digraph. */
+import { nextTargets } from './parallel-schema.js';
 import type { WorkflowNode, WorkflowTemplate } from './schema.js';
 
 /** Diagram formats of `workflow graph`. */
@@ -33,7 +34,7 @@ export function renderGraph(template: WorkflowTemplate, format: GraphFormat, ove
     }
     lines.push(`    start((start)) --> ${safe(template.entry)}`);
     for (const n of template.nodes) {
-      if (n.next) lines.push(`    ${safe(n.id)} --> ${safe(n.next)}`);
+      for (const t of nextTargets(n.next)) lines.push(`    ${safe(n.id)} --> ${safe(t)}`);
       for (const b of n.branches ?? []) lines.push(`    ${safe(n.id)} -->|${b.when.replaceAll('|', '/')}| ${safe(b.next)}`);
     }
     lines.push('    classDef confirm stroke:#d97706,stroke-width:2px');
@@ -57,7 +58,7 @@ export function renderGraph(template: WorkflowTemplate, format: GraphFormat, ove
     }
     lines.push(`    __start -> ${q(template.entry)};`);
     for (const n of template.nodes) {
-      if (n.next) lines.push(`    ${q(n.id)} -> ${q(n.next)};`);
+      for (const t of nextTargets(n.next)) lines.push(`    ${q(n.id)} -> ${q(t)};`);
       for (const b of n.branches ?? []) lines.push(`    ${q(n.id)} -> ${q(b.next)} [label=${q(b.when)}];`);
     }
     lines.push('}');

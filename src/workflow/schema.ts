@@ -4,6 +4,7 @@
  * so files written by the Go `agent-team` or a newer version survive a round trip).
  */
 import { z } from 'zod';
+import { NextSchema, PARALLEL_NODE_FIELDS } from './parallel-schema.js';
 
 /** The seven node types of a workflow template. */
 export const NODE_TYPES = [
@@ -52,9 +53,10 @@ export const NodeSchema = z.strictObject({
   description: z.string().optional().describe('Free text for people reading the template'),
   command: nonEmpty.optional().describe('Shell command for verify_or_test/controller_task: exit 0 means outcome `passed`'),
   requires_confirmation: z.boolean().optional().describe('The controller must `confirm` (not `complete`) this node'),
-  next: nonEmpty.optional().describe('The node that follows'),
+  next: NextSchema.optional().describe('The node that follows (a list: a fork, every node entered at once)'),
   branches: z.array(BranchSchema).optional().describe('Outcome-labelled ways on'),
   end: z.boolean().optional().describe('Completing this node completes the run'),
+  ...PARALLEL_NODE_FIELDS,
 });
 /** A template node as parsed. */
 export type WorkflowNode = z.infer<typeof NodeSchema>;
@@ -102,8 +104,8 @@ export const RUN_STATUSES = ['ready', 'running', 'waiting', 'waiting_confirmatio
 /** One of {@link RUN_STATUSES}. */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** Node statuses, as the Go version writes them. */
-export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked'] as const;
+/** Node statuses, as the Go version writes them, and `skipped` (ours: a `when:` condition was false). */
+export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked', 'skipped'] as const;
 /** One of {@link NODE_STATUSES}. */
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
@@ -182,6 +184,8 @@ export const RunStateSchema = z.looseObject({
   updated_at: timestamp,
   /** sha256 of the template bytes at `state init` (ours), to notice a template edited mid-run. */
   workflow_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>').optional(),
+  /** Every node and instance the run is at (ours; only written when there is more than one). `current_node` is the first. */
+  active_nodes: z.preprocess(nullToUndefined, z.array(z.string()).optional()),
 });
 /** A run-state as parsed. */
 export type RunState = z.infer<typeof RunStateSchema>;
@@ -195,6 +199,7 @@ export const RUN_STATE_KEY_ORDER = [
   'workflow_hash',
   'status',
   'current_node',
+  'active_nodes',
   'pending_confirmation',
   'blocking_reason',
   'role_worker_map',

@@ -12,6 +12,7 @@ import { assertFileTarget, findRepoRoot, projectRoot, relativeToRoot } from '../
 import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
 import type { NodeState, RunState } from './schema.js';
 import { loadTemplate, type LoadedTemplate } from './template.js';
+import { baseNodeId } from './active.js';
 import { applyTransition, enterNode, type TransitionRequest, type TransitionResult } from './transitions.js';
 
 /** Ids accepted for runs (`--run-id`): they become file names. */
@@ -140,7 +141,7 @@ function attachTemplate(stateFile: string, path: string, state: RunState, cwd: s
     if (state.workflow_hash && state.workflow_hash !== template.hash) {
       warnings.push(`${state.workflow_file} changed since this run was initialised; transitions follow the template as it is now`);
     }
-    if (!template.nodes.has(state.current_node) && state.status !== 'completed') {
+    if (!template.nodes.has(baseNodeId(state.current_node)) && state.status !== 'completed') {
       return { path, state, workflowPath, template, warnings, templateProblem: `the template no longer has the current node ${state.current_node}` };
     }
     return { path, state, workflowPath, template, warnings };

@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import { locate, type LoadedYaml } from '../store/yaml-file.js';
 import { didYouMean } from './did-you-mean.js';
+import { ForEachSchema } from './parallel-schema.js';
+import { checkParallelGraph, PARALLEL_VALIDATION_CODES } from './validate-parallel.js';
 import { ACTOR_NODE_TYPES, COMMAND_NODE_TYPES, KNOWN_KEYS, NODE_TYPES, TemplateSchema, type WorkflowTemplate } from './schema.js';
 
 /** Stable problem codes reported by {@link validateTemplate}, with what each means. */
@@ -32,6 +34,7 @@ export const VALIDATION_CODES = {
   command_not_allowed: 'command is only run on verify_or_test and controller_task nodes',
   unused_role: '(warning) a role alias no node uses',
   decision_without_branches: '(warning) a decision node with a single way on',
+  ...PARALLEL_VALIDATION_CODES,
 } as const;
 /** One of the keys of {@link VALIDATION_CODES}. */
 export type ValidationCode = keyof typeof VALIDATION_CODES;
@@ -53,7 +56,8 @@ export interface ValidationResult {
   warnings: Problem[];
 }
 
-type PathKey = string | number;
+/** One step of a field path: a key or a list index. */
+export type PathKey = string | number;
 
 /** Formats `['nodes', 3, 'task']` as `nodes[3].task` (`(root)` for the document). */
 export function formatPath(path: readonly PathKey[]): string {
@@ -90,7 +94,8 @@ export function validateTemplate(loaded: LoadedYaml): ValidationResult {
   return errors.length === 0 && parsed.success ? { template: parsed.data, errors, warnings } : { errors, warnings };
 }
 
-type Report = (code: ValidationCode, path: PathKey[], message: string, hint?: string, key?: boolean) => void;
+/** Reports one problem at `path` (used by the graph checks of `validate-parallel.ts`). */
+export type Report = (code: ValidationCode, path: PathKey[], message: string, hint?: string, key?: boolean) => void;
 
 function mapIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>, error: Report): void {
   const path = issue.path.filter((k): k is PathKey => typeof k === 'string' || typeof k === 'number');
@@ -221,7 +226,8 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
         out.push(value);
       }
     };
-    if (hasNext) target(node.next, ['nodes', i, 'next']);
+    if (hasNext && Array.isArray(node.next)) node.next.forEach((t, j) => target(t, ['nodes', i, 'next', j]));
+    else if (hasNext) target(node.next, ['nodes', i, 'next']);
     if (Array.isArray(node.branches)) {
       if (node.branches.length === 0) error('empty_branches', ['nodes', i, 'branches'], `nodes[${i}].branches: is empty`, 'add at least one { when: <label>, next: <node id> }');
       const seen = new Map<string, number>();
@@ -255,6 +261,7 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
   }
 
   if (index.size === 0) return;
+  checkParallelGraph({ nodes, index, edges, ends }, error);
   if (entry) {
     const reached = walk([entry], edges);
     for (const [id, i] of index) {
@@ -276,7 +283,8 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
   }
 }
 
-function walk(start: string[], edges: Map<string, string[]>): Set<string> {
+/** Every node reachable from `start` along `edges` (including `start`). */
+export function walk(start: string[], edges: Map<string, string[]>): Set<string> {
   const seen = new Set<string>(start);
   const queue = [...start];
   while (queue.length > 0) {
@@ -294,6 +302,7 @@ function walk(start: string[], edges: Map<string, string[]>): Set<string> {
 function knownKeysFor(path: readonly PathKey[]): readonly string[] {
   if (path.length === 0) return KNOWN_KEYS.template;
   if (path[0] === 'nodes' && path.length === 2) return KNOWN_KEYS.node;
+  if (path[0] === 'nodes' && path[2] === 'for_each') return Object.keys(ForEachSchema.shape);
   if (path[0] === 'nodes' && path.length === 4) return KNOWN_KEYS.branch;
   if (path[0] === 'roles' && path.length === 2) return KNOWN_KEYS.role;
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
@@ -316,6 +325,7 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether `value` is a plain mapping. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -8,8 +8,9 @@ import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
 import { paint, type CommandResult } from '../output.js';
 
-/** Human rendering of a next step: message, commands, choices, done-when. */
+/** Human rendering of a next step: message, commands, choices, done-when; every active step when there are several. */
 export function renderNext(step: NextStep): string {
+  if (step.steps && step.steps.length > 1) return step.steps.map((s, i) => `[${i + 1}/${step.steps?.length}] ${renderNext({ ...s, steps: undefined })}`).join('\n\n');
   const lines = [`${paint('bold', step.kind.toUpperCase())} ${step.message}`];
   if (step.node) {
     lines.push(`node: ${step.node.id} (${step.node.type}${step.node.actor ? `, actor ${step.node.actor}` : ''}${step.node.worker ? `, worker ${step.node.worker}` : ''}) status ${step.node.status}, visit ${step.node.visits}`);

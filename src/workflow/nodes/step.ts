@@ -50,6 +50,8 @@ export interface NextStep {
   then: string[];
   /** The last worker reply recorded on the node, if any. */
   reply: NodeReply | null;
+  /** Every active node's or instance's step, the first being this one (only on the top-level document). */
+  steps?: NextStep[];
 }
 
 /** Why `workflow run` stopped. */
@@ -89,6 +91,8 @@ export type RunAction =
 export interface Step {
   next: NextStep;
   action: RunAction;
+  /** The node the step is for (a for_each instance has its own id and task). */
+  node?: WorkflowNode;
 }
 
 /** Everything a `plan` reads: the run, its template, the node and the worker facts. Pure data. */
