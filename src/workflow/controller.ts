@@ -92,8 +92,7 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     const planned = planSteps(run.state, template, stateFile, port);
     const first = planned[0];
     if (!first?.node || run.state.status === 'completed') return stop('completed', `run ${run.state.run_id} is completed`);
-    const key = (s: Step) => `${s.next.node?.id}#${s.next.node?.visits}`;
-    const todo = planned.filter((s) => s.node && !settled.has(key(s))).slice(0, Math.max(1, maxSteps - acted));
+    const todo = planned.filter((s) => s.node && !settled.has(stepKey(s)) && !pureStop(s)).slice(0, Math.max(1, maxSteps - acted));
     if (todo.length === 0) return stopAll(planned, settled, stop);
     // checks run concurrently; everything else (workers, merges, transitions) one after another
     const checks = todo.filter((s) => s.action.kind === 'check');
@@ -101,7 +100,7 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     const act = async (s: Step) => {
       const node = s.node as WorkflowNode;
       const result = await NODE_MODULES[node.type].act(s, node, io(template));
-      if (result.stopped !== null) settled.set(key(s), { stopped: result.stopped, why: result.why });
+      if (result.stopped !== null) settled.set(stepKey(s), { stopped: result.stopped, why: result.why });
     };
     const running = Promise.all(checks.map(act));
     for (const s of others) await act(s);
@@ -111,12 +110,25 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
   return stop('max_steps', `stopped after ${maxSteps} steps`);
 }
 
+/** Identifies a step across iterations: the node or instance and its visit. */
+function stepKey(s: Step): string {
+  return `${s.next.node?.id}#${s.next.node?.visits}`;
+}
+
+/** A step that only says why it waits (nothing to apply): planned again each iteration, never acted on. */
+function pureStop(s: Step): { stopped: StopReason; why: string } | undefined {
+  const a = s.action;
+  if (a.kind === 'stop' && !a.moves?.length && !a.record) return { stopped: a.stopped, why: a.why };
+  if (a.kind === 'resume' && !a.moves?.length && !a.reopen) return { stopped: 'waiting', why: a.why };
+  return undefined;
+}
+
 /** Stop priority when several steps stopped: the one that most needs the controller comes first. */
 const STOP_ORDER: StopReason[] = ['blocked', 'confirmation', 'decision', 'manual', 'waiting', 'completed', 'max_steps'];
 
 /** The report when every active step has stopped: the most pressing reason, every step's why. */
 function stopAll(planned: Step[], settled: Map<string, { stopped: StopReason; why: string }>, stop: (s: StopReason, why: string) => RunReport): RunReport {
-  const reasons = planned.map((s) => settled.get(`${s.next.node?.id}#${s.next.node?.visits}`)).filter((r): r is { stopped: StopReason; why: string } => r !== undefined);
+  const reasons = planned.map((s) => settled.get(stepKey(s)) ?? pureStop(s)).filter((r): r is { stopped: StopReason; why: string } => r !== undefined);
   reasons.sort((a, b) => STOP_ORDER.indexOf(a.stopped) - STOP_ORDER.indexOf(b.stopped));
   const top = reasons[0] ?? { stopped: 'waiting' as StopReason, why: 'every active step waits' };
   return stop(top.stopped, reasons.length > 1 ? reasons.map((r) => r.why).join('; ') : top.why);

@@ -12,8 +12,9 @@ import { assertFileTarget, findRepoRoot, projectRoot, relativeToRoot } from '../
 import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
 import type { NodeState, RunState } from './schema.js';
 import { loadTemplate, type LoadedTemplate } from './template.js';
-import { baseNodeId } from './active.js';
-import { applyTransition, enterNode, type TransitionRequest, type TransitionResult } from './transitions.js';
+import { baseNodeId, setActive } from './active.js';
+import { enterTargets } from './fork-join.js';
+import { applyTransition, enterNode, usesParallelKeys, type TransitionRequest, type TransitionResult } from './transitions.js';
 
 /** Ids accepted for runs (`--run-id`): they become file names. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -67,7 +68,9 @@ export function initRun(options: InitRunOptions): InitRunResult {
       created_at: ts,
       updated_at: ts,
     };
-    enterNode(state, loaded.template.entry, ts);
+    // a template that can fork or repeat enters its entry by those rules (for_each instances, when:)
+    if (usesParallelKeys(loaded.template)) setActive(state, enterTargets(state, loaded.template, [loaded.template.entry], [], ts));
+    else enterNode(state, loaded.template.entry, ts);
     return state;
   };
 

@@ -10,7 +10,7 @@ import type { NodeState, RunState, WorkflowNode, WorkflowTemplate } from '../sch
 import type { NodeType } from '../schema.js';
 import { outcomesOf } from '../transitions.js';
 import type { WorkerLookup } from '../worker-port.js';
-import { workerForActor } from '../worker-choice.js';
+import { chooseWorker, workerForActor } from '../worker-choice.js';
 import { assignRoleTask } from './assign-role-task.js';
 import { controllerTask } from './controller-task.js';
 import { decision } from './decision.js';
@@ -45,9 +45,14 @@ export function planSteps(state: RunState, template: WorkflowTemplate, stateFile
   const taken = new Set<string>();
   const steps: Step[] = [];
   for (const id of ids) {
-    const step = planOne(state, template, stateFile, parallelLookup(lookup, state, ids, id, taken), id);
-    const worker = step.next.node?.worker;
-    if (worker && ids.length > 1) taken.add(worker);
+    const scoped = parallelLookup(lookup, state, ids, id, taken);
+    const step = planOne(state, template, stateFile, scoped, id);
+    if (ids.length > 1 && step.node && step.action.kind === 'assign') {
+      // the worker this step would get (the same choice its plan made) is not offered to the next step
+      const role = step.node.actor ? template.roles[step.node.actor]?.role : undefined;
+      const choice = chooseWorker(state, template, step.node, scoped, role ? scoped.idle?.(role) : undefined);
+      if (choice.kind !== 'none') taken.add(choice.id);
+    }
     steps.push(step);
   }
   return steps;
