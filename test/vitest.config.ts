@@ -16,6 +16,8 @@ const UNIT = [
   'test/workflow/run-state.test.ts',
   'test/workflow/validate.test.ts',
   'test/controller/loop.test.ts',
+  'test/parallel/fork-join.test.ts',
+  'test/parallel/for-each.test.ts',
   'test/controller/skill.test.ts',
   'test/cli/*.test.ts',
   'test/git/*.test.ts',
