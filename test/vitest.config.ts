@@ -18,6 +18,7 @@ const UNIT = [
   'test/controller/loop.test.ts',
   'test/parallel/fork-join.test.ts',
   'test/parallel/for-each.test.ts',
+  'test/parallel/conditions.test.ts',
   'test/controller/skill.test.ts',
   'test/cli/*.test.ts',
   'test/git/*.test.ts',

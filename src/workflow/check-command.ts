@@ -24,7 +24,8 @@ export function tailOf(text: string, maxLines = 15, maxChars = 1500): string {
 export function runCheckCommand(command: string, cwd: string, timeoutMs = 600_000, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // its own process group, so a timeout kills the command's children too (not only the shell)
+    const child = spawn('/bin/sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     const take = (d: Buffer) => {
       output += d.toString('utf8');
@@ -32,7 +33,13 @@ export function runCheckCommand(command: string, cwd: string, timeoutMs = 600_00
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
       reject(err);

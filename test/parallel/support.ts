@@ -17,7 +17,11 @@ export class FakePort implements WorkerPort {
   exists = (id: string) => this.workers.has(id);
   busy = (_id: string) => false;
   running = (id: string) => this.workers.get(id);
-  nextId = (role: string) => `${role}-${String(this.seq + 1).padStart(3, '0')}`;
+  nextId = (role: string) => {
+    let n = this.seq + 1;
+    while (this.workers.has(`${role}-${String(n).padStart(3, '0')}`)) n++;
+    return `${role}-${String(n).padStart(3, '0')}`;
+  };
   async findIdle(_role: string) {
     return undefined;
   }

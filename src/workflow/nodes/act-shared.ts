@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { projectRoot } from '../../store/paths.js';
-import { runCheckCommand } from '../check-command.js';
+import { runCheckWithRetry } from '../check-retry.js';
 import type { WorkflowNode } from '../schema.js';
 import { reserveWorker } from '../worker-choice.js';
 import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
@@ -72,10 +72,12 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
   const outcomes = step.next.outcomes;
   const dir = (action.worker && io.port.worktree(action.worker)) || projectRoot(dirname(resolve(io.cwd, io.stateFile)));
   if (action.start) await io.move({ action: 'start', node: node.id });
-  const result = await runCheckCommand(action.command, dir);
+  // retry: N reruns a failing command; timeout: kills a run that takes too long (it counts as failed)
+  const result = await runCheckWithRetry(action.command, node, dir, (attempt, r) => io.record(node.id, 'retry', `${action.command} exited ${r.exitCode ?? 'killed'} (run ${attempt} of ${(node.retry ?? 0) + 1}): running it again`));
   const outcome = result.passed ? 'passed' : 'failed';
-  const summary = `\`${action.command}\` exited ${result.exitCode ?? 'killed'}${result.tail ? `:\n${result.tail}` : ''}`;
-  io.record(node.id, 'check', `${action.command} → ${outcome} (${result.durationMs} ms)`);
+  const exited = result.timedOut ? `was killed after ${node.timeout} (timeout)` : `exited ${result.exitCode ?? 'killed'}`;
+  const summary = `\`${action.command}\` ${exited}${result.attempts > 1 ? ` (run ${result.attempts} of ${(node.retry ?? 0) + 1})` : ''}${result.tail ? `:\n${result.tail}` : ''}`;
+  io.record(node.id, 'check', `${action.command} → ${outcome} (${result.durationMs} ms${result.attempts > 1 ? `, run ${result.attempts}` : ''})`);
   if (node.requires_confirmation) {
     await io.move({ action: 'wait', node: node.id, reason: `check ${outcome} (a person confirms): ${summary}` });
     return { stopped: 'confirmation', why: `check ${outcome} on ${node.id}; it requires a person's confirmation` };
