@@ -22,8 +22,8 @@ export type NodeType = (typeof NODE_TYPES)[number];
 /** Node types whose `actor` is required and must be a key of `roles`. */
 export const ACTOR_NODE_TYPES: readonly NodeType[] = ['assign_role_task', 'wait_for_completion', 'handoff', 'verify_or_test', 'merge'];
 
-/** Node types that may carry a `command:` run by `workflow run` (exit 0 → `passed`). */
-export const COMMAND_NODE_TYPES: readonly NodeType[] = ['verify_or_test', 'controller_task'];
+/** Node types that may carry a `command:` run by `workflow run` (exit 0 → `passed`; on a merge node: the merge train's check). */
+export const COMMAND_NODE_TYPES: readonly NodeType[] = ['verify_or_test', 'controller_task', 'merge'];
 
 /** `defaults.execution_mode`: `semi_auto` lets `workflow run` act; `manual` only prints. */
 export const EXECUTION_MODES = ['semi_auto', 'manual'] as const;

@@ -31,7 +31,7 @@ export const VALIDATION_CODES = {
   unreachable_node: 'no path leads from the entry to this node',
   no_end_node: 'no node has end: true, so no run can complete',
   no_path_to_end: 'no end node can be reached from this node (a loop with no exit)',
-  command_not_allowed: 'command is only run on verify_or_test and controller_task nodes',
+  command_not_allowed: 'command is only run on verify_or_test, controller_task and merge nodes',
   unused_role: '(warning) a role alias no node uses',
   decision_without_branches: '(warning) a decision node with a single way on',
   ...PARALLEL_VALIDATION_CODES,
@@ -202,7 +202,7 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
     }
     // command
     if (node.command !== undefined && typeof type === 'string' && (NODE_TYPES as readonly string[]).includes(type) && !(COMMAND_NODE_TYPES as readonly string[]).includes(type)) {
-      error('command_not_allowed', ['nodes', i, 'command'], `nodes[${i}].command: a ${type} node does not run commands`, `move it to a verify_or_test or controller_task node, or remove it`, true);
+      error('command_not_allowed', ['nodes', i, 'command'], `nodes[${i}].command: a ${type} node does not run commands`, `move it to a verify_or_test, controller_task or merge node, or remove it`, true);
     }
     // ways on
     const hasNext = node.next !== undefined && node.next !== null;

@@ -85,7 +85,8 @@ export type RunAction =
   | { kind: 'assign'; text: string }
   | { kind: 'resume'; moves?: Move[]; reopen?: string; reassign?: string; detail?: string; why: string }
   | { kind: 'check'; command: string; worker: string | null; start: boolean }
-  | { kind: 'merge'; worker: string; start: boolean };
+  | { kind: 'merge'; worker: string; start: boolean }
+  | { kind: 'train'; workers: string[]; command: string | null; start: boolean };
 
 /** A planned step: what `next` prints and what `run` does, computed once by the node type's `plan`. */
 export interface Step {
