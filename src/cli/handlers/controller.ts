@@ -6,6 +6,7 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
+import { activeWorkers, forecastLines, workerForecast } from '../../worker/forecast.js';
 import { paint, type CommandResult } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when; every active step when there are several. */
@@ -38,7 +39,10 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : [])];
-  return { json: step, text: renderNext(step), warnings };
+  // the conflict forecast of the active workers' branches, so the controller can act before a merge fails
+  const forecast = await workerForecast(root, activeWorkers(run.state)).catch(() => []);
+  const text = [renderNext(step), ...(forecast.length ? ['conflict forecast:', ...forecastLines(forecast).map((l) => `  ${l}`)] : [])].join('\n');
+  return { json: { ...step, forecast }, text, warnings };
 }
 
 /** `workflow run <state-file> [--yes]`. */

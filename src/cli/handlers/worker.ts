@@ -8,6 +8,7 @@ import { mergeWorker } from '../../worker/merge.js';
 import { openWorker } from '../../worker/open.js';
 import { closeWorker, deleteWorker } from '../../worker/remove.js';
 import { workerStatus } from '../../worker/status.js';
+import { forecastLines } from '../../worker/forecast.js';
 import { assertModel, assertProvider } from '../../worker/providers.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
@@ -107,9 +108,10 @@ export async function status(): Promise<CommandResult> {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  const text = s.workers.length ? [fmt(header), ...rows.map(fmt)].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const forecast = s.forecast.length ? ['', 'conflict forecast (git merge-tree, nothing checked out):', ...forecastLines(s.forecast).map((l) => `  ${l}`)] : [];
+  const text = s.workers.length ? [fmt(header), ...rows.map(fmt), ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
-  return { json: snakeKeys({ controllerRef: s.controllerRef, workers: s.workers }), text, warnings };
+  return { json: snakeKeys({ controllerRef: s.controllerRef, workers: s.workers, forecast: s.forecast }), text, warnings };
 }
 
 /** `worker merge <id>`. */
