@@ -20,6 +20,7 @@ const UNIT = [
   'test/parallel/for-each.test.ts',
   'test/parallel/conditions.test.ts',
   'test/parallel/merge-train.test.ts',
+  'test/parallel/graph.test.ts',
   'test/controller/skill.test.ts',
   'test/cli/*.test.ts',
   'test/git/*.test.ts',

@@ -336,11 +336,11 @@ nodes:
 });
 
 describe('shipped presets', () => {
-  it('lists branching, dev-first and test-first', () => {
-    expect(listPresets()).toEqual(['branching', 'dev-first', 'test-first']);
+  it('lists branching, dev-first, parallel and test-first', () => {
+    expect(listPresets()).toEqual(['branching', 'dev-first', 'parallel', 'test-first']);
   });
 
-  it.each(['branching', 'dev-first', 'test-first'])('%s validates with no errors and no warnings', (name) => {
+  it.each(['branching', 'dev-first', 'parallel', 'test-first'])('%s validates with no errors and no warnings', (name) => {
     const path = join(PRESETS_DIR, `${name}.yaml`);
     const r = validateTemplate(parseYamlText(path, readFileSync(path)));
     expect(r.errors).toEqual([]);
