@@ -94,17 +94,28 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     if (!first?.node || run.state.status === 'completed') return stop('completed', `run ${run.state.run_id} is completed`);
     const todo = planned.filter((s) => s.node && !settled.has(stepKey(s)) && !pureStop(s)).slice(0, Math.max(1, maxSteps - acted));
     if (todo.length === 0) return stopAll(planned, settled, stop);
-    // checks run concurrently; everything else (workers, merges, transitions) one after another
-    const checks = todo.filter((s) => s.action.kind === 'check');
-    const others = todo.filter((s) => s.action.kind !== 'check');
-    const act = async (s: Step) => {
+    // Checks run concurrently. Assignments overlap too: each starts once the previous one has chosen
+    // and recorded its worker (so worker ids are handed out in step order), then opens its worker while
+    // the next one is chosen. Everything else (merges, transitions) runs one after another.
+    const act = async (s: Step, reserved?: () => void) => {
       const node = s.node as WorkflowNode;
-      const result = await NODE_MODULES[node.type].act(s, node, io(template));
-      if (result.stopped !== null) settled.set(stepKey(s), { stopped: result.stopped, why: result.why });
+      try {
+        const result = await NODE_MODULES[node.type].act(s, node, { ...io(template), ...(reserved ? { reserved } : {}) });
+        if (result.stopped !== null) settled.set(stepKey(s), { stopped: result.stopped, why: result.why });
+      } finally {
+        reserved?.();
+      }
     };
-    const running = Promise.all(checks.map(act));
-    for (const s of others) await act(s);
-    await running;
+    const checks = Promise.all(todo.filter((s) => s.action.kind === 'check').map((s) => act(s)));
+    let chosen: Promise<void> = Promise.resolve();
+    const assigns = todo.filter((s) => s.action.kind === 'assign').map((s) => {
+      const turn = chosen;
+      let release = () => {};
+      chosen = new Promise<void>((r) => (release = r));
+      return turn.then(() => act(s, release));
+    });
+    for (const s of todo.filter((x) => x.action.kind !== 'check' && x.action.kind !== 'assign')) await act(s);
+    await Promise.all([checks, ...assigns]);
     acted += todo.length;
   }
   return stop('max_steps', `stopped after ${maxSteps} steps`);

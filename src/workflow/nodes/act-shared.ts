@@ -48,6 +48,7 @@ export async function actCommon(step: Step, node: WorkflowNode, io: ActIO): Prom
 /** Reserves the worker (choose + record under the workers lock), opens it, types the task, waits. */
 async function actAssign(text: string, node: WorkflowNode, io: ActIO): Promise<ActResult> {
   const reserved = await reserveWorker({ stateFile: io.stateFile, cwd: io.cwd, template: io.template, node, port: io.port });
+  io.reserved?.();
   if (reserved.kind === 'none') return { stopped: 'decision', why: reserved.reason };
   const worker = reserved.id;
   const role = node.actor ? io.template.roles[node.actor]?.role : undefined;

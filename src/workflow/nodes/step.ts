@@ -125,6 +125,8 @@ export interface ActIO {
   yes: boolean;
   move(move: Move): Promise<void>;
   record(node: string, action: string, detail: string): void;
+  /** Called once the worker is chosen and recorded (assign steps), so `workflow run` can start the next assignment while this one opens its worker. */
+  reserved?(): void;
 }
 
 /** What `act` reports: go on with the next step, or stop with a reason. */
