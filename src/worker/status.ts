@@ -1,7 +1,7 @@
 /** `worker status`: liveness from one query per backend, plus cheap git queries per worker. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { aheadBehind, branchExists, currentRef, listBranches, statusEntries } from '../git/repo.js';
+import { aheadBehind, currentRef, listBranches, statusEntries } from '../git/repo.js';
 import { activeChanges, type ChangeSummary } from './changes.js';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
 import { parseWorkerId } from './ids.js';
@@ -10,7 +10,6 @@ import { workerForecast } from './forecast.js';
 import type { ForecastConflict } from '../git/forecast.js';
 import { backendFor, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
-import { liveness } from './open.js';
 
 /** One row of {@link workerStatus}. */
 export interface WorkerStatus {

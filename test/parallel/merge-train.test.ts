@@ -62,7 +62,7 @@ async function runToTrain(yaml: string, branches: Record<string, Record<string, 
   await transitionRun(run.path, { action: 'complete', node: 'ui', worker: 'dev-002', summary: 'ui' }, run.dir);
   const loaded = run.state();
   expect(loaded.current_node).toBe('integrate');
-  const port = await createWorkerPort(run.dir, (await import('../../src/workflow/state-service.js')).loadRun(run.path, run.dir).template!.template, { run: run.path });
+  const port = await createWorkerPort(run.dir, { run: run.path });
   return { run, port, main: git(run.dir, 'rev-parse', 'main') };
 }
 
