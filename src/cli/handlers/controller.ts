@@ -61,9 +61,11 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
     maxSteps,
     onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
   });
-  const text = [`stopped: ${report.stopped} — ${report.why}`, '', renderNext(report.next)].join('\n');
+  // the same document `state next` prints, with the conflict forecast of the active workers' branches
+  const forecast = await workerForecast(root, activeWorkers(report.state)).catch(() => []);
+  const text = [`stopped: ${report.stopped} — ${report.why}`, '', renderNext(report.next), ...(forecast.length ? ['conflict forecast:', ...forecastLines(forecast).map((l) => `  ${l}`)] : [])].join('\n');
   return {
-    json: { ok: true, steps: report.steps, stopped: report.stopped, why: report.why, run_status: report.state.status, next: report.next },
+    json: { ok: true, steps: report.steps, stopped: report.stopped, why: report.why, run_status: report.state.status, next: { ...report.next, forecast } },
     text,
     exitCode: EXIT.ok,
     warnings: loaded.warnings,
