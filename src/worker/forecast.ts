@@ -9,6 +9,7 @@ import { BRANCH_PREFIX } from './paths.js';
 
 /** The forecast for `ids` (all workers with a branch when omitted) against the current branch; [] outside a repository with commits. */
 export async function workerForecast(root: string, ids?: string[]): Promise<ForecastConflict[]> {
+  if (ids?.length === 0) return []; // no git call when no worker is active (most `state next` calls)
   let target: string;
   let existing: string[];
   try {
