@@ -7,6 +7,8 @@ import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../wor
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
 import { activeWorkers, forecastLines, workerForecast } from '../../worker/forecast.js';
+import { assertTrusted } from '../../trust/check.js';
+import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
 import { paint, type CommandResult } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when; every active step when there are several. */
@@ -51,6 +53,8 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
+  // The template's commands and the config's launch commands run only in a trusted project (--yes is no trust).
+  assertTrusted(root, [...commandsOfTemplateData(root, loaded.workflowPath, loaded.template.template), ...configCommands(root)]);
   const port = await createWorkerPort(root, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
@@ -58,6 +62,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
     stateFile: file,
     port,
     yes: o.yes === true,
+    rerunCheck: o.rerunCheck === true,
     maxSteps,
     onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
   });

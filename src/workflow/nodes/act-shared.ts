@@ -4,8 +4,10 @@
  */
 import { dirname, resolve } from 'node:path';
 import { projectRoot } from '../../store/paths.js';
+import { clearCheck, describeUnfinishedCheck, recordCheckStart, unfinishedCheck } from '../check-command.js';
 import { runCheckWithRetry } from '../check-retry.js';
 import type { WorkflowNode } from '../schema.js';
+import { loadRun } from '../state-service.js';
 import { reserveWorker } from '../worker-choice.js';
 import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
 
@@ -72,9 +74,14 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
   if (action.kind !== 'check') return actCommon(step, node, io);
   const outcomes = step.next.outcomes;
   const dir = (action.worker && io.port.worktree(action.worker)) || projectRoot(dirname(resolve(io.cwd, io.stateFile)));
+  // A check recorded as running whose runner died is reported, never run again silently.
+  const unfinished = unfinishedCheck(loadRun(io.stateFile, io.cwd).state.node_states[node.id]);
+  if (unfinished && !io.rerunCheck) return { stopped: 'decision', why: describeUnfinishedCheck(node.id, unfinished, io.stateFile) };
   if (action.start) await io.move({ action: 'start', node: node.id });
+  await recordCheckStart(io.stateFile, io.cwd, node.id, action.command);
   // retry: N reruns a failing command; timeout: kills a run that takes too long (it counts as failed)
   const result = await runCheckWithRetry(action.command, node, dir, (attempt, r) => io.record(node.id, 'retry', `${action.command} exited ${r.exitCode ?? 'killed'} (run ${attempt} of ${(node.retry ?? 0) + 1}): running it again`));
+  await clearCheck(io.stateFile, io.cwd, node.id);
   const outcome = result.passed ? 'passed' : 'failed';
   const exited = result.timedOut ? `was killed after ${node.timeout} (timeout)` : `exited ${result.exitCode ?? 'killed'}`;
   const summary = `\`${action.command}\` ${exited}${result.attempts > 1 ? ` (run ${result.attempts} of ${(node.retry ?? 0) + 1})` : ''}${result.tail ? `:\n${result.tail}` : ''}`;

@@ -123,6 +123,8 @@ export interface ActIO {
   template: WorkflowTemplate;
   /** Approves merges (`workflow run --yes`). */
   yes: boolean;
+  /** Runs again a check whose earlier run did not finish (`workflow run --rerun-check`). */
+  rerunCheck?: boolean;
   move(move: Move): Promise<void>;
   record(node: string, action: string, detail: string): void;
   /** Called once the worker is chosen and recorded (assign steps), so `workflow run` can start the next assignment while this one opens its worker. */
