@@ -73,6 +73,9 @@ function timeRun(temp, name, yaml, seconds, env) {
   git('add', '-A');
   git('commit', '-q', '-m', 'setup');
   const cli = (...args) => spawnSync(NODE, [BIN, ...args], { cwd: dir, env: gitEnv, encoding: 'utf8', timeout: 120_000 });
+  // the stand-in agent is a provider from .agents/config.yaml: the project must be trusted first
+  const trusted = cli('trust', '--json');
+  if (trusted.status !== 0) throw new Error(`trust: ${trusted.stderr}`);
   const init = cli('workflow', 'state', 'init', `.agents/workflow/${name}.yaml`, '--run-id', 'bench', '--json');
   if (init.status !== 0) throw new Error(`state init: ${init.stderr}`);
   const file = JSON.parse(init.stdout).path;
