@@ -1,6 +1,7 @@
 /** Worker-side commands: `init`, `role list`, `worker …`, `reply`, `reply-main`. */
 import { Command, Option } from 'commander';
 import { lazy } from '../lazy.js';
+import { jsonOption } from '../options.js';
 
 const init = () => import('../handlers/init.js');
 const role = () => import('../handlers/role.js');
@@ -18,7 +19,7 @@ export function makeWorkerCommand(): Command {
     .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml (default: default_provider there, else claude)')
     .option('-m, --model <model>', 'model passed as --model')
     .option('-y, --yes', 'use a global role without asking')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  agent-team worker create vite-react-dev --provider codex')
     .action(lazy(worker, 'create'));
 
@@ -29,7 +30,7 @@ export function makeWorkerCommand(): Command {
     .option('-p, --provider <provider>', 'switch provider (saved to worker.yaml)')
     .option('-m, --model <model>', 'switch model (saved to worker.yaml)')
     .option('--new-window', 'open a new window/tab instead of a detached session or split')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'open'));
 
   cmd
@@ -40,14 +41,14 @@ export function makeWorkerCommand(): Command {
     .option('--proposal <file>', 'proposal.md content from a file, or - for stdin')
     .option('--design <file>', 'design.md content from a file, or - for stdin')
     .option('--new-window', 'when opening: a new window/tab')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nExit codes: 0 assigned, 1 could not bring an idle worker up to your branch (conflict, aborted) or the pane failed.')
     .action(lazy(worker, 'assign'));
 
   cmd
     .command('status')
     .description('Every worker: role, provider, running or offline, branch, commits ahead, clean or dirty, active changes')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'status'));
 
   cmd
@@ -55,7 +56,7 @@ export function makeWorkerCommand(): Command {
     .description('Merge team/<id> into your current branch (--no-ff); aborts cleanly on conflict')
     .argument('<id>', 'worker id')
     .option('--squash', 'one commit with the branch\'s changes instead of a merge commit')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nRefused (exit 1, nothing changed) when your tree has uncommitted changes (untracked files under .agents/ and .worktrees/ do not count),\nwhen the branch adds or changes a path you have as an untracked or ignored file (e.g. .env; listed),\nwhen the branch carries role-prompt files or .tasks/, or on conflict (merge aborted; conflicting files listed).')
     .action(lazy(worker, 'merge'));
 
@@ -63,7 +64,7 @@ export function makeWorkerCommand(): Command {
     .command('close')
     .description('Kill the worker\'s pane; worktree, branch and config stay')
     .argument('<id>', 'worker id')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'close'));
 
   cmd
@@ -71,7 +72,7 @@ export function makeWorkerCommand(): Command {
     .description('Remove the worker: pane, worktree, branch team/<id> and config')
     .argument('<id>', 'worker id')
     .option('--force', 'also when the worktree has uncommitted work or the branch has unmerged commits')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'remove'));
 
   return cmd;
@@ -81,21 +82,21 @@ export function makeWorkerCommand(): Command {
 export function makeWorkerCommands(): Command[] {
   const initCmd = new Command('init')
     .description('Create .agents/teams/, .agents/workflow/, .agents/workers/ and .agents/config.yaml (idempotent; optional)')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(init, 'run'));
 
   const roleCmd = new Command('role').description('Roles: project (.agents/teams/) and global (~/.agents/roles/)');
   roleCmd
     .command('list')
     .description('List roles of both scopes')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(role, 'list'));
 
   const replyCmd = new Command('reply')
     .description('Type "[Main Controller Reply] <message>" into a worker\'s pane')
     .argument('<id>', 'worker id')
     .argument('<message>', 'the answer')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(reply, 'reply'));
 
   const replyMainCmd = new Command('reply-main')
@@ -103,7 +104,7 @@ export function makeWorkerCommands(): Command[] {
     .argument('<message>', 'e.g. "Task completed: <summary>"')
     .option('--outcome <label>', "the node's outcome, e.g. passed or failed (one of its branch labels)")
     .addOption(new Option('--status <status>', 'done, blocked or needs-input (default: inferred from the message: "Blocked…" / "Need decision…", else done)').choices(['done', 'blocked', 'needs-input']))
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
     .action(lazy(reply, 'replyMain'));
 
