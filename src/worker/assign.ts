@@ -1,8 +1,9 @@
 /** `worker assign`: bring an idle worker up to date, write the change folder, type the message. */
 import { OperationError, UsageError } from '../errors.js';
-import { updateFrom } from '../git/merge.js';
-import { currentRef, statusEntries } from '../git/repo.js';
-import { createChange, type CreatedChange } from './changes.js';
+import { runGit } from '../git/git.js';
+import { mergeBranch, updateFrom } from '../git/merge.js';
+import { branchExists, currentRef, isAncestor, statusEntries } from '../git/repo.js';
+import { createChange, existingChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { assertTypable, assignMessage } from './messages.js';
@@ -18,6 +19,32 @@ export interface AssignOptions extends OpenWorkerOptions {
   design?: string;
   /** Extra lines for the message (see messages.ts). */
   extra?: string[];
+  /** Called with the change folder (`.tasks/changes/<name>/`) once it exists, before anything is typed (the controller loop records the assignment here). */
+  beforeType?: (change: string) => Promise<void>;
+  /** An existing change folder (`.tasks/changes/<name>/`) to give again instead of making a new one (a restarted agent). */
+  change?: string;
+  /** Branches merged into the worker's branch first (`--builds-on`, a node's `builds_on`): fast-forward, else a merge commit. */
+  buildsOn?: string[];
+}
+
+/**
+ * Merges `branches` into the branch checked out in `worktree`, in order: skipped when already contained,
+ * fast-forward when possible, else a merge commit. Returns the branches that brought commits. A conflict
+ * is aborted (the branch as it was) and thrown as OperationError `merge_conflict` naming the files; an
+ * unknown branch as OperationError `unknown_branch`.
+ */
+export async function buildOn(worktree: string, branches: string[]): Promise<string[]> {
+  const merged: string[] = [];
+  for (const branch of branches) {
+    if (!(await branchExists(worktree, branch.replace(/^refs\/heads\//, '')))) {
+      throw new OperationError(`--builds-on ${branch}: no such branch`, { code: 'unknown_branch', hint: 'name a worker branch, e.g. team/dev-001' });
+    }
+    if (await isAncestor(worktree, branch, 'HEAD')) continue;
+    if (await isAncestor(worktree, 'HEAD', branch)) await runGit(worktree, ['merge', '--ff-only', branch]);
+    else await mergeBranch(worktree, branch, { message: `Build on ${branch} (agent-team builds_on)` });
+    merged.push(branch);
+  }
+  return merged;
 }
 
 /** Result of {@link assignWorker}. */
@@ -28,6 +55,8 @@ export interface AssignResult {
   opened?: OpenedWorker;
   /** How an idle worker was brought up to the controller's branch (`none` when it was busy or current). */
   update: { method: 'none' | 'fast-forward' | 'rebase' | 'skipped-busy'; upstream: string };
+  /** The `buildsOn` branches that brought commits. */
+  builtOn: string[];
   message: string;
   warnings: string[];
 }
@@ -47,10 +76,14 @@ export async function assignWorker(root: string, id: string, description: string
   const warnings: string[] = [];
   const prepared = await prepareWorktree(root, id, options);
   warnings.push(...prepared.warnings);
+  // the code this task builds on comes first: a conflict stops here, before anything is created or typed
+  const builtOn = options.buildsOn?.length && !options.change ? await buildOn(prepared.worktree, options.buildsOn) : [];
   const upstream = await currentRef(root);
   let update: AssignResult['update'] = { method: 'skipped-busy', upstream: upstream.ref };
   const dirty = await statusEntries(prepared.worktree);
-  if (dirty.length === 0) {
+  if (options.change) {
+    update = { method: 'none', upstream: upstream.ref }; // the same change again: the worktree stays as the agent left it
+  } else if (dirty.length === 0) {
     // agent-team's own files may be replaced (they are reinstalled below); any other untracked or
     // ignored file the update would overwrite refuses the assignment before anything is created or typed.
     const exempt = [...PROMPT_FILES, '.tasks/', `${workerSkillDir(config.provider || DEFAULT_PROVIDER)}/`];
@@ -61,8 +94,9 @@ export async function assignWorker(root: string, id: string, description: string
   } else {
     warnings.push(`${id} has uncommitted work, so it was not brought up to ${upstream.ref}`);
   }
-  const change = createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
+  const change = options.change ? existingChange(prepared.worktree, options.change) : createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
   const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: options.extra });
+  await options.beforeType?.(change.relativeDir);
 
   let opened: OpenedWorker | undefined;
   const live = await liveness(config, options);
@@ -76,5 +110,5 @@ export async function assignWorker(root: string, id: string, description: string
   }
   if (!backend) throw new OperationError(`worker ${id} has no pane`);
   await backend.sendText(paneId, message);
-  return { id, change, opened, update, message, warnings };
+  return { id, change, opened, update, builtOn, message, warnings };
 }

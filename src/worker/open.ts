@@ -160,7 +160,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   const backend = await backendFor(options, config.backend, true);
   const controllerPane = currentControllerPane(backend, env);
   const warnings = [...prepared.warnings];
-  if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set); ${id} cannot reach you with reply-main until you open it from your pane`);
+  if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set): ${id}'s replies are not typed to you, but reply-main still records them on the run, and agent-team workflow run <state-file> --wait returns when one arrives`);
 
   // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
   let paneId: string | undefined;

@@ -9,7 +9,7 @@ import type { WorkerPort } from '../workflow/worker-port.js';
 import { busyWorkers } from '../workflow/worker-choice.js';
 import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
-import { assignWorker } from './assign.js';
+import { assignWorker, buildOn } from './assign.js';
 import { createWorker, listWorkerIds } from './create.js';
 import { mergeWorker, mergeWorkersTrain } from './merge.js';
 import { openWorker } from './open.js';
@@ -17,6 +17,8 @@ import type { LifecycleOptions } from './session.js';
 import { paneLiveness } from './status.js';
 import { workerPaths } from './paths.js';
 import { statusEntries } from '../git/repo.js';
+import { tryGit } from '../git/git.js';
+import { activeChanges, CHANGES_DIR, setChangeStatus } from './changes.js';
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
 export interface WorkerPortOptions extends LifecycleOptions {
@@ -63,8 +65,8 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       running.set(id, true);
       return { opened: !opened.alreadyRunning };
     },
-    async assign(id, description) {
-      const result = await assignWorker(root, id, description, options);
+    async assign(id, description, hooks) {
+      const result = await assignWorker(root, id, description, { ...options, beforeType: hooks?.beforeType, buildsOn: hooks?.buildsOn });
       running.set(id, true);
       return { change: join(workerPaths(root, id).worktree, result.change.relativeDir) };
     },
@@ -77,6 +79,23 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       const parts = [r.merged.length ? `merged ${r.merged.join(', ')} into ${r.target} (now ${r.head.slice(0, 12)})` : `nothing new to merge into ${r.target}`];
       if (r.upToDate.length) parts.push(`already in ${r.target}: ${r.upToDate.join(', ')}`);
       return { summary: parts.join('; ') };
+    },
+    async head(id) {
+      return tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/team/${id}`]).then((out) => out?.trim() || undefined);
+    },
+    async buildOn(id, branches) {
+      return { merged: await buildOn(workerPaths(root, id).worktree, branches) };
+    },
+    async resend(id, change, description) {
+      await assignWorker(root, id, description, { ...options, change });
+      running.set(id, true);
+    },
+    setChangeStatus(id, change, status) {
+      setChangeStatus(workerPaths(root, id).worktree, change, status);
+    },
+    workersOf: (role) => configs.filter((c) => c.role === role).map((c) => c.worker_id),
+    openChanges(id) {
+      return activeChanges(workerPaths(root, id).worktree).map((c) => ({ change: `${CHANGES_DIR}/${c.name}/`, description: c.description }));
     },
     worktree(id) {
       try {

@@ -20,6 +20,7 @@ const ProjectConfigSchema = z.looseObject({
     )
     .nullish(),
   default_provider: z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"').nullish(),
+  worktree_dir: z.string({ error: 'expected a folder, e.g. ../my-repo-worktrees' }).trim().min(1, 'the folder is empty').nullish(),
 });
 
 /** The parsed project config. */
@@ -27,6 +28,8 @@ export interface ProjectConfig {
   providers: Record<string, string>;
   /** Provider of workers created without `--provider` (e.g. by `workflow run`); built-in default claude. */
   default_provider?: string;
+  /** Where worker worktrees go (relative to the repository root, or absolute); default `.worktrees`. */
+  worktree_dir?: string;
 }
 
 /**
@@ -44,7 +47,11 @@ export function readProjectConfig(root: string): ProjectConfig {
     const field = issue?.path.map(String).join('.') || '(document)';
     throw new UnreadableFileError(path, `${field}: ${issue?.message ?? 'invalid'}`, { code: 'invalid_config', details: { field } });
   }
-  return { providers: parsed.data.providers ?? {}, ...(parsed.data.default_provider ? { default_provider: parsed.data.default_provider } : {}) };
+  return {
+    providers: parsed.data.providers ?? {},
+    ...(parsed.data.default_provider ? { default_provider: parsed.data.default_provider } : {}),
+    ...(parsed.data.worktree_dir ? { worktree_dir: parsed.data.worktree_dir } : {}),
+  };
 }
 
 /** What `agent-team init` writes to `.agents/config.yaml`: commented examples only. */
@@ -61,4 +68,9 @@ export const PROJECT_CONFIG_TEMPLATE = `# agent-team project settings.
 #
 # default_provider: provider of workers created without --provider (e.g. by \`agent-team workflow run\`).
 # default_provider: claude
+#
+# worktree_dir: where worker worktrees go (default .worktrees, as the Go version expects). Worktrees inside
+# the repository are crawled by tools started at its root (test runners, linters, search), which then see
+# every worker's unmerged code; a folder outside the repository avoids that.
+# worktree_dir: ../my-project-worktrees
 `;

@@ -94,7 +94,9 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     const template = run.template.template;
     const planned = planSteps(run.state, template, stateFile, port);
     const first = planned[0];
-    if (!first?.node || run.state.status === 'completed') return stop('completed', `run ${run.state.run_id} is completed`);
+    if (!first?.node || run.state.status === 'completed' || run.state.status === 'cancelled') {
+      return stop('completed', first?.action.kind === 'stop' ? first.action.why : `run ${run.state.run_id} is completed`);
+    }
     const todo = planned.filter((s) => s.node && !settled.has(stepKey(s)) && !pureStop(s)).slice(0, Math.max(1, maxSteps - acted));
     if (todo.length === 0) return stopAll(planned, settled, stop);
     // Checks run concurrently. Assignments overlap too: each starts once the previous one has chosen

@@ -24,8 +24,6 @@ export const ForEachSchema = z.strictObject({
   as: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'as must match ^[A-Za-z_][A-Za-z0-9_]*$').optional().describe('Name of the item in the task (default item: {{item}})'),
   max_parallel: z.number().int().positive().optional().describe('At most this many instances at work at once (default: all)'),
 });
-/** A parsed `for_each`. */
-export type ForEach = z.infer<typeof ForEachSchema>;
 
 /** A `when:` condition (Spindrel's shape): param/equals, node/outcome, all/any/not. */
 export type Condition =

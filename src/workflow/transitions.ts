@@ -44,12 +44,30 @@ export function outcomesOf(node: WorkflowNode): string[] {
 }
 
 
-/** The `agent-team workflow state …` command that completes (or confirms) `node`, for hints. */
-export function finishCommand(stateFile: string, node: WorkflowNode): string {
-  const verb = node.requires_confirmation ? 'confirm' : 'complete';
-  const outcomes = outcomesOf(node);
-  return `agent-team workflow state ${verb} ${q(stateFile)} --node ${node.id}${outcomes.length ? ` --outcome ${outcomes.join('|')}` : ''}`;
+/** `agent-team workflow state next <file>`: the hint when no single command is the right one. */
+export function nextCommand(stateFile: string): string {
+  return `agent-team workflow state next ${q(stateFile)}`;
 }
+
+/** One `agent-team workflow state complete|confirm …` line per outcome of `node` (one line without outcomes). */
+export function finishCommands(stateFile: string, node: WorkflowNode): string[] {
+  const verb = node.requires_confirmation ? 'confirm' : 'complete';
+  const base = `agent-team workflow state ${verb} ${q(stateFile)} --node ${node.id}`;
+  const outcomes = outcomesOf(node);
+  return outcomes.length ? outcomes.map((o) => `${base} --outcome ${q(o)}`) : [base];
+}
+
+/**
+ * The hint that finishes `node`: its one finish line, or — when it branches, so one line per outcome
+ * would be a choice nobody made — `state next`, which prints the choices (also in `details.choices`).
+ */
+export function finishCommand(stateFile: string, node: WorkflowNode): string {
+  const lines = finishCommands(stateFile, node);
+  return lines.length === 1 ? (lines[0] as string) : nextCommand(stateFile);
+}
+
+/** Node types a worker does (the controller never completes them before they started). */
+const WORKER_NODE_TYPES = new Set<WorkflowNode['type']>(['assign_role_task', 'handoff', 'verify_or_test', 'wait_for_completion', 'merge']);
 
 /**
  * Applies one transition. Throws {@link TransitionError} (exit 1) when it does not apply: the run is
@@ -59,20 +77,14 @@ export function finishCommand(stateFile: string, node: WorkflowNode): string {
  */
 export function applyTransition(current: RunState, template: WorkflowTemplate, req: TransitionRequest): TransitionResult {
   const nodes = new Map(template.nodes.map((n) => [n.id, n]));
-  const file = q(req.stateFile);
-  if (current.status === 'completed') {
-    throw new TransitionError(`run ${current.run_id} is completed; it accepts no transition`, {
-      code: 'run_completed',
-      hint: `agent-team workflow state init ${q(current.workflow_file)}  (a completed run is final; start a new run)`,
-    });
-  }
+  assertNotFinished(current);
   const node = nodes.get(baseNodeId(req.node));
   const instance = isInstanceId(req.node);
   if (!node || (instance && !current.node_states[req.node])) {
     const suggestion = didYouMean(req.node, nodes.keys());
-    throw new TransitionError(`workflow ${template.name} has no node ${JSON.stringify(req.node)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
+    throw new TransitionError(`workflow ${template.name} has no node ${JSON.stringify(req.node)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; the current node is ${current.current_node || '(none)'}`, {
       code: 'unknown_node',
-      hint: `agent-team workflow state ${req.action} ${file} --node ${suggestion ?? current.current_node}`,
+      hint: nextCommand(req.stateFile),
     });
   }
   const active = activeIds(current);
@@ -80,9 +92,9 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   const isCurrent = active.includes(id);
   if (!isCurrent && (!req.force || instance)) {
     const what = active.length > 1 ? `is not active (active: ${active.join(', ')})` : `is not the current node (current: ${current.current_node || '(none)'})`;
-    throw new TransitionError(`node ${id} ${what}`, {
+    throw new TransitionError(`node ${id} ${what}; see what the current node needs${instance ? '' : ', or add --force to move out of order deliberately'}`, {
       code: 'not_current_node',
-      hint: `${currentHint(current, nodes, req)}  (or add --force to move out of order deliberately)`,
+      hint: nextCommand(req.stateFile),
       details: { current_node: current.current_node, active_nodes: active },
     });
   }
@@ -124,7 +136,7 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
     case 'block': {
       // Go compatibility: the reason is the node's summary and the log entry's summary.
       if (!req.reason || req.reason.trim() === '') {
-        throw new TransitionError(`${req.action} needs a reason`, { code: 'missing_reason', hint: `agent-team workflow state ${req.action} ${file} --node ${node.id} --reason "<why>"` });
+        throw new TransitionError(`${req.action} needs a reason: add --reason with one sentence saying why`, { code: 'missing_reason' });
       }
       ns.summary = req.reason;
       ns.updated_at = now;
@@ -146,11 +158,18 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
     }
     case 'complete':
     case 'confirm': {
+      const choices = { choices: finishCommands(req.stateFile, node) };
       if (req.action === 'complete' && node.requires_confirmation) {
-        throw new TransitionError(`node ${node.id} requires confirmation`, { code: 'requires_confirmation', hint: finishCommand(req.stateFile, node) });
+        throw new TransitionError(`node ${node.id} requires confirmation`, { code: 'requires_confirmation', hint: finishCommand(req.stateFile, node), details: choices });
       }
       if (req.action === 'confirm' && !node.requires_confirmation) {
-        throw new TransitionError(`node ${node.id} does not require confirmation; complete it instead`, { code: 'no_confirmation_required', hint: finishCommand(req.stateFile, node) });
+        throw new TransitionError(`node ${node.id} does not require confirmation; complete it instead`, { code: 'no_confirmation_required', hint: finishCommand(req.stateFile, node), details: choices });
+      }
+      if (WORKER_NODE_TYPES.has(node.type) && ns.status === 'pending' && !req.force) {
+        throw new TransitionError(`node ${node.id} (${node.type}) was never started: its work is a worker's, and nobody has done it yet; run the step state next prints (or add --force to skip it deliberately)`, {
+          code: 'node_not_started',
+          hint: nextCommand(req.stateFile),
+        });
       }
       const next = chooseNext(node, nodes, req, instance);
       ns.status = 'completed';
@@ -173,6 +192,8 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
           entry.next_node = next[0];
           enterNode(state, next[0], now);
           state.status = 'ready';
+          const target = nodes.get(next[0]);
+          if (target?.max_visits !== undefined) blockOverVisited(state, target, now);
         }
         break;
       }
@@ -187,6 +208,11 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
       } else {
         Object.assign(state, summariseStatus(state, template));
       }
+      // max_visits: a node entered once too often blocks (itself and the run)
+      for (const entered of moved.entered) {
+        const target = nodes.get(entered);
+        if (target?.max_visits !== undefined) blockOverVisited(state, target, now);
+      }
       break;
     }
   }
@@ -197,11 +223,50 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   return { state, entry };
 }
 
-/** The command that applies `req.action` to the current node instead (for not-current refusals). */
-function currentHint(state: RunState, nodes: Map<string, WorkflowNode>, req: TransitionRequest): string {
-  const currentNode = nodes.get(state.current_node);
-  if (currentNode && (req.action === 'complete' || req.action === 'confirm')) return finishCommand(req.stateFile, currentNode);
-  return `agent-team workflow state ${req.action} ${q(req.stateFile)} --node ${state.current_node}${req.action === 'wait' || req.action === 'block' ? ' --reason "<why>"' : ''}`;
+/** ` --param k=v` for each run input (lists comma-separated), shell-quoted, to start a new run with the same inputs. */
+function paramFlags(params: Record<string, unknown> | undefined): string {
+  return Object.entries(params ?? {})
+    .map(([k, v]) => ` --param ${q(`${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)}`)
+    .join('');
+}
+
+/** Throws TransitionError (`run_completed` / `run_cancelled`, exit 1) when the run is final. */
+export function assertNotFinished(current: RunState): void {
+  if (current.status === 'completed' || current.status === 'cancelled') {
+    throw new TransitionError(`run ${current.run_id} is ${current.status}; it accepts no transition`, {
+      code: current.status === 'completed' ? 'run_completed' : 'run_cancelled',
+      hint: `agent-team workflow state init ${q(current.workflow_file)}${paramFlags(current.params)}`,
+    });
+  }
+}
+
+/**
+ * `state cancel`: ends the run for good (status `cancelled`, like `completed` it accepts no transition).
+ * The current node keeps its state; the reason goes to `blocking_reason`'s sibling log entry. Throws
+ * TransitionError when the run is already final or the reason is empty.
+ */
+export function cancelRun(current: RunState, reason: string, now: Date, stateFile: string): TransitionResult {
+  assertNotFinished(current);
+  if (reason.trim() === '') throw new TransitionError('cancel needs a reason', { code: 'missing_reason', hint: `agent-team workflow state cancel ${q(stateFile)} --reason 'the run is abandoned'` });
+  const at = timestamp(now);
+  const entry: DecisionEntry = { timestamp: at, node: current.current_node, action: 'cancel', summary: reason };
+  const state: RunState = { ...current, status: 'cancelled', pending_confirmation: '', decision_log: [...current.decision_log, entry], updated_at: at };
+  return { state, entry };
+}
+
+/**
+ * `max_visits`: a node entered more often than it allows is blocked at once (the run too), with its
+ * visit history in the reason, so a fix loop cannot spin for ever. Starting it again is a person's call.
+ */
+function blockOverVisited(state: RunState, node: WorkflowNode, now: string): void {
+  const ns = state.node_states[node.id];
+  const max = node.max_visits;
+  if (!ns || max === undefined || (ns.visits ?? 1) <= max) return;
+  const visits = (ns.history ?? []).map((v, i) => `visit ${i + 1}: ${v.status}${v.outcome ? ` (${v.outcome})` : ''}${v.worker ? ` by ${v.worker}` : ''}${v.summary ? `: ${v.summary.split('\n')[0]}` : ''}`);
+  const reason = `node ${node.id} was entered ${ns.visits} times (max_visits ${max}); earlier visits: ${visits.join('; ') || 'none recorded'}`;
+  state.node_states = { ...state.node_states, [node.id]: { ...ns, status: 'blocked', summary: reason, updated_at: now } };
+  state.status = 'blocked';
+  state.blocking_reason = reason;
 }
 
 /**
@@ -215,7 +280,8 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
       const suggestion = didYouMean(req.nextNode, nodes.keys());
       throw new TransitionError(`--next-node ${req.nextNode}: no such node in the workflow${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
         code: 'unknown_next_node',
-        hint: `agent-team workflow state ${req.action} ${file} --node ${node.id} --next-node ${suggestion ?? '<node id>'}`,
+        hint: suggestion ? `agent-team workflow state ${req.action} ${file} --node ${node.id} --next-node ${suggestion}` : nextCommand(req.stateFile),
+        details: { nodes: [...nodes.keys()] },
       });
     }
     return [req.nextNode];
@@ -223,7 +289,7 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
   const outcomes = outcomesOf(node);
   if (outcomes.length > 0) {
     if (req.outcome === undefined) {
-      throw new TransitionError(`node ${node.id} branches on its outcome; give --outcome ${outcomes.join('|')}`, { code: 'missing_outcome', hint: finishCommand(req.stateFile, node), details: { outcomes } });
+      throw new TransitionError(`node ${node.id} branches on its outcome; give --outcome with one of: ${outcomes.join(', ')}`, { code: 'missing_outcome', hint: finishCommand(req.stateFile, node), details: { outcomes, choices: finishCommands(req.stateFile, node) } });
     }
     const branch = node.branches?.find((b) => b.when === req.outcome);
     if (!branch) {
@@ -231,7 +297,7 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
       throw new TransitionError(`node ${node.id} has no outcome ${JSON.stringify(req.outcome)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; its outcomes are ${outcomes.join(', ')}`, {
         code: 'unknown_outcome',
         hint: finishCommand(req.stateFile, node),
-        details: { outcomes },
+        details: { outcomes, choices: finishCommands(req.stateFile, node) },
       });
     }
     return instance ? [] : [branch.next];

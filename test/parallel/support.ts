@@ -4,7 +4,6 @@
  * transitions and the controller loop are real).
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { WorkerPort } from '../../src/workflow/controller.js';
 import { initRun, loadRun } from '../../src/workflow/state-service.js';
 import { tempRepo, writeFile } from '../helpers/repo.js';
@@ -62,5 +61,3 @@ export function setupRun(name: string, yaml: string, params?: Record<string, unk
   return { dir: repo.dir, path, cleanup: repo.cleanup, state: () => loadRun(path, repo.dir).state };
 }
 
-/** Path of a file inside the repository. */
-export const at = (dir: string, rel: string) => join(dir, rel);

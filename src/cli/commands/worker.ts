@@ -16,11 +16,13 @@ export function makeWorkerCommand(): Command {
     .command('create')
     .description('Create a worker config for a role (the worktree is made by `worker open`); prints the id <role>-NNN')
     .argument('<role>', 'role name (.agents/teams/<role>/ or ~/.agents/roles/<role>/)')
+    .argument('[provider]', 'the Go spelling of --provider (agent-team worker create <role> [provider])')
     .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml (default: default_provider there, else claude)')
     .option('-m, --model <model>', 'model passed as --model')
     .option('-y, --yes', 'use a global role without asking')
+    .option('--fresh', 'Go: re-install the worker\'s skills ignoring a cache; agent-team copies them afresh at every `worker open`, so this is always so')
     .addOption(jsonOption())
-    .addHelpText('after', '\nExample:\n  agent-team worker create vite-react-dev --provider codex')
+    .addHelpText('after', '\nExamples:\n  agent-team worker create vite-react-dev --provider codex\n  agent-team worker create vite-react-dev codex      (Go spelling)')
     .action(lazy(worker, 'create'));
 
   cmd
@@ -29,7 +31,7 @@ export function makeWorkerCommand(): Command {
     .argument('<id>', 'worker id')
     .option('-p, --provider <provider>', 'switch provider (saved to worker.yaml)')
     .option('-m, --model <model>', 'switch model (saved to worker.yaml)')
-    .option('--new-window', 'open a new window/tab instead of a detached session or split')
+    .option('-w, --new-window', 'open a new window/tab instead of a detached session or split')
     .addOption(jsonOption())
     .action(lazy(worker, 'open'));
 
@@ -38,9 +40,13 @@ export function makeWorkerCommand(): Command {
     .description('Give a worker a change (.tasks/changes/<stamp>-<slug>/) and type it into its pane; opens the worker if needed')
     .argument('<id>', 'worker id')
     .argument('<description>', 'what to do, one line')
-    .option('--proposal <file>', 'proposal.md content from a file, or - for stdin')
-    .option('--design <file>', 'design.md content from a file, or - for stdin')
-    .option('--new-window', 'when opening: a new window/tab')
+    .argument('[provider]', 'when the worker must be opened: switch to this provider (saved to worker.yaml), as in the Go version')
+    .option('-p, --proposal <file>', 'proposal.md content from a file, or - for stdin')
+    .option('-d, --design <file>', 'design.md content from a file, or - for stdin')
+    .option('-m, --model <model>', 'when the worker must be opened: switch to this model (saved to worker.yaml)')
+    .option('-w, --new-window', 'when opening: a new window/tab')
+    .option('--change <change>', 'give an existing change (.tasks/changes/<name>/) again instead of making a new one, e.g. after the agent restarted')
+    .option('--builds-on <branch>', "merge this branch (e.g. another worker's team/<id>) into the worker's branch first (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .addOption(jsonOption())
     .addHelpText('after', '\nExit codes: 0 assigned, 1 could not bring an idle worker up to your branch (conflict, aborted) or the pane failed.')
     .action(lazy(worker, 'assign'));
@@ -91,6 +97,18 @@ export function makeWorkerCommands(): Command[] {
     .description('List roles of both scopes')
     .addOption(jsonOption())
     .action(lazy(role, 'list'));
+  roleCmd
+    .command('create')
+    .description('Create a role: .agents/teams/<name>/SKILL.md (front matter name, description) and system.md; never overwrites without --force')
+    .argument('<name>', 'role name: lowercase letters, digits and -')
+    .option('--description <text>', 'one line: what this role does (default: "The <name> of the team")')
+    .option('--system-file <file>', 'system.md (the worker\'s prompt) from this file, or - for stdin')
+    .option('--skill-file <file>', 'SKILL.md from this file (front matter added if missing); the prompt is then its body, no system.md')
+    .option('--global', 'create it in the global roles folder (~/.agents/roles/, or $AGENT_TEAM_HOME/roles/)')
+    .option('--force', 'replace an existing role of that name')
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExample:\n  agent-team role create qa --description "Writes and runs the acceptance tests"')
+    .action(lazy(role, 'create'));
 
   const replyCmd = new Command('reply')
     .description('Type "[Main Controller Reply] <message>" into a worker\'s pane')
@@ -104,6 +122,7 @@ export function makeWorkerCommands(): Command[] {
     .argument('<message>', 'e.g. "Task completed: <summary>"')
     .option('--outcome <label>', "the node's outcome, e.g. passed or failed (one of its branch labels)")
     .addOption(new Option('--status <status>', 'done, blocked or needs-input (default: inferred from the message: "Blocked…" / "Need decision…", else done)').choices(['done', 'blocked', 'needs-input']))
+    .option('--change <change>', 'the change this reply answers (folder name under .tasks/changes/; default the newest open one)')
     .addOption(jsonOption())
     .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
     .action(lazy(reply, 'replyMain'));

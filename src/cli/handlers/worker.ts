@@ -1,5 +1,6 @@
 /** Handlers of `agent-team worker …`: create, open, assign, status, merge, close, delete. */
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { assertName } from '../../worker/ids.js';
 import { assignWorker } from '../../worker/assign.js';
@@ -12,6 +13,7 @@ import { forecastLines } from '../../worker/forecast.js';
 import { assertModel, assertProvider } from '../../worker/providers.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
+import { worktreeBase } from '../../worker/paths.js';
 import { snakeKeys, type CommandResult, type CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
 
@@ -20,6 +22,8 @@ export interface CreateOptions extends CommonOptions {
   provider?: string;
   model?: string;
   yes?: boolean;
+  /** Go's "re-install skills": always so here (the worker skill is copied at every open). */
+  fresh?: boolean;
 }
 
 /** Options of `worker open`. */
@@ -33,7 +37,13 @@ export interface OpenOptions extends CommonOptions {
 export interface AssignOptions extends CommonOptions {
   proposal?: string;
   design?: string;
+  /** When assign has to open the worker: switch to this model (Go `-m`). */
+  model?: string;
   newWindow?: boolean;
+  /** `--builds-on <branch>`, repeatable. */
+  buildsOn?: string[];
+  /** `--change`: give this existing change again. */
+  change?: string;
 }
 
 /**
@@ -52,11 +62,19 @@ async function confirmGlobalRole(role: string, path: string, yes: boolean): Prom
   return confirm({ message: `Use the global role ${role} from ${path}?`, default: true }, { output: process.stderr });
 }
 
-/** `worker create <role>`: prints the new id. */
-export async function create([role]: string[], o: CreateOptions): Promise<CommandResult> {
+/** The provider given as the Go positional `[provider]` or `--provider` (UsageError when both differ). */
+function providerArgument(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (positional !== undefined && flag !== undefined && positional !== flag) {
+    throw new UsageError(`provider given twice: ${JSON.stringify(positional)} and --provider ${JSON.stringify(flag)}; give one`);
+  }
+  return positional ?? flag;
+}
+
+/** `worker create <role> [provider]`: prints the new id. */
+export async function create([role, positionalProvider]: string[], o: CreateOptions): Promise<CommandResult> {
   assertName('role', role);
   const root = await mainRepoRoot();
-  const requested = o.provider;
+  const requested = providerArgument(positionalProvider, o.provider);
   if (requested !== undefined) assertProvider(root, requested);
   const model = o.model;
   if (model !== undefined) assertModel(model);
@@ -94,16 +112,19 @@ function readInput(what: string, source: string | undefined): string | undefined
   }
 }
 
-/** `worker assign <id> <description>`. */
-export async function assign([id, description]: string[], o: AssignOptions): Promise<CommandResult> {
+/** `worker assign <id> <description> [provider]`; provider and `--model` apply when the worker is opened. */
+export async function assign([id, description, provider]: string[], o: AssignOptions): Promise<CommandResult> {
   assertName('worker id', id);
+  if (provider !== undefined) assertProvider(await mainRepoRoot(), provider);
+  if (o.model !== undefined) assertModel(o.model);
   if (o.proposal === '-' && o.design === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
   const proposal = readInput('--proposal', o.proposal);
   const design = readInput('--design', o.design);
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
+    ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
     `change: ${r.change.dir}`,
     `assigned to ${r.id}: ${description}`,
@@ -126,10 +147,14 @@ export async function status(): Promise<CommandResult> {
     w.worktree,
     String(w.activeChanges.length),
   ]);
+  const base = worktreeBase(root);
+  const inside = !relative(root, base).startsWith('..') && !isAbsolute(relative(root, base));
+  // worktrees inside the repository are crawled by tools started at its root (test runners, linters)
+  const where = `worktrees: ${base}${inside && s.workers.length ? ' (inside the repository: test runners started at its root also see workers\' unmerged code; set worktree_dir: in .agents/config.yaml to keep them outside)' : ''}`;
   const forecast = s.forecast.length ? ['', 'conflict forecast (git merge-tree, nothing checked out):', ...forecastLines(s.forecast).map((l) => `  ${l}`)] : [];
-  const text = s.workers.length ? [renderTable(header, rows), ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const text = s.workers.length ? [renderTable(header, rows), where, ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
-  return { json: snakeKeys({ controllerRef: s.controllerRef, workers: s.workers, forecast: s.forecast }), text, warnings };
+  return { json: snakeKeys({ controllerRef: s.controllerRef, worktreeDir: base, worktreesInsideRepository: inside, workers: s.workers, forecast: s.forecast }), text, warnings };
 }
 
 /** `worker merge <id>`. */

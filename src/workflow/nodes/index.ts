@@ -8,6 +8,7 @@ import { activeIds, baseNodeId, isInstanceId, nodeOfId } from '../active.js';
 import { instanceHasSlot, instanceNode } from '../for-each.js';
 import type { NodeState, RunState, WorkflowNode, WorkflowTemplate } from '../schema.js';
 import type { NodeType } from '../schema.js';
+import { interpolate } from '../interpolate.js';
 import { outcomesOf } from '../transitions.js';
 import type { WorkerLookup } from '../worker-port.js';
 import { chooseWorker, workerForActor } from '../worker-choice.js';
@@ -110,15 +111,23 @@ function planOne(state: RunState, template: WorkflowTemplate, stateFile: string,
     run_id: state.run_id,
     state_file: stateFile,
     run_status: state.status,
+    ...(state.params ? { params: state.params } : {}),
     commands: [] as string[],
     choices: [],
     then: [] as string[],
+    reply_template: null as string | null,
   };
   const node = id ? nodeForId(state, template, id) : undefined;
-  if (state.status === 'completed' || !node) {
-    const why = state.status === 'completed' ? `run ${state.run_id} is completed` : `the template has no node ${id}`;
+  if (state.status === 'completed' || state.status === 'cancelled' || !node) {
+    const cancelled = [...state.decision_log].reverse().find((e) => e.action === 'cancel');
+    const why =
+      state.status === 'completed'
+        ? `run ${state.run_id} is completed`
+        : state.status === 'cancelled'
+          ? `run ${state.run_id} is cancelled${cancelled?.summary ? `: ${cancelled.summary}` : ''}`
+          : `the template has no node ${id}`;
     return {
-      next: { ...base, kind: 'completed', message: why, node: null, task: null, requires_confirmation: false, outcomes: [], check_command: null, done_when: 'nothing: the run accepts no more transitions', reply: null },
+      next: { ...base, kind: 'completed', message: why, node: null, task: null, requires_confirmation: false, outcomes: [], check_command: null, done_when: 'nothing: the run accepts no more transitions', reply: null, warnings: [] },
       action: { kind: 'stop', stopped: 'completed', why },
     };
   }
@@ -128,6 +137,10 @@ function planOne(state: RunState, template: WorkflowTemplate, stateFile: string,
   const assigned = (ns.status !== 'pending' ? ns.worker : undefined) ?? (isInstanceId(id) ? null : workerForActor(state, template, node.actor));
   const manual = (template.defaults?.execution_mode ?? 'semi_auto') === 'manual';
   const single = activeIds(state).length < 2;
+  const task = node.task !== undefined ? interpolate(node.task, state) : undefined;
+  const command = node.command !== undefined ? interpolate(node.command, state, { shell: true }) : undefined;
+  const unresolved = [...new Set([...(task?.unresolved ?? []), ...(command?.unresolved ?? [])])];
+  const warnings = unresolved.map((ref) => `{{${ref}}} in node ${node.id} is left as written: ${ref.startsWith('nodes.') ? `node ${ref.split('.')[1]} is not done yet in this run` : 'the run has no value for it'}`);
   const ctx: PlanContext = {
     state,
     template,
@@ -139,18 +152,21 @@ function planOne(state: RunState, template: WorkflowTemplate, stateFile: string,
     assigned,
     outcomes: outcomesOf(node),
     started: ns.status !== 'pending',
+    task: task?.text ?? null,
+    command: command?.text ?? null,
     step(kind, message, fields, action): Step {
       const next: NextStep = {
         ...base,
         kind,
         message,
         node: { id: node.id, type: node.type, actor: node.actor ?? null, role, worker: assigned, activity: (assigned && lookup.activity?.(assigned)) || null, status: ns.status, visits: ns.visits ?? 1 },
-        task: node.task ?? null,
+        task: ctx.task,
         requires_confirmation: node.requires_confirmation === true,
         outcomes: ctx.outcomes,
-        check_command: node.command ?? null,
+        check_command: ctx.command,
         done_when: '',
         reply: ns.reply ?? null,
+        warnings,
         ...fields,
       };
       // manual mode: `workflow run` only prints what to do next

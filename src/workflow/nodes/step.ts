@@ -21,6 +21,8 @@ export interface NextStep {
   run_id: string;
   state_file: string;
   run_status: RunState['status'];
+  /** The run inputs (`state init --param`), when the run has any. */
+  params?: Record<string, unknown>;
   kind: StepKind;
   /** One sentence: what to do and why. */
   message: string;
@@ -48,10 +50,17 @@ export interface NextStep {
   done_when: string;
   /** Commands to run once `done_when` holds (e.g. complete the node after the worker's reply). */
   then: string[];
+  /**
+   * A template, not a command: the line that answers a worker who needs input, with `<answer>` to
+   * replace (`agent-team reply dev-001 '<answer>'`); null otherwise. Runnable fields never hold placeholders.
+   */
+  reply_template: string | null;
   /** The last worker reply recorded on the node, if any. */
   reply: NodeReply | null;
   /** Every active node's or instance's step, the first being this one (only on the top-level document). */
   steps?: NextStep[];
+  /** What the controller should know (e.g. a `{{…}}` reference left as written because its node is not done yet). */
+  warnings: string[];
 }
 
 /** Why `workflow run` stopped. */
@@ -77,14 +86,15 @@ export interface RunStepRecord {
 /**
  * What `workflow run` does for a step: `stop` (after applying `moves`), `advance` (apply `moves`, go on),
  * `assign` (reserve a worker, open it, give it the task), `resume` (apply `moves`, reopen the stopped worker
- * `reopen`, giving it `reassign` again when set, then stop waiting), `check` (run the node's command), `merge` (merge the worker's branch).
+ * `reopen`, then type `resend` (the recorded change again) or, for runs without a recorded assignment,
+ * assign `reassign`; then stop waiting), `check` (run the node's command), `merge` (merge the worker's branch).
  */
 export type RunAction =
   | { kind: 'stop'; stopped: StopReason; why: string; moves?: Move[]; record?: Omit<RunStepRecord, 'node'> }
   | { kind: 'advance'; moves: Move[]; record?: Omit<RunStepRecord, 'node'> }
-  | { kind: 'assign'; text: string }
-  | { kind: 'resume'; moves?: Move[]; reopen?: string; reassign?: string; detail?: string; why: string }
-  | { kind: 'check'; command: string; worker: string | null; start: boolean }
+  | { kind: 'assign'; text: string; buildsOn: string[] }
+  | { kind: 'resume'; moves?: Move[]; reopen?: string; reassign?: string; resend?: { change: string; text: string }; detail?: string; why: string }
+  | { kind: 'check'; command: string; worker: string | null; start: boolean; buildsOn: string[] }
   | { kind: 'merge'; worker: string; start: boolean }
   | { kind: 'train'; workers: string[]; command: string | null; start: boolean };
 
@@ -111,6 +121,10 @@ export interface PlanContext {
   outcomes: string[];
   /** The node was started in this visit (status is not pending). */
   started: boolean;
+  /** The node's task with the run's values filled in (`{{…}}`), or null. */
+  task: string | null;
+  /** The node's command with the run's values filled in, shell-quoted, or null. */
+  command: string | null;
   /** Builds a step for this node: the `next` document (defaults filled in) and the run action. */
   step(kind: StepKind, message: string, fields: Partial<NextStep>, action: RunAction): Step;
 }
