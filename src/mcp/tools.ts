@@ -35,10 +35,10 @@ const duration = z.string().optional().describe('with wait: give up after this l
 export const TOOLS: ToolSpec[] = [
   {
     name: 'list_runs',
-    description: 'List every run under .agents/workflow/runs/ (agent-team workflow state list --json).',
-    input: {},
+    description: 'List the runs under .agents/workflow/runs/; finished (completed, cancelled) ones only with all (agent-team workflow state list --json).',
+    input: { all: z.boolean().optional().describe('also list completed and cancelled runs') },
     readOnly: true,
-    line: () => ({ path: ['workflow', 'state', 'list'] }),
+    line: (a) => ({ path: ['workflow', 'state', 'list'], options: bool('--all', a.all) }),
   },
   {
     name: 'show_run',
@@ -116,9 +116,14 @@ export const TOOLS: ToolSpec[] = [
       workflow_file: z.string().describe('template file, e.g. .agents/workflow/<name>.yaml'),
       state_file: z.string().optional(),
       run_id: z.string().optional(),
+      params: z.record(z.string(), z.string()).optional().describe('run inputs the template declares under params:, e.g. {"requirement": "Add a login page"} (lists comma-separated)'),
     },
     readOnly: false,
-    line: (a) => ({ path: ['workflow', 'state', 'init'], options: [...opt('--state-file', a.state_file), ...opt('--run-id', a.run_id)], operands: [s(a.workflow_file)] }),
+    line: (a) => ({
+      path: ['workflow', 'state', 'init'],
+      options: [...opt('--state-file', a.state_file), ...opt('--run-id', a.run_id), ...Object.entries((a.params ?? {}) as Record<string, string>).flatMap(([k, v]) => ['--param', `${k}=${v}`])],
+      operands: [s(a.workflow_file)],
+    }),
   },
   {
     name: 'next_step',

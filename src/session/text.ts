@@ -16,3 +16,9 @@ export function hasControlChars(text: string): boolean {
 export function typable(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(CONTROL, '');
 }
+
+/** The last `count` lines of `text` after dropping trailing blank lines (a tmux screen is padded with them). */
+export function lastLines(text: string, count: number): string[] {
+  const lines = text.replace(/\s+$/, '').split('\n').map((l) => l.replace(/\s+$/, ''));
+  return lines.length === 1 && lines[0] === '' ? [] : lines.slice(-count);
+}

@@ -7,9 +7,10 @@ import { createChange, existingChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { assertTypable, assignMessage } from './messages.js';
+import { assertAgentInPane } from './preflight.js';
 import { PROMPT_FILES } from './prompt.js';
 import { DEFAULT_PROVIDER } from './providers.js';
-import { backendFor } from './session.js';
+import { backendFor, paneOwner } from './session.js';
 import { workerSkillDir } from './skill-install.js';
 import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWorkerOptions } from './open.js';
 
@@ -99,7 +100,7 @@ export async function assignWorker(root: string, id: string, description: string
   await options.beforeType?.(change.relativeDir);
 
   let opened: OpenedWorker | undefined;
-  const live = await liveness(config, options);
+  const live = await liveness(root, config, options);
   let backend = live.backend;
   let paneId = config.pane_id;
   if (!live.alive) {
@@ -109,6 +110,8 @@ export async function assignWorker(root: string, id: string, description: string
     paneId = opened.paneId;
   }
   if (!backend) throw new OperationError(`worker ${id} has no pane`);
+  // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
+  await assertAgentInPane(backend, paneId, paneOwner(root, id), `worker ${id}`, `agent-team worker close ${id} && agent-team worker open ${id}, then assign again`);
   await backend.sendText(paneId, message);
   return { id, change, opened, update, builtOn, message, warnings };
 }

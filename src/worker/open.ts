@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { currentRef } from '../git/repo.js';
 import { addWorktree } from '../git/worktree.js';
-import { waitFor } from '../session/wait.js';
 import { initTasksDir } from './changes.js';
 import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig, type WorkerConfig } from './config.js';
 import { assertName } from './ids.js';
@@ -17,7 +16,8 @@ import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { assertTrusted, launchCommandsNeedingTrust } from '../trust/check.js';
-import { backendFor, currentControllerPane, paneEnv, type LifecycleOptions, type SessionOptions } from './session.js';
+import { assertProviderInstalled, awaitAgentStart, type StartCheckOptions } from './preflight.js';
+import { backendFor, currentControllerPane, paneEnv, paneOwner, type LifecycleOptions, type SessionOptions } from './session.js';
 
 /** Result of {@link prepareWorktree}. */
 export interface PreparedWorktree {
@@ -91,6 +91,8 @@ export interface OpenWorkerOptions extends LifecycleOptions {
   newWindow?: boolean;
   /** Bound (ms) on waiting for the provider process to start after the launch command (default 15000). */
   startTimeoutMs?: number;
+  /** How long (ms) the agent must stay up to count as started, and an early "ready" signal: see preflight.ts. */
+  startCheck?: Pick<StartCheckOptions, 'settleMs' | 'ready'>;
 }
 
 /** Result of {@link openWorker}. `alreadyRunning`: the pane was alive, nothing was spawned or typed. */
@@ -106,14 +108,16 @@ export interface OpenedWorker {
   launchCommand?: string;
   /** Whether the provider process was seen running after the launch command (false: still starting). */
   started?: boolean;
+  /** A command line that shows the pane to a person (`tmux attach -t <session>`…), when the backend has one. */
+  attachCommand?: string;
   warnings: string[];
 }
 
-/** Whether worker `config`'s pane runs its provider, and the backend that knows. */
-export async function liveness(config: WorkerConfig, options: SessionOptions): Promise<{ alive: boolean; backend?: SessionBackend }> {
+/** Whether worker `config`'s pane (in the project at `root`) runs its provider, and the backend that knows. */
+export async function liveness(root: string, config: WorkerConfig, options: SessionOptions): Promise<{ alive: boolean; backend?: SessionBackend }> {
   if (!config.pane_id) return { alive: false };
   const backend = await backendFor(options, config.backend);
-  return { alive: await backend.isAlive(config.pane_id, config.worker_id), backend };
+  return { alive: await backend.isAlive(config.pane_id, paneOwner(root, config.worker_id)), backend };
 }
 
 /**
@@ -141,7 +145,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   const paths = workerPaths(root, id);
   const env = options.env ?? process.env;
 
-  const live = await liveness(config, options);
+  const live = await liveness(root, config, options);
   if (live.alive && live.backend) {
     return {
       id,
@@ -152,19 +156,23 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
       worktree: paths.worktree,
       branch: paths.branch,
       worktreeCreated: false,
+      attachCommand: await live.backend.attachCommand(config.pane_id).catch(() => undefined),
       warnings: [],
     };
   }
 
+  // Before any pane exists: a missing binary would leave a shell that later text runs in.
+  assertProviderInstalled(id, provider, command, env, paths.worktree);
   const prepared = await prepareWorktree(root, id, options);
   const backend = await backendFor(options, config.backend, true);
+  const owner = paneOwner(root, id);
   const controllerPane = currentControllerPane(backend, env);
   const warnings = [...prepared.warnings];
   if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set): ${id}'s replies are not typed to you, but reply-main still records them on the run, and agent-team workflow run <state-file> --wait returns when one arrives`);
 
   // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
   let paneId: string | undefined;
-  if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, id))) {
+  if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, owner))) {
     try {
       await saveSession(root, id, config.pane_id, controllerPane, backend.name);
       await backend.sendText(config.pane_id, command);
@@ -174,14 +182,15 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     }
   }
   if (paneId === undefined) {
-    const pane = await backend.spawn({ workerId: id, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow });
+    const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow });
     paneId = pane.paneId;
     await saveSession(root, id, paneId, controllerPane, backend.name);
     await backend.setTitle(paneId, id).catch(() => undefined);
     await backend.sendText(paneId, command);
   }
-  const started = await waitForProvider(backend, paneId, id, options.startTimeoutMs ?? 15_000);
-  if (!started) warnings.push(`${provider} has not started in pane ${paneId} yet (typed: ${command})`);
+  // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root).
+  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, ...options.startCheck });
+  const started = true;
   return {
     id,
     alreadyRunning: false,
@@ -193,6 +202,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     worktreeCreated: prepared.worktreeCreated,
     launchCommand: command,
     started,
+    attachCommand: await backend.attachCommand(paneId).catch(() => undefined),
     warnings,
   };
 }
@@ -204,12 +214,4 @@ async function saveSession(root: string, id: string, paneId: string, controllerP
     c.backend = backend;
     c.worktree_created = true;
   });
-}
-
-async function waitForProvider(backend: SessionBackend, paneId: string, owner: string, timeoutMs: number): Promise<boolean> {
-  try {
-    return await waitFor(() => backend.isAlive(paneId, owner), { timeoutMs, intervalMs: 15, description: `the provider in pane ${paneId}` });
-  } catch {
-    return false;
-  }
 }

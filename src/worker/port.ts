@@ -36,7 +36,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     }
   });
   // One backend query for liveness and one git call for branch-held ids; nothing per worker.
-  const [{ alive }, branches] = await Promise.all([paneLiveness(configs, options), branchWorkerIds(root)]);
+  const [{ alive }, branches] = await Promise.all([paneLiveness(root, configs, options), branchWorkerIds(root)]);
   const running = new Map(configs.map((c) => [c.worker_id, c.pane_id !== '' && alive.get(`${c.backend ?? ''}\0${c.pane_id}`) === true]));
   const busy = busyWorkers(root, options.run);
   return {

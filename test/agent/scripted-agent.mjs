@@ -17,10 +17,18 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/agent-team.js', import.meta.url));
+// Like claude 2.1: `--dangerously-skip-permissions` is refused as root unless IS_SANDBOX=1, after start-up
+// (AGENT_TEAM_STANDIN_ROOT=1 makes a normal user count as root, so the path is tested everywhere).
+if (process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.() === 0 || process.env.AGENT_TEAM_STANDIN_ROOT === '1') && process.env.IS_SANDBOX !== '1') {
+  process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
+  setTimeout(() => process.exit(1), 300);
+}
 const logIndex = process.argv.indexOf('--log');
 const logFile = logIndex > 0 ? process.argv[logIndex + 1] : undefined;
 const playbookIndex = process.argv.indexOf('--playbook');
-const playbook = playbookIndex > 0 ? JSON.parse(readFileSync(process.argv[playbookIndex + 1], 'utf8')) : { steps: [] };
+// an empty playbook file (e.g. --playbook /dev/null) means no steps
+const playbookText = playbookIndex > 0 ? readFileSync(process.argv[playbookIndex + 1], 'utf8') : '';
+const playbook = playbookText.trim() ? JSON.parse(playbookText) : { steps: [] };
 
 function log(event) {
   const line = `${new Date().toISOString()} ${event}`;

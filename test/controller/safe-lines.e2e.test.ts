@@ -43,7 +43,7 @@ describe('printed commands along a branching run', () => {
       playbook: [{ match: 'Break down the requirement', reply: 'Task completed: two sub-tasks' }],
     });
     team.ok(['workflow', 'create', 'feat', '--preset', 'branching', '--cto-role', 'dev', '--dev-role', 'dev', '--qa-role', 'qa']);
-    file = team.init('feat', 'f1');
+    file = team.init('feat', 'f1', '--param', 'requirement=Add a greeting');
   });
   afterAll(async () => {
     await team?.cleanup();

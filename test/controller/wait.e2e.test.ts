@@ -22,10 +22,10 @@ describe('workflow run --wait: the controller trial', () => {
       workflows: {},
       playbook: [
         { match: 'Break down the requirement', reply: 'Task completed: two sub-tasks' },
-        { match: 'Implement the feature', files: { 'feature.txt': 'v1\n' }, commit: 'Implement', reply: 'Task completed: implemented' },
-        { match: 'Run the verification', once: true, reply: 'Task completed: 1 test fails', outcome: 'failed' },
-        { match: 'Run the verification', reply: 'Task completed: all tests pass', outcome: 'passed' },
-        { match: 'Fix the problems', files: { 'feature.txt': 'v2\n' }, commit: 'Fix', reply: 'Task completed: fixed' },
+        { match: 'Implement and commit', files: { 'feature.txt': 'v1\n' }, commit: 'Implement', reply: 'Task completed: implemented' },
+        { match: 'Run the tests', once: true, reply: 'Task completed: 1 test fails', outcome: 'failed' },
+        { match: 'Run the tests', reply: 'Task completed: all tests pass', outcome: 'passed' },
+        { match: 'Fix what failed', files: { 'feature.txt': 'v2\n' }, commit: 'Fix', reply: 'Task completed: fixed' },
       ],
     });
     team.env.AGENT_TEAM_WAIT_RECHECK_MS = HOUR;
@@ -36,11 +36,12 @@ describe('workflow run --wait: the controller trial', () => {
   });
 
   it('completes with one run --wait per judgement point plus one', async () => {
-    const file = team.init('trial', 't1');
+    const file = team.init('trial', 't1', '--param', 'requirement=Add a greeting');
     const calls: any[] = [];
     const judgements: string[] = [];
+    let approveMerge = false;
     for (let i = 0; i < 6; i++) {
-      const report = team.ok(['workflow', 'run', file, '--wait', '--timeout', '120s']);
+      const report = team.ok(['workflow', 'run', file, '--wait', '--timeout', '120s', ...(approveMerge ? ['--yes'] : [])]);
       expectTaught(report.next);
       calls.push(report);
       expect(report.timed_out, `call ${calls.length} timed out: ${report.why}`).toBe(false);
@@ -48,13 +49,20 @@ describe('workflow run --wait: the controller trial', () => {
       if (report.next.kind === 'completed') break;
       // a judgement point: the controller (here: the person approving) chooses
       const step = report.next;
-      expect(step.kind).toBe('confirm');
+      if (step.node.type === 'merge') {
+        // the preset's merge_code: the person approves the merge, and the next call carries --yes
+        expect(step.message).toMatch(/merge/);
+        judgements.push(step.node.id);
+        approveMerge = true;
+        continue;
+      }
+      expect(step.kind, `${step.node.id}: ${step.message}`).toBe('confirm');
       const outcome = step.node.id === 'controller_dispatch' ? 'dev_first' : '';
       judgements.push(step.node.id);
       team.ok(['workflow', 'state', 'confirm', file, '--node', step.node.id, ...(outcome ? ['--outcome', outcome] : []), '--summary', 'approved']);
       if (team.show(file).status === 'completed') break;
     }
-    expect(judgements).toEqual(['controller_dispatch', 'controller_finish']);
+    expect(judgements).toEqual(['controller_dispatch', 'merge_code', 'controller_finish']);
     expect(team.show(file).status).toBe('completed');
     expect(calls.length, calls.map((c) => `${c.stopped}: ${c.why}`).join('\n')).toBeLessThanOrEqual(judgements.length + 1);
     const log = team.show(file).decision_log.filter((e: any) => e.node === 'qa_verify' && e.action === 'complete').map((e: any) => e.outcome);

@@ -139,7 +139,7 @@ describe('agent-team mcp', () => {
 
     const done = await call('transition', { state_file: file, action: 'confirm', node: 'finish', summary: 'greeting checked' });
     expect(done).toMatchObject({ isError: false, exitCode: 0, json: { ok: true, action: 'confirm', run_status: 'completed' } });
-    const runs = await call('list_runs');
+    const runs = await call('list_runs', { all: true });
     expect(runs.json.runs).toEqual(expect.arrayContaining([expect.objectContaining({ run_id: 'm1', status: 'completed' })]));
     const status = await call('worker_status');
     expect(status.json.workers).toEqual([expect.objectContaining({ id: 'dev-001', ahead: 1 })]);

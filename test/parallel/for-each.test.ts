@@ -74,9 +74,13 @@ describe('for_each', () => {
     const branches = '      branches:\n          - { when: passed, next: done }\n          - { when: failed, next: done }\n';
     const run = setupRun('each', EACH('[a, b]', branches));
     cleanup = run.cleanup;
+    // worker nodes are started before they complete (node_not_started)
+    await transitionRun(run.path, { action: 'start', node: 'build/2' }, run.dir);
     await transitionRun(run.path, { action: 'complete', node: 'build/2', outcome: 'failed', summary: 'b broke' }, run.dir);
     expect(run.state().node_states.build?.status).toBe('running');
-    await expect(transitionRun(run.path, { action: 'complete', node: 'build/1' }, run.dir)).rejects.toThrow(/give --outcome passed\|failed/);
+    // worker nodes are started before they complete (node_not_started)
+    await transitionRun(run.path, { action: 'start', node: 'build/1' }, run.dir);
+    await expect(transitionRun(run.path, { action: 'complete', node: 'build/1' }, run.dir)).rejects.toThrow(/give --outcome with one of: passed, failed/);
     await transitionRun(run.path, { action: 'complete', node: 'build/1', outcome: 'passed' }, run.dir);
     const s = run.state();
     expect(s.node_states.build?.outcome).toBe('failed');

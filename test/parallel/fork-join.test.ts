@@ -55,6 +55,8 @@ describe('fork and join', () => {
     expect(s.node_states.ui?.status).toBe('pending');
 
     // the faster path (ui) arrives first: the join is not entered, ui leaves the active set
+    // worker nodes are started before they complete (node_not_started)
+    await transitionRun(run.path, { action: 'start', node: 'ui', worker: 'dev-002' }, run.dir);
     await transitionRun(run.path, { action: 'complete', node: 'ui', worker: 'dev-002' }, run.dir);
     s = run.state();
     expect(s.current_node).toBe('api');
@@ -67,6 +69,8 @@ describe('fork and join', () => {
     await expect(transitionRun(run.path, { action: 'start', node: 'integrate' }, run.dir)).rejects.toThrow(/not the current node/);
     expect(readFileSync(run.path).equals(before)).toBe(true);
 
+    // worker nodes are started before they complete (node_not_started)
+    await transitionRun(run.path, { action: 'start', node: 'api', worker: 'dev-001' }, run.dir);
     await transitionRun(run.path, { action: 'complete', node: 'api', worker: 'dev-001' }, run.dir);
     s = run.state();
     expect(s.current_node).toBe('integrate');

@@ -43,6 +43,8 @@ describe('workflow graph of parallel runs', () => {
     cleanup = run.cleanup;
     await transitionRun(run.path, { action: 'complete', node: 'split' }, run.dir);
     await transitionRun(run.path, { action: 'start', node: 'api/2', worker: 'dev-002' }, run.dir);
+    // worker nodes are started before they complete (node_not_started)
+    await transitionRun(run.path, { action: 'start', node: 'api/1', worker: 'dev-001' }, run.dir);
     await transitionRun(run.path, { action: 'complete', node: 'api/1', worker: 'dev-001' }, run.dir);
     const { loadRun } = await import('../../src/workflow/state-service.js');
     const loaded = loadRun(run.path, run.dir);
@@ -79,6 +81,8 @@ describe('workflow graph of parallel runs', () => {
     const { PRESETS_DIR } = await import('../../src/workflow/presets.js');
     const run = setupRun('parallel', readFileSync(`${PRESETS_DIR}parallel.yaml`, 'utf8'));
     cleanup = run.cleanup;
+    // worker nodes are started before they complete (node_not_started)
+    await transitionRun(run.path, { action: 'start', node: 'cto_breakdown', worker: 'cto-001' }, run.dir);
     await transitionRun(run.path, { action: 'complete', node: 'cto_breakdown', worker: 'cto-001', summary: 'login form\nlogout button\nsession expiry\nremember me' }, run.dir);
     const s = run.state();
     expect(s.active_nodes).toEqual(['dev_implement/1', 'dev_implement/2', 'dev_implement/3', 'dev_implement/4']);

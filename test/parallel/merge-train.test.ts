@@ -58,7 +58,11 @@ async function runToTrain(yaml: string, branches: Record<string, Record<string, 
   git(run.dir, 'commit', '-q', '-m', 'ignore agent-team files');
   for (const [id, files] of Object.entries(branches)) workerBranch(run.dir, id, files);
   await transitionRun(run.path, { action: 'complete', node: 'split' }, run.dir);
+  // worker nodes are started before they complete (node_not_started)
+  await transitionRun(run.path, { action: 'start', node: 'api', worker: 'dev-001' }, run.dir);
   await transitionRun(run.path, { action: 'complete', node: 'api', worker: 'dev-001', summary: 'api' }, run.dir);
+  // worker nodes are started before they complete (node_not_started)
+  await transitionRun(run.path, { action: 'start', node: 'ui', worker: 'dev-002' }, run.dir);
   await transitionRun(run.path, { action: 'complete', node: 'ui', worker: 'dev-002', summary: 'ui' }, run.dir);
   const loaded = run.state();
   expect(loaded.current_node).toBe('integrate');

@@ -105,7 +105,7 @@ describe('missing roles are named where a controller looks', () => {
     expect(warnings[0]).toMatchObject({ line: expect.any(Number), hint: "agent-team role create cto --description 'The cto of the team'" });
     expect(run('workflow', 'validate', '.agents/workflow/feature.yaml').stdout).toContain('[missing_role]');
 
-    const init = run('workflow', 'state', 'init', '.agents/workflow/feature.yaml', '--run-id', 'r1', '--json');
+    const init = run('workflow', 'state', 'init', '.agents/workflow/feature.yaml', '--run-id', 'r1', '--param', 'requirement=Add a login page', '--json');
     expect(init.code).toBe(0);
     expect(init.json.missing_roles).toHaveLength(3);
     expect(init.stderr).toContain("agent-team role create vite-react-dev --description 'The dev of the team (role vite-react-dev)'");

@@ -118,6 +118,7 @@ describe('a full branching run without --force', () => {
     ok(state(cwd, 'start', f, '--node', 'qa_verify'));
     ok(state(cwd, 'complete', f, '--node', 'qa_verify', '--outcome', 'passed'));
     // the preset merges the verified branch before the end (issue 9 item 8)
+    ok(state(cwd, 'start', f, '--node', 'merge_code'));
     ok(state(cwd, 'complete', f, '--node', 'merge_code', '--worker', 'qa-001', '--summary', 'merged team/qa-001'));
     expect(ok(state(cwd, 'wait', f, '--node', 'controller_finish', '--reason', 'merge review')).stdout).toBe('waiting on controller_finish (confirmation pending)\n');
     expect(show(cwd, f)).toMatchObject({ status: 'waiting_confirmation', pending_confirmation: 'controller_finish' });
@@ -139,6 +140,7 @@ describe('a full branching run without --force', () => {
       'complete dev_fix',
       'start qa_verify',
       'complete qa_verify',
+      'start merge_code',
       'complete merge_code',
       'wait controller_finish',
       'confirm controller_finish',
@@ -191,6 +193,7 @@ describe('runs from a subdirectory of the repository', () => {
     ok(state(other, 'complete', rel2, '--node', 'dev_implement'));
     ok(state(other, 'start', rel2, '--node', 'qa_verify'));
     ok(state(other, 'complete', rel2, '--node', 'qa_verify', '--outcome', 'passed'));
+    ok(state(other, 'start', rel2, '--node', 'merge_code'));
     ok(state(other, 'complete', rel2, '--node', 'merge_code'));
     ok(state(deep, 'confirm', rel, '--node', 'controller_finish'));
     expect(show(deep, rel).status).toBe('completed');

@@ -46,7 +46,7 @@ export function makeWorkerCommand(): Command {
     .option('-m, --model <model>', 'when the worker must be opened: switch to this model (saved to worker.yaml)')
     .option('-w, --new-window', 'when opening: a new window/tab')
     .option('--change <change>', 'give an existing change (.tasks/changes/<name>/) again instead of making a new one, e.g. after the agent restarted')
-    .option('--builds-on <branch>', "merge this branch (e.g. another worker's team/<id>) into the worker's branch first (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--builds-on <branch>', "merge this branch (e.g. another worker's team/<id>) into the worker's branch first (repeatable)", (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .addOption(jsonOption())
     .addHelpText('after', '\nExit codes: 0 assigned, 1 could not bring an idle worker up to your branch (conflict, aborted) or the pane failed.')
     .action(lazy(worker, 'assign'));

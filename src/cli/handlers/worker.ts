@@ -97,9 +97,12 @@ export async function open([id]: string[], o: OpenOptions): Promise<CommandResul
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await openWorker(root, id as string, { provider: o.provider, model: o.model, newWindow: o.newWindow === true });
-  const text = r.alreadyRunning
-    ? `${r.id} is already running (pane ${r.paneId})`
-    : [`opened ${r.id} in pane ${r.paneId} (${r.backend})`, `worktree: ${r.worktree} (${r.branch})`, `launched: ${r.launchCommand}`].join('\n');
+  const text = [
+    ...(r.alreadyRunning
+      ? [`${r.id} is already running (pane ${r.paneId})`]
+      : [`opened ${r.id} in pane ${r.paneId} (${r.backend})`, `worktree: ${r.worktree} (${r.branch})`, `launched: ${r.launchCommand}`]),
+    ...(r.attachCommand ? [`watch it: ${r.attachCommand}`] : []),
+  ].join('\n');
   return { json: snakeKeys({ ok: true, ...r }), text, warnings: r.warnings };
 }
 

@@ -176,9 +176,8 @@ function planAssigned(ctx: PlanContext, worker: string, change: string | undefin
   if (moves.length) commands.push(waitLine(stateFile, node, `waiting for ${worker}`, worker));
   return ctx.step(moves.length ? 'act' : 'wait', `${moves.length ? `record that ${node.id} waits on ${worker}` : `waiting for ${worker} to finish ${node.id}`}${change ? ` (${change})` : ''}${stopped ? `; ${worker}'s agent stopped: reopen it and give it the same change again` : ''}`, {
     commands,
+    // no completion lines while the worker works: its reply completes the node (workflow run --wait)
     done_when: replyDone(ctx, worker),
-    then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker, summary: '<summary>' })],
-    choices: choicesFor(ctx, worker, '<summary>'),
   }, {
     kind: 'resume',
     moves,
