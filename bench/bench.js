@@ -5,7 +5,8 @@
 // over medians. Writes bench/results.json and prints a table.
 //
 // Environment knobs: BENCH_RUNS (default 21 timed runs per case), BENCH_WARMUP (default 3),
-// BENCH_KEEP=1 (keep the temp repositories and print where they are).
+// BENCH_KEEP=1 (keep the temp repositories and print where they are), BENCH_TASK_SECONDS (T of the
+// parallel-runs section, default 15), BENCH_PARALLEL=0 (skip that section).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -455,6 +456,23 @@ try {
   statusCase();
 } catch (err) {
   skip('worker status, 100 workers vs 1', '≤ 2 × the 1-worker time', err.message);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 4. parallel runs (issue 12): 4 independent tasks, the stand-in agent taking T seconds each
+// (bench/parallel.js; BENCH_TASK_SECONDS sets T, BENCH_PARALLEL=0 skips this section)
+
+if (process.env.BENCH_PARALLEL !== '0') {
+  const name = '4 tasks × T s: for_each (wall / T)';
+  try {
+    const { parallelCase } = await import('./parallel.js');
+    const p = parallelCase();
+    record({ name, median_ms: p.for_each_s * 1000, display: `${p.for_each_s} s`, ratio: p.for_each_ratio, target: '≤ 1.5 T', pass: p.pass, task_seconds: p.seconds });
+    record({ name: '4 tasks × T s: sequential (wall / T)', median_ms: p.sequential_s * 1000, display: `${p.sequential_s} s`, ratio: p.sequential_ratio, target: '(reference: ≥ 4 T)', task_seconds: p.seconds });
+    notes.push(`parallel runs: T = ${p.seconds} s; for_each is ${(p.sequential_s / p.for_each_s).toFixed(2)}× faster than the same 4 tasks in sequence`);
+  } catch (err) {
+    skip(name, '≤ 1.5 T', err.message);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /** `worker merge`: the controller-side guards and the merge of `team/<id>` into the current branch. */
 import { OperationError } from '../errors.js';
 import { mergeBranch, type MergeResult } from '../git/merge.js';
+import { mergeTrain, type TrainOptions, type TrainResult } from '../git/merge-train.js';
 import { branchExists, commitsMatching, countCommits, currentRef, diffPathsMatching, mergeBase, pathsTouched, statusEntries, type StatusEntry } from '../git/repo.js';
 import { assertName } from './ids.js';
 import { workerPaths } from './paths.js';
@@ -73,4 +74,30 @@ export async function mergeWorker(root: string, id: string, options: { squash?: 
   await assertNoAgentFiles(root, 'HEAD', branch, options.squash === true);
   const result = await mergeBranch(root, branch, { squash: options.squash, message: `Merge ${branch} (agent-team worker ${id})` });
   return { ...result, id, branch, into: into.ref, commits, squash: options.squash === true };
+}
+
+/**
+ * The merge train of a `merge` node: the workers' branches `team/<id>` (in `ids` order) merged all or
+ * nothing into the controller's current branch through {@link mergeTrain} (a temporary integration
+ * branch and worktree, `check` run there, then a fast-forward). Refuses like {@link mergeWorker}
+ * (`dirty_tree`, `no_branch`, `role_prompt_in_branch`); conflicts and failed checks leave the branch
+ * unchanged (`train_conflict`, `train_check_failed`).
+ */
+export async function mergeWorkersTrain(root: string, ids: string[], options: TrainOptions): Promise<TrainResult> {
+  const branches: string[] = [];
+  for (const id of ids) {
+    assertName('worker id', id);
+    const { branch } = workerPaths(root, id);
+    if (!(await branchExists(root, branch))) throw new OperationError(`branch ${branch} does not exist`, { code: 'no_branch' });
+    await assertNoAgentFiles(root, 'HEAD', branch, false);
+    branches.push(branch);
+  }
+  const blocking = blockingChanges(await statusEntries(root));
+  if (blocking.length) {
+    throw new OperationError(`your working tree has uncommitted changes (${blocking.map((e) => e.path).join(', ')}); commit or stash them before the merge train`, {
+      code: 'dirty_tree',
+      details: { files: blocking.map((e) => e.path) },
+    });
+  }
+  return mergeTrain(root, branches, options);
 }

@@ -11,7 +11,7 @@ import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
 import { assignWorker, buildOn } from './assign.js';
 import { createWorker, listWorkerIds } from './create.js';
-import { mergeWorker } from './merge.js';
+import { mergeWorker, mergeWorkersTrain } from './merge.js';
 import { openWorker } from './open.js';
 import type { LifecycleOptions } from './session.js';
 import { paneLiveness } from './status.js';
@@ -73,6 +73,12 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     async merge(id) {
       const r = await mergeWorker(root, id);
       return { summary: r.merged ? `merged ${r.branch} into ${r.into} (${r.commits} commit(s), now ${r.head.slice(0, 12)})` : `${r.branch} had nothing to merge into ${r.into}` };
+    },
+    async mergeTrain(ids, train) {
+      const r = await mergeWorkersTrain(root, ids, train);
+      const parts = [r.merged.length ? `merged ${r.merged.join(', ')} into ${r.target} (now ${r.head.slice(0, 12)})` : `nothing new to merge into ${r.target}`];
+      if (r.upToDate.length) parts.push(`already in ${r.target}: ${r.upToDate.join(', ')}`);
+      return { summary: parts.join('; ') };
     },
     async head(id) {
       return tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/team/${id}`]).then((out) => out?.trim() || undefined);

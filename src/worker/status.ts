@@ -6,6 +6,8 @@ import { activeChanges, type ChangeSummary } from './changes.js';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
 import { parseWorkerId } from './ids.js';
 import { BRANCH_PREFIX, workerPaths } from './paths.js';
+import { workerForecast } from './forecast.js';
+import type { ForecastConflict } from '../git/forecast.js';
 import type { PaneOwner } from '../session/backend.js';
 import { backendFor, paneOwner, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
@@ -60,9 +62,10 @@ export async function paneLiveness(root: string, configs: WorkerConfig[], option
 
 /**
  * `worker status`: every worker with one liveness query per backend in use (normally exactly one
- * `aliveMany`), plus cheap git queries per worker. Unreadable configs become rows with `error`.
+ * `aliveMany`), plus cheap git queries per worker, and the conflict forecast (`forecast`) of the branches
+ * ahead of the controller's. Unreadable configs become rows with `error`.
  */
-export async function workerStatus(root: string, options: LifecycleOptions = {}): Promise<{ controllerRef: string; workers: WorkerStatus[] }> {
+export async function workerStatus(root: string, options: LifecycleOptions = {}): Promise<{ controllerRef: string; workers: WorkerStatus[]; forecast: ForecastConflict[] }> {
   const ids = listWorkerIds(root);
   const configs = ids.map((id): { id: string; config?: WorkerConfig; error?: string } => {
     try {
@@ -123,5 +126,7 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
       return row;
     }),
   );
-  return { controllerRef: ref, workers };
+  // conflict forecast for every worker branch with work not yet on the controller's branch
+  const forecast = await workerForecast(root, workers.filter((w) => w.ahead > 0).map((w) => w.id)).catch(() => []);
+  return { controllerRef: ref, workers, forecast };
 }

@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { withFileLock } from '../store/lock.js';
 import { OperationError } from '../errors.js';
-import { NODE_MODULES, planStep } from './nodes/index.js';
-import type { ActIO, NextStep, RunStepRecord, StopReason } from './nodes/step.js';
-import type { RunState, WorkflowNode } from './schema.js';
+import { NODE_MODULES, planStep, planSteps } from './nodes/index.js';
+import type { ActIO, NextStep, RunStepRecord, Step, StopReason } from './nodes/step.js';
+import type { RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
 import { loadRun, transitionRun } from './state-service.js';
 import type { WorkerPort } from './worker-port.js';
 
@@ -67,32 +67,85 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     if (!template) throw new OperationError(`cannot compute the next step: ${run.templateProblem ?? 'template unavailable'}`);
     return { steps, stopped, why, next: planStep(run.state, template, stateFile, port).next, state: run.state };
   };
-
-  for (let i = 0; i < (options.maxSteps ?? 100); i++) {
+  const io = (template: WorkflowTemplate): ActIO => ({
+    port,
+    stateFile,
+    cwd,
+    template,
+    yes: options.yes === true,
+    rerunCheck: options.rerunCheck === true,
+    move: async (m) => {
+      await transitionRun(stateFile, m, cwd);
+    },
+    record: (node, action, detail) => {
+      const s = { node, action, detail };
+      steps.push(s);
+      options.onStep?.(s);
+    },
+  });
+  // A step that stopped (waiting, needs a decision…) is not acted on again in this call: the loop goes
+  // on with the other active steps and ends when every one has stopped.
+  const settled = new Map<string, { stopped: StopReason; why: string }>();
+  const maxSteps = options.maxSteps ?? 100;
+  let acted = 0;
+  while (acted < maxSteps) {
     const run = loadRun(stateFile, cwd);
     if (!run.template || run.templateProblem) throw new OperationError(`cannot run ${stateFile}: ${run.templateProblem ?? 'template unavailable'}`, { hint: `fix ${run.state.workflow_file}` });
     const template = run.template.template;
-    const step = planStep(run.state, template, stateFile, port);
-    const node = run.template.nodes.get(run.state.current_node) as WorkflowNode | undefined;
-    if (!node || (step.action.kind === 'stop' && step.action.stopped === 'completed')) return stop('completed', step.action.kind === 'stop' ? step.action.why : `run ${run.state.run_id} is completed`);
-    const io: ActIO = {
-      port,
-      stateFile,
-      cwd,
-      template,
-      yes: options.yes === true,
-      rerunCheck: options.rerunCheck === true,
-      move: async (m) => {
-        await transitionRun(stateFile, m, cwd);
-      },
-      record: (node, action, detail) => {
-        const s = { node, action, detail };
-        steps.push(s);
-        options.onStep?.(s);
-      },
+    const planned = planSteps(run.state, template, stateFile, port);
+    const first = planned[0];
+    if (!first?.node || run.state.status === 'completed' || run.state.status === 'cancelled') {
+      return stop('completed', first?.action.kind === 'stop' ? first.action.why : `run ${run.state.run_id} is completed`);
+    }
+    const todo = planned.filter((s) => s.node && !settled.has(stepKey(s)) && !pureStop(s)).slice(0, Math.max(1, maxSteps - acted));
+    if (todo.length === 0) return stopAll(planned, settled, stop);
+    // Checks run concurrently. Assignments overlap too: each starts once the previous one has chosen
+    // and recorded its worker (so worker ids are handed out in step order), then opens its worker while
+    // the next one is chosen. Everything else (merges, transitions) runs one after another.
+    const act = async (s: Step, reserved?: () => void) => {
+      const node = s.node as WorkflowNode;
+      try {
+        const result = await NODE_MODULES[node.type].act(s, node, { ...io(template), ...(reserved ? { reserved } : {}) });
+        if (result.stopped !== null) settled.set(stepKey(s), { stopped: result.stopped, why: result.why });
+      } finally {
+        reserved?.();
+      }
     };
-    const result = await NODE_MODULES[node.type].act(step, node, io);
-    if (result.stopped !== null) return stop(result.stopped, result.why);
+    const checks = Promise.all(todo.filter((s) => s.action.kind === 'check').map((s) => act(s)));
+    let chosen: Promise<void> = Promise.resolve();
+    const assigns = todo.filter((s) => s.action.kind === 'assign').map((s) => {
+      const turn = chosen;
+      let release = () => {};
+      chosen = new Promise<void>((r) => (release = r));
+      return turn.then(() => act(s, release));
+    });
+    for (const s of todo.filter((x) => x.action.kind !== 'check' && x.action.kind !== 'assign')) await act(s);
+    await Promise.all([checks, ...assigns]);
+    acted += todo.length;
   }
-  return stop('max_steps', `stopped after ${options.maxSteps ?? 100} steps`);
+  return stop('max_steps', `stopped after ${maxSteps} steps`);
+}
+
+/** Identifies a step across iterations: the node or instance and its visit. */
+function stepKey(s: Step): string {
+  return `${s.next.node?.id}#${s.next.node?.visits}`;
+}
+
+/** A step that only says why it waits (nothing to apply): planned again each iteration, never acted on. */
+function pureStop(s: Step): { stopped: StopReason; why: string } | undefined {
+  const a = s.action;
+  if (a.kind === 'stop' && !a.moves?.length && !a.record) return { stopped: a.stopped, why: a.why };
+  if (a.kind === 'resume' && !a.moves?.length && !a.reopen) return { stopped: 'waiting', why: a.why };
+  return undefined;
+}
+
+/** Stop priority when several steps stopped: the one that most needs the controller comes first. */
+const STOP_ORDER: StopReason[] = ['blocked', 'confirmation', 'decision', 'manual', 'waiting', 'completed', 'max_steps'];
+
+/** The report when every active step has stopped: the most pressing reason, every step's why. */
+function stopAll(planned: Step[], settled: Map<string, { stopped: StopReason; why: string }>, stop: (s: StopReason, why: string) => RunReport): RunReport {
+  const reasons = planned.map((s) => settled.get(stepKey(s)) ?? pureStop(s)).filter((r): r is { stopped: StopReason; why: string } => r !== undefined);
+  reasons.sort((a, b) => STOP_ORDER.indexOf(a.stopped) - STOP_ORDER.indexOf(b.stopped));
+  const top = reasons[0] ?? { stopped: 'waiting' as StopReason, why: 'every active step waits' };
+  return stop(top.stopped, reasons.length > 1 ? reasons.map((r) => r.why).join('; ') : top.why);
 }

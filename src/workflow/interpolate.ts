@@ -51,6 +51,9 @@ function valueOf(ref: string, state: RunState): unknown {
   const ns = state.node_states[name];
   if (field === 'visits') return ns?.visits ? ns.visits : undefined;
   if (field === 'outcomes') {
+    // a for_each node keeps its instances' outcomes (in instance order) once they are all done
+    const aggregated = (ns as { outcomes?: unknown } | undefined)?.outcomes;
+    if (Array.isArray(aggregated)) return aggregated.length ? aggregated.map(String) : undefined;
     const all = [...(ns?.history ?? []), ...(ns ? [ns] : [])].filter((v) => v.status === 'completed' && v.outcome).map((v) => v.outcome as string);
     return all.length ? all : undefined;
   }

@@ -9,6 +9,7 @@ import type { NodeReply, ReplyStatus, RunState, WorkflowNode } from './schema.js
 import { listRuns, mutateRun } from './state-service.js';
 import { isAssignedNode, workerForActor } from './next.js';
 import { join } from 'node:path';
+import { activeIds, baseNodeId, isInstanceId } from './active.js';
 
 /** A reply as the worker sent it. */
 export interface WorkerReply {
@@ -32,18 +33,21 @@ export interface RecordedReply {
 }
 
 /**
- * Whether `state`'s current node is being done by `worker` and can take a reply: only nodes whose work is
+ * The active node (or instance) of `state` being done by `worker` that can take a reply, if any: only nodes whose work is
  * a worker's (assigned nodes and wait_for_completion) — a controller_task, decision, merge or check is
  * never completed by a worker's reply, even when a worker was named on it.
  */
-function awaitsReplyFrom(state: RunState, worker: string, nodeOf: (node: string) => WorkflowNode | undefined, template: Parameters<typeof workerForActor>[1]): boolean {
-  if (state.status === 'completed' || state.status === 'cancelled') return false;
-  const node = nodeOf(state.current_node);
-  if (!node || !(isAssignedNode(node) || node.type === 'wait_for_completion')) return false;
-  const ns = state.node_states[state.current_node];
-  if (!ns || (ns.status !== 'waiting' && ns.status !== 'running')) return false;
-  const doer = ns.assignment?.worker ?? ns.worker ?? workerForActor(state, template, node.actor);
-  return doer === worker;
+function awaitsReplyFrom(state: RunState, worker: string, nodeOf: (node: string) => WorkflowNode | undefined, template: Parameters<typeof workerForActor>[1]): string | undefined {
+  if (state.status === 'completed' || state.status === 'cancelled') return undefined;
+  // several active nodes (fork, for_each instances): the one this worker is doing
+  return activeIds(state).find((id) => {
+    const node = nodeOf(baseNodeId(id));
+    if (!node || !(isAssignedNode(node) || node.type === 'wait_for_completion')) return false;
+    const ns = state.node_states[id];
+    if (!ns || (ns.status !== 'waiting' && ns.status !== 'running')) return false;
+    const doer = ns.assignment?.worker ?? ns.worker ?? (isInstanceId(id) ? undefined : workerForActor(state, template, node.actor));
+    return doer === worker;
+  });
 }
 
 /**
@@ -60,9 +64,9 @@ export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now =
         const template = run.template.template;
         const nodeOf = (id: string) => run.template.nodes.get(id);
         const state: RunState = { ...run.state, node_states: { ...run.state.node_states } };
-        if (!awaitsReplyFrom(state, reply.worker, nodeOf, template)) return { result: { hit: false } };
+        const node = awaitsReplyFrom(state, reply.worker, nodeOf, template);
+        if (node === undefined) return { result: { hit: false } };
         const at = timestamp(now);
-        const node = state.current_node;
         const original = state.node_states[node];
         if (!original) return { result: { hit: false } };
         const evidence = { ...(reply.change ? { change: reply.change } : {}), ...(reply.head ? { head: reply.head } : {}), ...(reply.clean !== undefined ? { clean: reply.clean } : {}) };

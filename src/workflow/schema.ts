@@ -4,6 +4,7 @@
  * so files written by the Go `agent-team` or a newer version survive a round trip).
  */
 import { z } from 'zod';
+import { NextSchema, PARALLEL_NODE_FIELDS } from './parallel-schema.js';
 import { ID_NAME, WORKFLOW_NAME } from './names.js';
 
 /** The seven node types of a workflow template. */
@@ -22,8 +23,8 @@ export type NodeType = (typeof NODE_TYPES)[number];
 /** Node types whose `actor` is required and must be a key of `roles`. */
 export const ACTOR_NODE_TYPES: readonly NodeType[] = ['assign_role_task', 'wait_for_completion', 'handoff', 'verify_or_test', 'merge'];
 
-/** Node types that may carry a `command:` run by `workflow run` (exit 0 → `passed`). */
-export const COMMAND_NODE_TYPES: readonly NodeType[] = ['verify_or_test', 'controller_task'];
+/** Node types that may carry a `command:` run by `workflow run` (exit 0 → `passed`; on a merge node: the merge train's check). */
+export const COMMAND_NODE_TYPES: readonly NodeType[] = ['verify_or_test', 'controller_task', 'merge'];
 
 /** `defaults.execution_mode`: `semi_auto` lets `workflow run` act; `manual` only prints. */
 export const EXECUTION_MODES = ['semi_auto', 'manual'] as const;
@@ -49,9 +50,10 @@ export const NodeSchema = z.strictObject({
   description: z.string().optional().describe('Free text for people reading the template'),
   command: nonEmpty.optional().describe('Shell command for verify_or_test/controller_task: exit 0 means outcome `passed`'),
   requires_confirmation: z.boolean().optional().describe('The controller must `confirm` (not `complete`) this node'),
-  next: nonEmpty.optional().describe('The node that follows'),
+  next: NextSchema.optional().describe('The node that follows (a list: a fork, every node entered at once)'),
   branches: z.array(BranchSchema).optional().describe('Outcome-labelled ways on'),
   end: z.boolean().optional().describe('Completing this node completes the run'),
+  ...PARALLEL_NODE_FIELDS,
   // Work that flows (DESIGN.md): code between workers, evidence for done, loop bounds.
   builds_on: z.array(nonEmpty).optional().describe('Node ids whose workers\' branches are merged into this worker\'s branch before its task is given'),
   requires_commits: z.boolean().optional().describe('A `done` reply counts only with a new commit since the assignment and a clean worktree'),
@@ -116,9 +118,11 @@ export const KNOWN_KEYS = {
 
 /** Run statuses, as the Go version writes them, and `cancelled` (ours: `state cancel`, final like completed). */
 export const RUN_STATUSES = ['ready', 'running', 'waiting', 'waiting_confirmation', 'blocked', 'completed', 'cancelled'] as const;
+/** One of {@link RUN_STATUSES}. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** Node statuses, as the Go version writes them. */
-export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked'] as const;
+/** Node statuses, as the Go version writes them, and `skipped` (ours: a `when:` condition was false). */
+export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked', 'skipped'] as const;
 
 /** RFC 3339 date-time with an offset, as Go's time.Time and `toISOString()` write it. */
 const timestamp = z
@@ -215,6 +219,8 @@ export const RunStateSchema = z.looseObject({
   updated_at: timestamp,
   /** sha256 of the template bytes at `state init` (ours), to notice a template edited mid-run. */
   workflow_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>').optional(),
+  /** Every node and instance the run is at (ours; only written when there is more than one). `current_node` is the first. */
+  active_nodes: z.preprocess(nullToUndefined, z.array(z.string()).optional()),
   /** The run inputs given at `state init` (ours), checked against the template's `params:`. */
   params: z.preprocess(nullToUndefined, z.record(z.string(), z.unknown()).optional()),
 });
@@ -231,6 +237,7 @@ export const RUN_STATE_KEY_ORDER = [
   'params',
   'status',
   'current_node',
+  'active_nodes',
   'pending_confirmation',
   'blocking_reason',
   'role_worker_map',

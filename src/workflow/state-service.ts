@@ -13,8 +13,10 @@ import { assertFileTarget, findRepoRoot, projectRoot, relativeToRoot } from '../
 import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUN_STATE_READ, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
 import type { NodeState, RunState } from './schema.js';
 import { loadTemplate, type LoadedTemplate } from './template.js';
+import { baseNodeId, setActive } from './active.js';
+import { enterTargets } from './fork-join.js';
 import { resolveParams } from './params.js';
-import { applyTransition, cancelRun as cancelTransition, enterNode, type TransitionRequest, type TransitionResult } from './transitions.js';
+import { applyTransition, cancelRun as cancelTransition, enterNode, usesParallelKeys, type TransitionRequest, type TransitionResult } from './transitions.js';
 
 /** Ids accepted for runs (`--run-id`): they become file names. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -76,7 +78,9 @@ export function initRun(options: InitRunOptions): InitRunResult {
       created_at: ts,
       updated_at: ts,
     };
-    enterNode(state, loaded.template.entry, ts);
+    // a template that can fork or repeat enters its entry by those rules (for_each instances, when:)
+    if (usesParallelKeys(loaded.template)) setActive(state, enterTargets(state, loaded.template, [loaded.template.entry], [], ts));
+    else enterNode(state, loaded.template.entry, ts);
     return state;
   };
 
@@ -155,7 +159,7 @@ function attachTemplate(stateFile: string, path: string, state: RunState, cwd: s
     if (state.workflow_hash && state.workflow_hash !== template.hash) {
       warnings.push(`${state.workflow_file} changed since this run was initialised; transitions follow the template as it is now`);
     }
-    if (!template.nodes.has(state.current_node) && state.status !== 'completed' && state.status !== 'cancelled') {
+    if (!template.nodes.has(baseNodeId(state.current_node)) && state.status !== 'completed' && state.status !== 'cancelled') {
       return { path, state, workflowPath, template, warnings, templateProblem: `the template no longer has the current node ${state.current_node}` };
     }
     return { path, state, workflowPath, template, warnings };

@@ -4,7 +4,9 @@
  * hint is the command that would work. Nothing here reads or writes files.
  */
 import { TransitionError } from '../errors.js';
+import { activeIds, baseNodeId, isInstanceId, setActive, summariseStatus } from './active.js';
 import { didYouMean } from './did-you-mean.js';
+import { leaveNode } from './fork-join.js';
 import { timestamp } from './run-state.js';
 import { shellQuote as q } from './shell-quote.js';
 import type { DecisionEntry, NodeState, RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
@@ -76,20 +78,24 @@ const WORKER_NODE_TYPES = new Set<WorkflowNode['type']>(['assign_role_task', 'ha
 export function applyTransition(current: RunState, template: WorkflowTemplate, req: TransitionRequest): TransitionResult {
   const nodes = new Map(template.nodes.map((n) => [n.id, n]));
   assertNotFinished(current);
-  const node = nodes.get(req.node);
-  if (!node) {
+  const node = nodes.get(baseNodeId(req.node));
+  const instance = isInstanceId(req.node);
+  if (!node || (instance && !current.node_states[req.node])) {
     const suggestion = didYouMean(req.node, nodes.keys());
     throw new TransitionError(`workflow ${template.name} has no node ${JSON.stringify(req.node)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; the current node is ${current.current_node || '(none)'}`, {
       code: 'unknown_node',
       hint: nextCommand(req.stateFile),
     });
   }
-  const isCurrent = current.current_node === node.id;
-  if (!isCurrent && !req.force) {
-    throw new TransitionError(`node ${node.id} is not the current node (current: ${current.current_node || '(none)'}); see what the current node needs, or add --force to move out of order deliberately`, {
+  const active = activeIds(current);
+  const id = req.node; // the node, or the for_each instance (`api/2`)
+  const isCurrent = active.includes(id);
+  if (!isCurrent && (!req.force || instance)) {
+    const what = active.length > 1 ? `is not active (active: ${active.join(', ')})` : `is not the current node (current: ${current.current_node || '(none)'})`;
+    throw new TransitionError(`node ${id} ${what}; see what the current node needs${instance ? '' : ', or add --force to move out of order deliberately'}`, {
       code: 'not_current_node',
       hint: nextCommand(req.stateFile),
-      details: { current_node: current.current_node },
+      details: { current_node: current.current_node, active_nodes: active },
     });
   }
 
@@ -98,11 +104,16 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   const state: RunState = { ...current, node_states: { ...current.node_states }, role_worker_map: { ...current.role_worker_map } };
   const now = timestamp(req.now);
   const forced = !isCurrent;
+  // a run at several nodes (or a template that can fork, join or repeat) moves by the parallel rules
+  const parallel = active.length > 1 || usesParallelKeys(template);
+  if (forced && active.length > 1) setActive(state, [state.current_node]); // --force leaves the parallel paths
   // A current node that says `completed` was re-entered by the Go version (which does not reset loops):
   // enter it properly, keeping that earlier visit in its history.
-  if (forced || current.node_states[node.id]?.status === 'completed') enterNode(state, node.id, now);
-  const ns = nodeState(state, node.id);
-  const entry: DecisionEntry = { timestamp: now, node: node.id, action: req.action };
+  if (forced || (!instance && current.node_states[node.id]?.status === 'completed')) enterNode(state, node.id, now);
+  const ns = nodeState(state, id);
+  const entry: DecisionEntry = { timestamp: now, node: id, action: req.action };
+  // a for_each instance does not speak for the actor: each instance has its own worker
+  const playsActor = !instance && node.actor !== undefined;
   if (req.worker) entry.worker = req.worker;
   if (req.summary) entry.summary = req.summary;
   if (forced) entry.forced = true;
@@ -114,7 +125,7 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
       ns.updated_at = now;
       if (req.worker) ns.worker = req.worker;
       // The worker doing the actor's node plays that role from now on (controller loop, `next`).
-      if (req.worker && node.actor) state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
+      if (req.worker && playsActor && node.actor) state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
       // (Re)starting a node acknowledges a recorded reply (e.g. the "blocked" one that blocked it).
       delete ns.reply;
       state.status = 'running';
@@ -131,7 +142,7 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
       ns.updated_at = now;
       entry.summary = req.reason;
       if (req.worker) ns.worker = req.worker;
-      if (req.worker && node.actor && req.action === 'wait') state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
+      if (req.worker && playsActor && node.actor && req.action === 'wait') state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
       if (req.action === 'block') {
         ns.status = 'blocked';
         state.status = 'blocked';
@@ -160,7 +171,7 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
           hint: nextCommand(req.stateFile),
         });
       }
-      const next = chooseNext(node, nodes, req);
+      const next = chooseNext(node, nodes, req, instance);
       ns.status = 'completed';
       ns.completed_at = now;
       ns.updated_at = now;
@@ -169,22 +180,44 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
       if (req.summary) ns.summary = req.summary;
       if (req.worker) ns.worker = req.worker;
       if (req.outcome) entry.outcome = req.outcome;
-      if (req.worker && node.actor) state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
+      if (req.worker && playsActor && node.actor) state.role_worker_map = { ...state.role_worker_map, [node.actor]: req.worker };
       state.blocking_reason = '';
       state.pending_confirmation = '';
-      if (next === undefined) {
+      if (!parallel && !instance && next.length <= 1) {
+        // one node at a time (the Go version's runs): exactly the sequential rules
+        if (next[0] === undefined) {
+          state.status = 'completed';
+          state.current_node = ''; // as the Go version writes a finished run
+        } else {
+          entry.next_node = next[0];
+          enterNode(state, next[0], now);
+          state.status = 'ready';
+          const target = nodes.get(next[0]);
+          if (target?.max_visits !== undefined) blockOverVisited(state, target, now);
+        }
+        break;
+      }
+      const moved = leaveNode(state, template, id, next, now);
+      if (moved.entered.length) entry.next_node = moved.entered.join(',');
+      if (moved.completed) {
         state.status = 'completed';
-        state.current_node = ''; // as the Go version writes a finished run
-      } else {
-        entry.next_node = next;
-        enterNode(state, next, now);
+        state.current_node = '';
+        delete state.active_nodes;
+      } else if (activeIds(state).length === 1 && moved.entered.length === 1 && state.node_states[moved.entered[0] as string]?.status === 'pending') {
         state.status = 'ready';
-        const target = nodes.get(next);
+      } else {
+        Object.assign(state, summariseStatus(state, template));
+      }
+      // max_visits: a node entered once too often blocks (itself and the run)
+      for (const entered of moved.entered) {
+        const target = nodes.get(entered);
         if (target?.max_visits !== undefined) blockOverVisited(state, target, now);
       }
       break;
     }
   }
+  // several active nodes: the run's status summarises them (start/wait/block of one node)
+  if (parallel && req.action !== 'complete' && req.action !== 'confirm' && activeIds(state).length > 1) Object.assign(state, summariseStatus(state, template));
   state.decision_log = [...state.decision_log, entry];
   state.updated_at = now;
   return { state, entry };
@@ -236,8 +269,11 @@ function blockOverVisited(state: RunState, node: WorkflowNode, now: string): voi
   state.blocking_reason = reason;
 }
 
-/** The node that follows `node`, or undefined when completing it ends the run. Throws TransitionError. */
-function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: TransitionRequest): string | undefined {
+/**
+ * The nodes that follow `node` (one, several for a fork, none when completing it ends the run or it is a
+ * for_each instance, which only checks the outcome). Throws TransitionError.
+ */
+function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: TransitionRequest, instance = false): string[] {
   const file = q(req.stateFile);
   if (req.nextNode !== undefined) {
     if (!nodes.has(req.nextNode)) {
@@ -248,7 +284,7 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
         details: { nodes: [...nodes.keys()] },
       });
     }
-    return req.nextNode;
+    return [req.nextNode];
   }
   const outcomes = outcomesOf(node);
   if (outcomes.length > 0) {
@@ -264,10 +300,15 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
         details: { outcomes, choices: finishCommands(req.stateFile, node) },
       });
     }
-    return branch.next;
+    return instance ? [] : [branch.next];
   }
-  if (node.next) return node.next;
-  return undefined; // end: true
+  if (instance) return [];
+  return Array.isArray(node.next) ? node.next : node.next ? [node.next] : []; // [] for end: true
+}
+
+/** Whether the template uses fork (`next:` list), join (`after:`), `for_each` or `when:`: its runs move by {@link leaveNode}. */
+export function usesParallelKeys(template: WorkflowTemplate): boolean {
+  return template.nodes.some((n) => Array.isArray(n.next) || n.after !== undefined || n.for_each !== undefined || n.when !== undefined);
 }
 
 /** A fresh copy of the state object of `id` placed in `state` (created as pending when missing: Go files may omit node_states). */

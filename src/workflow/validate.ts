@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import { locate, type LoadedYaml } from '../store/yaml-file.js';
 import { didYouMean } from './did-you-mean.js';
+import { ForEachSchema } from './parallel-schema.js';
+import { checkParallelGraph, PARALLEL_VALIDATION_CODES } from './validate-parallel.js';
 import { referenceProblem, references } from './interpolate.js';
 import { ACTOR_NODE_TYPES, COMMAND_NODE_TYPES, KNOWN_KEYS, NODE_TYPES, TemplateSchema, type WorkflowTemplate } from './schema.js';
 
@@ -30,12 +32,13 @@ export const VALIDATION_CODES = {
   unreachable_node: 'no path leads from the entry to this node',
   no_end_node: 'no node has end: true, so no run can complete',
   no_path_to_end: 'no end node can be reached from this node (a loop with no exit)',
-  command_not_allowed: 'command is only run on verify_or_test and controller_task nodes',
+  command_not_allowed: 'command is only run on verify_or_test, controller_task and merge nodes',
   unknown_reference: 'a {{…}} reference in task or command names no param, node or field',
   unknown_builds_on: 'builds_on names a node that does not exist, or one without a worker',
   unused_role: '(warning) a role alias no node uses',
   decision_without_branches: '(warning) a decision node with a single way on',
   control_character: 'a task or description holds a control character (a terminal escape would reach panes and terminals)',
+  ...PARALLEL_VALIDATION_CODES,
 } as const;
 /** One of the keys of {@link VALIDATION_CODES}. */
 export type ValidationCode = keyof typeof VALIDATION_CODES;
@@ -57,7 +60,8 @@ export interface ValidationResult {
   warnings: Problem[];
 }
 
-type PathKey = string | number;
+/** One step of a field path: a key or a list index. */
+export type PathKey = string | number;
 
 /** Formats `['nodes', 3, 'task']` as `nodes[3].task` (`(root)` for the document). */
 export function formatPath(path: readonly PathKey[]): string {
@@ -95,7 +99,8 @@ export function validateTemplate(loaded: LoadedYaml): ValidationResult {
   return errors.length === 0 && parsed.success ? { template: parsed.data, errors, warnings } : { errors, warnings };
 }
 
-type Report = (code: ValidationCode, path: PathKey[], message: string, hint?: string, key?: boolean) => void;
+/** Reports one problem at `path` (used by the graph checks of `validate-parallel.ts`). */
+export type Report = (code: ValidationCode, path: PathKey[], message: string, hint?: string, key?: boolean) => void;
 
 /** C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides that reorder shown text. */
 const CONTROL_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -227,7 +232,7 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
     }
     // command
     if (node.command !== undefined && typeof type === 'string' && (NODE_TYPES as readonly string[]).includes(type) && !(COMMAND_NODE_TYPES as readonly string[]).includes(type)) {
-      error('command_not_allowed', ['nodes', i, 'command'], `nodes[${i}].command: a ${type} node does not run commands`, `move it to a verify_or_test or controller_task node, or remove it`, true);
+      error('command_not_allowed', ['nodes', i, 'command'], `nodes[${i}].command: a ${type} node does not run commands`, `move it to a verify_or_test, controller_task or merge node, or remove it`, true);
     }
     // ways on
     const hasNext = node.next !== undefined && node.next !== null;
@@ -251,7 +256,8 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
         out.push(value);
       }
     };
-    if (hasNext) target(node.next, ['nodes', i, 'next']);
+    if (hasNext && Array.isArray(node.next)) node.next.forEach((t, j) => target(t, ['nodes', i, 'next', j]));
+    else if (hasNext) target(node.next, ['nodes', i, 'next']);
     if (Array.isArray(node.branches)) {
       if (node.branches.length === 0) error('empty_branches', ['nodes', i, 'branches'], `nodes[${i}].branches: is empty`, 'add at least one { when: <label>, next: <node id> }');
       const seen = new Map<string, number>();
@@ -286,6 +292,7 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
   }
 
   if (index.size === 0) return;
+  checkParallelGraph({ nodes, index, edges, ends }, error);
   if (entry) {
     const reached = walk([entry], edges);
     for (const [id, i] of index) {
@@ -313,10 +320,13 @@ function checkFlow(data: Record<string, unknown>, nodes: unknown[], index: Map<s
   const known = { params, nodes: [...index.keys()].map((id) => ({ id }) as WorkflowTemplate['nodes'][number]) };
   nodes.forEach((node, i) => {
     if (!isRecord(node)) return;
+    // a for_each node's task names its item as {{item}} or as its `as:` name
+    const itemName = isRecord(node.for_each) && typeof node.for_each.as === 'string' ? node.for_each.as : undefined;
     for (const field of ['task', 'command'] as const) {
       const text = node[field];
       if (typeof text !== 'string') continue;
       for (const ref of references(text)) {
+        if (itemName !== undefined && ref === itemName) continue;
         const problem = referenceProblem(ref, known);
         if (problem) error('unknown_reference', ['nodes', i, field], `nodes[${i}].${field}: ${problem}`, 'fix the reference or declare what it names');
       }
@@ -337,7 +347,8 @@ function checkFlow(data: Record<string, unknown>, nodes: unknown[], index: Map<s
   });
 }
 
-function walk(start: string[], edges: Map<string, string[]>): Set<string> {
+/** Every node reachable from `start` along `edges` (including `start`). */
+export function walk(start: string[], edges: Map<string, string[]>): Set<string> {
   const seen = new Set<string>(start);
   const queue = [...start];
   while (queue.length > 0) {
@@ -355,6 +366,7 @@ function walk(start: string[], edges: Map<string, string[]>): Set<string> {
 function knownKeysFor(path: readonly PathKey[]): readonly string[] {
   if (path.length === 0) return KNOWN_KEYS.template;
   if (path[0] === 'nodes' && path.length === 2) return KNOWN_KEYS.node;
+  if (path[0] === 'nodes' && path[2] === 'for_each') return Object.keys(ForEachSchema.shape);
   if (path[0] === 'nodes' && path.length === 4) return KNOWN_KEYS.branch;
   if (path[0] === 'roles' && path.length === 2) return KNOWN_KEYS.role;
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
@@ -378,6 +390,7 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether `value` is a plain mapping. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

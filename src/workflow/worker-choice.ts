@@ -104,8 +104,13 @@ export async function reserveWorker(options: { stateFile: string; cwd: string; t
   mkdirSync(join(root, '.agents'), { recursive: true });
   return withFileLock(workersLockTarget(root), async () => {
     const held = busyWorkers(root, path);
-    const lookup: WorkerLookup = { ...port, busy: (id) => held.has(id) || port.busy(id) };
     const state = readRunState(path);
+    // parallel steps of this run: a worker at work on another active node or instance is not free
+    for (const id of activeNodeIds(state)) {
+      const ns = state.node_states[id];
+      if (id !== node.id && ns?.worker && (ns.status === 'running' || ns.status === 'waiting' || ns.status === 'blocked')) held.add(ns.worker);
+    }
+    const lookup: WorkerLookup = { ...port, busy: (id) => held.has(id) || port.busy(id) };
     let choice = chooseWorker(state, template, node, lookup);
     const role = node.actor ? template.roles[node.actor]?.role : undefined;
     if ((choice.kind === 'create' || choice.kind === 'none') && role && template.defaults?.reuse_worker !== false) {

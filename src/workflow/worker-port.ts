@@ -58,6 +58,12 @@ export interface WorkerPort extends WorkerLookup {
   setChangeStatus?(id: string, change: string, status: string): void;
   /** Merges `team/<id>` into the current branch; throws OperationError on conflict (branch unchanged). */
   merge(id: string): Promise<{ summary: string }>;
+  /**
+   * Merges the workers' branches `team/<id>` (in order) all or nothing into the current branch (a merge
+   * train: temporary integration branch, `check` there, then fast-forward); throws OperationError with the
+   * branch and files on a conflict or failed check, the branch unchanged. Optional: ports without it cannot run merge trains.
+   */
+  mergeTrain?(ids: string[], options: { name: string; check?: (dir: string) => Promise<{ passed: boolean; summary: string }> }): Promise<{ summary: string }>;
   /** The worker's worktree folder, when created. */
   worktree(id: string): string | undefined;
 }

@@ -6,7 +6,7 @@
 // `git add -A` (as a careless agent would: agent-team's excludes must keep role prompts out), and runs
 // `agent-team reply-main "Task completed: …"` through the built CLI. Every event is also appended to the
 // file given with `--log <file>` so tests can wait on it.
-// With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status? }] })
+// With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status?, delay_ms? }] })
 // the first step whose `match` occurs in the description says which files to write, the commit message
 // and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour. A step
 // with `once: true` is used only for the first description it matches (e.g. a check that fails once).
@@ -81,6 +81,18 @@ const used = new Set();
 function doChange(description, folder) {
   const step = playbook.steps.find((s, i) => description.includes(s.match) && !(s.once && used.has(i)));
   if (step?.once) used.add(playbook.steps.indexOf(step));
+  if (step?.delay_ms) {
+    // a step that takes time (the bench's "agent taking T seconds"): work later, keep reading the pane
+    log(`working on: ${description} (${step.delay_ms} ms)`);
+    setTimeout(() => {
+      try {
+        doPlaybookStep(step, description);
+      } catch (err) {
+        log(`failed: ${err.message.split('\n')[0]}`);
+      }
+    }, step.delay_ms);
+    return;
+  }
   if (step) return doPlaybookStep(step, description);
   const changeYaml = readFileSync(join(folder, 'change.yaml'), 'utf8');
   const name = /^name:\s*(.+)$/m.exec(changeYaml)?.[1]?.trim() ?? 'change';

@@ -63,7 +63,7 @@ describe('workflow create', () => {
     const dir = repo();
     const r = cli(['workflow', 'create', ...args], { cwd: dir });
     expectRefused(r, 2);
-    expect(r.stderr).toContain('branching, dev-first, test-first');
+    expect(r.stderr).toContain('branching, dev-first, parallel, test-first');
     expect(existsSync(join(dir, '.agents'))).toBe(false);
   });
 });

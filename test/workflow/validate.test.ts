@@ -26,6 +26,30 @@ nodes:
     end: true
 `;
 
+const FORK = `version: 1
+name: t
+roles:
+  dev:
+    role: dev
+entry: s
+nodes:
+  - id: s
+    type: controller_task
+    next: [a, b]
+  - id: a
+    type: assign_role_task
+    actor: dev
+    next: j
+  - id: b
+    type: assign_role_task
+    actor: dev
+    next: j
+  - id: j
+    type: controller_task
+    after: [a, b]
+    end: true
+`;
+
 interface Case {
   code: ValidationCode;
   text: string;
@@ -38,6 +62,49 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  // parallel runs (issue 12): forks, joins, instances, conditions
+  {
+    code: 'invalid_node_id',
+    text: BASE.replace('next: b', 'next: b/x').replace('- id: b\n', '- id: b/x\n'),
+    path: 'nodes[1].id',
+    at: ['b/x', 0, 2],
+  },
+  {
+    code: 'duplicate_fork_target',
+    text: FORK.replace('next: [a, b]', 'next: [a, b, a]'),
+    path: 'nodes[0].next[2]',
+    at: ['[a, b, a]', 7],
+  },
+  {
+    code: 'join_unreachable',
+    text: FORK.replace('    actor: dev\n    next: j\n  - id: j', '    actor: dev\n    next: e\n  - id: e\n    type: controller_task\n    end: true\n  - id: j'),
+    path: 'nodes[4].after[1]',
+    at: ['after: [a, b]', 11],
+  },
+  {
+    code: 'fork_path_not_joined',
+    text: FORK.replace('after: [a, b]', 'after: [a]'),
+    path: 'nodes[0].next[1]',
+    at: ['[a, b]', 4],
+  },
+  {
+    code: 'node_active_twice',
+    text: FORK.replace(/next: j/g, 'next: c').replace('  - id: j', '  - id: c\n    type: controller_task\n    next: j\n  - id: j').replace('after: [a, b]', 'after: [c]'),
+    path: 'nodes[3]',
+    at: ['id: c'],
+  },
+  {
+    code: 'for_each_not_allowed',
+    text: BASE.replace('    type: controller_task\n', '    type: controller_task\n    for_each: { items: [x, y] }\n'),
+    path: 'nodes[1].for_each',
+    at: ['for_each:'],
+  },
+  {
+    code: 'when_needs_way_on',
+    text: BASE.replace('    next: b\n', '    when: { param: fast, equals: true }\n    branches: [{ when: done, next: b }]\n'),
+    path: 'nodes[0].when',
+    at: ['when: {'],
+  },
   { code: 'missing_field', text: BASE.replace('name: t\n', ''), path: 'name' },
   { code: 'empty_field', text: BASE.replace('name: t', 'name: ""'), path: 'name', at: ['""'] },
   { code: 'wrong_type', text: BASE.replace('name: t', 'name: [t]'), path: 'name', at: ['[t]'] },
@@ -287,11 +354,11 @@ nodes:
 });
 
 describe('shipped presets', () => {
-  it('lists branching, dev-first and test-first', () => {
-    expect(listPresets()).toEqual(['branching', 'dev-first', 'test-first']);
+  it('lists branching, dev-first, parallel and test-first', () => {
+    expect(listPresets()).toEqual(['branching', 'dev-first', 'parallel', 'test-first']);
   });
 
-  it.each(['branching', 'dev-first', 'test-first'])('%s validates with no errors and no warnings', (name) => {
+  it.each(['branching', 'dev-first', 'parallel', 'test-first'])('%s validates with no errors and no warnings', (name) => {
     const path = join(PRESETS_DIR, `${name}.yaml`);
     const r = validateTemplate(parseYamlText(path, readFileSync(path)));
     expect(r.errors).toEqual([]);

@@ -6,6 +6,8 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
+import { activeWorkers, forecastLines, workerForecast } from '../../worker/forecast.js';
+import type { ForecastConflict } from '../../git/forecast.js';
 import { assertTrusted } from '../../trust/check.js';
 import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
 import { missingRoles, missingRoleWarnings, type MissingRole } from '../../worker/roles.js';
@@ -13,8 +15,9 @@ import { runUntilNeeded, waitForNext } from '../../worker/run-wait.js';
 import { DEFAULT_WAIT, parseDuration } from '../duration.js';
 import { paint, writeMessage, type CommandResult, type CommonOptions } from '../output.js';
 
-/** Human rendering of a next step: message, commands, choices, done-when. */
+/** Human rendering of a next step: message, commands, choices, done-when; every active step when there are several. */
 export function renderNext(step: NextStep): string {
+  if (step.steps && step.steps.length > 1) return step.steps.map((s, i) => `[${i + 1}/${step.steps?.length}] ${renderNext({ ...s, steps: undefined })}`).join('\n\n');
   const lines = [`${paint('bold', step.kind.toUpperCase())} ${step.message}`];
   if (step.node) {
     lines.push(`node: ${step.node.id} (${step.node.type}${step.node.actor ? `, actor ${step.node.actor}` : ''}${step.node.worker ? `, worker ${step.node.worker}` : ''}) status ${step.node.status}, visit ${step.node.visits}`);
@@ -29,8 +32,13 @@ export function renderNext(step: NextStep): string {
   return lines.join('\n');
 }
 
+/** The conflict forecast lines appended to `state next` and `workflow run` (empty without a forecast). */
+function forecastText(forecast: ForecastConflict[]): string {
+  return forecast.length ? ['', 'conflict forecast:', ...forecastLines(forecast).map((l) => `  ${l}`)].join('\n') : '';
+}
+
 /** The step `state next` prints for `file` now (see nextStep), with the run's warnings. */
-async function computeNext(file: string): Promise<{ step: NextStep; root: string; warnings: string[]; missing: MissingRole[] }> {
+async function computeNext(file: string): Promise<{ step: NextStep; root: string; warnings: string[]; missing: MissingRole[]; forecast: ForecastConflict[] }> {
   const run = loadRun(file);
   if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
@@ -43,7 +51,9 @@ async function computeNext(file: string): Promise<{ step: NextStep; root: string
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const missing = missingRoles(root, template.roles);
-  return { step, root, missing, warnings: [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...step.warnings, ...missingRoleWarnings(missing)] };
+  // the conflict forecast of the active workers' branches, so the controller can act before a merge fails
+  const forecast = await workerForecast(root, activeWorkers(run.state)).catch(() => []);
+  return { step, root, missing, forecast, warnings: [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...step.warnings, ...missingRoleWarnings(missing)] };
 }
 
 /** `--wait` and `--timeout D` of `workflow run` and `state next`. */
@@ -80,9 +90,9 @@ export async function next([stateFile]: string[], o: NextOptions = {}): Promise<
     }, { root: projectRoot(dirname(resolve(file))), stateFile: file, timeoutMs });
     timedOut = waited.timedOut;
   }
-  const { step, missing, warnings } = computed!;
-  const json = { ...step, ...(missing.length ? { missing_roles: missing } : {}), ...(timedOut !== undefined ? { timed_out: timedOut } : {}) };
-  return { json, text: `${timedOut ? `timed out after ${String(o.timeout ?? DEFAULT_WAIT)}: still waiting\n` : ''}${renderNext(step)}`, warnings };
+  const { step, missing, warnings, forecast } = computed!;
+  const json = { ...step, forecast, ...(missing.length ? { missing_roles: missing } : {}), ...(timedOut !== undefined ? { timed_out: timedOut } : {}) };
+  return { json, text: `${timedOut ? `timed out after ${String(o.timeout ?? DEFAULT_WAIT)}: still waiting\n` : ''}${renderNext(step)}${forecastText(forecast)}`, warnings };
 }
 
 /** Options of `workflow run`. */
@@ -129,9 +139,11 @@ export async function run([stateFile]: string[], o: RunOptions): Promise<Command
   }
   const stopped = timedOut ? 'timeout' : report.stopped;
   const why = timedOut ? `nothing needed the controller within ${String(o.timeout ?? DEFAULT_WAIT)} (${report.why}); run it again to keep waiting` : report.why;
-  const text = [`stopped: ${stopped} — ${why}`, '', renderNext(report.next)].join('\n');
+  // the same document `state next` prints, with the conflict forecast of the active workers' branches
+  const forecast = await workerForecast(root, activeWorkers(report.state)).catch(() => []);
+  const text = [`stopped: ${stopped} — ${why}`, '', renderNext(report.next)].join('\n') + forecastText(forecast);
   return {
-    json: { ok: true, steps, stopped, why, run_status: report.state.status, next: report.next, ...(timedOut !== undefined ? { timed_out: timedOut } : {}) },
+    json: { ok: true, steps, stopped, why, run_status: report.state.status, next: { ...report.next, forecast }, ...(timedOut !== undefined ? { timed_out: timedOut } : {}) },
     text,
     exitCode: EXIT.ok,
     warnings: loaded.warnings,

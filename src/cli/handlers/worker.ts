@@ -9,6 +9,7 @@ import { mergeWorker } from '../../worker/merge.js';
 import { openWorker } from '../../worker/open.js';
 import { closeWorker, deleteWorker } from '../../worker/remove.js';
 import { workerStatus } from '../../worker/status.js';
+import { forecastLines } from '../../worker/forecast.js';
 import { assertModel, assertProvider } from '../../worker/providers.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
@@ -153,9 +154,10 @@ export async function status(): Promise<CommandResult> {
   const inside = !relative(root, base).startsWith('..') && !isAbsolute(relative(root, base));
   // worktrees inside the repository are crawled by tools started at its root (test runners, linters)
   const where = `worktrees: ${base}${inside && s.workers.length ? ' (inside the repository: test runners started at its root also see workers\' unmerged code; set worktree_dir: in .agents/config.yaml to keep them outside)' : ''}`;
-  const text = s.workers.length ? [renderTable(header, rows), where].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const forecast = s.forecast.length ? ['', 'conflict forecast (git merge-tree, nothing checked out):', ...forecastLines(s.forecast).map((l) => `  ${l}`)] : [];
+  const text = s.workers.length ? [renderTable(header, rows), where, ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
-  return { json: snakeKeys({ controllerRef: s.controllerRef, worktreeDir: base, worktreesInsideRepository: inside, workers: s.workers }), text, warnings };
+  return { json: snakeKeys({ controllerRef: s.controllerRef, worktreeDir: base, worktreesInsideRepository: inside, workers: s.workers, forecast: s.forecast }), text, warnings };
 }
 
 /** `worker merge <id>`. */

@@ -110,7 +110,7 @@ export interface GraphOptions extends CommonOptions {
 
 /** `workflow graph <file>`: Mermaid (default) or DOT text. */
 export async function graph([file]: string[], o: GraphOptions): Promise<CommandResult> {
-  const [{ renderGraph }, { readRunState }] = await Promise.all([import('../../workflow/graph.js'), import('../../workflow/run-state.js')]);
+  const [{ renderGraph, overlayOf }, { readRunState }] = await Promise.all([import('../../workflow/graph.js'), import('../../workflow/run-state.js')]);
   const { loaded } = readTemplateFile(file ?? '');
   const result = validateTemplate(loaded);
   if (!result.template) {
@@ -120,7 +120,7 @@ export async function graph([file]: string[], o: GraphOptions): Promise<CommandR
   let overlay = {};
   if (typeof o.state === 'string') {
     const state = readRunState(o.state);
-    overlay = { current: state.current_node || undefined, completed: Object.entries(state.node_states).filter(([, s]) => s.status === 'completed').map(([id]) => id) };
+    overlay = overlayOf(state);
   }
   const text = renderGraph(result.template, format, overlay);
   return { json: { format, graph: text }, text };

@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { projectRoot } from '../../store/paths.js';
 import { clearCheck, describeUnfinishedCheck, recordCheckStart, runCheckCommand, unfinishedCheck } from '../check-command.js';
+import { runCheckWithRetry } from '../check-retry.js';
 import { timestamp } from '../run-state.js';
 import type { Assignment, WorkflowNode } from '../schema.js';
 import { loadRun, mutateRun } from '../state-service.js';
@@ -56,6 +57,7 @@ export async function actCommon(step: Step, node: WorkflowNode, io: ActIO): Prom
  */
 async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, io: ActIO): Promise<ActResult> {
   const reserved = await reserveWorker({ stateFile: io.stateFile, cwd: io.cwd, template: io.template, node, port: io.port });
+  io.reserved?.();
   if (reserved.kind === 'none') return { stopped: 'decision', why: reserved.reason };
   const worker = reserved.id;
   const role = node.actor ? io.template.roles[node.actor]?.role : undefined;
@@ -138,11 +140,13 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
     }
   }
   await recordCheckStart(io.stateFile, io.cwd, node.id, action.command);
-  const result = await runCheckCommand(action.command, dir);
+  // retry: N reruns a failing command; timeout: kills a run that takes too long (it counts as failed)
+  const result = await runCheckWithRetry(action.command, node, dir, (attempt, r) => io.record(node.id, 'retry', `${action.command} exited ${r.exitCode ?? 'killed'} (run ${attempt} of ${(node.retry ?? 0) + 1}): running it again`));
   await clearCheck(io.stateFile, io.cwd, node.id);
   const outcome = result.passed ? 'passed' : 'failed';
-  const summary = `\`${action.command}\` exited ${result.exitCode ?? 'killed'}${result.tail ? `:\n${result.tail}` : ''}`;
-  io.record(node.id, 'check', `${action.command} → ${outcome} (${result.durationMs} ms)`);
+  const exited = result.timedOut ? `was killed after ${node.timeout} (timeout)` : `exited ${result.exitCode ?? 'killed'}`;
+  const summary = `\`${action.command}\` ${exited}${result.attempts > 1 ? ` (run ${result.attempts} of ${(node.retry ?? 0) + 1})` : ''}${result.tail ? `:\n${result.tail}` : ''}`;
+  io.record(node.id, 'check', `${action.command} → ${outcome} (${result.durationMs} ms${result.attempts > 1 ? `, run ${result.attempts}` : ''})`);
   if (node.requires_confirmation) {
     await io.move({ action: 'wait', node: node.id, reason: `check ${outcome} (a person confirms): ${summary}` });
     return { stopped: 'confirmation', why: `check ${outcome} on ${node.id}; it requires a person's confirmation` };

@@ -4,12 +4,14 @@
  * node type is one module registered here; the `Record<NodeType, …>` type makes the compiler name a
  * missing entry.
  */
-import type { NodeState, RunState, WorkflowTemplate } from '../schema.js';
+import { activeIds, baseNodeId, isInstanceId, nodeOfId } from '../active.js';
+import { instanceHasSlot, instanceNode } from '../for-each.js';
+import type { NodeState, RunState, WorkflowNode, WorkflowTemplate } from '../schema.js';
 import type { NodeType } from '../schema.js';
 import { interpolate } from '../interpolate.js';
 import { outcomesOf } from '../transitions.js';
 import type { WorkerLookup } from '../worker-port.js';
-import { workerForActor } from '../worker-choice.js';
+import { chooseWorker, workerForActor } from '../worker-choice.js';
 import { assignRoleTask } from './assign-role-task.js';
 import { controllerTask } from './controller-task.js';
 import { decision } from './decision.js';
@@ -33,11 +35,78 @@ export const NODE_MODULES: Record<NodeType, NodeModule> = {
 };
 
 /**
- * The step of a run now: what `next` prints (`step.next`) and what `run` does (`step.action`). Pure;
- * worker facts come from `lookup`. `stateFile` is echoed in the command lines. Never throws for a
- * valid run and template.
+ * The steps of a run now, one per active node or for_each instance (`current_node` first): what `next`
+ * prints (`step.next`) and what `run` does (`step.action`). Pure; worker facts come from `lookup`.
+ * Workers recorded on the run's other active nodes, and workers chosen for earlier steps of this plan,
+ * are not offered again (distinct workers for parallel steps). Never throws for a valid run and template.
+ */
+export function planSteps(state: RunState, template: WorkflowTemplate, stateFile: string, lookup: WorkerLookup): Step[] {
+  const ids = activeIds(state);
+  if (state.status === 'completed' || ids.length === 0) return [planOne(state, template, stateFile, lookup, state.current_node)];
+  const taken = new Set<string>();
+  const steps: Step[] = [];
+  for (const id of ids) {
+    const scoped = parallelLookup(lookup, state, ids, id, taken);
+    const step = planOne(state, template, stateFile, scoped, id);
+    if (ids.length > 1 && step.node && step.action.kind === 'assign') {
+      // the worker this step would get (the same choice its plan made) is not offered to the next step
+      const role = step.node.actor ? template.roles[step.node.actor]?.role : undefined;
+      const choice = chooseWorker(state, template, step.node, scoped, role ? scoped.idle?.(role) : undefined);
+      if (choice.kind !== 'none') taken.add(choice.id);
+    }
+    steps.push(step);
+  }
+  return steps;
+}
+
+/**
+ * The step of a run now: the first of {@link planSteps}, whose `next` document also lists every step
+ * (`steps`; the first step's fields stay at the top level for readers that know one node).
  */
 export function planStep(state: RunState, template: WorkflowTemplate, stateFile: string, lookup: WorkerLookup): Step {
+  const steps = planSteps(state, template, stateFile, lookup);
+  const first = steps[0] as Step;
+  return { ...first, next: { ...first.next, steps: steps.map((s) => s.next) } };
+}
+
+/** `lookup` for step `id` of a run at several nodes: workers held by the other active nodes or taken by earlier steps are busy. */
+function parallelLookup(lookup: WorkerLookup, state: RunState, ids: string[], id: string, taken: Set<string>): WorkerLookup {
+  if (ids.length < 2) return lookup;
+  const held = new Set(taken);
+  for (const other of ids) {
+    const ns = state.node_states[other];
+    if (other !== id && ns?.worker && ns.status !== 'pending' && ns.status !== 'completed') held.add(ns.worker);
+  }
+  return {
+    ...lookup,
+    busy: (w) => held.has(w) || lookup.busy?.(w) === true,
+    idle: lookup.idle ? (role) => {
+      const w = lookup.idle?.(role);
+      return w && !held.has(w) ? w : undefined;
+    } : undefined,
+    nextId: (role) => {
+      let next = lookup.nextId(role);
+      while (held.has(next)) next = bumpId(next);
+      return next;
+    },
+  };
+}
+
+/** `dev-002` → `dev-003` (the id `worker create` hands out after one more worker of the role). */
+function bumpId(id: string): string {
+  const m = /^(.*-)(\d+)$/.exec(id);
+  return m ? `${m[1]}${String(Number(m[2]) + 1).padStart((m[2] as string).length, '0')}` : `${id}-2`;
+}
+
+/** The node `id` (a node or a for_each instance) as its plan sees it: an instance has its own id and task. */
+export function nodeForId(state: RunState, template: WorkflowTemplate, id: string): WorkflowNode | undefined {
+  const node = nodeOfId(template, id);
+  if (!node || !isInstanceId(id)) return node;
+  return instanceNode(node, id, state.node_states[id]);
+}
+
+/** The step of one active node or instance `id`. */
+function planOne(state: RunState, template: WorkflowTemplate, stateFile: string, lookup: WorkerLookup, id: string): Step {
   const base = {
     run_id: state.run_id,
     state_file: stateFile,
@@ -48,7 +117,7 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
     then: [] as string[],
     reply_template: null as string | null,
   };
-  const node = template.nodes.find((n) => n.id === state.current_node);
+  const node = id ? nodeForId(state, template, id) : undefined;
   if (state.status === 'completed' || state.status === 'cancelled' || !node) {
     const cancelled = [...state.decision_log].reverse().find((e) => e.action === 'cancel');
     const why =
@@ -56,7 +125,7 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
         ? `run ${state.run_id} is completed`
         : state.status === 'cancelled'
           ? `run ${state.run_id} is cancelled${cancelled?.summary ? `: ${cancelled.summary}` : ''}`
-          : `the template has no node ${state.current_node}`;
+          : `the template has no node ${id}`;
     return {
       next: { ...base, kind: 'completed', message: why, node: null, task: null, requires_confirmation: false, outcomes: [], check_command: null, done_when: 'nothing: the run accepts no more transitions', reply: null, warnings: [] },
       action: { kind: 'stop', stopped: 'completed', why },
@@ -64,8 +133,10 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
   }
   const ns: NodeState = state.node_states[node.id] ?? { status: 'pending' };
   const role = node.actor ? (template.roles[node.actor]?.role ?? null) : null;
-  const assigned = (ns.status !== 'pending' ? ns.worker : undefined) ?? workerForActor(state, template, node.actor);
+  // an instance has its own worker: it never takes the actor's
+  const assigned = (ns.status !== 'pending' ? ns.worker : undefined) ?? (isInstanceId(id) ? null : workerForActor(state, template, node.actor));
   const manual = (template.defaults?.execution_mode ?? 'semi_auto') === 'manual';
+  const single = activeIds(state).length < 2;
   const task = node.task !== undefined ? interpolate(node.task, state) : undefined;
   const command = node.command !== undefined ? interpolate(node.command, state, { shell: true }) : undefined;
   const unresolved = [...new Set([...(task?.unresolved ?? []), ...(command?.unresolved ?? [])])];
@@ -100,15 +171,21 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
       };
       // manual mode: `workflow run` only prints what to do next
       const run: RunAction = manual ? { kind: 'stop', stopped: 'manual', why: 'execution_mode is manual: workflow run only prints the next step' } : action;
-      return { next, action: run };
+      return { next, action: run, node };
     },
   };
-  if (state.status === 'blocked' || ns.status === 'blocked') {
-    const why = `node ${node.id} is blocked: ${state.blocking_reason || ns.summary || 'no reason recorded'}`;
+  if ((single && state.status === 'blocked') || ns.status === 'blocked') {
+    const why = `node ${node.id} is blocked: ${(single ? state.blocking_reason : '') || ns.summary || 'no reason recorded'}`;
     return ctx.step('blocked', why, {
       commands: [startLine(stateFile, node, assigned)],
       done_when: 'the cause in blocking_reason is fixed; starting the node again clears the block',
     }, { kind: 'stop', stopped: 'blocked', why });
+  }
+  const queued = isInstanceId(id) && ns.status === 'pending' && !instanceHasSlot(state, nodeOfId(template, id) as WorkflowNode, id);
+  if (queued) {
+    const max = nodeOfId(template, id)?.for_each?.max_parallel;
+    const why = `${id} waits for a free slot (max_parallel ${max})`;
+    return ctx.step('wait', why, { done_when: `an earlier instance of ${baseNodeId(id)} completes` }, { kind: 'stop', stopped: 'waiting', why });
   }
   return planReply(ctx) ?? NODE_MODULES[node.type].plan(ctx);
 }

@@ -7,11 +7,14 @@ import { agentTeam } from '../shell-quote.js';
 import { actCommon } from './act-shared.js';
 import { finishLine, startLine } from './lines.js';
 import type { ActResult, NodeModule } from './step.js';
+import { actTrain, planTrain } from './merge-train-step.js';
+import { isMergeTrain } from '../merge-train.js';
 
 /** The merge node type. */
 export const merge: NodeModule = {
   plan(ctx) {
     const { node, lookup, assigned, stateFile, started } = ctx;
+    if (isMergeTrain(node, ctx.template)) return planTrain(ctx);
     const worker = assigned && lookup.exists(assigned) ? assigned : null;
     if (!worker) {
       const why = `merge node ${node.id}: no worker plays ${node.actor} yet`;
@@ -24,6 +27,7 @@ export const merge: NodeModule = {
   },
   async act(step, node, io): Promise<ActResult> {
     const action = step.action;
+    if (action.kind === 'train') return actTrain(step, node, io);
     if (action.kind !== 'merge') return actCommon(step, node, io);
     const { worker } = action;
     if (!io.yes) {

@@ -3,6 +3,7 @@
  * the controller's own judgement. Pure: they read the {@link PlanContext} and return a {@link Step}.
  */
 import { agentTeam } from '../shell-quote.js';
+import { formatDuration, overdue } from '../overdue.js';
 import { buildsOnBranches, missingEvidence } from './flow.js';
 import { chooseWorker, type WorkerChoice } from '../worker-choice.js';
 import { assignmentText, blockLine, finishLine, startLine, waitLine } from './lines.js';
@@ -122,6 +123,22 @@ export function planWorkerTask(ctx: PlanContext): Step {
   if (ns.status === 'waiting' && choice.kind === 'existing') {
     // a run written before assignments were recorded: a stopped worker lost its task with its pane
     const stopped = lookup.running?.(id) === false;
+    const late = stopped ? undefined : overdue(node, ns);
+    if (late) {
+      // timeout: the controller nudges the worker or gives the node to another worker
+      const why = `${node.id} is overdue: ${id} has had it for ${formatDuration(late.elapsedMs)} (timeout ${node.timeout})`;
+      const nudge = agentTeam('reply', id, `${node.id} is past its timeout of ${node.timeout}: finish, or reply-main with what blocks you`);
+      const other = lookup.nextId(role ?? 'worker');
+      return ctx.step('decide', why, {
+        choices: [
+          { outcome: 'reply', command: nudge },
+          { outcome: 'reassign', command: agentTeam('worker', 'assign', other, text) },
+        ],
+        commands: [],
+        done_when: `${id} replies, or the node is given to another worker (worker create ${role ?? 'worker'} --yes, worker open, then the reassign line)`,
+        then: [waitLine(stateFile, node, `reassigned to ${other}`, other)],
+      }, { kind: 'stop', stopped: 'decision', why });
+    }
     return ctx.step('wait', `waiting for ${id} to finish ${node.id}`, {
       commands: stopped ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, text)] : [],
       // no completion lines while the worker works: its reply completes the node (workflow run --wait)

@@ -57,6 +57,8 @@ export interface NextStep {
   reply_template: string | null;
   /** The last worker reply recorded on the node, if any. */
   reply: NodeReply | null;
+  /** Every active node's or instance's step, the first being this one (only on the top-level document). */
+  steps?: NextStep[];
   /** What the controller should know (e.g. a `{{…}}` reference left as written because its node is not done yet). */
   warnings: string[];
 }
@@ -93,12 +95,15 @@ export type RunAction =
   | { kind: 'assign'; text: string; buildsOn: string[] }
   | { kind: 'resume'; moves?: Move[]; reopen?: string; reassign?: string; resend?: { change: string; text: string }; detail?: string; why: string }
   | { kind: 'check'; command: string; worker: string | null; start: boolean; buildsOn: string[] }
-  | { kind: 'merge'; worker: string; start: boolean };
+  | { kind: 'merge'; worker: string; start: boolean }
+  | { kind: 'train'; workers: string[]; command: string | null; start: boolean };
 
 /** A planned step: what `next` prints and what `run` does, computed once by the node type's `plan`. */
 export interface Step {
   next: NextStep;
   action: RunAction;
+  /** The node the step is for (a for_each instance has its own id and task). */
+  node?: WorkflowNode;
 }
 
 /** Everything a `plan` reads: the run, its template, the node and the worker facts. Pure data. */
@@ -136,6 +141,8 @@ export interface ActIO {
   rerunCheck?: boolean;
   move(move: Move): Promise<void>;
   record(node: string, action: string, detail: string): void;
+  /** Called once the worker is chosen and recorded (assign steps), so `workflow run` can start the next assignment while this one opens its worker. */
+  reserved?(): void;
 }
 
 /** What `act` reports: go on with the next step, or stop with a reason. */

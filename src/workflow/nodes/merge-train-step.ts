@@ -1,0 +1,58 @@
+/**
+ * The merge node as a merge train (`merge-train.ts` says when and which branches): plan prints the
+ * branches and the approval it needs; act (approved with `workflow run --yes`) merges them all or nothing
+ * through the port, with the node's `command:` (and its `retry:`/`timeout:`) checked on the integration
+ * branch, and completes the node, or blocks it naming the branch and files.
+ */
+import { runCheckWithRetry } from '../check-retry.js';
+import { trainWorkers } from '../merge-train.js';
+import type { WorkflowNode } from '../schema.js';
+import { agentTeam } from '../shell-quote.js';
+import { startLine } from './lines.js';
+import type { ActIO, ActResult, PlanContext, Step } from './step.js';
+
+/** The plan of a merge-train node: the branches to merge, approved by `workflow run --yes`. */
+export function planTrain(ctx: PlanContext): Step {
+  const { node, state, template, stateFile, started } = ctx;
+  const workers = trainWorkers(state, template, node);
+  const branches = workers.map((w) => `team/${w}`);
+  const check = node.command ? `, checked with \`${node.command}\`` : '';
+  const message = workers.length
+    ? `merge ${branches.join(', ')} into the current branch as one train${check} (needs approval)`
+    : `nothing to merge for ${node.id}: no worker node of this pass completed with a worker`;
+  return ctx.step('confirm', message, {
+    commands: [...(started ? [] : [startLine(stateFile, node)]), agentTeam('workflow', 'run', stateFile, '--yes')],
+    done_when: `the branches are merged and the current branch fast-forwarded (a conflict or a failed check leaves it unchanged and blocks ${node.id})`,
+  }, { kind: 'train', workers, command: node.command ?? null, start: !started });
+}
+
+/** Runs the train (only with approval); completes the node with what was merged, or blocks it. */
+export async function actTrain(step: Step, node: WorkflowNode, io: ActIO): Promise<ActResult> {
+  const action = step.action;
+  if (action.kind !== 'train') throw new Error('actTrain needs a train step (this is a bug in agent-team)');
+  const branches = action.workers.map((w) => `team/${w}`).join(', ') || 'nothing';
+  if (!io.yes) {
+    if (step.next.node?.status !== 'waiting') await io.move({ action: 'wait', node: node.id, reason: `merge train of ${branches} awaits approval` });
+    return { stopped: 'confirmation', why: `the merge train of ${branches} needs approval: rerun with --yes` };
+  }
+  if (action.start) await io.move({ action: 'start', node: node.id });
+  if (!io.port.mergeTrain) throw new Error('this worker port cannot run merge trains (this is a bug in agent-team)');
+  try {
+    const check = action.command
+      ? async (dir: string) => {
+          const r = await runCheckWithRetry(action.command as string, node, dir, (attempt) => io.record(node.id, 'retry', `${action.command} failed on the integration (run ${attempt}): running it again`));
+          return { passed: r.passed, summary: `\`${action.command}\` ${r.timedOut ? `was killed after ${node.timeout}` : `exited ${r.exitCode ?? 'killed'}`}${r.tail ? `:\n${r.tail}` : ''}` };
+        }
+      : undefined;
+    const { summary } = await io.port.mergeTrain(action.workers, { name: node.id, ...(check ? { check } : {}) });
+    const outcome = step.next.outcomes.includes('merged') ? { outcome: 'merged' } : {};
+    await io.move({ action: node.requires_confirmation ? 'confirm' : 'complete', node: node.id, summary, ...outcome });
+    io.record(node.id, 'merge', summary);
+    return { stopped: null };
+  } catch (err) {
+    const reason = (err as Error).message;
+    await io.move({ action: 'block', node: node.id, reason });
+    io.record(node.id, 'block', reason);
+    return { stopped: 'blocked', why: reason };
+  }
+}

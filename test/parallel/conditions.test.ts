@@ -1,0 +1,173 @@
+/**
+ * `when:` conditions, `retry:` and `timeout:` on a real run-state with real commands: a false condition
+ * skips the node (status skipped; a join counts it as done), a check that fails once passes on its retry,
+ * an overdue command is killed and counts as failed, and an overdue worker node makes `next` offer a
+ * nudge (`reply`) and a reassignment.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runController } from '../../src/workflow/controller.js';
+import { nextStep } from '../../src/workflow/next.js';
+import { loadRun, transitionRun } from '../../src/workflow/state-service.js';
+import { FakePort, setupRun } from './support.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+const WHEN = `version: 1
+name: when
+roles:
+    dev: { role: dev }
+entry: split
+nodes:
+    - id: split
+      type: controller_task
+      next: [api, ui]
+    - id: api
+      type: controller_task
+      next: integrate
+    - id: ui
+      type: assign_role_task
+      actor: dev
+      when: { all: [ { param: with_ui, equals: true }, { not: { node: split, outcome: never } } ] }
+      next: integrate
+    - id: integrate
+      type: controller_task
+      after: [api, ui]
+      end: true
+`;
+
+const CHECK = (extra: string, command: string) => `version: 1
+name: check
+roles: {}
+entry: test
+nodes:
+    - id: test
+      type: controller_task
+      command: "${command}"
+${extra}      next: done
+    - id: done
+      type: controller_task
+      end: true
+`;
+
+describe('when', () => {
+  it('a false condition skips the node and the run goes on through the join', async () => {
+    const run = setupRun('when', WHEN, { with_ui: false });
+    cleanup = run.cleanup;
+    await transitionRun(run.path, { action: 'complete', node: 'split' }, run.dir);
+    let s = run.state();
+    expect(s.node_states.ui?.status).toBe('skipped');
+    expect(s.current_node).toBe('api');
+    expect(s.active_nodes).toBeUndefined();
+    await transitionRun(run.path, { action: 'complete', node: 'api' }, run.dir);
+    s = run.state();
+    expect(s.current_node).toBe('integrate');
+    expect(s.node_states.ui?.status).toBe('skipped');
+  });
+
+  it('a true condition enters the node', async () => {
+    const run = setupRun('when', WHEN, { with_ui: true });
+    cleanup = run.cleanup;
+    await transitionRun(run.path, { action: 'complete', node: 'split' }, run.dir);
+    expect(run.state().active_nodes).toEqual(['api', 'ui']);
+  });
+});
+
+describe('retry and timeout on commands', () => {
+  it('retry: 1 reruns a failing check, which passes the second time', async () => {
+    const command = 'if [ -f .tried ]; then exit 0; else touch .tried; exit 1; fi';
+    const run = setupRun('check', CHECK('      retry: 1\n', command));
+    cleanup = run.cleanup;
+    const report = await runController({ stateFile: run.path, port: new FakePort(), cwd: run.dir });
+    expect(report.steps.map((x) => x.action)).toEqual(['retry', 'check']);
+    const s = run.state();
+    expect(s.node_states.test?.status).toBe('completed');
+    expect(s.node_states.test?.summary).toMatch(/exited 0 \(run 2 of 2\)/);
+    expect(s.current_node).toBe('done');
+  });
+
+  it('without retry the same check fails once and blocks the node (as before)', async () => {
+    const command = 'if [ -f .tried ]; then exit 0; else touch .tried; exit 1; fi';
+    const run = setupRun('check', CHECK('', command));
+    cleanup = run.cleanup;
+    const report = await runController({ stateFile: run.path, port: new FakePort(), cwd: run.dir });
+    expect(report.stopped).toBe('blocked');
+    expect(run.state().node_states.test?.status).toBe('blocked');
+  });
+
+  it('a command past its timeout is killed (with its children) and counts as failed', async () => {
+    const run = setupRun('check', CHECK('      timeout: 1s\n', 'sleep 120 & wait'));
+    cleanup = run.cleanup;
+    const report = await runController({ stateFile: run.path, port: new FakePort(), cwd: run.dir });
+    expect(report.stopped).toBe('blocked');
+    const s = run.state();
+    expect(s.node_states.test?.status).toBe('blocked');
+    expect(s.blocking_reason).toMatch(/was killed after 1s \(timeout\)/);
+  });
+});
+
+describe('timeout on a worker node', () => {
+  it('an overdue worker node makes next offer a nudge and a reassignment; run stops for that decision', async () => {
+    const yaml = `version: 1
+name: slow
+roles:
+    dev: { role: dev }
+entry: build
+nodes:
+    - id: build
+      type: assign_role_task
+      actor: dev
+      task: Build it
+      timeout: 30m
+      next: done
+    - id: done
+      type: controller_task
+      end: true
+`;
+    const run = setupRun('slow', yaml);
+    cleanup = run.cleanup;
+    const port = new FakePort();
+    port.workers.set('dev-001', true);
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await transitionRun(run.path, { action: 'start', node: 'build', worker: 'dev-001', now: twoHoursAgo }, run.dir);
+    await transitionRun(run.path, { action: 'wait', node: 'build', worker: 'dev-001', reason: 'waiting for dev-001', now: twoHoursAgo }, run.dir);
+    const loaded = loadRun(run.path, run.dir);
+    const step = nextStep(loaded.state, loaded.template!.template, 'run.yaml', port);
+    expect(step.kind).toBe('decide');
+    expect(step.message).toMatch(/build is overdue: dev-001 has had it for 2h(0m)?\S* \(timeout 30m\)/);
+    expect(step.choices.map((c) => c.outcome)).toEqual(['reply', 'reassign']);
+    expect(step.choices[0]?.command).toMatch(/^agent-team reply dev-001 /);
+    expect(step.choices[1]?.command).toBe("agent-team worker assign dev-002 'Build it'");
+    expect(step.then).toEqual(["agent-team workflow state wait run.yaml --node build --worker dev-002 --reason 'reassigned to dev-002'"]);
+    const report = await runController({ stateFile: run.path, port, cwd: run.dir });
+    expect(report.stopped).toBe('decision');
+    expect(report.why).toMatch(/overdue/);
+  });
+
+  it('a node within its timeout just waits', async () => {
+    const yaml = `version: 1
+name: slow
+roles:
+    dev: { role: dev }
+entry: build
+nodes:
+    - id: build
+      type: assign_role_task
+      actor: dev
+      task: Build it
+      timeout: 30m
+      next: done
+    - id: done
+      type: controller_task
+      end: true
+`;
+    const run = setupRun('slow', yaml);
+    cleanup = run.cleanup;
+    const port = new FakePort();
+    port.workers.set('dev-001', true);
+    await transitionRun(run.path, { action: 'start', node: 'build', worker: 'dev-001' }, run.dir);
+    await transitionRun(run.path, { action: 'wait', node: 'build', worker: 'dev-001', reason: 'waiting for dev-001' }, run.dir);
+    const loaded = loadRun(run.path, run.dir);
+    expect(nextStep(loaded.state, loaded.template!.template, 'run.yaml', port).kind).toBe('wait');
+  });
+});
