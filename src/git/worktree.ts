@@ -49,7 +49,11 @@ export async function addWorktree(root: string, path: string, branch: string, st
     // A worktree folder deleted by hand is still registered ("already checked out" / "already registered"):
     // prune the stale entry and try once more. (Pruning only then: git calls without output cost ~50 ms.)
     await runGit(root, ['worktree', 'prune']);
-    if (existsSync(path)) throw err;
+    if (existsSync(path)) {
+      // a concurrent open of the same worker (parallel steps) made it between our check and our add: use it
+      if ((await listWorktrees(root)).some((w) => resolve(w.path) === resolve(path)) && (await branchExists(root, branch))) return { branchCreated: false };
+      throw err;
+    }
     await add();
   }
   return { branchCreated: !exists };
