@@ -19,10 +19,10 @@ import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, st
 import { open, readlink, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
+import type { PaneInfo, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
 import { run } from './exec.js';
 import { childrenOf, pidRunning } from './proc-info.js';
-import { typable } from './text.js';
+import { screenLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** Process pane ids: `proc:<pid>:<absolute stateDir>`. */
@@ -146,7 +146,7 @@ export class ProcessBackend implements SessionBackend {
    * with no reader fails at once (OperationError `pane_gone`) instead of hanging; waits (bounded) while
    * the pipe is full.
    */
-  async sendText(paneId: string, text: string): Promise<void> {
+  async sendText(paneId: string, text: string, options: SendOptions = {}): Promise<void> {
     const pane = parseProcessPaneId(paneId);
     if (!pane) throw new UsageError(`"${paneId}" is not a process pane id (expected proc:<pid>:<stateDir>)`, { code: 'bad_pane_id' });
     if (!(await shellIsPane(pane))) throw new OperationError(`process pane ${paneId} is not running`, { code: 'pane_gone' });
@@ -158,7 +158,7 @@ export class ProcessBackend implements SessionBackend {
       throw new OperationError(`cannot write to process pane ${paneId}: ${(error as Error).message}`, { code: 'pane_gone', cause: error });
     }
     try {
-      const data = Buffer.from(`${text}\n`, 'utf8');
+      const data = Buffer.from(options.submit === false ? text : `${text}\n`, 'utf8');
       let offset = 0;
       await waitFor(
         async () => {
@@ -174,6 +174,26 @@ export class ProcessBackend implements SessionBackend {
       );
     } finally {
       await handle.close();
+    }
+  }
+
+  /** The end of `output.log` (last 64 KiB read). */
+  async capture(paneId: string, lines = 50): Promise<string[]> {
+    const pane = parseProcessPaneId(paneId);
+    if (!pane) return [];
+    try {
+      const handle = await open(join(pane.stateDir, PROCESS_FILES.log), 'r');
+      try {
+        const { size } = await handle.stat();
+        const length = Math.min(size, 65536);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, size - length);
+        return screenLines(buffer.toString('utf8'), lines);
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return [];
     }
   }
 

@@ -16,3 +16,16 @@ export function hasControlChars(text: string): boolean {
 export function typable(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(CONTROL, '');
 }
+
+/** ANSI escape sequences (CSI, OSC, and two-byte ESC sequences). */
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+/** The last `lines` lines of terminal output `text`: ANSI removed, CR-overwrites resolved, trailing blanks dropped. */
+export function screenLines(text: string, lines = 50): string[] {
+  const out = text
+    .replace(ANSI, '')
+    .split('\n')
+    .map((l) => (l.includes('\r') ? (l.replace(/\r+$/, '').split('\r').pop() ?? '') : l).replace(/\s+$/, ''));
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out.slice(-lines);
+}

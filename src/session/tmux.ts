@@ -10,10 +10,10 @@
  */
 import { statSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
+import type { PaneInfo, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundIsOther } from './proc-info.js';
-import { typable } from './text.js';
+import { screenLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** tmux pane ids: `%` and digits. */
@@ -164,7 +164,7 @@ export class TmuxBackend implements SessionBackend {
    * `paste-buffer -p -r -d`: bracketed when the program asked for it, newlines kept as LF), then sends
    * Enter with `send-keys`.
    */
-  async sendText(paneId: string, text: string): Promise<void> {
+  async sendText(paneId: string, text: string, options: SendOptions = {}): Promise<void> {
     assertPane(paneId);
     text = typable(text); // a Ctrl-C or ESC in the text would act on the pane, not be typed
     // A pane someone scrolled (copy mode) would take Enter as a copy-mode key: leave the mode first.
@@ -179,7 +179,14 @@ export class TmuxBackend implements SessionBackend {
         throw error;
       }
     }
-    await this.tmuxOk(['send-keys', '-t', paneId, 'Enter']);
+    if (options.submit !== false) await this.tmuxOk(['send-keys', '-t', paneId, 'Enter']);
+  }
+
+  /** `capture-pane -p` of the visible screen (plain text, joined wrapped lines). */
+  async capture(paneId: string, lines = 50): Promise<string[]> {
+    if (!TMUX_PANE_ID.test(paneId)) return [];
+    const r = await this.tmux(['capture-pane', '-p', '-J', '-t', paneId]);
+    return r.code === 0 ? screenLines(r.stdout, lines) : [];
   }
 
   /** See the module comment for the rule. */

@@ -14,7 +14,9 @@ import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig, type WorkerCon
 import { assertName } from './ids.js';
 import { workerPaths, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, runtimeExcludes } from './prompt.js';
-import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
+import { assertModel, assertProvider, DEFAULT_PROVIDER } from './providers.js';
+import { planLaunch, waitForStart, type LaunchResult } from './launch.js';
+import type { ActivityInfo } from './activity.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { backendFor, currentControllerPane, paneEnv, type LifecycleOptions, type SessionOptions } from './session.js';
@@ -91,6 +93,10 @@ export interface OpenWorkerOptions extends LifecycleOptions {
   newWindow?: boolean;
   /** Bound (ms) on waiting for the provider process to start after the launch command (default 15000). */
   startTimeoutMs?: number;
+  /** The first task, put on the launch command line when the provider takes one (see src/provider). */
+  task?: string;
+  /** Start a new conversation instead of resuming the recorded one (Go `--fresh`). */
+  fresh?: boolean;
 }
 
 /** Result of {@link openWorker}. `alreadyRunning`: the pane was alive, nothing was spawned or typed. */
@@ -106,6 +112,13 @@ export interface OpenedWorker {
   launchCommand?: string;
   /** Whether the provider process was seen running after the launch command (false: still starting). */
   started?: boolean;
+  /** The provider conversation: its id (chosen up front or resumed), whether it was resumed. */
+  sessionId?: string;
+  resumed?: boolean;
+  /** Whether `task` went on the launch command line (else the caller types it). */
+  taskOnCommandLine?: boolean;
+  /** The worker's activity once the agent started (ready, or attention with the dialog), see activity.ts. */
+  activity?: ActivityInfo;
   warnings: string[];
 }
 
@@ -134,7 +147,6 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     });
   }
   const provider = config.provider || DEFAULT_PROVIDER;
-  const command = launchCommand(root, provider, config.default_model || undefined);
   const paths = workerPaths(root, id);
   const env = options.env ?? process.env;
 
@@ -157,6 +169,9 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   const backend = await backendFor(options, config.backend, true);
   const controllerPane = currentControllerPane(backend, env);
   const warnings = [...prepared.warnings];
+  const launch: LaunchResult = await planLaunch(root, id, config, prepared.worktree, { task: options.task, fresh: options.fresh, env, now: options.now });
+  const command = launch.command;
+  warnings.push(...launch.warnings);
   if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set); ${id} cannot reach you with reply-main until you open it from your pane`);
 
   // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
@@ -179,6 +194,8 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   }
   const started = await waitForProvider(backend, paneId, id, options.startTimeoutMs ?? 15_000);
   if (!started) warnings.push(`${provider} has not started in pane ${paneId} yet (typed: ${command})`);
+  const activity = started ? await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env) : undefined;
+  if (activity?.activity === 'attention') warnings.push(`${id} needs you: ${activity.reason ?? activity.dialog?.name}; agent-team never answers it`);
   return {
     id,
     alreadyRunning: false,
@@ -190,6 +207,10 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     worktreeCreated: prepared.worktreeCreated,
     launchCommand: command,
     started,
+    sessionId: launch.sessionId,
+    resumed: launch.resumed,
+    taskOnCommandLine: launch.taskOnCommandLine,
+    activity,
     warnings,
   };
 }

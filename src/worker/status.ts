@@ -9,6 +9,9 @@ import { BRANCH_PREFIX, workerPaths } from './paths.js';
 import { backendFor, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
 import { liveness } from './open.js';
+import { decideActivity, type Activity } from './activity.js';
+import { readEvents } from './events.js';
+import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
 /** One row of {@link workerStatus}. */
 export interface WorkerStatus {
@@ -28,6 +31,13 @@ export interface WorkerStatus {
   worktree: 'clean' | 'dirty' | 'missing';
   dirtyFiles: string[];
   activeChanges: ChangeSummary[];
+  /** What the agent is doing (activity.ts), when it began (ISO time), and its conversation id. */
+  activity: Activity;
+  activitySince?: string;
+  sessionId?: string;
+  /** For attention/needs-input/rate-limited: why, the dialog, the reset time. */
+  activityReason?: string;
+  resetsAt?: string;
   error?: string;
 }
 
@@ -103,8 +113,28 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
         worktree: 'missing',
         dirtyFiles: [],
         activeChanges: [],
+        activity: 'exited',
         error: error ?? (config?.pane_id ? backendErrors.get(config.backend ?? '') : undefined),
       };
+      if (config) {
+        try {
+          const adapter = providerFor(root, config.provider || DEFAULT_PROVIDER).adapter;
+          const events = readEvents(root, id);
+          let info = decideActivity({ events, alive: row.state === 'running', adapter });
+          // The screen is read only when events cannot tell (still starting) or to show what waits for input.
+          if (row.state === 'running' && (info.activity === 'starting' || info.activity === 'needs-input')) {
+            const backend = await backendFor(options, config.backend);
+            info = decideActivity({ events, alive: true, adapter, screen: await backend.capture(config.pane_id, 40) });
+          }
+          row.activity = info.activity;
+          row.activitySince = info.since;
+          row.sessionId = info.sessionId;
+          row.activityReason = info.reason;
+          row.resetsAt = info.resetsAt;
+        } catch (err) {
+          row.error = (err as Error).message;
+        }
+      }
       try {
         row.branchExists = branches.has(paths.branch);
         if (row.branchExists && ref !== 'HEAD') {

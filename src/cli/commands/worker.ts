@@ -18,6 +18,7 @@ export function makeWorkerCommand(): Command {
     .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml (default: default_provider there, else claude)')
     .option('-m, --model <model>', 'model passed as --model')
     .option('-y, --yes', 'use a global role without asking')
+    .option('--fresh', 'start a new agent conversation (a new worker always does; accepted for the Go CLI)')
     .option('--json', 'print one JSON document')
     .addHelpText('after', '\nExample:\n  agent-team worker create vite-react-dev --provider codex')
     .action(lazy(worker, 'create'));
@@ -29,7 +30,9 @@ export function makeWorkerCommand(): Command {
     .option('-p, --provider <provider>', 'switch provider (saved to worker.yaml)')
     .option('-m, --model <model>', 'switch model (saved to worker.yaml)')
     .option('--new-window', 'open a new window/tab instead of a detached session or split')
+    .option('--fresh', 'start a new agent conversation instead of resuming the recorded one')
     .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nA worker whose agent stopped resumes its recorded conversation (claude --resume, codex resume, gemini --resume, opencode -s) unless --fresh.')
     .action(lazy(worker, 'open'));
 
   cmd
@@ -41,7 +44,8 @@ export function makeWorkerCommand(): Command {
     .option('--design <file>', 'design.md content from a file, or - for stdin')
     .option('--new-window', 'when opening: a new window/tab')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExit codes: 0 assigned, 1 could not bring an idle worker up to your branch (conflict, aborted) or the pane failed.')
+    .option('--fresh', 'when opening: start a new agent conversation')
+    .addHelpText('after', '\nA worker that is not running gets the task on its launch command line. A running one gets it typed only at ready/idle,\nand it counts only when the agent confirms it.\nExit codes: 0 assigned, 1 not delivered (dialog, exit, no confirmation in time: the change is removed, the pane\'s last lines shown),\nor could not bring an idle worker up to your branch (conflict, aborted).')
     .action(lazy(worker, 'assign'));
 
   cmd
@@ -49,6 +53,15 @@ export function makeWorkerCommand(): Command {
     .description('Every worker: role, provider, running or offline, branch, commits ahead, clean or dirty, active changes')
     .option('--json', 'print one JSON document')
     .action(lazy(worker, 'status'));
+
+  cmd
+    .command('event')
+    .description("Record an agent event for a worker (run by the agent CLI's hooks; payload JSON on stdin)")
+    .argument('<id>', 'worker id')
+    .argument('<event>', 'launch, session-start, prompt-submit, busy, turn-end, turn-failed, needs-input, notification, session-end')
+    .option('--root <dir>', 'the project root (default: the repository of the current folder)')
+    .option('--json', 'print one JSON document')
+    .action(lazy(worker, 'event'));
 
   cmd
     .command('merge')
@@ -107,5 +120,12 @@ export function makeWorkerCommands(): Command[] {
     .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
     .action(lazy(reply, 'replyMain'));
 
-  return [initCmd, roleCmd, makeWorkerCommand(), replyCmd, replyMainCmd];
+  const providerCmd = new Command('provider').description('Providers: the agent CLIs workers run (built-in adapters and .agents/config.yaml)');
+  providerCmd
+    .command('list')
+    .description('Each provider: launch command, adapter, whether its binary is on PATH, its version')
+    .option('--json', 'print one JSON document')
+    .action(lazy(worker, 'providers'));
+
+  return [initCmd, roleCmd, makeWorkerCommand(), replyCmd, replyMainCmd, providerCmd];
 }

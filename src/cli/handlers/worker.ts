@@ -8,7 +8,8 @@ import { mergeWorker } from '../../worker/merge.js';
 import { openWorker } from '../../worker/open.js';
 import { closeWorker, deleteWorker } from '../../worker/remove.js';
 import { workerStatus } from '../../worker/status.js';
-import { assertModel, assertProvider } from '../../worker/providers.js';
+import { assertModel, assertProvider, listProviders } from '../../worker/providers.js';
+import { recordWorkerEvent } from '../../worker/events.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import { snakeKeys, type CommandResult } from '../output.js';
@@ -57,10 +58,17 @@ export async function create([role]: string[], o: Record<string, unknown>): Prom
 export async function open([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
-  const r = await openWorker(root, id as string, { provider: str(o.provider), model: str(o.model), newWindow: o.newWindow === true });
+  const r = await openWorker(root, id as string, { provider: str(o.provider), model: str(o.model), newWindow: o.newWindow === true, fresh: o.fresh === true });
   const text = r.alreadyRunning
     ? `${r.id} is already running (pane ${r.paneId})`
-    : [`opened ${r.id} in pane ${r.paneId} (${r.backend})`, `worktree: ${r.worktree} (${r.branch})`, `launched: ${r.launchCommand}`].join('\n');
+    : [
+        `opened ${r.id} in pane ${r.paneId} (${r.backend})`,
+        `worktree: ${r.worktree} (${r.branch})`,
+        `launched: ${r.launchCommand}`,
+        ...(r.sessionId ? [`conversation: ${r.sessionId}${r.resumed ? ' (resumed)' : ' (new)'}`] : []),
+        ...(r.activity ? [`activity: ${r.activity.activity}${r.activity.reason ? ` (${r.activity.reason})` : ''}`] : []),
+        ...(r.activity?.activity === 'attention' && r.activity.screen ? ['--- pane ---', ...r.activity.screen.slice(-12)] : []),
+      ].join('\n');
   return { json: snakeKeys({ ok: true, ...r }), text, warnings: r.warnings };
 }
 
@@ -80,12 +88,12 @@ export async function assign([id, description]: string[], o: Record<string, unkn
   const proposal = readInput('--proposal', str(o.proposal));
   const design = readInput('--design', str(o.design));
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
     `change: ${r.change.dir}`,
-    `assigned to ${r.id}: ${description}`,
+    `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''})`,
   ];
   return { json: snakeKeys({ ok: true, ...r }), text: lines.join('\n'), warnings: r.warnings };
 }
@@ -94,12 +102,13 @@ export async function assign([id, description]: string[], o: Record<string, unkn
 export async function status(): Promise<CommandResult> {
   const root = await mainRepoRoot();
   const s = await workerStatus(root);
-  const header = ['WORKER', 'ROLE', 'PROVIDER', 'STATE', 'BRANCH', 'AHEAD', 'TREE', 'CHANGES'];
+  const header = ['WORKER', 'ROLE', 'PROVIDER', 'STATE', 'ACTIVITY', 'BRANCH', 'AHEAD', 'TREE', 'CHANGES'];
   const rows = s.workers.map((w) => [
     w.id,
     w.role,
     `${w.provider}${w.model ? `/${w.model}` : ''}`,
     w.error ? 'error' : `${w.state}${w.backend ? ` (${w.backend})` : ''}`,
+    `${w.activity}${w.activitySince ? ` since ${w.activitySince.slice(11, 19)}` : ''}`,
     w.branchExists ? w.branch : `${w.branch} (none)`,
     String(w.ahead),
     w.worktree,
@@ -135,4 +144,30 @@ export async function remove([id]: string[], o: Record<string, unknown>): Promis
   const root = await mainRepoRoot();
   const r = await deleteWorker(root, id as string, { force: o.force === true });
   return { json: snakeKeys({ ok: true, ...r }), text: `deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed` };
+}
+
+/** `worker event <id> <event>`: the payload is read from stdin when stdin is not a terminal. */
+export async function event([id, name]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+  assertName('worker id', id);
+  const root = str(o.root) ?? (await mainRepoRoot());
+  let payload = '';
+  if (!process.stdin.isTTY) {
+    try {
+      payload = readFileSync(0, 'utf8');
+    } catch {
+      payload = '';
+    }
+  }
+  const record = await recordWorkerEvent(root, id as string, name ?? '', payload);
+  return { json: { ok: true, worker_id: id, ...record }, text: `${id}: ${record.event}${record.session_id ? ` (session ${record.session_id})` : ''}` };
+}
+
+/** `provider list`. */
+export async function providers(): Promise<CommandResult> {
+  const root = await mainRepoRoot();
+  const rows = await listProviders(root);
+  const text = rows
+    .map((r) => `${r.name.padEnd(10)} ${(r.path ? (r.version ?? 'installed') : 'not on PATH').padEnd(28)} ${r.source === 'builtin' ? 'built-in' : `project${r.like ? ` (like ${r.like})` : ''}`}${r.events ? ', events' : ''}: ${r.command}`)
+    .join('\n');
+  return { json: { ok: true, providers: rows.map((r) => snakeKeys(r)) }, text };
 }
