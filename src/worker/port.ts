@@ -4,8 +4,9 @@
  * and kept current as the port opens workers.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { WorkerPort } from '../workflow/controller.js';
+import { join } from 'node:path';
+import type { WorkerPort } from '../workflow/worker-port.js';
+import { busyWorkers } from '../workflow/worker-choice.js';
 import type { WorkflowTemplate } from '../workflow/schema.js';
 import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
@@ -17,24 +18,6 @@ import type { LifecycleOptions } from './session.js';
 import { paneLiveness } from './status.js';
 import { workerPaths } from './paths.js';
 import { statusEntries } from '../git/repo.js';
-import { listRuns, loadRun } from '../workflow/state-service.js';
-
-/** Workers some active run other than `except` (absolute path) is waiting on: the worker of its current node. */
-function busyWorkers(root: string, except?: string): Set<string> {
-  const busy = new Set<string>();
-  for (const summary of listRuns(root)) {
-    if (summary.error || summary.status === 'completed') continue;
-    if (except && resolve(root, summary.path) === resolve(except)) continue;
-    try {
-      const { state } = loadRun(join(root, summary.path), root);
-      const ns = state.node_states[state.current_node];
-      if (ns?.worker && (ns.status === 'waiting' || ns.status === 'running')) busy.add(ns.worker);
-    } catch {
-      // an unreadable run claims no worker
-    }
-  }
-  return busy;
-}
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
 export interface WorkerPortOptions extends LifecycleOptions {

@@ -1,0 +1,43 @@
+/**
+ * The `agent-team …` command lines steps print, and the assignment text a worker receives. Every line
+ * is built with {@link agentTeam}, so it is safe to paste into bash as printed.
+ */
+import type { WorkflowNode, WorkflowTemplate } from '../schema.js';
+import { agentTeam } from '../shell-quote.js';
+import { outcomesOf } from '../transitions.js';
+
+/** The command that finishes `node` with the given outcome (confirm when the node requires it). */
+export function finishLine(stateFile: string, node: WorkflowNode, extra: { outcome?: string; worker?: string | null; summary?: string } = {}): string {
+  const args = ['workflow', 'state', node.requires_confirmation ? 'confirm' : 'complete', stateFile, '--node', node.id];
+  if (extra.outcome) args.push('--outcome', extra.outcome);
+  if (extra.worker) args.push('--worker', extra.worker);
+  if (extra.summary) args.push('--summary', extra.summary);
+  return agentTeam(...args);
+}
+
+/** `workflow state start <file> --node <id> [--worker W]`. */
+export function startLine(stateFile: string, node: WorkflowNode, worker?: string | null): string {
+  return agentTeam('workflow', 'state', 'start', stateFile, '--node', node.id, ...(worker ? ['--worker', worker] : []));
+}
+
+/** `workflow state wait <file> --node <id> [--worker W] --reason R`. */
+export function waitLine(stateFile: string, node: WorkflowNode, reason: string, worker?: string | null): string {
+  return agentTeam('workflow', 'state', 'wait', stateFile, '--node', node.id, ...(worker ? ['--worker', worker] : []), '--reason', reason);
+}
+
+/** `workflow state block <file> --node <id> --reason R`. */
+export function blockLine(stateFile: string, node: WorkflowNode, reason: string): string {
+  return agentTeam('workflow', 'state', 'block', stateFile, '--node', node.id, '--reason', reason);
+}
+
+/** Node types whose work is given to a worker with `worker assign` (verify_or_test only without `command:`). */
+export function isAssignedNode(node: WorkflowNode): boolean {
+  return node.type === 'assign_role_task' || node.type === 'handoff' || (node.type === 'verify_or_test' && !node.command);
+}
+
+/** The assignment text typed to a worker for `node` (its task, or a generic line). */
+export function assignmentText(template: WorkflowTemplate, node: WorkflowNode): string {
+  const task = node.task?.trim() || `${node.type} ${node.id} of workflow ${template.name}`;
+  const outcomes = outcomesOf(node);
+  return outcomes.length ? `${task} (reply with --outcome ${outcomes.join(' or ')})` : task;
+}

@@ -1,0 +1,46 @@
+/**
+ * `merge`: merge the actor's worker branch `team/<id>` into the controller's branch — only when
+ * approved (`workflow run --yes`, or the controller running the printed commands). A conflict leaves
+ * the branch as it was and blocks the node.
+ */
+import { agentTeam } from '../shell-quote.js';
+import { actCommon } from './act-shared.js';
+import { finishLine, startLine } from './lines.js';
+import type { ActResult, NodeModule } from './step.js';
+
+/** The merge node type. */
+export const merge: NodeModule = {
+  plan(ctx) {
+    const { node, lookup, assigned, stateFile, started } = ctx;
+    const worker = assigned && lookup.exists(assigned) ? assigned : null;
+    if (!worker) {
+      const why = `merge node ${node.id}: no worker plays ${node.actor} yet`;
+      return ctx.step('decide', why, { done_when: 'a worker is recorded for the actor (complete an earlier node with --worker)' }, { kind: 'stop', stopped: 'decision', why });
+    }
+    return ctx.step('confirm', `merge ${worker}'s branch team/${worker} into the current branch (needs approval)`, {
+      commands: [...(started ? [] : [startLine(stateFile, node, worker)]), agentTeam('worker', 'merge', worker), finishLine(stateFile, node, { worker, summary: `merged team/${worker}` })],
+      done_when: `team/${worker} is merged (a conflict leaves the branch unchanged: then block the node)`,
+    }, { kind: 'merge', worker, start: !started });
+  },
+  async act(step, node, io): Promise<ActResult> {
+    const action = step.action;
+    if (action.kind !== 'merge') return actCommon(step, node, io);
+    const { worker } = action;
+    if (!io.yes) {
+      if (step.next.node?.status !== 'waiting') await io.move({ action: 'wait', node: node.id, worker, reason: `merge of team/${worker} awaits approval` });
+      return { stopped: 'confirmation', why: `merging team/${worker} needs approval: rerun with --yes` };
+    }
+    if (action.start) await io.move({ action: 'start', node: node.id, worker });
+    try {
+      const { summary } = await io.port.merge(worker);
+      await io.move({ action: node.requires_confirmation ? 'confirm' : 'complete', node: node.id, worker, summary, ...(step.next.outcomes.includes('merged') ? { outcome: 'merged' } : {}) });
+      io.record(node.id, 'merge', summary);
+      return { stopped: null };
+    } catch (err) {
+      const reason = `merge of team/${worker} failed: ${(err as Error).message}`;
+      await io.move({ action: 'block', node: node.id, reason });
+      io.record(node.id, 'block', reason);
+      return { stopped: 'blocked', why: reason };
+    }
+  },
+};

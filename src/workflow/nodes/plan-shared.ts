@@ -1,0 +1,187 @@
+/**
+ * Plan pieces several node types share: a worker's recorded reply, a worker's task, a check command and
+ * the controller's own judgement. Pure: they read the {@link PlanContext} and return a {@link Step}.
+ */
+import { agentTeam } from '../shell-quote.js';
+import { chooseWorker, type WorkerChoice } from '../worker-choice.js';
+import { assignmentText, blockLine, finishLine, startLine, waitLine } from './lines.js';
+import type { Choice, PlanContext, Step } from './step.js';
+
+/** One choice per outcome of the node (or one plain finish line when it has none). */
+export function choicesFor(ctx: PlanContext, worker: string | null, summary: string): Choice[] {
+  const { stateFile, node, outcomes } = ctx;
+  if (outcomes.length === 0) return [{ outcome: '', command: finishLine(stateFile, node, { worker, summary }) }];
+  return outcomes.map((outcome) => ({ outcome, command: finishLine(stateFile, node, { outcome, worker, summary }) }));
+}
+
+/** What a worker must do to end its step: commit, then `reply-main` (with an outcome when the node branches). */
+function replyDone(ctx: PlanContext, id: string): string {
+  return `${id} commits and runs: agent-team reply-main "Task completed: <summary>"${ctx.outcomes.length ? ` --outcome ${ctx.outcomes.join('|')}` : ''}`;
+}
+
+/**
+ * A worker replied on a running or waiting node: the transition the reply asks for (complete, block), or
+ * the controller's decision when the reply needs input, lacks a usable outcome or needs confirmation.
+ * Returns undefined when there is no reply to act on.
+ */
+export function planReply(ctx: PlanContext): Step | undefined {
+  const { ns, node, outcomes, stateFile } = ctx;
+  const reply = ns.reply;
+  if (!reply || (ns.status !== 'waiting' && ns.status !== 'running')) return undefined;
+  if (reply.status === 'blocked') {
+    // the printed line keeps the worker's words (what a person types); the loop also names the worker
+    const reason = `${reply.worker}: ${reply.message}`;
+    return ctx.step('act', `${reply.worker} reports it is blocked: ${reply.message}`, { commands: [blockLine(stateFile, node, reply.message)], done_when: 'the run is marked blocked' }, {
+      kind: 'stop',
+      stopped: 'blocked',
+      why: `${reply.worker} reported it is blocked`,
+      moves: [{ action: 'block', node: node.id, reason }],
+      record: { action: 'block', detail: `${reply.worker} is blocked: ${reply.message}` },
+    });
+  }
+  const usable = reply.status === 'done' && (outcomes.length === 0 || (reply.outcome !== undefined && outcomes.includes(reply.outcome)));
+  if (usable && !node.requires_confirmation) {
+    return ctx.step('act', `${reply.worker} finished: ${reply.message}`, {
+      commands: [finishLine(stateFile, node, { outcome: reply.outcome, worker: reply.worker, summary: reply.message })],
+      done_when: `node ${node.id} is completed`,
+    }, {
+      kind: 'advance',
+      moves: [{ action: 'complete', node: node.id, outcome: reply.outcome, worker: reply.worker, summary: reply.message }],
+      record: { action: 'complete', detail: `${reply.worker} finished${reply.outcome ? ` (${reply.outcome})` : ''}: ${reply.message}` },
+    });
+  }
+  const choices = choicesFor(ctx, reply.worker, reply.message);
+  if (reply.status === 'needs-input') {
+    return ctx.step('decide', `${reply.worker} needs input: ${reply.message}`, {
+      commands: [agentTeam('reply', reply.worker, '<answer>')],
+      choices,
+      done_when: `you answered ${reply.worker}; it replies again with reply-main`,
+    }, { kind: 'stop', stopped: 'decision', why: `${reply.worker} needs input: ${reply.message}` });
+  }
+  if (usable) {
+    const reason = `${reply.worker} finished: ${reply.message}`;
+    return ctx.step('confirm', `${reply.worker} finished (${reply.message}); node ${node.id} requires confirmation`, { choices, done_when: 'the controller (or the person, for confirmations) chose' }, {
+      kind: 'stop',
+      stopped: 'confirmation',
+      why: `node ${node.id} requires confirmation: ${reason}`,
+      moves: ns.status === 'waiting' ? [] : [{ action: 'wait', node: node.id, reason }],
+    });
+  }
+  return ctx.step('decide', `${reply.worker} replied without a usable outcome (${reply.outcome ?? 'none'}; expected ${outcomes.join('|')}): ${reply.message}`, {
+    choices,
+    done_when: 'the controller (or the person, for confirmations) chose',
+  }, { kind: 'stop', stopped: 'decision', why: `${reply.worker} replied without one of the outcomes ${outcomes.join('|')} (got ${reply.outcome ?? 'none'}): the controller decides` });
+}
+
+/**
+ * A task done by a worker (assign_role_task, handoff, verify_or_test without a command): the worker
+ * {@link chooseWorker} picks, opened, started, assigned, waited on; or, while waiting, the wait (and
+ * reopening a worker whose agent stopped, giving its task again).
+ */
+export function planWorkerTask(ctx: PlanContext): Step {
+  const { state, template, node, ns, role, lookup, stateFile, started } = ctx;
+  const choice: WorkerChoice = chooseWorker(state, template, node, lookup, role ? lookup.idle?.(role) : undefined);
+  const text = assignmentText(template, node);
+  if (choice.kind === 'none') {
+    // `workflow run` still looks for an idle worker (reuse_worker) before giving up
+    const mayReuse = role !== null && template.defaults?.reuse_worker !== false && lookup.idle === undefined;
+    return ctx.step('decide', choice.reason, {
+      commands: role ? [agentTeam('worker', 'create', role, '--yes')] : [],
+      done_when: 'a worker of the role exists; then ask next again',
+    }, mayReuse ? { kind: 'assign', text } : { kind: 'stop', stopped: 'decision', why: choice.reason });
+  }
+  const id = choice.id;
+  if (ns.status === 'waiting' && choice.kind === 'existing') {
+    const stopped = lookup.running?.(id) === false;
+    return ctx.step('wait', `waiting for ${id} to finish ${node.id}`, {
+      // a worker that stopped lost its task with its pane: reopen it and give the task again
+      commands: stopped ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, text)] : [],
+      done_when: replyDone(ctx, id),
+      then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })],
+      choices: choicesFor(ctx, id, '<summary>'),
+    }, {
+      kind: 'resume',
+      ...(stopped ? { reopen: id, reassign: text, detail: `${id} had stopped: reopened in its worktree and given ${node.id} again` } : {}),
+      why: `waiting for ${id} to reply on ${node.id}`,
+    });
+  }
+  const commands: string[] = [];
+  if (choice.kind === 'create') commands.push(agentTeam('worker', 'create', role ?? 'worker', '--yes'));
+  commands.push(agentTeam('worker', 'open', id));
+  if (!started) commands.push(startLine(stateFile, node, id));
+  commands.push(agentTeam('worker', 'assign', id, text));
+  commands.push(waitLine(stateFile, node, `waiting for ${id}`, id));
+  const who = choice.kind === 'create' ? `a new ${role} worker (${id})` : id;
+  return ctx.step('act', `${node.type === 'handoff' ? 'hand' : 'give'} ${node.id} to ${who}`, { commands, done_when: replyDone(ctx, id) }, { kind: 'assign', text });
+}
+
+/**
+ * A worker already doing something (wait_for_completion): wait for its reply; a worker whose agent
+ * stopped is reopened in its worktree (nothing is assigned again).
+ */
+export function planWaitForWorker(ctx: PlanContext): Step {
+  const { node, ns, lookup, role, assigned, stateFile } = ctx;
+  const worker = assigned && lookup.exists(assigned) ? assigned : null;
+  const id = worker ?? assigned ?? lookup.nextId(role ?? 'worker');
+  const stopped = worker !== null && lookup.running?.(worker) === false;
+  const resume = {
+    kind: 'resume' as const,
+    ...(stopped ? { reopen: worker as string, detail: `${worker} had stopped: reopened in its worktree` } : {}),
+    why: `waiting for ${assigned ?? node.actor} to reply on ${node.id}`,
+  };
+  if (ns.status === 'waiting') {
+    return ctx.step('wait', `waiting for ${id} to finish`, {
+      commands: stopped ? [agentTeam('worker', 'open', id)] : [],
+      done_when: replyDone(ctx, id),
+      then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })],
+      choices: choicesFor(ctx, id, '<summary>'),
+    }, resume);
+  }
+  const reason = `waiting for ${assigned ?? node.actor}`;
+  return ctx.step('act', `wait for ${id} to finish its current work`, { commands: [waitLine(stateFile, node, `waiting for ${id}`, id)], done_when: replyDone(ctx, id) }, {
+    ...resume,
+    moves: [{ action: 'wait', node: node.id, reason, ...(assigned ? { worker: assigned } : {}) }],
+  });
+}
+
+/** A node with a `command:` (verify_or_test, controller_task): `workflow run` runs it; exit 0 → passed. */
+export function planCheck(ctx: PlanContext): Step {
+  const { node, ns, template, assigned, stateFile, started, outcomes } = ctx;
+  const command = node.command as string;
+  if (node.requires_confirmation && ns.status === 'waiting') {
+    return ctx.step('confirm', `node ${node.id} ran \`${command}\` and requires a person's confirmation: ${ns.summary ?? ''}`, {
+      choices: choicesFor(ctx, null, '<summary>'),
+      done_when: 'the person approves the result',
+    }, { kind: 'stop', stopped: 'confirmation', why: `node ${node.id} requires confirmation of its check: ${ns.summary ?? ''}` });
+  }
+  const action = { kind: 'check' as const, command, worker: assigned, start: ns.status === 'pending' };
+  if ((template.defaults?.execution_mode ?? 'semi_auto') === 'manual') {
+    // `workflow run` only prints in manual mode: the controller runs the check and records its result
+    const where = assigned ? `${assigned}'s worktree (.worktrees/${assigned})` : 'the repository root';
+    return ctx.step('decide', `run the check \`${command}\` yourself in ${where} (execution_mode is manual): exit 0 → passed, otherwise failed`, {
+      commands: started ? [] : [startLine(stateFile, node)],
+      choices: choicesFor(ctx, null, '<summary>'),
+      done_when: outcomes.length ? 'the check ran: choose passed on exit 0, failed otherwise' : 'the check ran: complete on exit 0, otherwise block the node',
+    }, action);
+  }
+  return ctx.step('act', `run the check \`${command}\``, {
+    commands: [agentTeam('workflow', 'run', stateFile)],
+    done_when: 'the check ran: exit 0 → outcome passed, otherwise failed (workflow run records it)',
+  }, action);
+}
+
+/** controller_task and decision without a command: the controller's own judgement (or a person's confirmation). */
+export function planJudgement(ctx: PlanContext): Step {
+  const { node, ns, stateFile, started } = ctx;
+  const commands = started ? [] : [startLine(stateFile, node)];
+  const confirm = node.requires_confirmation === true;
+  if (confirm && ns.status !== 'waiting') commands.push(waitLine(stateFile, node, 'awaiting confirmation'));
+  const reason = node.task ?? node.id;
+  return ctx.step(confirm ? 'confirm' : 'decide', confirm ? `node ${node.id} needs a person's confirmation: ${reason}` : `the controller does ${node.id}: ${reason}`, {
+    commands,
+    choices: choicesFor(ctx, null, '<summary>'),
+    done_when: confirm ? 'the person approved (ask them; never confirm on your own)' : node.type === 'decision' ? 'the controller chose an outcome' : 'the controller finished the task',
+  }, confirm
+    ? { kind: 'stop', stopped: 'confirmation', why: `node ${node.id} requires confirmation: ${reason}`, moves: ns.status === 'waiting' ? [] : [{ action: 'wait', node: node.id, reason }] }
+    : { kind: 'stop', stopped: 'decision', why: `node ${node.id} (${node.type}) is the controller's: ${node.task ?? ''}` });
+}

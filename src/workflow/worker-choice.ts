@@ -1,0 +1,131 @@
+/**
+ * Which worker does a node: {@link chooseWorker} decides (pure, shared by `state next` and `workflow run`)
+ * and {@link reserveWorker} decides again and records the choice in the run-state while holding the
+ * project-wide workers lock, so two runs (two `workflow run` processes) never take the same idle worker:
+ * a worker with an open assignment in any active run is busy.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { withFileLock } from '../store/lock.js';
+import { projectRoot } from '../store/paths.js';
+import { readRunState, timestamp } from './run-state.js';
+import type { RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
+import { listRuns, mutateRun } from './state-service.js';
+import { applyTransition } from './transitions.js';
+import type { WorkerLookup, WorkerPort } from './worker-port.js';
+
+/** Which worker does an assigned node, as both `next` and `workflow run` decide it. */
+export type WorkerChoice =
+  | { kind: 'existing'; id: string }
+  | { kind: 'reuse'; id: string }
+  | { kind: 'create'; id: string }
+  | { kind: 'none'; reason: string };
+
+/** The worker playing `alias`: `role_worker_map`, else `roles.<alias>.worker`, else null. */
+export function workerForActor(state: RunState, template: WorkflowTemplate, alias: string | undefined): string | null {
+  if (!alias) return null;
+  return state.role_worker_map[alias] ?? template.roles[alias]?.worker ?? null;
+}
+
+/**
+ * The worker for `node`: the one already doing this visit (`node_states.<id>.worker`), else the run's
+ * worker for the actor (`role_worker_map`), else the template's preferred `roles.<alias>.worker` — each
+ * only if it still exists and no other active run has an open assignment on it; else, with
+ * `reuse_worker` (default true), the idle worker `idle` the caller found; else a new one
+ * (`create_worker_if_missing`, default true); else `none` with the reason and the command that helps.
+ */
+export function chooseWorker(state: RunState, template: WorkflowTemplate, node: WorkflowNode, lookup: WorkerLookup, idle?: string): WorkerChoice {
+  const ns = state.node_states[node.id];
+  const role = node.actor ? template.roles[node.actor]?.role : undefined;
+  const candidates = [ns?.status !== 'pending' ? ns?.worker : undefined, node.actor ? state.role_worker_map[node.actor] : undefined, node.actor ? template.roles[node.actor]?.worker : undefined];
+  for (const id of candidates) if (id && lookup.exists(id) && !lookup.busy?.(id)) return { kind: 'existing', id };
+  if (!role) return { kind: 'none', reason: `node ${node.id} has no role to assign` };
+  if (template.defaults?.reuse_worker !== false && idle) return { kind: 'reuse', id: idle };
+  if (template.defaults?.create_worker_if_missing === false) {
+    return { kind: 'none', reason: `no free worker plays ${node.actor} (${role}) and create_worker_if_missing is false: create one with agent-team worker create ${role} --yes` };
+  }
+  return { kind: 'create', id: lookup.nextId(role) };
+}
+
+/** Run statuses after which a run holds no worker. */
+const FINISHED_RUN = new Set(['completed', 'cancelled']);
+
+/** The nodes a run is working on now: `current_node` and, for runs with parallel branches, `active_nodes`. */
+function activeNodeIds(state: RunState): string[] {
+  const extra = (state as { active_nodes?: unknown }).active_nodes;
+  const ids = new Set([state.current_node, ...(Array.isArray(extra) ? extra.filter((x): x is string => typeof x === 'string') : [])]);
+  ids.delete('');
+  return [...ids];
+}
+
+/**
+ * Workers with an open assignment in an active run under `root` other than `except` (an absolute
+ * run-state path): the worker recorded on an active node that is running or waiting. Unreadable runs
+ * claim no worker. Reads every run-state once.
+ */
+export function busyWorkers(root: string, except?: string): Set<string> {
+  const busy = new Set<string>();
+  for (const summary of listRuns(root)) {
+    if (summary.error || FINISHED_RUN.has(summary.status)) continue;
+    const path = join(root, summary.path);
+    if (except && resolve(path) === resolve(except)) continue;
+    try {
+      const state = readRunState(path);
+      for (const id of activeNodeIds(state)) {
+        const ns = state.node_states[id];
+        if (ns?.worker && (ns.status === 'waiting' || ns.status === 'running')) busy.add(ns.worker);
+      }
+    } catch {
+      // an unreadable run claims no worker
+    }
+  }
+  return busy;
+}
+
+/** The file whose lock serializes choosing workers across every run of a project: `<root>/.agents/workers` (lock folder `workers.lock`). */
+export function workersLockTarget(root: string): string {
+  return join(root, '.agents', 'workers');
+}
+
+/** A reserved worker: how it was found, and the actions taken (`reuse`, `create`) for the loop's record. */
+export type Reservation = { kind: 'existing' | 'reuse' | 'create'; id: string } | { kind: 'none'; reason: string };
+
+/**
+ * Chooses the worker for the current visit of `node` (as {@link chooseWorker}, with a fresh view of
+ * which workers other runs hold, asking `port.findIdle` only when no recorded worker fits) and reserves
+ * it — creating it when needed and recording it on the node (`start --worker` for a pending node) —
+ * all under the project-wide workers lock. Returns `none` (nothing written) when no worker may be used.
+ * Throws what the port and the run-state write throw (OperationError, TransitionError, UnreadableFileError).
+ */
+export async function reserveWorker(options: { stateFile: string; cwd: string; template: WorkflowTemplate; node: WorkflowNode; port: WorkerPort; now?: () => Date }): Promise<Reservation> {
+  const { stateFile, cwd, template, node, port } = options;
+  const path = resolve(cwd, stateFile);
+  const root = projectRoot(dirname(path));
+  mkdirSync(join(root, '.agents'), { recursive: true });
+  return withFileLock(workersLockTarget(root), async () => {
+    const held = busyWorkers(root, path);
+    const lookup: WorkerLookup = { ...port, busy: (id) => held.has(id) || port.busy(id) };
+    const state = readRunState(path);
+    let choice = chooseWorker(state, template, node, lookup);
+    const role = node.actor ? template.roles[node.actor]?.role : undefined;
+    if ((choice.kind === 'create' || choice.kind === 'none') && role && template.defaults?.reuse_worker !== false) {
+      const idle = await port.findIdle(role, [...held]);
+      choice = chooseWorker(state, template, node, lookup, idle && !held.has(idle) ? idle : undefined);
+    }
+    if (choice.kind === 'none') return choice;
+    const id = choice.kind === 'create' ? await port.create(role as string) : choice.id;
+    const now = options.now?.() ?? new Date();
+    await mutateRun(stateFile, cwd, (run) => {
+      const ns = run.state.node_states[node.id];
+      if (!ns || ns.status === 'pending') {
+        const { state: next } = applyTransition(run.state, run.template.template, { action: 'start', node: node.id, worker: id, now, stateFile });
+        return { result: {}, state: next };
+      }
+      if (ns.worker === id) return { result: {} };
+      // a visit started without a worker (by hand, or by the Go version): record who does it now
+      const at = timestamp(now);
+      return { result: {}, state: { ...run.state, node_states: { ...run.state.node_states, [node.id]: { ...ns, worker: id, updated_at: at } }, updated_at: at } };
+    });
+    return { kind: choice.kind, id };
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * What the workflow layer needs from workers, as interfaces: {@link WorkerLookup} (synchronous facts,
+ * enough for the pure `plan` of every node type) and {@link WorkerPort} (the effects `act` performs).
+ * Implemented in `src/worker/port.ts` over real git and session backends; tests use a recording fake.
+ */
+
+/** What the caller knows about workers (from `.agents/workers/` and the session backend). */
+export interface WorkerLookup {
+  /** Whether `.agents/workers/<id>/worker.yaml` exists. */
+  exists(id: string): boolean;
+  /** Whether the worker's provider is running (undefined when unknown). */
+  running?(id: string): boolean | undefined;
+  /** The id `worker create <role>` would hand out now, e.g. `qa-001`. */
+  nextId(role: string): string;
+  /** An idle worker of `role` that `workflow run` would reuse (`reuse_worker`), when the caller looked one up. */
+  idle?(role: string): string | undefined;
+  /** Whether another active run has an open assignment on the worker (it must not be given a second task). */
+  busy?(id: string): boolean;
+  /** The worker's activity (`ready`, `working`, `idle`, `needs-input`…) when its provider reports one (issue 8). */
+  activity?(id: string): string | undefined;
+}
+
+/** Worker operations the controller loop needs; every method may throw OperationError. */
+export interface WorkerPort extends WorkerLookup {
+  /** Whether another active run has an open assignment on the worker (snapshot taken when the port was made). */
+  busy(id: string): boolean;
+  /** An existing idle worker of `role` (clean worktree, no open assignment) other than `exclude`, for `reuse_worker`. */
+  findIdle(role: string, exclude: string[]): Promise<string | undefined>;
+  /** Creates a worker for `role` (no worktree yet) and returns its id. */
+  create(role: string): Promise<string>;
+  /** Opens the worker (worktree, pane, provider) unless it is running; `opened` when it had to. */
+  open(id: string): Promise<{ opened: boolean }>;
+  /** Gives the worker a change and types the assignment; returns the change folder (absolute). */
+  assign(id: string, description: string): Promise<{ change: string }>;
+  /** Merges `team/<id>` into the current branch; throws OperationError on conflict (branch unchanged). */
+  merge(id: string): Promise<{ summary: string }>;
+  /** The worker's worktree folder, when created. */
+  worktree(id: string): string | undefined;
+}
