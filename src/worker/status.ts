@@ -9,7 +9,7 @@ import { BRANCH_PREFIX, workerPaths } from './paths.js';
 import { backendFor, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
 import { liveness } from './open.js';
-import { decideActivity, type Activity } from './activity.js';
+import { decideActivity, type Activity, type ActivityInfo } from './activity.js';
 import { readEvents } from './events.js';
 import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
@@ -69,6 +69,19 @@ export async function paneLiveness(configs: WorkerConfig[], options: LifecycleOp
 }
 
 /**
+ * Worker `config`'s activity (activity.ts) from its events and liveness; the pane's screen is read only
+ * when the events cannot tell (still starting) or to show what waits for input — one capture, no more.
+ */
+export async function workerActivity(root: string, config: WorkerConfig, alive: boolean, options: LifecycleOptions = {}): Promise<ActivityInfo> {
+  const adapter = providerFor(root, config.provider || DEFAULT_PROVIDER).adapter;
+  const events = readEvents(root, config.worker_id);
+  const info = decideActivity({ events, alive, adapter });
+  if (!alive || (info.activity !== 'starting' && info.activity !== 'needs-input')) return info;
+  const backend = await backendFor(options, config.backend);
+  return decideActivity({ events, alive: true, adapter, screen: await backend.capture(config.pane_id, 40) });
+}
+
+/**
  * `worker status`: every worker with one liveness query per backend in use (normally exactly one
  * `aliveMany`), plus cheap git queries per worker. Unreadable configs become rows with `error`.
  */
@@ -118,14 +131,7 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
       };
       if (config) {
         try {
-          const adapter = providerFor(root, config.provider || DEFAULT_PROVIDER).adapter;
-          const events = readEvents(root, id);
-          let info = decideActivity({ events, alive: row.state === 'running', adapter });
-          // The screen is read only when events cannot tell (still starting) or to show what waits for input.
-          if (row.state === 'running' && (info.activity === 'starting' || info.activity === 'needs-input')) {
-            const backend = await backendFor(options, config.backend);
-            info = decideActivity({ events, alive: true, adapter, screen: await backend.capture(config.pane_id, 40) });
-          }
+          const info = await workerActivity(root, config, row.state === 'running', options);
           row.activity = info.activity;
           row.activitySince = info.since;
           row.sessionId = info.sessionId;
