@@ -20,6 +20,7 @@ export const agy: ProviderAdapter = {
   readyMarker: /Type your message|Ask anything/i,
   submitDelayMs: 200,
   startBoundMs: 20_000,
+  reportsStart: false,
   confirmsPrompt: false,
   taskOnCommandLine: false,
   chooseSessionId: false,

@@ -42,6 +42,7 @@ export const claude: ProviderAdapter = {
   readyMarker: /\? for shortcuts|bypass permissions on|Try "[^"]*"|^\s*>\s*$/m,
   submitDelayMs: 60,
   startBoundMs: 15_000,
+  reportsStart: true,
   confirmsPrompt: true,
   taskOnCommandLine: true,
   chooseSessionId: true,

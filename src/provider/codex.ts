@@ -49,6 +49,7 @@ export const codex: ProviderAdapter = {
   readyMarker: /To get started, describe a task|context left|send\s+\u23ce|\u23ce send|Ctrl\+J newline|\? for shortcuts/i,
   submitDelayMs: 60,
   startBoundMs: 15_000,
+  reportsStart: true,
   confirmsPrompt: true,
   taskOnCommandLine: true,
   chooseSessionId: false,

@@ -72,6 +72,7 @@ export const gemini: ProviderAdapter = {
   readyMarker: /Type your message|@path\/to\/file/i,
   submitDelayMs: 200,
   startBoundMs: 20_000,
+  reportsStart: true,
   confirmsPrompt: true,
   taskOnCommandLine: true,
   chooseSessionId: false,

@@ -52,6 +52,7 @@ export const opencode: ProviderAdapter = {
   readyMarker: /Ask anything/i,
   submitDelayMs: 100,
   startBoundMs: 30_000,
+  reportsStart: false,
   confirmsPrompt: true,
   taskOnCommandLine: true,
   chooseSessionId: false,

@@ -24,6 +24,7 @@ export function plainAdapter(name: string, command: string): ProviderAdapter {
     readyMarker: /^/,
     submitDelayMs: 50,
     startBoundMs: 15_000,
+    reportsStart: false,
     confirmsPrompt: false,
     taskOnCommandLine: false,
     chooseSessionId: false,

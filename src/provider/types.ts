@@ -72,6 +72,11 @@ export interface ProviderAdapter {
   readonly submitDelayMs: number;
   /** Bound on the agent reaching its prompt (or a dialog) after launch, ms. */
   readonly startBoundMs: number;
+  /**
+   * Whether its hooks report `session-start`: then only that event means ready (codex draws its prompt
+   * for a moment before its sign-in chooser replaces it), else the {@link readyMarker} on screen does.
+   */
+  readonly reportsStart: boolean;
   /** Whether its hooks report `prompt-submit`/`busy` (typed delivery confirmed by event, else by screen). */
   readonly confirmsPrompt: boolean;
   /** Whether {@link buildLaunch} puts `input.task` on the command line (else the first task is typed). */

@@ -39,11 +39,15 @@ export function sinceLaunch(events: readonly WorkerEventRecord[]): WorkerEventRe
   return [...events];
 }
 
-/** The last session id the events name (a resumed or new conversation). */
-export function lastSessionId(events: readonly WorkerEventRecord[]): string | undefined {
+/**
+ * The last session id the events name (a resumed or new conversation). With `confirmed`, only ids the
+ * agent itself reported (hook events), not one agent-team chose at launch for an agent that may never
+ * have started it: only those can be resumed.
+ */
+export function lastSessionId(events: readonly WorkerEventRecord[], confirmed = false): string | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
-    const id = events[i]?.session_id;
-    if (id) return id;
+    const e = events[i];
+    if (e?.session_id && (!confirmed || e.event !== 'launch')) return e.session_id;
   }
   return undefined;
 }
@@ -106,7 +110,7 @@ export function decideActivity(input: { events: readonly WorkerEventRecord[]; al
         break;
     }
   }
-  if (info.activity === 'starting' && input.screen && input.adapter.readyMarker.test(input.screen.join('\n'))) info = { ...info, activity: 'ready', reason: 'ready marker on screen' };
+  if (info.activity === 'starting' && !input.adapter.reportsStart && input.screen && input.adapter.readyMarker.test(input.screen.join('\n'))) info = { ...info, activity: 'ready', reason: 'ready marker on screen' };
   if ((info.activity === 'attention' || info.activity === 'needs-input') && input.screen) info.screen = [...input.screen];
   return info;
 }

@@ -46,7 +46,7 @@ export async function planLaunch(
   const base = model ? `${resolved.command} --model ${assertModel(model)}` : resolved.command;
   const paths = workerPaths(root, id);
   const warnings: string[] = [];
-  const recorded = options.fresh ? undefined : lastSessionId(readEvents(root, id));
+  const recorded = options.fresh ? undefined : lastSessionId(readEvents(root, id), true);
   const newSessionId = !recorded && adapter.chooseSessionId ? randomUUID() : undefined;
   const taskOnCommandLine = options.task !== undefined && adapter.taskOnCommandLine;
   let task: string | undefined;

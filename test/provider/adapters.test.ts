@@ -128,10 +128,12 @@ describe('activity', () => {
     expect(decide(events)).toMatchObject({ activity: 'starting', sessionId: 's1' });
   });
 
-  it('a dialog on screen is attention with the lines; the ready marker ends starting', () => {
+  it('a dialog on screen is attention with the lines; the ready marker ends starting only without a session-start hook', () => {
     const screen = ['Do you trust the files in this folder?', '❯ 1. Yes, I trust this folder'];
     expect(decide([ev('launch', 0), ev('session-start', 1)], { screen })).toMatchObject({ activity: 'attention', dialog: { kind: 'trust' }, screen });
-    expect(decide([ev('launch', 0)], { screen: ['> ', '? for shortcuts'] }).activity).toBe('ready');
+    // codex 0.171 draws "› Ask Codex to do anything / ? for shortcuts" for a moment, then its sign-in chooser
+    expect(decideActivity({ events: [ev('launch', 0)], alive: true, adapter: ADAPTERS.codex, screen: ['› Ask Codex to do anything', '  ? for shortcuts'] }).activity).toBe('starting');
+    expect(decideActivity({ events: [ev('launch', 0)], alive: true, adapter: ADAPTERS.opencode, screen: ['  Ask anything... "Fix a TODO"'] }).activity).toBe('ready');
     expect(decideActivity({ events: [ev('launch', 0)], alive: true, adapter: plainAdapter('aider', 'aider'), screen: [] }).activity).toBe('ready');
   });
 
