@@ -113,7 +113,6 @@ async function check(provider) {
     AGENT_TEAM_HOME: join(home, '.agent-team'),
     TMUX: '',
     IS_SANDBOX: '1', // claude refuses --dangerously-skip-permissions as root without it
-    AGENT_TEAM_START_TIMEOUT_MS: '30000',
     AGENT_TEAM_DELIVERY_TIMEOUT_MS: '20000',
     NO_COLOR: '1',
   };

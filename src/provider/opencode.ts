@@ -51,7 +51,7 @@ export const opencode: ProviderAdapter = {
   dialogs: [],
   readyMarker: /Ask anything/i,
   submitDelayMs: 100,
-  startBoundMs: 30_000,
+  startBoundMs: 60_000,
   reportsStart: false,
   confirmsPrompt: true,
   taskOnCommandLine: true,
