@@ -1,82 +1,57 @@
 #!/usr/bin/env node
 'use strict';
-// Launcher. CommonJS (bin/package.json says so): a CommonJS entry starts ~3 ms sooner than an ES module.
-// Runs the one-file bundle dist/bundle/agent-team.cjs that `npm run build` makes (else the tsc output
-// dist/cli/main.js). Node >= 22.1 caches compiled code itself (module.enableCompileCache); on older Node
-// (20) this file keeps a V8 code cache of the bundle per command, which saves most of its compile time.
-// Measurements: bench/README.md.
-const Module = require('node:module');
-const { existsSync } = require('node:fs');
+// Launcher: runs dist/bundle/agent-team.cjs, the one-file CommonJS bundle `npm run build` makes
+// (scripts/bundle.js), or the unbundled tsc output dist/cli/main.js when there is no bundle.
+//
+// The compile cache, the one place it is explained: compiling the ~2 MB bundle is most of a command's
+// start-up. Node >= 22.1 keeps compiled code on disk itself once `module.enableCompileCache()` is called.
+// Node 20 has no such switch, so there this file compiles the bundle with a V8 code cache through the
+// public `vm.Script` `cachedData` API, one cache file per command (`workflow.state.start`), written after
+// that command's first run so it also holds the functions the command compiled. Both keep the cache in
+// $NODE_COMPILE_CACHE, default <tmpdir>/node-compile-cache; NODE_DISABLE_COMPILE_CACHE=1 turns both off.
+// What it saves is measured by `npm run bench` (bench/README.md).
+const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const bundle = join(__dirname, '..', 'dist', 'bundle', 'agent-team.cjs');
+const nodeModule = require('node:module');
 
-if (typeof Module.enableCompileCache === 'function') {
-  Module.enableCompileCache();
-  if (existsSync(bundle)) require(bundle);
-  else import(require('node:url').pathToFileURL(join(__dirname, '..', 'dist', 'cli', 'main.js')).href);
-} else if (existsSync(bundle)) {
-  runWithCodeCache(bundle);
-} else {
-  import(require('node:url').pathToFileURL(join(__dirname, '..', 'dist', 'cli', 'main.js')).href);
-}
+if (!existsSync(bundle)) import(require('node:url').pathToFileURL(join(__dirname, '..', 'dist', 'cli', 'main.js')).href);
+else if (typeof nodeModule.enableCompileCache === 'function') {
+  nodeModule.enableCompileCache();
+  require(bundle);
+} else runWithCodeCache(bundle);
 
-/** os.tmpdir() without loading node:os (not loaded at start-up on Node 20): same rules on POSIX. */
-function tmpdir() {
-  if (process.platform === 'win32') return require('node:os').tmpdir();
-  const dir = process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
-  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
-}
-
-/**
- * Compiles and runs the CommonJS file `file` as `require` would, with a V8 code cache read from and
- * written to `$NODE_COMPILE_CACHE` (default `<tmpdir>/node-compile-cache`)/agent-team/, one cache per
- * command word sequence (`workflow.state.start`), written after the first run of that command so it
- * holds the functions the command compiled. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as in Node 22.
- */
+/** Node 20: compiles and runs the CommonJS file `file` as `require` would, with a V8 code cache (see above). */
 function runWithCodeCache(file) {
   const fs = require('node:fs');
-  const { dirname } = require('node:path');
   const vm = require('node:vm');
-  // One open file for the stat and the read, so the cache key describes exactly the text compiled (the
-  // build replaces the bundle by rename). Pure ASCII (scripts/bundle.js checks), so latin1 is exact and
-  // much faster than UTF-8 decoding.
+  const { dirname } = require('node:path');
+  // Stat and read through one descriptor, so the cache key describes the text compiled (the build
+  // replaces the bundle by rename). The bundle is pure ASCII (scripts/bundle.js checks): latin1 is exact
+  // and several ms faster than UTF-8 for 2 MB.
   const fd = fs.openSync(file, 'r');
-  const st = fs.fstatSync(fd);
+  const { size, mtimeMs, ino } = fs.fstatSync(fd);
   const source = fs.readFileSync(fd, 'latin1');
   fs.closeSync(fd);
+
   let cacheFile;
   let cached;
-  let dir;
-  let stamp;
   if (process.env.NODE_DISABLE_COMPILE_CACHE !== '1') {
-    // The command words: `workflow state start`, `worker open`, `--version` → `_`. Names and ids that
-    // follow (`worker create <role>`) are not part of the key, so the cache files stay few.
-    const words = [];
-    for (const arg of process.argv.slice(2)) {
-      if (!/^[a-z][a-z-]*$/.test(arg) || words.length === (words[1] === 'state' ? 3 : 2)) break;
-      words.push(arg);
-    }
-    dir = join(process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache'), 'agent-team');
-    stamp = `${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}-${st.ino}-`;
-    cacheFile = join(dir, `${stamp}${words.join('.') || '_'}.cache`);
+    const dir = join(process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache'), 'agent-team');
+    const build = `${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}-${ino}-`;
+    cacheFile = join(dir, `${build}${commandWords().join('.') || '_'}.cache`);
     try {
-      cached = fs.readFileSync(cacheFile);
+      cached = readFileSync(cacheFile);
     } catch {
       cached = undefined;
     }
-  }
-  const script = new vm.Script(Module.wrap(source), {
-    filename: file,
-    cachedData: cached,
-    importModuleDynamically: vm.constants && vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  if (cacheFile && (cached === undefined || script.cachedDataRejected)) {
     process.once('exit', () => {
+      if (cached !== undefined && !script.cachedDataRejected) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
-        // caches of earlier builds are dead weight: remove them
-        for (const name of fs.readdirSync(dir)) if (name.startsWith(`${process.version}-`) && !name.startsWith(stamp)) fs.rmSync(join(dir, name), { force: true });
+        // caches of earlier builds are dead weight
+        for (const name of fs.readdirSync(dir)) if (name.startsWith(`${process.version}-`) && !name.startsWith(build)) fs.rmSync(join(dir, name), { force: true });
         const temp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, cacheFile);
@@ -85,10 +60,25 @@ function runWithCodeCache(file) {
       }
     });
   }
-  const mod = new Module(file, module);
-  mod.filename = file;
-  mod.paths = Module._nodeModulePaths(dirname(file));
-  mod.loaded = true;
-  const fn = script.runInThisContext();
-  fn.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  // The CommonJS wrapper, as Node's own loader puts around a module's text.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
+  const mod = { exports: {}, filename: file, id: '.', loaded: true };
+  script.runInThisContext().call(mod.exports, mod.exports, nodeModule.createRequire(file), mod, file, dirname(file));
+}
+
+/** The command words of argv (`workflow state start`, `worker open`), without the names and ids after them. */
+function commandWords() {
+  const words = [];
+  for (const arg of process.argv.slice(2)) {
+    if (!/^[a-z][a-z-]*$/.test(arg) || words.length === (words[1] === 'state' ? 3 : 2)) break;
+    words.push(arg);
+  }
+  return words;
+}
+
+/** os.tmpdir() without loading node:os (not loaded at start-up on Node 20), same rules on POSIX. */
+function tmpdir() {
+  if (process.platform === 'win32') return require('node:os').tmpdir();
+  const dir = process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
+  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
 }

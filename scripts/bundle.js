@@ -1,10 +1,10 @@
-// Bundles the CLI into one CommonJS file, dist/bundle/agent-team.cjs, run by bin/agent-team.js.
-// Why (measured with `npm run bench`, see bench/README.md): Node 20 spends ~45 ms resolving, reading
-// and compiling the ~150 ES modules of dist/ + node_modules on every command; one CommonJS file can be
-// compiled from a V8 code cache (the launcher keeps one), which ES modules cannot on Node 20.
-// Handlers stay lazy: esbuild turns each `import('../handlers/x.js')` into a function that evaluates that
-// part of the bundle on first call. `tsc` still emits dist/ (type-check and the fallback entry).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Bundles the CLI into one CommonJS file, dist/bundle/agent-team.cjs, run by bin/agent-team.js (whose
+// header says what the compile cache does on Node 20 and 22). Why one file (measured with `npm run bench`,
+// bench/README.md): Node 20 spends ~45 ms resolving, reading and compiling the ~150 ES modules of dist/
+// and node_modules on every command, and only a CommonJS file can be compiled from a code cache there.
+// Handlers stay lazy: esbuild turns each `import('../handlers/x.js')` into a function that initialises
+// that part of the bundle on first call. `tsc` still emits dist/ (type-check, and the fallback entry).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
@@ -38,6 +38,7 @@ const lazyBuiltins = {
 };
 
 const OUT = 'dist/bundle/agent-team.cjs';
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const result = await build({
   entryPoints: ['src/cli/main.ts'],
@@ -50,7 +51,8 @@ const result = await build({
   target: 'node20',
   // The bundle sits two folders deep (dist/bundle/), like every dist/<dir>/<file>.js, so the
   // `new URL('../../presets/', import.meta.url)` lookups keep working.
-  define: { 'import.meta.url': '__bundle_url' },
+  // The version is inlined (src/cli/program.ts), so no command reads package.json.
+  define: { 'import.meta.url': '__bundle_url', AGENT_TEAM_VERSION: JSON.stringify(version) },
   banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyBuiltins],
   // No comments or indentation: a third of the bytes to read on every start. Names are kept (no

@@ -1,12 +1,46 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Tests spawn the built CLI, real git and real tmux: generous timeouts, and files run in parallel
-// processes (each test makes its own temp repositories and tmux sockets).
+/**
+ * Two projects:
+ * - `unit`: pure and in-process tests. They import src/ directly (vitest compiles it, no build needed)
+ *   and may use real git in temp folders, a headless shell or a fake `wezterm`, but never spawn the
+ *   built CLI nor start tmux. `npm run test:unit` runs them in seconds: the inner loop.
+ * - `e2e`: every other test file. They spawn the built CLI (`test/helpers/cli.ts`, which needs
+ *   `npm run build`; `test/workflow/fresh-build.ts` refuses a stale one) and real tmux on private sockets.
+ * A new test file is e2e unless it is listed in UNIT below, so the inner loop cannot silently slow down.
+ */
+const UNIT = [
+  'test/workflow/schema.test.ts',
+  'test/workflow/transitions.test.ts',
+  'test/workflow/run-state.test.ts',
+  'test/workflow/validate.test.ts',
+  'test/controller/loop.test.ts',
+  'test/controller/skill.test.ts',
+  'test/cli/*.test.ts',
+  'test/git/*.test.ts',
+  'test/session/index.test.ts',
+  'test/session/process.test.ts',
+  'test/session/wezterm.test.ts',
+  'test/worker/domain.test.ts',
+  'test/worker/verbs.test.ts',
+];
+
+// The e2e tests mostly wait (on spawned CLIs, git, tmux, agents), so more test files than cores run at
+// once; vitest's default (cores - 1) runs them one at a time on a 2-core machine. Measured on 2 cores:
+// see the "Tests" section of bench/README.md.
+const workers = Math.max(2, Math.min(4, availableParallelism() * 2));
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     pool: 'forks',
+    maxWorkers: workers,
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT, testTimeout: 60_000, hookTimeout: 60_000 } },
+      // Spawned CLIs, real git and real tmux (each test makes its own temp repositories and tmux sockets,
+      // so files run in parallel processes). The timeout only catches a hang: a run-through test spawns
+      // the CLI ~100 times, which takes minutes when the machine is shared by several test runs.
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: UNIT, testTimeout: 240_000, hookTimeout: 240_000 } },
+    ],
   },
 });

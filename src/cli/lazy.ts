@@ -1,14 +1,32 @@
 /** Lazy command handlers: a commander action that imports its handler module only when it runs. */
-import type { Command } from 'commander';
+import { Command } from 'commander';
+import type { ExitCode } from '../errors.js';
 import { render, type CommandResult } from './output.js';
 
 /** A handler: positional arguments (in order) and the command's options; returns what to print. */
 export type Handler = (args: string[], options: Record<string, unknown>) => Promise<CommandResult> | CommandResult;
 
 /**
+ * The root command of the CLI. Commander drops an action's return value, so a {@link lazy} action hands
+ * its exit code to the root of its tree here; `runCli` reads it after parsing. One per parse, never global.
+ */
+export class Program extends Command {
+  /** The exit code of the lazy action that ran; undefined when none ran (help, version, a usage error). */
+  exitCode: ExitCode | undefined;
+}
+
+/** The root of `command`'s tree. */
+function rootOf(command: Command): Command {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
+/**
  * A commander `.action()` callback that loads `load()` then calls its `name` export with the
- * positional arguments and options, prints the result and sets `process.exitCode`. Errors propagate
- * to the funnel in `program.ts`.
+ * positional arguments (variadic ones flattened, in order) and the options, prints the result and
+ * hands its exit code to the {@link Program} at the root of the tree (not `process.exitCode`). Errors
+ * propagate to the funnel in `program.ts`.
  */
 export function lazy<M>(load: () => Promise<M>, name: keyof M & string) {
   return async (...params: unknown[]): Promise<void> => {
@@ -17,7 +35,8 @@ export function lazy<M>(load: () => Promise<M>, name: keyof M & string) {
     const args = params.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a : a === undefined ? [] : [a])).map(String);
     const mod = await load();
     const handler = mod[name] as unknown as Handler;
-    const result = await handler(args, options);
-    process.exitCode = render(result, options);
+    const code = render(await handler(args, options), options);
+    const root = rootOf(command);
+    if (root instanceof Program) root.exitCode = code;
   };
 }

@@ -9,9 +9,17 @@ import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeSkillCommand } from './commands/skill.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
+import { Program } from './lazy.js';
 import { paint, writeOut } from './output.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+/** The package version, inlined by scripts/bundle.js (esbuild `define`); undefined in the unbundled build. */
+declare const AGENT_TEAM_VERSION: string | undefined;
+
+/** package.json's `version`: inlined in the bundle; read from package.json when the unbundled build or a test builds a program. */
+function packageVersion(): string {
+  if (typeof AGENT_TEAM_VERSION === 'string') return AGENT_TEAM_VERSION;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /**
  * Builds the command tree (no handler is imported until its command runs). With `group` (the first
@@ -19,10 +27,10 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
  * dispatches into it exactly as with the whole tree, and a controller's every call skips building
  * ~60 unrelated options. Help and unknown names get the whole tree.
  */
-export function makeProgram(group?: string): Command {
-  const program = new Command('agent-team')
+export function makeProgram(group?: string): Program {
+  const program = new Program('agent-team')
     .description('Run a team of AI coding agents through a workflow: templates, run-states, workers in git worktrees and terminal panes.')
-    .version(pkg.version, '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--debug', 'print stack traces for errors')
     .showSuggestionAfterError(true)
     .exitOverride();
@@ -67,7 +75,7 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   if (json) heldOut = '';
   try {
     await program.parseAsync(argv);
-    return (process.exitCode as ExitCode | undefined) ?? EXIT.ok;
+    return program.exitCode ?? EXIT.ok;
   } catch (err) {
     return reportError(err, { json, debug });
   }

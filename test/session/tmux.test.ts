@@ -47,13 +47,11 @@ afterAll(() => {
 });
 
 describe('tmux backend', () => {
-  it('spawns a named session in cwd with env, ready well under a second', async () => {
-    const started = Date.now();
+  // how fast is measured by `npm run bench` (worker open), never asserted here: the machine may be shared
+  it('spawns a named session in cwd with env, ready', async () => {
     const pane = await spawnWorker({ env: { AGENT_TEAM_TEST_VAR: 'a b $c' } });
-    const elapsed = Date.now() - started;
     expect(pane.paneId).toMatch(/^%\d+$/);
     expect(pane.ready).toBe(true);
-    expect(elapsed).toBeLessThan(1000);
     expect(spawnSync('tmux', ['-L', socket, 'has-session', '-t', `=${pane.workerId}`]).status).toBe(0);
     expect(tmux('display-message', '-p', '-t', pane.paneId, '#{session_name} #{pane_current_path}')).toBe(`${pane.workerId} ${tmp.dir}`);
     const out = join(tmp.dir, 'env-out');

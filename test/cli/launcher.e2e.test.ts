@@ -1,0 +1,68 @@
+/** bin/agent-team.js and the bundle: the version is inlined, and the Node 20 code cache is kept per command. */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/repo.js';
+import '../workflow/fresh-build.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const tmp = tempDir('agent-team-launcher-');
+afterAll(() => tmp.cleanup());
+
+/** A copy of the installed layout without package.json: bin/ and dist/bundle/ only. */
+function installCopy(name: string): string {
+  const dir = join(tmp.dir, name);
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+  for (const f of ['agent-team.js', 'package.json']) copyFileSync(join(ROOT, 'bin', f), join(dir, 'bin', f));
+  copyFileSync(join(ROOT, 'dist/bundle/agent-team.cjs'), join(dir, 'dist/bundle/agent-team.cjs'));
+  return dir;
+}
+
+function run(dir: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'agent-team.js'), ...args], {
+    cwd: tmp.dir,
+    env: { ...process.env, NO_COLOR: '1', NODE_DISABLE_COMPILE_CACHE: undefined, ...env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('launcher', () => {
+  it('the bundle knows its version without reading package.json', () => {
+    const dir = installCopy('no-package-json');
+    const r = run(dir, ['--version', '--json'], { NODE_COMPILE_CACHE: join(tmp.dir, 'cache-version') });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, version: VERSION });
+  });
+
+  const node20 = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
+  it.runIf(node20)('Node 20: one code cache per command, written on the first run, replaced when unusable, off with NODE_DISABLE_COMPILE_CACHE=1', () => {
+    const dir = installCopy('cache');
+    const cache = join(tmp.dir, 'cache-20');
+    const env = { NODE_COMPILE_CACHE: cache };
+    const files = () => (existsSync(join(cache, 'agent-team')) ? readdirSync(join(cache, 'agent-team')).sort() : []);
+
+    expect(run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env).code).toBe(0);
+    expect(files()).toEqual([expect.stringMatching(/^v20\..*-workflow\.validate\.cache$/)]);
+    expect(run(dir, ['--version'], env).stdout.trim()).toBe(VERSION);
+    expect(files()).toHaveLength(2);
+    expect(files().some((f) => f.endsWith('-_.cache'))).toBe(true);
+
+    // a damaged cache is rejected by V8: the command still runs and the cache is written again
+    const validate = join(cache, 'agent-team', files().find((f) => f.includes('workflow.validate'))!);
+    writeFileSync(validate, 'not a code cache');
+    const again = run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(validate).length).toBeGreaterThan(1000);
+
+    const off = join(tmp.dir, 'cache-off');
+    expect(run(dir, ['--version'], { NODE_COMPILE_CACHE: off, NODE_DISABLE_COMPILE_CACHE: '1' }).code).toBe(0);
+    expect(existsSync(off)).toBe(false);
+  });
+});
