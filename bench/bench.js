@@ -8,6 +8,7 @@
 // BENCH_KEEP=1 (keep the temp repositories and print where they are).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -315,6 +316,33 @@ record({
 const rss = peakRss(bigRepo, ['workflow', 'state', 'start', bigState, '--node', 'n500'], () => writeFileSync(bigState, bigPristine));
 writeFileSync(bigState, bigPristine);
 record({ name: 'peak RSS of that transition (max of 3)', median_ms: null, peak_rss_mb: round(rss, 1), display: `${rss.toFixed(1)} MB`, target: '≤ 150 MB', pass: rss <= 150 });
+
+// The YAML library question (issue 13): the project names `yaml`; src/store/yaml-file.ts also uses
+// `js-yaml` for run-state data. Same 1.4 MB run-state, read and written in-process by each library, runs
+// interleaved; the second row estimates the transition above if `yaml` did both jobs.
+{
+  const requireHere = createRequire(import.meta.url);
+  const jsYaml = requireHere('js-yaml');
+  const YAML = requireHere('yaml');
+  const text = bigPristine.toString('utf8');
+  const data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
+  const time = (f) => {
+    const t0 = performance.now();
+    f();
+    return performance.now() - t0;
+  };
+  const js = [];
+  const ya = [];
+  for (let i = 0; i < Math.max(5, Math.round(RUNS / 3)); i++) {
+    js.push(time(() => jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA })) + time(() => jsYaml.dump(data, { indent: 2, lineWidth: -1, noRefs: true, quotingType: '"' })));
+    ya.push(time(() => YAML.parse(text, { uniqueKeys: true, maxAliasCount: 100 })) + time(() => YAML.stringify(data, { indent: 2, lineWidth: 0 })));
+  }
+  const ratio = median(ya) / median(js);
+  record({ name: 'read + write that run-state: yaml vs js-yaml', median_ms: round(median(ya), 2), baseline_ms: round(median(js), 2), ratio: round(ratio, 3), target: '(reference)', pass: undefined });
+  const estimate = (bigStart.median - median(js) + median(ya)) / bigStart.median;
+  record({ name: 'that transition with yaml only (estimate)', median_ms: round(bigStart.median - median(js) + median(ya), 2), baseline_ms: round(bigStart.median, 2), ratio: round(estimate, 3), target: '(reference: js-yaml stays when > 1.5 ×)', pass: undefined });
+  notes.push(estimate > 1.5 ? `yaml alone would make the large-run transition ${estimate.toFixed(2)} × slower: js-yaml stays, behind src/store/yaml-file.ts` : `yaml alone would cost only ${estimate.toFixed(2)} × on the large-run transition: js-yaml can go`);
+}
 
 // ---------------------------------------------------------------------------------------------------
 // 3. workers: `worker open` until the launch command is typed; `worker status` with 1 vs 100 workers

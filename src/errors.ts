@@ -1,6 +1,6 @@
 /**
  * Typed errors shared by every layer. Nothing below `src/cli/` prints or exits: it throws one of these,
- * and the CLI's single error funnel (`src/cli/run-command.ts`) turns it into a message and an exit code.
+ * and the CLI's single error funnel (`reportError` in `src/cli/program.ts`) turns it into a message and an exit code.
  *
  * Exit codes (the README's table): 0 ok, 1 the operation failed, 2 usage error or unreadable input,
  * 130 interrupted.

@@ -64,13 +64,6 @@ export async function trackedFiles(cwd: string, paths: string[]): Promise<string
   return out.split('\0').filter((p) => p !== '');
 }
 
-/** The subset of `paths` that exist in the tree of commit `rev`. */
-export async function pathsInCommit(cwd: string, rev: string, paths: string[]): Promise<string[]> {
-  if (paths.length === 0) return [];
-  const out = await runGit(cwd, ['ls-tree', '-z', '--name-only', rev, '--', ...paths]);
-  return out.split('\0').filter((p) => p !== '');
-}
-
 /** Absolute path git uses for `name` (e.g. `info/exclude`) as seen from `cwd` (`git rev-parse --git-path`). */
 export async function gitPath(cwd: string, name: string): Promise<string> {
   const out = await runGit(cwd, ['rev-parse', '--git-path', name]);

@@ -75,15 +75,6 @@ export function paneBackendName(paneId: string): BackendName | undefined {
   return undefined;
 }
 
-/** The backend that can reach `paneId` (e.g. a `controller_pane_id`). Throws UsageError `bad_pane_id` for an unknown form. */
-export function backendForPane(paneId: string, env: NodeJS.ProcessEnv = process.env): SessionBackend {
-  const name = paneBackendName(paneId);
-  if (!name) {
-    throw new UsageError(`"${paneId}" is not a pane id of any backend (tmux %N, wezterm N, process proc:<pid>:<dir>)`, { code: 'bad_pane_id' });
-  }
-  return getBackend(name, env);
-}
-
 /**
  * The pane the CLI runs in, to record as a worker's `controller_pane_id`: `TMUX_PANE`, else
  * `WEZTERM_PANE`, else `AGENT_TEAM_PANE` (set in every process pane); with `backend`, only that

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { OperationError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
 import { toYaml } from '../store/yaml-file.js';
+import { slugify } from '../workflow/names.js';
 import { goTimestamp } from './config.js';
 
 /** Change statuses of the Go lifecycle. */
@@ -20,16 +21,6 @@ const FINISHED = new Set(['done', 'archived']);
 /** `.tasks/changes` relative to a worktree. */
 export const CHANGES_DIR = '.tasks/changes';
 
-/** Go `Slugify(s, max)`: lowercase, runs of `[^a-z0-9]` → `-`, trimmed, cut to `max`, `task` when empty. */
-export function slugify(text: string, max = 50): string {
-  const slug = text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/g, '');
-  return slug === '' ? 'task' : slug;
-}
 
 /** Go `time.Now().Format("2006-01-02-15-04-05")` in local time. */
 export function localStamp(now: Date): string {
@@ -71,7 +62,7 @@ export function initTasksDir(worktree: string): void {
  */
 export function createChange(worktree: string, change: NewChange): CreatedChange {
   const now = change.now ?? new Date();
-  const base = `${localStamp(now)}-${slugify(change.description)}`;
+  const base = `${localStamp(now)}-${slugify(change.description, { max: 50, empty: 'task' })}`;
   const parent = join(worktree, CHANGES_DIR);
   mkdirSync(parent, { recursive: true });
   initTasksDir(worktree);

@@ -1,20 +1,18 @@
 /**
  * Names and ids: role names and worker ids become folder and branch names, so both must match
- * {@link NAME_PATTERN} before any file or git operation. Worker ids are `<role>-NNN` (3 digits, as the
+ * {@link ID_NAME} before any file or git operation. Worker ids are `<role>-NNN` (3 digits, as the
  * Go `NextWorkerID`), numbered past every id already used by a config folder, a worktree or a branch.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import { listBranches } from '../git/repo.js';
+import { ID_NAME } from '../workflow/names.js';
 import { BRANCH_PREFIX, workersDir, worktreeBase } from './paths.js';
 
-/** Allowed role names and worker ids: lowercase letters, digits and `-`, starting with a letter or digit. */
-export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-
-/** Throws UsageError (exit 2) unless `value` matches {@link NAME_PATTERN}; `what` names it ("role", "worker id"). */
+/** Throws UsageError (exit 2) unless `value` matches {@link ID_NAME}; `what` names it ("role", "worker id"). */
 export function assertName(what: string, value: string | undefined): string {
-  if (value === undefined || !NAME_PATTERN.test(value) || value.length > 100) {
+  if (value === undefined || !ID_NAME.test(value) || value.length > 100) {
     throw new UsageError(`${what} ${JSON.stringify(value ?? '')} is not valid: use lowercase letters, digits and '-', starting with a letter or digit`, {
       code: 'invalid_name',
     });

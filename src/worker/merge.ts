@@ -1,5 +1,4 @@
 /** `worker merge`: the controller-side guards and the merge of `team/<id>` into the current branch. */
-import { join } from 'node:path';
 import { OperationError } from '../errors.js';
 import { mergeBranch, type MergeResult } from '../git/merge.js';
 import { branchExists, commitsMatching, countCommits, currentRef, diffPathsMatching, mergeBase, pathsTouched, statusEntries, type StatusEntry } from '../git/repo.js';

@@ -5,7 +5,6 @@
 import type { SessionBackend } from '../session/backend.js';
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { OperationError } from '../errors.js';
 import { currentRef } from '../git/repo.js';
 import { addWorktree } from '../git/worktree.js';
 import { waitFor } from '../session/wait.js';

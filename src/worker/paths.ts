@@ -9,11 +9,6 @@ import { join } from 'node:path';
 /** Prefix of every worker branch. */
 export const BRANCH_PREFIX = 'team/';
 
-/** `<root>/.agents`. */
-export function agentsDir(root: string): string {
-  return join(root, '.agents');
-}
-
 /** `<root>/.agents/workers`: one folder per worker. */
 export function workersDir(root: string): string {
   return join(root, '.agents', 'workers');

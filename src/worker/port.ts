@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerPort } from '../workflow/worker-port.js';
 import { busyWorkers } from '../workflow/worker-choice.js';
-import type { WorkflowTemplate } from '../workflow/schema.js';
 import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
 import { assignWorker } from './assign.js';
@@ -28,11 +27,8 @@ export interface WorkerPortOptions extends LifecycleOptions {
   run?: string;
 }
 
-/**
- * A WorkerPort for the repository at `root`. `_template` is accepted for later per-template defaults
- * (providers per role). Throws OperationError when the backend cannot be queried.
- */
-export async function createWorkerPort(root: string, _template: WorkflowTemplate, options: WorkerPortOptions = {}): Promise<WorkerPort> {
+/** A WorkerPort for the repository at `root`. Throws OperationError when the backend cannot be queried. */
+export async function createWorkerPort(root: string, options: WorkerPortOptions = {}): Promise<WorkerPort> {
   const configs = listWorkerIds(root).flatMap((id) => {
     try {
       return [readWorkerConfig(root, id)];

@@ -1,15 +1,16 @@
 /**
  * Messages between the controller and workers: `reply <id>` types `[Main Controller Reply] …` into a
  * worker's pane; `reply-main`, run inside a worker's worktree, types `[Worker: <id>] …` into the
- * controller's pane recorded in the worker's config. The lead extends {@link replyToController} (e.g.
- * recording the reply into a workflow run); the CLI handler stays a thin shell around it.
+ * controller's pane recorded in the worker's config. Recording a reply into the runs that wait on the
+ * worker is `recordReply` (src/workflow/replies.ts); the CLI handler calls both.
  */
 import { basename, dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
 import { commonDir, gitDir, toplevel } from '../git/repo.js';
 import { readWorkerConfig } from './config.js';
-import { assertName, NAME_PATTERN } from './ids.js';
+import { ID_NAME } from '../workflow/names.js';
+import { assertName } from './ids.js';
 import { assertTypable, controllerReply, workerMessage } from './messages.js';
 import { workerPaths } from './paths.js';
 import { backendFor, type SessionOptions } from './session.js';
@@ -51,7 +52,7 @@ export async function locateWorker(cwd: string, env: NodeJS.ProcessEnv = process
   const root = linked ? (basename(cd) === '.git' ? dirname(cd) : top) : top;
   const fromEnv = env.AGENT_TEAM_WORKER_ID || undefined;
   const fromFolder = linked ? basename(top) : undefined;
-  const candidates = [fromFolder, fromEnv].filter((c): c is string => c !== undefined && NAME_PATTERN.test(c));
+  const candidates = [fromFolder, fromEnv].filter((c): c is string => c !== undefined && ID_NAME.test(c));
   const id = candidates.find((c) => existsSync(workerPaths(root, c).config)) ?? candidates[0];
   if (!id) {
     throw new UsageError('cannot tell which worker this is: run reply-main inside a worker worktree (.worktrees/<id>) or set AGENT_TEAM_WORKER_ID', {

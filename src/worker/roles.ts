@@ -8,7 +8,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { OperationError } from '../errors.js';
-import { assertName, NAME_PATTERN } from './ids.js';
+import { ID_NAME } from '../workflow/names.js';
+import { assertName } from './ids.js';
 
 /** Where a role was found. */
 export type RoleScope = 'project' | 'global';
@@ -101,7 +102,7 @@ export function listRoles(root: string, env: NodeJS.ProcessEnv = process.env): L
   const scan = (dir: string, scope: RoleScope): Role[] => {
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
-      .filter((n) => NAME_PATTERN.test(n))
+      .filter((n) => ID_NAME.test(n))
       .sort()
       .map((n) => roleAt(n, scope, join(dir, n)))
       .filter((r): r is Role => r !== undefined);

@@ -3,7 +3,7 @@
  * and the environment a worker's pane gets (so `reply-main` inside it reaches the same server).
  */
 import { BACKEND_NAMES, type BackendName, type SessionBackend } from '../session/backend.js';
-import { controllerPaneId, getBackend, paneBackendName } from '../session/index.js';
+import { controllerPaneId, getBackend } from '../session/index.js';
 import { UsageError } from '../errors.js';
 
 /** Injection point for tests and the controller loop: a fixed backend instead of the env's choice. */
@@ -34,15 +34,6 @@ export async function backendFor(options: SessionOptions, recorded?: string, pre
   const fromEnv = env.AGENT_TEAM_BACKEND || undefined;
   const name = preferEnv ? (fromEnv ?? (recorded || undefined)) : ((recorded || undefined) ?? fromEnv);
   return getBackend(name === undefined ? undefined : asBackendName(name), env);
-}
-
-/**
- * The backend that reaches `paneId`: the injected one, else `recorded`, else the backend the id's form
- * names (`%N` tmux, `N` wezterm, `proc:…` process), else as {@link backendFor}.
- */
-export async function backendForPaneId(options: SessionOptions, paneId: string, recorded?: string): Promise<SessionBackend> {
-  if (options.backend) return options.backend;
-  return backendFor(options, recorded || paneBackendName(paneId));
 }
 
 /** The controller's pane (`TMUX_PANE` / `WEZTERM_PANE` / the process backend's), or undefined. */

@@ -1,14 +1,13 @@
 /** `worker status`: liveness from one query per backend, plus cheap git queries per worker. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { aheadBehind, branchExists, currentRef, listBranches, statusEntries } from '../git/repo.js';
+import { aheadBehind, currentRef, listBranches, statusEntries } from '../git/repo.js';
 import { activeChanges, type ChangeSummary } from './changes.js';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
 import { parseWorkerId } from './ids.js';
 import { BRANCH_PREFIX, workerPaths } from './paths.js';
 import { backendFor, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
-import { liveness } from './open.js';
 import { decideActivity, type Activity, type ActivityInfo } from './activity.js';
 import { readEvents } from './events.js';
 import { DEFAULT_PROVIDER, providerFor } from './providers.js';

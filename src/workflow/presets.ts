@@ -9,6 +9,7 @@ import { OperationError, UsageError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
 import { assertFileTarget, projectRoot } from '../store/paths.js';
 import { parseYamlText, toYaml } from '../store/yaml-file.js';
+import { ID_NAME, WORKFLOW_NAME } from './names.js';
 import { EXECUTION_MODES, type ExecutionMode, type WorkflowTemplate } from './schema.js';
 import { WORKFLOW_DIR } from './run-state.js';
 import { validateTemplate } from './validate.js';
@@ -19,10 +20,6 @@ export const PRESETS_DIR = fileURLToPath(new URL('../../presets/', import.meta.u
 /** The default preset of `workflow create`. */
 export const DEFAULT_PRESET = 'branching';
 
-/** Template and workflow names: they become file and folder names. */
-export const WORKFLOW_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-/** Role names (folders under `.agents/teams/`): `^[a-z0-9][a-z0-9-]*$`. */
-export const ROLE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Names of the shipped presets, sorted (`branching`, `dev-first`, `test-first`). */
 export function listPresets(): string[] {
@@ -64,8 +61,8 @@ export interface CreateWorkflowOptions {
  */
 export function createWorkflow(options: CreateWorkflowOptions): { path: string; template: WorkflowTemplate } {
   const cwd = options.cwd ?? process.cwd();
-  if (!WORKFLOW_NAME_PATTERN.test(options.name)) {
-    throw new UsageError(`workflow name ${JSON.stringify(options.name)} is invalid: use lowercase letters, digits, '-' and '_', starting with a letter or digit`, {
+  if (!WORKFLOW_NAME.test(options.name)) {
+    throw new UsageError(`workflow name ${JSON.stringify(options.name)} is invalid: use letters, digits, '.', '_' and '-', starting with a letter or digit`, {
       code: 'invalid_name',
       details: { presets: listPresets() },
       hint: `presets: ${listPresets().join(', ')}`,
@@ -76,7 +73,7 @@ export function createWorkflow(options: CreateWorkflowOptions): { path: string; 
   const template = loadPreset(options.preset ?? DEFAULT_PRESET);
   const roles = { cto: options.ctoRole ?? 'cto', dev: options.devRole ?? 'vite-react-dev', qa: options.qaRole ?? 'qa' };
   for (const [alias, role] of Object.entries(roles)) {
-    if (!ROLE_NAME_PATTERN.test(role)) throw new UsageError(`--${alias}-role ${JSON.stringify(role)}: role names match ^[a-z0-9][a-z0-9-]*$`);
+    if (!ID_NAME.test(role)) throw new UsageError(`--${alias}-role ${JSON.stringify(role)}: role names match ${ID_NAME.source}`);
   }
   const out: WorkflowTemplate = {
     ...template,

@@ -8,6 +8,7 @@ import { UnreadableFileError } from '../errors.js';
 import { findRepoRoot } from '../store/paths.js';
 import { parseYamlData, toYamlFast } from '../store/yaml-file.js';
 import { RUN_STATE_KEY_ORDER, RunStateSchema, type RunState } from './schema.js';
+import { slugify } from './names.js';
 import { formatPath } from './validate.js';
 
 /** Folder, relative to the repository root, holding templates (`<name>.yaml`) and `runs/`. */
@@ -79,22 +80,11 @@ function orderKeys(source: object, order: readonly string[]): Record<string, unk
   return out;
 }
 
-/** A lowercase slug of `text`: `[a-z0-9-]`, at most `max` characters, `run` when nothing is left. */
-export function slugify(text: string, max = 40): string {
-  const slug = text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/, '');
-  return slug === '' ? 'run' : slug;
-}
 
 /** Default run id `YYYYMMDD-HHMMSS-<slug>` in UTC, e.g. `20260313-153000-feature-delivery`. */
 export function defaultRunId(workflowName: string, now: Date): string {
   const iso = now.toISOString(); // 2026-03-13T15:30:00.000Z
-  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${slugify(workflowName)}`;
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${slugify(workflowName, { max: 40, empty: 'run' })}`;
 }
 
 /** Default run-state path: `<root>/.agents/workflow/runs/<workflow-name>/<run-id>.yaml`. */

@@ -4,6 +4,7 @@
  * so files written by the Go `agent-team` or a newer version survive a round trip).
  */
 import { z } from 'zod';
+import { ID_NAME, WORKFLOW_NAME } from './names.js';
 
 /** The seven node types of a workflow template. */
 export const NODE_TYPES = [
@@ -31,10 +32,6 @@ export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 const nonEmpty = z.string().trim().min(1);
 
-/** Workflow names become folder names (`runs/<name>/`): letters, digits, `.`, `_`, `-`; no path separators. */
-export const WORKFLOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-/** Role names and worker ids become folder and branch names (`team/<id>`): `^[a-z0-9][a-z0-9-]*$`. */
-export const ID_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const fileName = (pattern: RegExp, what: string) => nonEmpty.regex(pattern, `${what} must match ${pattern.source}`);
 
 /** A labelled way on from a branching node: `{ when: <label>, next: <node id> }`. */

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import {
-  backendForPane,
   controllerPaneId,
   detectBackend,
   getBackend,
@@ -71,8 +70,6 @@ describe('getBackend, pane ids and the controller pane', () => {
     expect(paneBackendName('proc:123:/repo/.agents/workers/dev-001')).toBe('process');
     expect(paneBackendName('proc:123:relative')).toBeUndefined();
     expect(paneBackendName('')).toBeUndefined();
-    expect(backendForPane('%3', {}).name).toBe('tmux');
-    expect(() => backendForPane('pane-3', {})).toThrow(UsageError);
   });
 
   it('controllerPaneId reads TMUX_PANE, WEZTERM_PANE, then AGENT_TEAM_PANE', () => {

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError, UnreadableFileError, UsageError } from '../../src/errors.js';
-import { createChange, localStamp, slugify } from '../../src/worker/changes.js';
+import { createChange, localStamp } from '../../src/worker/changes.js';
+import { slugify } from '../../src/workflow/names.js';
 import { readWorkerConfig, serializeWorkerConfig, updateWorkerConfig } from '../../src/worker/config.js';
 import { createWorker } from '../../src/worker/create.js';
 import { managedPatterns, withManagedBlock } from '../../src/worker/exclude.js';
@@ -156,9 +157,9 @@ describe('init', () => {
 
 describe('changes', () => {
   it('slugifies like Go and names folders by local time', () => {
-    expect(slugify('Add login page!')).toBe('add-login-page');
-    expect(slugify('***')).toBe('task');
-    expect(slugify('x'.repeat(80)).length).toBe(50);
+    expect(slugify('Add login page!', { max: 50, empty: 'task' })).toBe('add-login-page');
+    expect(slugify('***', { max: 50, empty: 'task' })).toBe('task');
+    expect(slugify('x'.repeat(80), { max: 50, empty: 'task' }).length).toBe(50);
     expect(localStamp(new Date(2026, 2, 13, 23, 30, 5))).toBe('2026-03-13-23-30-05');
   });
 

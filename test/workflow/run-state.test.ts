@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { UnreadableFileError } from '../../src/errors.js';
-import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, serializeRunState, slugify, timestamp } from '../../src/workflow/run-state.js';
+import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, serializeRunState, timestamp } from '../../src/workflow/run-state.js';
 import type { RunState } from '../../src/workflow/schema.js';
 import { tempRepo, writeFile } from '../helpers/repo.js';
 
@@ -73,7 +73,7 @@ describe('ids and paths', () => {
   it('defaultRunId is YYYYMMDD-HHMMSS-<slug> in UTC, like the Go version', () => {
     expect(defaultRunId('Feature Delivery!', new Date('2026-03-13T15:30:00.789Z'))).toBe('20260313-153000-feature-delivery');
     expect(timestamp(new Date('2026-03-13T15:30:00.789Z'))).toBe('2026-03-13T15:30:00Z');
-    expect(slugify('***')).toBe('run');
+    expect(defaultRunId('***', new Date('2026-03-13T15:30:00Z'))).toBe('20260313-153000-run');
     expect(defaultStatePath('/repo', 'feat', 'r1')).toBe('/repo/.agents/workflow/runs/feat/r1.yaml');
   });
 

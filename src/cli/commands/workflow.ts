@@ -13,7 +13,7 @@ export function makeWorkflowCommand(): Command {
   workflow
     .command('create')
     .description('Write a new workflow template from a preset (default .agents/workflow/<name>.yaml)')
-    .argument('<name>', 'workflow name: lowercase letters, digits, - and _')
+    .argument('<name>', 'workflow name: letters, digits, ., _ and -')
     .option('--preset <preset>', 'starter graph: branching, dev-first or test-first', 'branching')
     .option('--output <file>', 'where to write the template')
     .option('--cto-role <role>', 'role played by the cto alias', 'cto')

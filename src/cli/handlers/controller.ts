@@ -29,7 +29,7 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
   const template = run.template.template;
-  const port = await createWorkerPort(root, template, { run: run.path });
+  const port = await createWorkerPort(root, { run: run.path });
   // Look up an idle worker only when the current node would otherwise get a new one (it costs git calls).
   const node = template.nodes.find((n) => n.id === run.state.current_node);
   const role = node?.actor ? template.roles[node.actor]?.role : undefined;
@@ -46,7 +46,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
-  const port = await createWorkerPort(root, loaded.template.template, { run: loaded.path });
+  const port = await createWorkerPort(root, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
   const report: RunReport = await runController({

@@ -1,10 +1,11 @@
 /** Handlers of `workflow state …`: init, show, list and the five transitions. */
 import { UsageError } from '../../errors.js';
 import { serializeRunState } from '../../workflow/run-state.js';
-import { ID_NAME } from '../../workflow/schema.js';
+import { ID_NAME } from '../../workflow/names.js';
 import { initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
 import type { TransitionAction } from '../../workflow/transitions.js';
 import type { CommandResult } from '../output.js';
+import { renderTable } from '../table.js';
 
 /** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
 export function init([workflowFile]: string[], o: Record<string, unknown>): CommandResult {
@@ -27,11 +28,9 @@ export function show([stateFile]: string[]): CommandResult {
 /** `state list`: every run of the repository, newest first. */
 export function list(): CommandResult {
   const runs = listRuns();
-  const width = (key: 'run_id' | 'workflow' | 'status' | 'current_node') => Math.max(key.length, ...runs.map((r) => r[key].length));
-  const cols = ['run_id', 'workflow', 'status', 'current_node'] as const;
-  const header = [...cols.map((c) => c.toUpperCase().padEnd(width(c))), 'UPDATED'].join('  ');
-  const rows = runs.map((r) => [...cols.map((c) => r[c].padEnd(width(c))), r.error ? `unreadable: ${r.error}` : r.updated_at].join('  '));
-  return { json: { runs }, text: runs.length ? [header, ...rows].join('\n') : 'no runs under .agents/workflow/runs/' };
+  const header = ['RUN_ID', 'WORKFLOW', 'STATUS', 'CURRENT_NODE', 'UPDATED'];
+  const rows = runs.map((r) => [r.run_id, r.workflow, r.status, r.current_node, r.error ? `unreadable: ${r.error}` : r.updated_at]);
+  return { json: { runs }, text: runs.length ? renderTable(header, rows) : 'no runs under .agents/workflow/runs/' };
 }
 
 async function transition(action: TransitionAction, stateFile: string, o: Record<string, unknown>): Promise<CommandResult> {

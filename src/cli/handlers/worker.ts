@@ -13,6 +13,7 @@ import { recordWorkerEvent } from '../../worker/events.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import { snakeKeys, type CommandResult } from '../output.js';
+import { renderTable } from '../table.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -114,9 +115,7 @@ export async function status(): Promise<CommandResult> {
     w.worktree,
     String(w.activeChanges.length),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  const text = s.workers.length ? [fmt(header), ...rows.map(fmt)].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const text = s.workers.length ? renderTable(header, rows) : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
   return { json: snakeKeys({ controllerRef: s.controllerRef, workers: s.workers }), text, warnings };
 }
