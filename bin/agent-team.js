@@ -7,8 +7,10 @@
 // start-up. Node >= 22.1 keeps compiled code on disk itself once `module.enableCompileCache()` is called.
 // Node 20 has no such switch, so there this file compiles the bundle with a V8 code cache through the
 // public `vm.Script` `cachedData` API, one cache file per command (`workflow.state.start`), written after
-// that command's first run so it also holds the functions the command compiled. Both keep the cache in
-// $NODE_COMPILE_CACHE, default <tmpdir>/node-compile-cache; NODE_DISABLE_COMPILE_CACHE=1 turns both off.
+// that command's first run so it also holds the functions the command compiled, in a folder of its own per
+// installation (several installations share a machine; one must not delete another's cache). Both keep
+// the cache in $NODE_COMPILE_CACHE, default <tmpdir>/node-compile-cache; NODE_DISABLE_COMPILE_CACHE=1
+// turns both off.
 // What it saves is measured by `npm run bench` (bench/README.md).
 const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -38,7 +40,7 @@ function runWithCodeCache(file) {
   let cacheFile;
   let cached;
   if (process.env.NODE_DISABLE_COMPILE_CACHE !== '1') {
-    const dir = join(process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache'), 'agent-team');
+    const dir = join(process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache'), 'agent-team', fnv1a(file));
     const build = `${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}-${ino}-`;
     cacheFile = join(dir, `${build}${commandWords().join('.') || '_'}.cache`);
     try {
@@ -50,7 +52,7 @@ function runWithCodeCache(file) {
       if (cached !== undefined && !script.cachedDataRejected) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
-        // caches of earlier builds are dead weight
+        // caches of this installation's earlier builds are dead weight
         for (const name of fs.readdirSync(dir)) if (name.startsWith(`${process.version}-`) && !name.startsWith(build)) fs.rmSync(join(dir, name), { force: true });
         const temp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(temp, script.createCachedData());
@@ -64,6 +66,13 @@ function runWithCodeCache(file) {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
   const mod = { exports: {}, filename: file, id: '.', loaded: true };
   script.runInThisContext().call(mod.exports, mod.exports, nodeModule.createRequire(file), mod, file, dirname(file));
+}
+
+/** FNV-1a hash of `text` as 8 hex digits: names an installation's cache folder (node:crypto costs start-up time). */
+function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /** The command words of argv (`workflow state start`, `worker open`), without the names and ids after them. */

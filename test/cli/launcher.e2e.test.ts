@@ -1,6 +1,6 @@
 /** bin/agent-team.js and the bundle: the version is inlined, and the Node 20 code cache is kept per command. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,7 @@ describe('launcher', () => {
     const dir = installCopy('cache');
     const cache = join(tmp.dir, 'cache-20');
     const env = { NODE_COMPILE_CACHE: cache };
-    const files = () => (existsSync(join(cache, 'agent-team')) ? readdirSync(join(cache, 'agent-team')).sort() : []);
+    const files = () => (existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort() : []);
 
     expect(run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env).code).toBe(0);
     expect(files()).toEqual([expect.stringMatching(/^v20\..*-workflow\.validate\.cache$/)]);
@@ -55,14 +55,31 @@ describe('launcher', () => {
     expect(files().some((f) => f.endsWith('-_.cache'))).toBe(true);
 
     // a damaged cache is rejected by V8: the command still runs and the cache is written again
-    const validate = join(cache, 'agent-team', files().find((f) => f.includes('workflow.validate'))!);
+    const validate = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.includes('workflow.validate')).map((e) => join(e.parentPath, e.name))[0]!;
     writeFileSync(validate, 'not a code cache');
     const again = run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env);
     expect(again.code, again.stderr).toBe(0);
     expect(readFileSync(validate).length).toBeGreaterThan(1000);
 
     const off = join(tmp.dir, 'cache-off');
+    // (see below for two installations sharing one cache folder)
     expect(run(dir, ['--version'], { NODE_COMPILE_CACHE: off, NODE_DISABLE_COMPILE_CACHE: '1' }).code).toBe(0);
     expect(existsSync(off)).toBe(false);
+  });
+
+  it.runIf(node20)('Node 20: two installations sharing one cache folder keep their own caches (no rewrite on every run)', () => {
+    const a = installCopy('install-a');
+    const b = installCopy('install-b');
+    const env = { NODE_COMPILE_CACHE: join(tmp.dir, 'cache-shared') };
+    const all = () => readdirSync(join(tmp.dir, 'cache-shared'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    expect(run(a, ['--version'], env).code).toBe(0);
+    const [cacheOfA] = all();
+    expect(cacheOfA).toBeDefined();
+    const before = statSync(cacheOfA!).mtimeMs;
+    expect(run(b, ['--version'], env).code).toBe(0);
+    expect(all()).toHaveLength(2);
+    expect(run(a, ['--version'], env).code).toBe(0);
+    expect(existsSync(cacheOfA!)).toBe(true);
+    expect(statSync(cacheOfA!).mtimeMs).toBe(before); // used, not written again
   });
 });
