@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
 import { makeSkillCommand } from './commands/skill.js';
+import { makeTrustCommand } from './commands/trust.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { Program } from './lazy.js';
 import { paint, writeOut } from './output.js';
@@ -40,6 +41,7 @@ export function makeProgram(group?: string): Program {
     program.addCommand(makeWorkflowCommand());
     for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
     program.addCommand(makeSkillCommand());
+    program.addCommand(makeTrustCommand());
   }
   program.addHelpText(
     'after',

@@ -3,6 +3,9 @@
  * any non-zero exit into an {@link OperationError} carrying git's own message. simple-git spawns git with
  * an argument array (never a shell), so paths and branch names are passed literally.
  */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { OperationError } from '../errors.js';
 
@@ -95,4 +98,36 @@ export async function tryGit(cwd: string, args: string[]): Promise<string | unde
 /** Splits git output into non-empty lines. */
 export function lines(out: string | undefined): string[] {
   return (out ?? '').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== '');
+}
+
+/**
+ * Runs `git <args>` in `cwd` for a step that changes the repository (merge, commit, rebase, abort):
+ * in its own process group (a new session), so a Ctrl-C or a kill sent to agent-team's group never
+ * stops git half-way (agent-team defers the interrupt and decides; see store/critical-section.ts), with
+ * stdout and stderr written by git itself to temp files, not to a pipe, so git never dies of SIGPIPE
+ * after agent-team is killed (measured: a merge killed that way leaves a stale MERGE_HEAD after its
+ * commit). Node's `spawn` with real file descriptors: execa's file targets are written through this
+ * process. Returns stdout without the trailing newline; throws OperationError (`git_failed`) like {@link runGit}.
+ */
+export async function runGitToCompletion(cwd: string, args: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-team-git-'));
+  const out = join(dir, 'stdout');
+  const err = join(dir, 'stderr');
+  const fds = [openSync(out, 'w'), openSync(err, 'w')] as const;
+  try {
+    const { spawn } = await import('node:child_process');
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn('git', args, { cwd, env: cleanEnv(), detached: true, stdio: ['ignore', fds[0], fds[1]] });
+      child.once('error', reject);
+      child.once('close', (c) => resolve(c));
+    });
+    if (code !== 0) {
+      const message = `${readFileSync(err, 'utf8')}${readFileSync(out, 'utf8')}`.trim() || `git exited with code ${code}`;
+      throw new OperationError(`git ${args.join(' ')} failed in ${cwd}: ${message}`, { code: 'git_failed', details: { args, cwd } });
+    }
+    return readFileSync(out, 'utf8').replace(/\r?\n$/, '');
+  } finally {
+    for (const fd of fds) closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

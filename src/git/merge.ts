@@ -1,12 +1,15 @@
 /**
  * Merge, rebase and fast-forward that leave the tree exactly as it was when they fail: on a conflict the
  * operation is aborted (`merge --abort` / `reset --merge` / `rebase --abort`), HEAD is checked to be
- * unchanged, and an OperationError lists the conflicting files.
+ * unchanged, and an OperationError lists the conflicting files. The steps that change the repository run
+ * to completion in git's own process group ({@link runGitToCompletion}) inside an uninterruptible
+ * section: an interrupt is acted on only once the merge is complete or undone.
  */
 import { uninterruptible } from '../store/critical-section.js';
 import { OperationError } from '../errors.js';
-import { lines, runGit, tryGit } from './git.js';
-import { headSha } from './repo.js';
+import { lines, runGit, runGitToCompletion, tryGit } from './git.js';
+import { assertNothingInTheWay } from './overwrite-guard.js';
+import { headSha, mergeBase } from './repo.js';
 
 /** Result of a successful {@link mergeBranch}: the new HEAD, and false in `merged` when already up to date. */
 export interface MergeResult {
@@ -20,7 +23,8 @@ async function conflictedFiles(cwd: string): Promise<string[]> {
 }
 
 async function restore(cwd: string, before: string, abort: string[]): Promise<void> {
-  if ((await tryGit(cwd, abort)) === undefined) await tryGit(cwd, ['reset', '--merge']);
+  const attempt = (args: string[]) => runGitToCompletion(cwd, args).then(() => true, () => false);
+  if (!(await attempt(abort))) await attempt(['reset', '--merge']);
   const after = await headSha(cwd);
   if (after !== before) {
     throw new OperationError(`could not restore ${cwd} to ${before} after a failed operation (HEAD is ${after})`, {
@@ -32,9 +36,10 @@ async function restore(cwd: string, before: string, abort: string[]): Promise<vo
 
 /**
  * Merges `branch` into the branch checked out in `cwd`: `--no-ff` with `message`, or with `squash` one
- * commit holding the branch's changes. On failure (conflict, untracked files in the way) the merge is
- * aborted and OperationError (code `merge_conflict` with details.conflicts, or `merge_failed`) is thrown
- * with HEAD and the tree unchanged.
+ * commit holding the branch's changes. Refuses first, changing nothing, when the branch adds or changes a
+ * path the tree holds as an untracked or ignored file (OperationError `would_overwrite_untracked`,
+ * details.files; see overwrite-guard.ts). On failure (conflict) the merge is aborted and OperationError
+ * (code `merge_conflict` with details.conflicts, or `merge_failed`) is thrown with HEAD and the tree unchanged.
  */
 export async function mergeBranch(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
   return uninterruptible(() => mergeBranchNow(cwd, branch, options));
@@ -42,13 +47,14 @@ export async function mergeBranch(cwd: string, branch: string, options: { squash
 
 async function mergeBranchNow(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
   const before = await headSha(cwd);
+  await assertNothingInTheWay(cwd, await mergeBase(cwd, before, branch), branch, `merging ${branch}`);
   const args = options.squash ? ['merge', '--squash', branch] : ['merge', '--no-ff', '--no-edit', '-m', options.message, branch];
   try {
-    await runGit(cwd, args);
+    await runGitToCompletion(cwd, args);
     if (options.squash) {
       const staged = lines(await runGit(cwd, ['diff', '--cached', '--name-only']));
       if (staged.length === 0) return { merged: false, head: before, before };
-      await runGit(cwd, ['commit', '--no-verify', '-m', options.message]);
+      await runGitToCompletion(cwd, ['commit', '--no-verify', '-m', options.message]);
     }
   } catch (err) {
     const conflicts = await conflictedFiles(cwd);
@@ -70,23 +76,26 @@ async function mergeBranchNow(cwd: string, branch: string, options: { squash?: b
 /**
  * Brings the branch checked out in `cwd` up to `upstream`: fast-forward when possible, else rebase its
  * own commits onto `upstream`. On a conflict the rebase is aborted and OperationError (code
- * `update_conflict`, details.conflicts) is thrown with the worktree as before.
+ * `update_conflict`, details.conflicts) is thrown with the worktree as before. Refuses first, changing
+ * nothing, when `upstream` brings a path the worktree holds as an untracked or ignored file
+ * (`would_overwrite_untracked`); `options.exempt` lists files the caller reinstalls (role prompts).
  */
-export async function updateFrom(cwd: string, upstream: string): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
-  return uninterruptible(() => updateFromNow(cwd, upstream));
+export async function updateFrom(cwd: string, upstream: string, options: { exempt?: readonly string[] } = {}): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
+  return uninterruptible(() => updateFromNow(cwd, upstream, options.exempt ?? []));
 }
 
-async function updateFromNow(cwd: string, upstream: string): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
+async function updateFromNow(cwd: string, upstream: string, exempt: readonly string[]): Promise<{ method: 'none' | 'fast-forward' | 'rebase'; head: string }> {
   const before = await headSha(cwd);
   const behind = Number(await runGit(cwd, ['rev-list', '--count', `HEAD..${upstream}`]));
   if (behind === 0) return { method: 'none', head: before };
+  await assertNothingInTheWay(cwd, await mergeBase(cwd, before, upstream), upstream, `bringing ${cwd} up to ${upstream}`, exempt);
   const ahead = Number(await runGit(cwd, ['rev-list', '--count', `${upstream}..HEAD`]));
   if (ahead === 0) {
-    await runGit(cwd, ['merge', '--ff-only', upstream]);
+    await runGitToCompletion(cwd, ['merge', '--ff-only', upstream]);
     return { method: 'fast-forward', head: await headSha(cwd) };
   }
   try {
-    await runGit(cwd, ['rebase', '--no-autostash', upstream]);
+    await runGitToCompletion(cwd, ['rebase', '--no-autostash', upstream]);
   } catch (err) {
     const conflicts = await conflictedFiles(cwd);
     await restore(cwd, before, ['rebase', '--abort']);

@@ -5,11 +5,16 @@ import { OperationError } from '../errors.js';
 import { runGit } from './git.js';
 import { branchExists } from './repo.js';
 
-/** One entry of `git worktree list --porcelain`. `branch` is the short name (no `refs/heads/`). */
+/**
+ * One entry of `git worktree list --porcelain`. `branch` is the short name (no `refs/heads/`); `locked`
+ * is set (to the reason, possibly empty) when the worktree is locked (`git worktree lock --reason …`).
+ */
 export interface WorktreeInfo {
   path: string;
   head?: string;
   branch?: string;
+  detached?: boolean;
+  locked?: string;
 }
 
 /** Every worktree of the repository at `root`, the main one first. */
@@ -23,6 +28,8 @@ export async function listWorktrees(root: string): Promise<WorktreeInfo[]> {
       result.push(current);
     } else if (current && line.startsWith('HEAD ')) current.head = line.slice(5);
     else if (current && line.startsWith('branch ')) current.branch = line.slice(7).replace(/^refs\/heads\//, '');
+    else if (current && line === 'detached') current.detached = true;
+    else if (current && (line === 'locked' || line.startsWith('locked '))) current.locked = line.slice('locked '.length);
   }
   return result;
 }
@@ -46,6 +53,11 @@ export async function addWorktree(root: string, path: string, branch: string, st
     await add();
   }
   return { branchCreated: !exists };
+}
+
+/** The lock reason of the worktree at `path` ('' when locked without one), or undefined when not locked or not listed. */
+export async function worktreeLock(root: string, path: string): Promise<string | undefined> {
+  return (await listWorktrees(root)).find((w) => resolve(w.path) === resolve(path))?.locked;
 }
 
 /** Removes the worktree at `path` (`--force` also drops uncommitted and ignored files), then prunes. */

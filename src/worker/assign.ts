@@ -6,7 +6,10 @@ import { createChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { assertTypable, assignMessage } from './messages.js';
+import { PROMPT_FILES } from './prompt.js';
+import { DEFAULT_PROVIDER } from './providers.js';
 import { backendFor } from './session.js';
+import { workerSkillDir } from './skill-install.js';
 import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWorkerOptions } from './open.js';
 import { rmSync } from 'node:fs';
 import { confirmLaunchTask, deliverTyped, type Delivery } from './delivery.js';
@@ -41,7 +44,8 @@ export interface AssignResult {
 /**
  * `worker assign`: prepares the worktree; if the worktree is clean (idle worker) brings `team/<id>` up to
  * the controller's branch (fast-forward or rebase; a conflict is aborted and thrown as OperationError
- * `update_conflict` before anything is created or typed); creates the change folder; opens the worker
+ * `update_conflict`, or `would_overwrite_untracked` when it would replace a file the worktree holds untracked
+ * or ignored, before anything is created or typed); creates the change folder; opens the worker
  * when its provider is not running; types the `[New Change Assigned]` message.
  */
 export async function assignWorker(root: string, id: string, description: string, options: AssignOptions = {}): Promise<AssignResult> {
@@ -56,7 +60,10 @@ export async function assignWorker(root: string, id: string, description: string
   let update: AssignResult['update'] = { method: 'skipped-busy', upstream: upstream.ref };
   const dirty = await statusEntries(prepared.worktree);
   if (dirty.length === 0) {
-    const r = await updateFrom(prepared.worktree, upstream.sha);
+    // agent-team's own files may be replaced (they are reinstalled below); any other untracked or
+    // ignored file the update would overwrite refuses the assignment before anything is created or typed.
+    const exempt = [...PROMPT_FILES, '.tasks/', `${workerSkillDir(config.provider || DEFAULT_PROVIDER)}/`];
+    const r = await updateFrom(prepared.worktree, upstream.sha, { exempt });
     update = { method: r.method, upstream: upstream.ref };
     // git may replace ignored files (our prompt files) when the update brings tracked ones: reinstall
     if (r.method !== 'none') await prepareWorktree(root, id, options);

@@ -18,6 +18,7 @@ import { planLaunch, waitForStart, type LaunchResult } from './launch.js';
 import type { ActivityInfo } from './activity.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
+import { assertTrusted, launchCommandsNeedingTrust } from '../trust/check.js';
 import { backendFor, currentControllerPane, paneEnv, type LifecycleOptions, type SessionOptions } from './session.js';
 
 /** Result of {@link prepareWorktree}. */
@@ -133,10 +134,13 @@ export async function liveness(config: WorkerConfig, options: SessionOptions): P
  * variables), records `pane_id`, `controller_pane_id` and `backend`, and types the launch command. When
  * the recorded pane still has a shell but no provider, the launch command is typed there instead of
  * spawning. Already running: returns `alreadyRunning` (provider/model changes are still saved).
+ * A launch command from `.agents/config.yaml` needs a trusted project: else OperationError
+ * `untrusted_project`/`trust_changed` before anything is changed (see trust/check.ts).
  */
 export async function openWorker(root: string, id: string, options: OpenWorkerOptions = {}): Promise<OpenedWorker> {
   assertName('worker id', id);
   let config = readWorkerConfig(root, id);
+  assertTrusted(root, launchCommandsNeedingTrust(root, options.provider ?? (config.provider || DEFAULT_PROVIDER)), options.env ?? process.env);
   if (options.provider !== undefined) assertProvider(root, options.provider);
   if (options.model !== undefined) assertModel(options.model);
   if (options.provider !== undefined || options.model !== undefined) {

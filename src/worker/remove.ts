@@ -3,7 +3,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
 import { branchExists, countCommits, statusEntries } from '../git/repo.js';
-import { deleteBranch, removeWorktree } from '../git/worktree.js';
+import { archiveTips, commitsMissingFrom, unsavedTips, type ArchivedRef } from '../git/archive.js';
+import { deleteBranch, removeWorktree, worktreeLock } from '../git/worktree.js';
 import { readWorkerConfig, updateWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { workerPaths } from './paths.js';
@@ -24,21 +25,26 @@ export async function closeWorker(root: string, id: string, options: SessionOpti
   return { id, paneId: config.pane_id, wasRunning };
 }
 
-/** Result of {@link deleteWorker}: what was removed. */
+/** Result of {@link deleteWorker}: what was removed, and the archive refs that keep commits nothing else reaches. */
 export interface DeleteResult {
   id: string;
   killedPane?: string;
   removedWorktree: boolean;
   deletedBranch: boolean;
   forced: boolean;
+  archived: ArchivedRef[];
 }
 
 /**
- * `worker delete`: refuses (OperationError `uncommitted_work` / `unmerged_commits`) when the worktree has
- * uncommitted changes or `team/<id>` has commits not in the current branch, unless `force`; otherwise
- * kills the pane and removes the worktree, the branch and `.agents/workers/<id>/`.
+ * `worker delete`: unless `force`, refuses (OperationError, nothing removed) when the worktree has
+ * uncommitted changes (`uncommitted_work`), is locked (`worktree_locked`, details.reason), `team/<id>` has
+ * commits not in the current branch (`unmerged_commits`), or the worktree's HEAD (attached or detached)
+ * or a commit only its reflog or the branch's reflog reaches is on no surviving branch, tag or remote and
+ * not in the current branch as a patch (`unsaved_commits`, details.commits). Then kills the pane and
+ * removes the worktree, the branch and `.agents/workers/<id>/`; with `force`, every commit (and tracked
+ * uncommitted change) that would be lost is first kept on `team-archive/<id>/<timestamp>` (`archived`).
  */
-export async function deleteWorker(root: string, id: string, options: SessionOptions & { force?: boolean } = {}): Promise<DeleteResult> {
+export async function deleteWorker(root: string, id: string, options: SessionOptions & { force?: boolean; now?: Date } = {}): Promise<DeleteResult> {
   assertName('worker id', id);
   const paths = workerPaths(root, id);
   const hasConfig = existsSync(paths.config);
@@ -56,17 +62,39 @@ export async function deleteWorker(root: string, id: string, options: SessionOpt
         });
       }
     }
+    const lock = hasWorktree ? await worktreeLock(root, paths.worktree) : undefined;
+    if (lock !== undefined) {
+      throw new OperationError(`${paths.worktree} is locked${lock ? ` (${lock})` : ''}; not removing it`, {
+        code: 'worktree_locked',
+        details: { reason: lock, worktree: paths.worktree },
+        hint: `unlock it when it is safe (git worktree unlock ${paths.worktree}), or remove it anyway: agent-team worker delete ${id} --force`,
+      });
+    }
     if (hasBranch) {
       const unmerged = await countCommits(root, `HEAD..${paths.branch}`);
       if (unmerged > 0) {
         throw new OperationError(`${paths.branch} has ${unmerged} commit(s) not merged into your current branch`, {
           code: 'unmerged_commits',
           details: { commits: unmerged },
-          hint: `agent-team worker merge ${id}, or discard them: agent-team worker delete ${id} --force`,
+          hint: `agent-team worker merge ${id}, or keep them on an archive branch and delete: agent-team worker delete ${id} --force`,
         });
       }
     }
+    const tips = await unsavedTips({ root, worktree: hasWorktree ? paths.worktree : undefined, branch: paths.branch });
+    const missing = await commitsMissingFrom(root, 'HEAD', tips);
+    if (missing.length > 0) {
+      const where = [...new Set(tips.filter((t) => t.commits.some((c) => missing.includes(c))).map((t) => (t.source === 'HEAD' ? 'its HEAD (detached or on a branch that is going away)' : t.source === 'branch' ? `${paths.branch}` : 'its reflog only (reset or rebased away)')))];
+      throw new OperationError(`${id} has ${missing.length} commit(s) on no surviving branch, reachable from ${where.join(' and ')}: ${missing.map((c) => c.slice(0, 12)).join(', ')}`, {
+        code: 'unsaved_commits',
+        details: { commits: missing },
+        hint: `put them on a branch (git branch keep-${id} ${missing[0]}) or merge them, or keep them on team-archive/${id}/… and delete: agent-team worker delete ${id} --force`,
+      });
+    }
   }
+  // With --force, what would be lost is kept first (refs cost nothing; a wrong delete is undoable).
+  const archived = options.force
+    ? await archiveTips(root, id, await unsavedTips({ root, worktree: hasWorktree ? paths.worktree : undefined, branch: paths.branch, includeUncommitted: true }), options.now)
+    : [];
   let killedPane: string | undefined;
   if (hasConfig) {
     const config = readWorkerConfig(root, id);
@@ -82,5 +110,5 @@ export async function deleteWorker(root: string, id: string, options: SessionOpt
   if (existsSync(paths.worktree)) rmSync(paths.worktree, { recursive: true, force: true });
   if (hasBranch) await deleteBranch(root, paths.branch);
   rmSync(paths.dir, { recursive: true, force: true });
-  return { id, killedPane, removedWorktree: hasWorktree, deletedBranch: hasBranch, forced: options.force === true };
+  return { id, killedPane, removedWorktree: hasWorktree, deletedBranch: hasBranch, forced: options.force === true, archived };
 }

@@ -25,6 +25,8 @@ export interface RunOptions {
   port: WorkerPort;
   /** Approves merges (and nothing else). */
   yes?: boolean;
+  /** Runs again a check whose earlier run did not finish (else the loop stops and reports it). */
+  rerunCheck?: boolean;
   cwd?: string;
   /** Safety bound on steps in one call (default 100). */
   maxSteps?: number;
@@ -79,6 +81,7 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
       cwd,
       template,
       yes: options.yes === true,
+      rerunCheck: options.rerunCheck === true,
       move: async (m) => {
         await transitionRun(stateFile, m, cwd);
       },

@@ -140,6 +140,9 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
   let controllerPane = '';
 
   const at = (args: string[], cwd = root) => cli(args, { cwd, env });
+  // The scripted provider and any template command: come from the project, so it must be trusted first.
+  const trusted = at(['trust', '--json']);
+  if (trusted.code !== 0) throw new Error(`agent-team trust failed: ${trusted.stderr}`);
   const ok = (args: string[], cwd = root) => {
     const r = at([...args, '--json'], cwd);
     expect(r.code, `agent-team ${args.join(' ')}\n${r.stderr}${r.stdout}`).toBe(0);

@@ -61,6 +61,8 @@ async function sleep(ms) {
 
 // ── 1. A temp project: a package whose test describes slugify(), not yet implemented ──────────────
 const repo = mkdtempSync(join(tmpdir(), 'agent-team-demo-'));
+// The user's agent-team home (trust records) for this demo only, so the demo never touches ~/.agent-team.
+env.AGENT_TEAM_HOME = mkdtempSync(join(tmpdir(), 'agent-team-demo-home-'));
 say(bold('agent-team demo'));
 say(`Workers are played by a scripted stand-in agent (test/agent/scripted-agent.mjs), not an AI.`);
 say(`Backend: ${backendName}${backendName === 'tmux' ? ` (private socket: tmux -L ${socket})` : ''}. Project: ${repo}`);
@@ -105,6 +107,9 @@ let ok = false;
 try {
   say(bold('$ agent-team workflow validate .agents/workflow/demo.yaml'));
   say(agentTeam(repo, ['workflow', 'validate', '.agents/workflow/demo.yaml']).trim());
+  // The stand-in provider's launch command (and any template command:) comes from the project: trust it.
+  say(bold('$ agent-team trust'));
+  say(agentTeam(repo, ['trust']).trim());
   const init = agentTeam(repo, ['workflow', 'state', 'init', '.agents/workflow/demo.yaml', '--run-id', 'demo-run', '--json']);
   const stateFile = init.path;
   say(bold(`$ agent-team workflow state init .agents/workflow/demo.yaml`) + dim(`  → ${stateFile}`));

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../src/session/wait.js';
+import { cli } from '../helpers/cli.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 
 /** Absolute path of the scripted stand-in agent. */
@@ -18,9 +19,10 @@ export interface Project {
 
 /**
  * A repository on `main` with role `dev` (.agents/teams/dev/system.md), `.agents/config.yaml` registering
- * the scripted agent as provider `scripted`, both committed, and an empty AGENT_TEAM_HOME.
+ * the scripted agent as provider `scripted`, both committed, and an AGENT_TEAM_HOME in which the project
+ * is trusted (`agent-team trust`: the launch command comes from the config) unless `trust: false`.
  */
-export function makeProject(options: { commitAgents?: boolean } = {}): Project {
+export function makeProject(options: { commitAgents?: boolean; trust?: boolean } = {}): Project {
   const repo = tempRepo('agent-team-worker-');
   const home = tempDir('agent-team-home-');
   const agentLog = join(home.dir, 'agent.log');
@@ -30,6 +32,10 @@ export function makeProject(options: { commitAgents?: boolean } = {}): Project {
   if (options.commitAgents !== false) {
     git(repo.dir, 'add', '-A');
     git(repo.dir, 'commit', '-q', '-m', 'agent-team setup');
+  }
+  if (options.trust !== false) {
+    const trusted = cli(['trust', '--json'], { cwd: repo.dir, env: { AGENT_TEAM_HOME: home.dir } });
+    if (trusted.code !== 0) throw new Error(`agent-team trust failed: ${trusted.stderr}`);
   }
   return {
     root: repo.dir,

@@ -23,7 +23,7 @@ const CASES: [string, () => string[], number, (doc: any) => void][] = [
   ['workflow create (exists)', () => ['workflow', 'create', 'second'], 1, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'exists', hint: expect.stringContaining('--force') } })],
   ['workflow create (bad name)', () => ['workflow', 'create', 'Bad Name'], 2, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'invalid_name' } })],
   ['workflow create (bad mode)', () => ['workflow', 'create', 'x', '--execution-mode', 'auto'], 2, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'usage' } })],
-  ['workflow validate (valid)', () => ['workflow', 'validate', repo.template], 0, (d) => expect(d).toEqual({ valid: true, file: repo.template, errors: [], warnings: [] })],
+  ['workflow validate (valid)', () => ['workflow', 'validate', repo.template], 0, (d) => expect(d).toEqual({ valid: true, file: repo.template, errors: [], warnings: [], commands: [] })],
   [
     'workflow validate (invalid)',
     () => ['workflow', 'validate', 'bad.yaml'],

@@ -69,7 +69,7 @@ export function makeWorkerCommand(): Command {
     .argument('<id>', 'worker id')
     .option('--squash', 'one commit with the branch\'s changes instead of a merge commit')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nRefused (exit 1, nothing changed) when your tree has uncommitted changes (untracked files under .agents/ and .worktrees/ do not count),\nwhen the branch carries role-prompt files or .tasks/, or on conflict (merge aborted; conflicting files listed).')
+    .addHelpText('after', '\nRefused (exit 1, nothing changed) when your tree has uncommitted changes (untracked files under .agents/ and .worktrees/ do not count),\nwhen the branch adds or changes a path you have as an untracked or ignored file (e.g. .env; listed),\nwhen the branch carries role-prompt files or .tasks/, or on conflict (merge aborted; conflicting files listed).')
     .action(lazy(worker, 'merge'));
 
   cmd

@@ -54,6 +54,7 @@ export function makeWorkflowCommand(): Command {
     .argument('<state-file>', 'run-state file')
     .option('--yes', 'approve merges (nothing else)')
     .option('--max-steps <n>', 'stop after this many steps', '100')
+    .option('--rerun-check', 'run again a check command whose earlier run did not finish (its workflow run was interrupted)')
     .option('--json', 'print {"steps", "stopped", "why", "next"}')
     .addHelpText('after', '\nExit codes: 0 stopped normally (completed, waiting, or needs the controller), 1 a step failed, 2 unreadable input.')
     .action(lazy(controller, 'run'));

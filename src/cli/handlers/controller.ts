@@ -6,6 +6,8 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
+import { assertTrusted } from '../../trust/check.js';
+import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
 import { paint, type CommandResult } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
@@ -46,6 +48,8 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
+  // The template's commands and the config's launch commands run only in a trusted project (--yes is no trust).
+  assertTrusted(root, [...commandsOfTemplateData(root, loaded.workflowPath, loaded.template.template), ...configCommands(root)]);
   const port = await createWorkerPort(root, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
@@ -53,6 +57,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
     stateFile: file,
     port,
     yes: o.yes === true,
+    rerunCheck: o.rerunCheck === true,
     maxSteps,
     onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
   });

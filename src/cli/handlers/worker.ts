@@ -142,7 +142,9 @@ export async function remove([id]: string[], o: Record<string, unknown>): Promis
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await deleteWorker(root, id as string, { force: o.force === true });
-  return { json: snakeKeys({ ok: true, ...r }), text: `deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed` };
+  const kept = r.archived.map((a) => `kept ${a.source === 'uncommitted' ? 'its uncommitted changes' : `commit ${a.sha.slice(0, 12)} (${a.source})`} on ${a.ref} (restore: git switch -c ${r.id}-restored ${a.ref})`);
+  const text = [`deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed`, ...kept].join('\n');
+  return { json: snakeKeys({ ok: true, ...r }), text, warnings: o.json ? kept : [] };
 }
 
 /** `worker event <id> <event>`: the payload is read from stdin when stdin is not a terminal. */

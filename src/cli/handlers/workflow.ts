@@ -1,5 +1,8 @@
 /** Handlers of `workflow create|validate|graph|schema`: call the domain, shape the output. */
+import { dirname, resolve } from 'node:path';
 import { EXIT, OperationError } from '../../errors.js';
+import { projectRoot } from '../../store/paths.js';
+import { commandsOfTemplateData, visible } from '../../trust/commands.js';
 import type { GraphFormat } from '../../workflow/graph.js';
 import { readTemplateFile } from '../../workflow/template.js';
 import { validateTemplate, type Problem } from '../../workflow/validate.js';
@@ -37,8 +40,11 @@ export function validate([file]: string[]): CommandResult {
   const lines = [...result.errors.map((p) => formatProblem(loaded.path, p, 'error')), ...result.warnings.map((p) => formatProblem(loaded.path, p, 'warning'))];
   if (valid) lines.push(`OK: workflow is valid: ${loaded.path}`);
   else lines.push(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${loaded.path}`);
+  // What `workflow run` would run through /bin/sh: shown so nobody approves a template blind.
+  const commands = commandsOfTemplateData(projectRoot(dirname(resolve(loaded.path))), loaded.path, loaded.data).map((c) => ({ node: c.field.replace(/^nodes\.|\.command$/g, ''), command: c.command }));
+  if (commands.length) lines.push(`commands this template runs (workflow run runs them only in a trusted project: agent-team trust):`, ...commands.map((c) => `  ${c.node}: ${visible(c.command)}`));
   return {
-    json: { valid, file: loaded.path, errors: result.errors, warnings: result.warnings },
+    json: { valid, file: loaded.path, errors: result.errors, warnings: result.warnings, commands },
     text: lines.join('\n'),
     exitCode: valid ? EXIT.ok : EXIT.failed,
   };

@@ -4,8 +4,9 @@
  */
 import { dirname, resolve } from 'node:path';
 import { projectRoot } from '../../store/paths.js';
-import { runCheckCommand } from '../check-command.js';
+import { clearCheck, describeUnfinishedCheck, recordCheckStart, runCheckCommand, unfinishedCheck } from '../check-command.js';
 import type { WorkflowNode } from '../schema.js';
+import { loadRun } from '../state-service.js';
 import { reserveWorker } from '../worker-choice.js';
 import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
 
@@ -71,8 +72,13 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
   if (action.kind !== 'check') return actCommon(step, node, io);
   const outcomes = step.next.outcomes;
   const dir = (action.worker && io.port.worktree(action.worker)) || projectRoot(dirname(resolve(io.cwd, io.stateFile)));
+  // A check recorded as running whose runner died is reported, never run again silently.
+  const unfinished = unfinishedCheck(loadRun(io.stateFile, io.cwd).state.node_states[node.id]);
+  if (unfinished && !io.rerunCheck) return { stopped: 'decision', why: describeUnfinishedCheck(node.id, unfinished, io.stateFile) };
   if (action.start) await io.move({ action: 'start', node: node.id });
+  await recordCheckStart(io.stateFile, io.cwd, node.id, action.command);
   const result = await runCheckCommand(action.command, dir);
+  await clearCheck(io.stateFile, io.cwd, node.id);
   const outcome = result.passed ? 'passed' : 'failed';
   const summary = `\`${action.command}\` exited ${result.exitCode ?? 'killed'}${result.tail ? `:\n${result.tail}` : ''}`;
   io.record(node.id, 'check', `${action.command} → ${outcome} (${result.durationMs} ms)`);

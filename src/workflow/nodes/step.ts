@@ -118,6 +118,8 @@ export interface ActIO {
   template: WorkflowTemplate;
   /** Approves merges (`workflow run --yes`). */
   yes: boolean;
+  /** Runs again a check whose earlier run did not finish (`workflow run --rerun-check`). */
+  rerunCheck?: boolean;
   move(move: Move): Promise<void>;
   record(node: string, action: string, detail: string): void;
 }
