@@ -353,6 +353,7 @@ function setUpWorkerRepo(name) {
   write(dir, '.agents/config.yaml', 'providers:\n    bench: "sleep 600"\n');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'bench role');
+  cli(dir, ['trust'], {}); // the launch command comes from .agents/config.yaml
   return dir;
 }
 
@@ -419,6 +420,7 @@ function deliveredCase(label, env, limitMs) {
   write(dir, '.agents/config.yaml', `providers:\n    bench: { command: "node ${agent} --log ${join(dir, 'agent.log')}", like: claude }\n`);
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'stand-in provider');
+  cli(dir, ['trust'], env);
   const samples = [];
   const runs = Math.max(5, Math.round(RUNS / 3));
   try {

@@ -124,6 +124,7 @@ async function check(provider) {
   const controller = spawnSync('tmux', ['-L', socket, 'new-session', '-d', '-s', `controller-${provider}`, '-P', '-F', '#{pane_id}', 'cat > /dev/null'], { env, encoding: 'utf8' }).stdout.trim();
   env.TMUX_PANE = controller;
   try {
+    agentTeam(root, env, 'trust'); // the launch command (the cached CLI) comes from .agents/config.yaml
     agentTeam(root, env, 'worker', 'create', 'dev', '--provider', provider);
     // 1. open → ready, or attention with the dialog named
     let opened = agentTeam(root, env, 'worker', 'open', 'dev-001');

@@ -7,7 +7,6 @@ import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { assertTypable, assignMessage } from './messages.js';
 import { PROMPT_FILES } from './prompt.js';
-import { DEFAULT_PROVIDER } from './providers.js';
 import { backendFor } from './session.js';
 import { workerSkillDir } from './skill-install.js';
 import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWorkerOptions } from './open.js';

@@ -45,6 +45,8 @@ describe.skipIf(!hasTmux)('checked delivery with the stand-in agent as claude (t
     );
     git(project.root, 'add', '-A');
     git(project.root, 'commit', '-q', '-m', 'stand-in providers');
+    // the launch commands changed: trust them again (agent-team trust), as a user would
+    expect(cli(['trust'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);
     const controller = tmux('new-session', '-d', '-s', 'controller', '-P', '-F', '#{pane_id}', 'cat > /dev/null');
     env = {
       AGENT_TEAM_BACKEND: 'tmux',
