@@ -97,7 +97,7 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('never types into, reports or kills a reused pane id that now belongs to someone else', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { TMUX_PANE: '%99', AGENT_TEAM_START_TIMEOUT_MS: '200' };
+    const env = { TMUX_PANE: '%99', AGENT_TEAM_START_TIMEOUT_MS: '200', AGENT_TEAM_HOME: project.home };
     await createWorker(project.root, 'dev');
     await openWorker(project.root, 'dev-001', { backend, env });
     // the multiplexer restarted and gave %1 to another session (e.g. the controller's), busy with its own program
@@ -116,7 +116,7 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('assign types the change message after opening; status asks the backend once for all workers', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { TMUX_PANE: '%99' };
+    const env = { TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home };
     for (let i = 0; i < 3; i++) await createWorker(project.root, 'dev', { provider: 'scripted' });
     const r = await assignWorker(project.root, 'dev-002', 'Build the thing', { backend, env, design: '# Design\n' });
     expect(r.delivery).toBe('typed'); // a plain provider has no events to confirm with
