@@ -21,6 +21,7 @@ const UNIT = [
   'test/controller/skill.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
+  'test/cli/options.test.ts',
   'test/git/merge.test.ts', // the other test/git files spawn the built CLI
   'test/session/index.test.ts',
   'test/session/process.test.ts',
@@ -41,7 +42,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: workers,
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT, testTimeout: 60_000, hookTimeout: 60_000 } },
+      { extends: true, test: { name: 'unit', include: UNIT, isolate: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       // Spawned CLIs, real git and real tmux (each test makes its own temp repositories and tmux sockets,
       // so files run in parallel processes). The timeout only catches a hang: a run-through test spawns
       // the CLI ~100 times, which takes minutes when the machine is shared by several test runs.

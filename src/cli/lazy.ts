@@ -3,8 +3,11 @@ import { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { render, type CommandResult } from './output.js';
 
-/** A handler: positional arguments (in order) and the command's options; returns what to print. */
-export type Handler = (args: string[], options: Record<string, unknown>) => Promise<CommandResult> | CommandResult;
+/**
+ * A handler: positional arguments (in order) and the command's options, typed by the handler with one
+ * interface per command (`O`, camelCase keys as commander gives them); returns what to print.
+ */
+export type Handler<O extends object = Record<string, unknown>> = (args: string[], options: O) => Promise<CommandResult> | CommandResult;
 
 /**
  * The root command of the CLI. Commander drops an action's return value, so a {@link lazy} action hands
@@ -28,12 +31,14 @@ function rootOf(command: Command): Command {
  * hands its exit code to the {@link Program} at the root of the tree (not `process.exitCode`). Errors
  * propagate to the funnel in `program.ts`.
  */
-export function lazy<M>(load: () => Promise<M>, name: keyof M & string) {
+export function lazy<M extends { [P in K]: Handler<never> }, K extends keyof M & string>(load: () => Promise<M>, name: K) {
   return async (...params: unknown[]): Promise<void> => {
     const command = params[params.length - 1] as Command;
     const options = command.opts();
     const args = params.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a : a === undefined ? [] : [a])).map(String);
     const mod = await load();
+    // The one cast of the boundary: commander's option values, declared next to the command, become the
+    // handler's options interface.
     const handler = mod[name] as unknown as Handler;
     const code = render(await handler(args, options), options);
     const root = rootOf(command);

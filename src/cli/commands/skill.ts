@@ -1,6 +1,7 @@
 /** `agent-team skill install`: copy the shipped skills where a provider looks for them. */
 import { Command, Option } from 'commander';
 import { lazy } from '../lazy.js';
+import { jsonOption } from '../options.js';
 
 /** `agent-team skill` with its subcommands. */
 export function makeSkillCommand(): Command {
@@ -10,7 +11,7 @@ export function makeSkillCommand(): Command {
     .description('Copy skills/agent-team and skills/worker-reply-main to the provider\'s skills folder')
     .addOption(new Option('--provider <provider>', 'whose folder').choices(['claude', 'codex', 'gemini', 'opencode']).default('claude'))
     .option('--global', 'install in the home folder instead of the project')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(() => import('../handlers/skill.js'), 'install'));
   return skill;
 }

@@ -1,6 +1,7 @@
 /** `agent-team trust [dir] [--list | --revoke]`: approve the commands a project's templates and config run. */
 import { Command } from 'commander';
 import { lazy } from '../lazy.js';
+import { jsonOption } from '../options.js';
 
 /** `agent-team trust`. */
 export function makeTrustCommand(): Command {
@@ -9,7 +10,7 @@ export function makeTrustCommand(): Command {
     .argument('[dir]', 'a folder inside the repository (default: the current folder)')
     .option('--list', 'list the trusted repositories')
     .option('--revoke', 'stop trusting the repository')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText(
       'after',
       '\nThe record (the repository\'s path and a hash of those commands) is kept in $AGENT_TEAM_HOME/trust.yaml (default ~/.agent-team).\nWhen a command is added or edited, workflow run and worker open stop again until you trust the new list. --yes never implies trust.',

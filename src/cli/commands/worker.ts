@@ -1,6 +1,7 @@
 /** Worker-side commands: `init`, `role list`, `worker …`, `reply`, `reply-main`. */
 import { Command, Option } from 'commander';
 import { lazy } from '../lazy.js';
+import { jsonOption } from '../options.js';
 
 const init = () => import('../handlers/init.js');
 const role = () => import('../handlers/role.js');
@@ -19,7 +20,7 @@ export function makeWorkerCommand(): Command {
     .option('-m, --model <model>', 'model passed as --model')
     .option('-y, --yes', 'use a global role without asking')
     .option('--fresh', 'start a new agent conversation (a new worker always does; accepted for the Go CLI)')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  agent-team worker create vite-react-dev --provider codex')
     .action(lazy(worker, 'create'));
 
@@ -31,7 +32,7 @@ export function makeWorkerCommand(): Command {
     .option('-m, --model <model>', 'switch model (saved to worker.yaml)')
     .option('--new-window', 'open a new window/tab instead of a detached session or split')
     .option('--fresh', 'start a new agent conversation instead of resuming the recorded one')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nA worker whose agent stopped resumes its recorded conversation (claude --resume, codex resume, gemini --resume, opencode -s) unless --fresh.')
     .action(lazy(worker, 'open'));
 
@@ -43,7 +44,7 @@ export function makeWorkerCommand(): Command {
     .option('--proposal <file>', 'proposal.md content from a file, or - for stdin')
     .option('--design <file>', 'design.md content from a file, or - for stdin')
     .option('--new-window', 'when opening: a new window/tab')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .option('--fresh', 'when opening: start a new agent conversation')
     .addHelpText('after', '\nA worker that is not running gets the task on its launch command line. A running one gets it typed only at ready/idle,\nand it counts only when the agent confirms it.\nExit codes: 0 assigned, 1 not delivered (dialog, exit, no confirmation in time: the change is removed, the pane\'s last lines shown),\nor could not bring an idle worker up to your branch (conflict, aborted).')
     .action(lazy(worker, 'assign'));
@@ -51,7 +52,7 @@ export function makeWorkerCommand(): Command {
   cmd
     .command('status')
     .description('Every worker: role, provider, running or offline, branch, commits ahead, clean or dirty, active changes')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'status'));
 
   cmd
@@ -60,7 +61,7 @@ export function makeWorkerCommand(): Command {
     .argument('<id>', 'worker id')
     .argument('<event>', 'launch, session-start, prompt-submit, busy, turn-end, turn-failed, needs-input, notification, session-end')
     .option('--root <dir>', 'the project root (default: the repository of the current folder)')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'event'));
 
   cmd
@@ -68,7 +69,7 @@ export function makeWorkerCommand(): Command {
     .description('Merge team/<id> into your current branch (--no-ff); aborts cleanly on conflict')
     .argument('<id>', 'worker id')
     .option('--squash', 'one commit with the branch\'s changes instead of a merge commit')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nRefused (exit 1, nothing changed) when your tree has uncommitted changes (untracked files under .agents/ and .worktrees/ do not count),\nwhen the branch adds or changes a path you have as an untracked or ignored file (e.g. .env; listed),\nwhen the branch carries role-prompt files or .tasks/, or on conflict (merge aborted; conflicting files listed).')
     .action(lazy(worker, 'merge'));
 
@@ -76,7 +77,7 @@ export function makeWorkerCommand(): Command {
     .command('close')
     .description('Kill the worker\'s pane; worktree, branch and config stay')
     .argument('<id>', 'worker id')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'close'));
 
   cmd
@@ -84,7 +85,7 @@ export function makeWorkerCommand(): Command {
     .description('Remove the worker: pane, worktree, branch team/<id> and config')
     .argument('<id>', 'worker id')
     .option('--force', 'also when the worktree has uncommitted work or the branch has unmerged commits')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'remove'));
 
   return cmd;
@@ -94,21 +95,21 @@ export function makeWorkerCommand(): Command {
 export function makeWorkerCommands(): Command[] {
   const initCmd = new Command('init')
     .description('Create .agents/teams/, .agents/workflow/, .agents/workers/ and .agents/config.yaml (idempotent; optional)')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(init, 'run'));
 
   const roleCmd = new Command('role').description('Roles: project (.agents/teams/) and global (~/.agents/roles/)');
   roleCmd
     .command('list')
     .description('List roles of both scopes')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(role, 'list'));
 
   const replyCmd = new Command('reply')
     .description('Type "[Main Controller Reply] <message>" into a worker\'s pane')
     .argument('<id>', 'worker id')
     .argument('<message>', 'the answer')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(reply, 'reply'));
 
   const replyMainCmd = new Command('reply-main')
@@ -116,7 +117,7 @@ export function makeWorkerCommands(): Command[] {
     .argument('<message>', 'e.g. "Task completed: <summary>"')
     .option('--outcome <label>', "the node's outcome, e.g. passed or failed (one of its branch labels)")
     .addOption(new Option('--status <status>', 'done, blocked or needs-input (default: inferred from the message: "Blocked…" / "Need decision…", else done)').choices(['done', 'blocked', 'needs-input']))
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
     .action(lazy(reply, 'replyMain'));
 
@@ -124,7 +125,7 @@ export function makeWorkerCommands(): Command[] {
   providerCmd
     .command('list')
     .description('Each provider: launch command, adapter, whether its binary is on PATH, its version')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(worker, 'providers'));
 
   return [initCmd, roleCmd, makeWorkerCommand(), replyCmd, replyMainCmd, providerCmd];

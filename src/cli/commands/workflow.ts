@@ -1,6 +1,7 @@
 /** `agent-team workflow …`: create, validate, graph, schema and the `state` group. */
 import { Command, Option } from 'commander';
 import { lazy } from '../lazy.js';
+import { jsonOption } from '../options.js';
 
 const handlers = () => import('../handlers/workflow.js');
 const state = () => import('../handlers/state.js');
@@ -21,7 +22,7 @@ export function makeWorkflowCommand(): Command {
     .option('--qa-role <role>', 'role played by the qa alias', 'qa')
     .addOption(new Option('--execution-mode <mode>', 'how `workflow run` acts').choices(['semi_auto', 'manual']).default('semi_auto'))
     .option('--force', 'overwrite an existing file')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first')
     .action(lazy(handlers, 'create'));
 
@@ -29,7 +30,7 @@ export function makeWorkflowCommand(): Command {
     .command('validate')
     .description('Check a template: every problem at once, with file:line:col, a code and a fix hint')
     .argument('<file>', 'template file')
-    .option('--json', 'print {"valid", "errors", "warnings"}')
+    .addOption(jsonOption('print {"valid", "errors", "warnings"}'))
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid, 2 unreadable or not YAML.')
     .action(lazy(handlers, 'validate'));
 
@@ -39,13 +40,13 @@ export function makeWorkflowCommand(): Command {
     .argument('<file>', 'template file')
     .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
     .option('--state <state-file>', 'highlight the current and completed nodes of this run')
-    .option('--json', 'print {"format", "graph"}')
+    .addOption(jsonOption('print {"format", "graph"}'))
     .action(lazy(handlers, 'graph'));
 
   workflow
     .command('schema')
     .description('Print the JSON Schema of workflow templates (for editors)')
-    .option('--json', 'same output (it is JSON already)')
+    .addOption(jsonOption('same output (it is JSON already)'))
     .action(lazy(handlers, 'schema'));
 
   workflow
@@ -55,7 +56,7 @@ export function makeWorkflowCommand(): Command {
     .option('--yes', 'approve merges (nothing else)')
     .option('--max-steps <n>', 'stop after this many steps', '100')
     .option('--rerun-check', 'run again a check command whose earlier run did not finish (its workflow run was interrupted)')
-    .option('--json', 'print {"steps", "stopped", "why", "next"}')
+    .addOption(jsonOption('print {"steps", "stopped", "why", "next"}'))
     .addHelpText('after', '\nExit codes: 0 stopped normally (completed, waiting, or needs the controller), 1 a step failed, 2 unreadable input.')
     .action(lazy(controller, 'run'));
 
@@ -73,27 +74,27 @@ export function makeStateCommand(): Command {
     .argument('<workflow-file>', 'template file')
     .option('--state-file <file>', 'where to write the run-state (default .agents/workflow/runs/<workflow>/<run-id>.yaml)')
     .option('--run-id <id>', 'run id (default YYYYMMDD-HHMMSS-<workflow> in UTC)')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(state, 'init'));
 
   cmd
     .command('show')
     .description('Print a run-state (YAML, or JSON with --json)')
     .argument('<state-file>', 'run-state file')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(state, 'show'));
 
   cmd
     .command('next')
     .description('What the controller must do now: the node, its task, outcomes, exact commands and when it is done')
     .argument('<state-file>', 'run-state file')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(controller, 'next'));
 
   cmd
     .command('list')
     .description('List every run under .agents/workflow/runs/')
-    .option('--json', 'print one JSON document')
+    .addOption(jsonOption())
     .action(lazy(state, 'list'));
 
   const transition = (name: string, description: string, extra: (c: Command) => Command) =>
@@ -105,7 +106,7 @@ export function makeStateCommand(): Command {
         .requiredOption('--node <id>', 'the node to act on (must be current_node unless --force)'),
     )
       .option('--force', 'act on a node that is not current (logged as forced)')
-      .option('--json', 'print one JSON document')
+      .addOption(jsonOption())
       .action(lazy(state, name as 'start'));
 
   transition('start', 'Mark the current node running', (c) => c.option('--worker <id>', 'worker doing it'));

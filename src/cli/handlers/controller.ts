@@ -8,7 +8,7 @@ import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
 import { assertTrusted } from '../../trust/check.js';
 import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
-import { paint, type CommandResult } from '../output.js';
+import { paint, type CommandResult, type CommonOptions } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
 export function renderNext(step: NextStep): string {
@@ -42,8 +42,17 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   return { json: step, text: renderNext(step), warnings };
 }
 
+/** Options of `workflow run`. */
+export interface RunOptions extends CommonOptions {
+  /** A whole number of steps, as typed (checked here). */
+  maxSteps?: string;
+  yes?: boolean;
+  /** Run again a check command whose earlier run did not finish. */
+  rerunCheck?: boolean;
+}
+
 /** `workflow run <state-file> [--yes]`. */
-export async function run([stateFile]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function run([stateFile]: string[], o: RunOptions): Promise<CommandResult> {
   const file = stateFile ?? '';
   const loaded = loadRun(file);
   if (!loaded.template) throw new OperationError(`cannot run: ${loaded.templateProblem}`, { code: 'template_unusable', hint: `fix ${loaded.state.workflow_file}` });
@@ -52,7 +61,7 @@ export async function run([stateFile]: string[], o: Record<string, unknown>): Pr
   assertTrusted(root, [...commandsOfTemplateData(root, loaded.workflowPath, loaded.template.template), ...configCommands(root)]);
   const port = await createWorkerPort(root, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${String(o.maxSteps)}: give a whole number of steps, 1 or more`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${o.maxSteps}: give a whole number of steps, 1 or more`);
   const report: RunReport = await runController({
     stateFile: file,
     port,

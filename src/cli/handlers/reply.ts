@@ -6,7 +6,7 @@ import type { ReplyStatus } from '../../workflow/schema.js';
 import { assertName } from '../../worker/ids.js';
 import { inferReplyStatus, locateWorker, replyToController, replyToWorker } from '../../worker/reply.js';
 import { mainRepoRoot } from '../../worker/root.js';
-import type { CommandResult } from '../output.js';
+import type { CommandResult, CommonOptions } from '../output.js';
 
 /** `reply <id> <message>`: types `[Main Controller Reply] <message>` into the worker's pane. */
 export async function reply([id, message]: string[]): Promise<CommandResult> {
@@ -15,18 +15,24 @@ export async function reply([id, message]: string[]): Promise<CommandResult> {
   return { json: { ok: true, worker_id: r.id, pane_id: r.paneId, text: r.text }, text: `replied to ${r.id}` };
 }
 
+/** Options of `reply-main`. */
+export interface ReplyMainOptions extends CommonOptions {
+  status?: ReplyStatus;
+  outcome?: string;
+}
+
 /**
  * `reply-main <message> [--outcome L] [--status S]`: records the reply on every active run waiting on
  * this worker, and types `[Worker: <id>] <message>` into the controller's pane. Fails (exit 1) only when
  * the reply reached neither a run nor the pane.
  */
-export async function replyMain([message]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function replyMain([message]: string[], o: ReplyMainOptions): Promise<CommandResult> {
   const text = message ?? '';
   if (text.trim() === '') throw new UsageError('the message is empty');
   assertTypable('the message', text);
   const where = await locateWorker(process.cwd());
-  const status = (o.status as ReplyStatus | undefined) ?? inferReplyStatus(text);
-  const outcome = o.outcome as string | undefined;
+  const status = o.status ?? inferReplyStatus(text);
+  const outcome = o.outcome;
   let recorded: RecordedReply[] = [];
   recorded = await recordReply({ worker: where.id, message: text, status, ...(outcome ? { outcome } : {}) }, where.root);
   const warnings: string[] = [];

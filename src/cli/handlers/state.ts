@@ -4,12 +4,18 @@ import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/names.js';
 import { initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
 import type { TransitionAction } from '../../workflow/transitions.js';
-import type { CommandResult } from '../output.js';
+import type { CommandResult, CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
 
+/** Options of `state init`. */
+export interface InitOptions extends CommonOptions {
+  stateFile?: string;
+  runId?: string;
+}
+
 /** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
-export function init([workflowFile]: string[], o: Record<string, unknown>): CommandResult {
-  const result = initRun({ workflowFile: workflowFile ?? '', stateFile: o.stateFile as string | undefined, runId: o.runId as string | undefined });
+export function init([workflowFile]: string[], o: InitOptions): CommandResult {
+  const result = initRun({ workflowFile: workflowFile ?? '', stateFile: o.stateFile, runId: o.runId });
   return {
     json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status },
     text: `${result.path}\ncurrent_node=${result.state.current_node}`,
@@ -33,23 +39,34 @@ export function list(): CommandResult {
   return { json: { runs }, text: runs.length ? renderTable(header, rows) : 'no runs under .agents/workflow/runs/' };
 }
 
-async function transition(action: TransitionAction, stateFile: string, o: Record<string, unknown>): Promise<CommandResult> {
+/** Options of the five transitions (`start`, `wait`, `block`, `complete`, `confirm`); each declares the ones it takes. */
+export interface TransitionOptions extends CommonOptions {
+  node: string;
+  reason?: string;
+  outcome?: string;
+  nextNode?: string;
+  worker?: string;
+  summary?: string;
+  force?: boolean;
+}
+
+async function transition(action: TransitionAction, stateFile: string, o: TransitionOptions): Promise<CommandResult> {
   // A worker id is recorded in role_worker_map and printed in commands later: check it like every id.
-  if (o.worker !== undefined && !ID_NAME.test(String(o.worker))) {
+  if (o.worker !== undefined && !ID_NAME.test(o.worker)) {
     throw new UsageError(`--worker ${JSON.stringify(o.worker)}: worker ids match ${ID_NAME.source}, e.g. dev-001`, { code: 'invalid_name' });
   }
   const result = await transitionRun(stateFile, {
     action,
-    node: o.node as string,
-    reason: o.reason as string | undefined,
-    outcome: o.outcome as string | undefined,
-    nextNode: o.nextNode as string | undefined,
-    worker: o.worker as string | undefined,
-    summary: o.summary as string | undefined,
+    node: o.node,
+    reason: o.reason,
+    outcome: o.outcome,
+    nextNode: o.nextNode,
+    worker: o.worker,
+    summary: o.summary,
     force: o.force === true,
   });
   const s = result.state;
-  const node = o.node as string;
+  const node = o.node;
   let text: string;
   if (action === 'start') text = `started ${node}`;
   else if (action === 'wait') text = s.status === 'waiting_confirmation' ? `waiting on ${node} (confirmation pending)` : `waiting on ${node}`;
@@ -64,12 +81,12 @@ async function transition(action: TransitionAction, stateFile: string, o: Record
 }
 
 /** `state start`. */
-export const start = ([f]: string[], o: Record<string, unknown>) => transition('start', f ?? '', o);
+export const start = ([f]: string[], o: TransitionOptions) => transition('start', f ?? '', o);
 /** `state wait`. */
-export const wait = ([f]: string[], o: Record<string, unknown>) => transition('wait', f ?? '', o);
+export const wait = ([f]: string[], o: TransitionOptions) => transition('wait', f ?? '', o);
 /** `state block`. */
-export const block = ([f]: string[], o: Record<string, unknown>) => transition('block', f ?? '', o);
+export const block = ([f]: string[], o: TransitionOptions) => transition('block', f ?? '', o);
 /** `state complete`. */
-export const complete = ([f]: string[], o: Record<string, unknown>) => transition('complete', f ?? '', o);
+export const complete = ([f]: string[], o: TransitionOptions) => transition('complete', f ?? '', o);
 /** `state confirm`. */
-export const confirm = ([f]: string[], o: Record<string, unknown>) => transition('confirm', f ?? '', o);
+export const confirm = ([f]: string[], o: TransitionOptions) => transition('confirm', f ?? '', o);

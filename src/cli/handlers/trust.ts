@@ -4,10 +4,16 @@ import { describeCommand } from '../../trust/commands.js';
 import { trustStatus } from '../../trust/check.js';
 import { readTrustRecords, revokeTrust, trustFile, trustProject } from '../../trust/store.js';
 import { mainRepoRoot } from '../../worker/root.js';
-import { snakeKeys, type CommandResult } from '../output.js';
+import { snakeKeys, type CommandResult, type CommonOptions } from '../output.js';
+
+/** Options of `agent-team trust`. */
+export interface TrustOptions extends CommonOptions {
+  list?: boolean;
+  revoke?: boolean;
+}
 
 /** `agent-team trust`: records (default), lists (`--list`) or revokes (`--revoke`) trust. */
-export async function trust([dir]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function trust([dir]: string[], o: TrustOptions): Promise<CommandResult> {
   if (o.list === true && o.revoke === true) throw new UsageError('--list and --revoke cannot be combined; give one', { code: 'usage' });
   if (o.list === true) {
     const records = readTrustRecords();

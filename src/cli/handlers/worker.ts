@@ -12,10 +12,38 @@ import { assertModel, assertProvider, listProviders } from '../../worker/provide
 import { recordWorkerEvent } from '../../worker/events.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
-import { snakeKeys, type CommandResult } from '../output.js';
+import { snakeKeys, type CommandResult, type CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** Options of `worker create`. */
+export interface CreateOptions extends CommonOptions {
+  provider?: string;
+  model?: string;
+  yes?: boolean;
+}
+
+/** Options of `worker open`. */
+export interface OpenOptions extends CommonOptions {
+  provider?: string;
+  model?: string;
+  newWindow?: boolean;
+  /** Start a new agent conversation instead of resuming the recorded one. */
+  fresh?: boolean;
+}
+
+/** Options of `worker assign`: `--proposal`/`--design` name a file, or `-` for stdin. */
+export interface AssignOptions extends CommonOptions {
+  proposal?: string;
+  design?: string;
+  newWindow?: boolean;
+  /** When opening: a new agent conversation. */
+  fresh?: boolean;
+}
+
+/** Options of `worker event`: `--root` names the project (hooks may run anywhere). */
+export interface EventOptions extends CommonOptions {
+  root?: string;
+}
 
 /**
  * Whether using global role `role` is confirmed: `--yes`, else a prompt on a TTY, else a UsageError
@@ -34,12 +62,12 @@ async function confirmGlobalRole(role: string, path: string, yes: boolean): Prom
 }
 
 /** `worker create <role>`: prints the new id. */
-export async function create([role]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function create([role]: string[], o: CreateOptions): Promise<CommandResult> {
   assertName('role', role);
   const root = await mainRepoRoot();
-  const requested = str(o.provider);
+  const requested = o.provider;
   if (requested !== undefined) assertProvider(root, requested);
-  const model = str(o.model);
+  const model = o.model;
   if (model !== undefined) assertModel(model);
   const resolved = resolveRole(root, role as string);
   let allowGlobal = false;
@@ -56,10 +84,10 @@ export async function create([role]: string[], o: Record<string, unknown>): Prom
 }
 
 /** `worker open <id>`. */
-export async function open([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function open([id]: string[], o: OpenOptions): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
-  const r = await openWorker(root, id as string, { provider: str(o.provider), model: str(o.model), newWindow: o.newWindow === true, fresh: o.fresh === true });
+  const r = await openWorker(root, id as string, { provider: o.provider, model: o.model, newWindow: o.newWindow === true, fresh: o.fresh === true });
   const text = r.alreadyRunning
     ? `${r.id} is already running (pane ${r.paneId})`
     : [
@@ -83,11 +111,11 @@ function readInput(what: string, source: string | undefined): string | undefined
 }
 
 /** `worker assign <id> <description>`. */
-export async function assign([id, description]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function assign([id, description]: string[], o: AssignOptions): Promise<CommandResult> {
   assertName('worker id', id);
-  if (str(o.proposal) === '-' && str(o.design) === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
-  const proposal = readInput('--proposal', str(o.proposal));
-  const design = readInput('--design', str(o.design));
+  if (o.proposal === '-' && o.design === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
+  const proposal = readInput('--proposal', o.proposal);
+  const design = readInput('--design', o.design);
   const root = await mainRepoRoot();
   const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true });
   const lines = [
@@ -121,7 +149,7 @@ export async function status(): Promise<CommandResult> {
 }
 
 /** `worker merge <id>`. */
-export async function merge([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function merge([id]: string[], o: CommonOptions & { squash?: boolean }): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await mergeWorker(root, id as string, { squash: o.squash === true });
@@ -138,7 +166,7 @@ export async function close([id]: string[]): Promise<CommandResult> {
 }
 
 /** `worker delete <id>`. */
-export async function remove([id]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function remove([id]: string[], o: CommonOptions & { force?: boolean }): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await deleteWorker(root, id as string, { force: o.force === true });
@@ -148,9 +176,9 @@ export async function remove([id]: string[], o: Record<string, unknown>): Promis
 }
 
 /** `worker event <id> <event>`: the payload is read from stdin when stdin is not a terminal. */
-export async function event([id, name]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function event([id, name]: string[], o: EventOptions): Promise<CommandResult> {
   assertName('worker id', id);
-  const root = str(o.root) ?? (await mainRepoRoot());
+  const root = o.root ?? (await mainRepoRoot());
   let payload = '';
   if (!process.stdin.isTTY) {
     try {

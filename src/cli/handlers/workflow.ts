@@ -6,22 +6,33 @@ import { commandsOfTemplateData, visible } from '../../trust/commands.js';
 import type { GraphFormat } from '../../workflow/graph.js';
 import { readTemplateFile } from '../../workflow/template.js';
 import { validateTemplate, type Problem } from '../../workflow/validate.js';
-import { paint, type CommandResult } from '../output.js';
+import { paint, type CommandResult, type CommonOptions } from '../output.js';
 
 // `validate` is the hot one (a controller runs it often): the other handlers import what only they
 // need when they run, so validating does not load presets, graph rendering or JSON Schema output.
 
+/** Options of `workflow create` (defaults set where the command is declared). */
+export interface CreateOptions extends CommonOptions {
+  preset: string;
+  output?: string;
+  ctoRole: string;
+  devRole: string;
+  qaRole: string;
+  executionMode: string;
+  force?: boolean;
+}
+
 /** `workflow create <name>`: prints the path written. */
-export async function create([name]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function create([name]: string[], o: CreateOptions): Promise<CommandResult> {
   const { createWorkflow } = await import('../../workflow/presets.js');
   const { path, template } = createWorkflow({
     name: name ?? '',
-    preset: o.preset as string,
-    output: o.output as string | undefined,
-    ctoRole: o.ctoRole as string,
-    devRole: o.devRole as string,
-    qaRole: o.qaRole as string,
-    executionMode: o.executionMode as string,
+    preset: o.preset,
+    output: o.output,
+    ctoRole: o.ctoRole,
+    devRole: o.devRole,
+    qaRole: o.qaRole,
+    executionMode: o.executionMode,
     force: o.force === true,
   });
   return { json: { ok: true, path, name: template.name, preset: o.preset, entry: template.entry, nodes: template.nodes.length }, text: path };
@@ -50,15 +61,22 @@ export function validate([file]: string[]): CommandResult {
   };
 }
 
+/** Options of `workflow graph`. */
+export interface GraphOptions extends CommonOptions {
+  format?: GraphFormat;
+  /** A run-state whose current and completed nodes are marked. */
+  state?: string;
+}
+
 /** `workflow graph <file>`: Mermaid (default) or DOT text. */
-export async function graph([file]: string[], o: Record<string, unknown>): Promise<CommandResult> {
+export async function graph([file]: string[], o: GraphOptions): Promise<CommandResult> {
   const [{ renderGraph }, { readRunState }] = await Promise.all([import('../../workflow/graph.js'), import('../../workflow/run-state.js')]);
   const { loaded } = readTemplateFile(file ?? '');
   const result = validateTemplate(loaded);
   if (!result.template) {
     throw new OperationError(`${loaded.path}: workflow is invalid; cannot draw it`, { code: 'invalid_workflow', hint: `agent-team workflow validate ${loaded.path}` });
   }
-  const format = (o.format as GraphFormat) ?? 'mermaid';
+  const format = o.format ?? 'mermaid';
   let overlay = {};
   if (typeof o.state === 'string') {
     const state = readRunState(o.state);
