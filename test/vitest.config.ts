@@ -16,6 +16,7 @@ const UNIT = [
   'test/workflow/run-state.test.ts',
   'test/workflow/validate.test.ts',
   'test/workflow/node-table.test.ts',
+  'test/workflow/max-visits.test.ts',
   'test/workflow/names.test.ts',
   'test/controller/loop.test.ts',
   'test/controller/skill.test.ts',

@@ -11,7 +11,7 @@ import { gemini } from './gemini.js';
 import { opencode } from './opencode.js';
 import { plainAdapter } from './plain.js';
 
-export type { DialogRecogniser, LaunchInput, LaunchPlan, ProviderAdapter, WorkerEvent } from './types.js';
+export type { DialogRecogniser, ProviderAdapter, WorkerEvent } from './types.js';
 export { WORKER_EVENTS } from './types.js';
 
 /** Names of the built-in providers. */

@@ -11,9 +11,8 @@ import { PROCESS_PANE_ID, ProcessBackend } from './process.js';
 import { TMUX_PANE_ID, TmuxBackend } from './tmux.js';
 import { WEZTERM_PANE_ID, WeztermBackend } from './wezterm.js';
 
-export { BACKEND_NAMES } from './backend.js';
-export type { BackendName, PaneInfo, SessionBackend, SpawnRequest } from './backend.js';
-export { waitFor, WaitTimeoutError, type WaitOptions } from './wait.js';
+export type { BackendName, SessionBackend } from './backend.js';
+export { waitFor, WaitTimeoutError } from './wait.js';
 
 /** Whether `value` is one of {@link BACKEND_NAMES}. */
 export function isBackendName(value: string): value is BackendName {

@@ -1,8 +1,9 @@
 /** `worker assign`: bring an idle worker up to date, write the change folder, type the message. */
 import { OperationError, UsageError } from '../errors.js';
-import { updateFrom } from '../git/merge.js';
-import { currentRef, statusEntries } from '../git/repo.js';
-import { createChange, type CreatedChange } from './changes.js';
+import { runGit } from '../git/git.js';
+import { mergeBranch, updateFrom } from '../git/merge.js';
+import { branchExists, currentRef, isAncestor, statusEntries } from '../git/repo.js';
+import { createChange, existingChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { assertTypable, assignMessage } from './messages.js';
@@ -22,6 +23,32 @@ export interface AssignOptions extends OpenWorkerOptions {
   extra?: string[];
   /** Bound (ms) on the agent confirming the task (default delivery.ts DELIVERY_BOUND_MS). */
   deliveryTimeoutMs?: number;
+  /** Called with the change folder (`.tasks/changes/<name>/`) once it exists, before anything is typed (the controller loop records the assignment here). */
+  beforeType?: (change: string) => Promise<void>;
+  /** An existing change folder (`.tasks/changes/<name>/`) to give again instead of making a new one (a restarted agent). */
+  change?: string;
+  /** Branches merged into the worker's branch first (`--builds-on`, a node's `builds_on`): fast-forward, else a merge commit. */
+  buildsOn?: string[];
+}
+
+/**
+ * Merges `branches` into the branch checked out in `worktree`, in order: skipped when already contained,
+ * fast-forward when possible, else a merge commit. Returns the branches that brought commits. A conflict
+ * is aborted (the branch as it was) and thrown as OperationError `merge_conflict` naming the files; an
+ * unknown branch as OperationError `unknown_branch`.
+ */
+export async function buildOn(worktree: string, branches: string[]): Promise<string[]> {
+  const merged: string[] = [];
+  for (const branch of branches) {
+    if (!(await branchExists(worktree, branch.replace(/^refs\/heads\//, '')))) {
+      throw new OperationError(`--builds-on ${branch}: no such branch`, { code: 'unknown_branch', hint: 'name a worker branch, e.g. team/dev-001' });
+    }
+    if (await isAncestor(worktree, branch, 'HEAD')) continue;
+    if (await isAncestor(worktree, 'HEAD', branch)) await runGit(worktree, ['merge', '--ff-only', branch]);
+    else await mergeBranch(worktree, branch, { message: `Build on ${branch} (agent-team builds_on)` });
+    merged.push(branch);
+  }
+  return merged;
 }
 
 /** Result of {@link assignWorker}. */
@@ -32,6 +59,8 @@ export interface AssignResult {
   opened?: OpenedWorker;
   /** How an idle worker was brought up to the controller's branch (`none` when it was busy or current). */
   update: { method: 'none' | 'fast-forward' | 'rebase' | 'skipped-busy'; upstream: string };
+  /** The `buildsOn` branches that brought commits. */
+  builtOn: string[];
   message: string;
   /** `confirmed` by the agent's events, or only `typed` (a provider without events); see delivery.ts. */
   delivery: Delivery;
@@ -55,10 +84,14 @@ export async function assignWorker(root: string, id: string, description: string
   const warnings: string[] = [];
   const prepared = await prepareWorktree(root, id, options);
   warnings.push(...prepared.warnings);
+  // the code this task builds on comes first: a conflict stops here, before anything is created or typed
+  const builtOn = options.buildsOn?.length && !options.change ? await buildOn(prepared.worktree, options.buildsOn) : [];
   const upstream = await currentRef(root);
   let update: AssignResult['update'] = { method: 'skipped-busy', upstream: upstream.ref };
   const dirty = await statusEntries(prepared.worktree);
-  if (dirty.length === 0) {
+  if (options.change) {
+    update = { method: 'none', upstream: upstream.ref }; // the same change again: the worktree stays as the agent left it
+  } else if (dirty.length === 0) {
     // agent-team's own files may be replaced (they are reinstalled below); any other untracked or
     // ignored file the update would overwrite refuses the assignment before anything is created or typed.
     const exempt = [...PROMPT_FILES, '.tasks/', `${workerSkillDir(config.provider || DEFAULT_PROVIDER)}/`];
@@ -69,8 +102,9 @@ export async function assignWorker(root: string, id: string, description: string
   } else {
     warnings.push(`${id} has uncommitted work, so it was not brought up to ${upstream.ref}`);
   }
-  const change = createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
+  const change = options.change ? existingChange(prepared.worktree, options.change) : createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
   const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: options.extra });
+  await options.beforeType?.(change.relativeDir);
 
   // Nothing is recorded as assigned unless the agent got the task: the change folder goes on failure.
   try {
@@ -95,9 +129,10 @@ export async function assignWorker(root: string, id: string, description: string
       delivery = await deliverTyped({ root, id, adapter, backend, paneId, env: options.env, startTimeoutMs: options.startTimeoutMs, deliveryTimeoutMs: options.deliveryTimeoutMs }, message);
     }
     if (delivery === 'typed') warnings.push(`${id} runs a provider without events (${config.provider}): the task was typed, but agent-team cannot confirm the agent took it (give the provider \`like: <built-in>\` in .agents/config.yaml if it is one)`);
-    return { id, change, opened, update, message, delivery, onCommandLine, warnings };
+    return { id, change, opened, update, builtOn, message, delivery, onCommandLine, warnings };
   } catch (err) {
-    rmSync(change.dir, { recursive: true, force: true });
+    // a change folder made for this call goes; one given again (options.change) stays as it was
+    if (!options.change) rmSync(change.dir, { recursive: true, force: true });
     throw err;
   }
 }

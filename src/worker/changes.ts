@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { OperationError } from '../errors.js';
+import { OperationError, UsageError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
 import { toYaml } from '../store/yaml-file.js';
 import { slugify } from '../workflow/names.js';
@@ -15,8 +15,9 @@ import { goTimestamp } from './config.js';
 /** Change statuses of the Go lifecycle. */
 export const CHANGE_STATUSES = ['draft', 'assigned', 'implementing', 'verifying', 'done', 'archived'] as const;
 
-/** Statuses that no longer count as active work. */
-const FINISHED = new Set(['done', 'archived']);
+/** Statuses that no longer count as active work (`superseded`: a loop re-entered the node with a new change). */
+const FINISHED = new Set(['done', 'archived', 'superseded']);
+
 
 /** `.tasks/changes` relative to a worktree. */
 export const CHANGES_DIR = '.tasks/changes';
@@ -120,4 +121,49 @@ export function listChanges(worktree: string): ChangeSummary[] {
 /** Changes of a worktree that are not done or archived. */
 export function activeChanges(worktree: string): ChangeSummary[] {
   return listChanges(worktree).filter((c) => !FINISHED.has(c.status));
+}
+
+/**
+ * `.tasks/changes/<name>/` for a change given as its name, its folder relative to the worktree (with or
+ * without the trailing slash) or an absolute path inside `.tasks/changes/`. Throws UsageError otherwise.
+ */
+export function normalizeChange(arg: string): string {
+  const trimmed = arg.replace(/\/+$/, '');
+  const name = trimmed.includes('/') ? trimmed.slice(trimmed.lastIndexOf('/') + 1) : trimmed;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || (trimmed.includes('/') && !trimmed.includes(CHANGES_DIR))) {
+    throw new UsageError(`--change ${JSON.stringify(arg)}: give a change folder name from ${CHANGES_DIR}/ (e.g. 2026-03-13-15-30-00-add-login)`, { code: 'invalid_change' });
+  }
+  return `${CHANGES_DIR}/${name}/`;
+}
+
+/** The newest change of the worktree that is still open, as `.tasks/changes/<name>/`, or undefined. */
+export function newestOpenChange(worktree: string): string | undefined {
+  const open = activeChanges(worktree);
+  const last = open[open.length - 1];
+  return last ? `${CHANGES_DIR}/${last.name}/` : undefined;
+}
+
+/**
+ * Sets `status` in the change's `change.yaml` (atomic rewrite keeping the other fields). Throws
+ * OperationError when the change does not exist or cannot be read.
+ */
+export function setChangeStatus(worktree: string, change: string, status: string): void {
+  const file = join(worktree, normalizeChange(change), 'change.yaml');
+  let data: Record<string, unknown>;
+  try {
+    data = (parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null) ?? {};
+  } catch (err) {
+    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, { code: 'unknown_change', cause: err });
+  }
+  writeFileAtomicSync(file, toYaml({ ...data, status }));
+}
+
+/** An existing change of the worktree as {@link createChange} describes one. Throws OperationError `unknown_change` when it does not exist. */
+export function existingChange(worktree: string, change: string): CreatedChange {
+  const relativeDir = normalizeChange(change);
+  const dir = join(worktree, relativeDir);
+  if (!existsSync(join(dir, 'change.yaml'))) throw new OperationError(`${worktree} has no change ${relativeDir}`, { code: 'unknown_change', hint: `list them with: ls ${join(worktree, CHANGES_DIR)}` });
+  const name = relativeDir.slice(CHANGES_DIR.length + 1, -1);
+  const files = ['change.yaml', 'proposal.md', 'design.md'].filter((f) => existsSync(join(dir, f)));
+  return { name, dir, relativeDir, files };
 }

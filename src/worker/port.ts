@@ -9,7 +9,7 @@ import type { WorkerPort } from '../workflow/worker-port.js';
 import { busyWorkers } from '../workflow/worker-choice.js';
 import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
-import { assignWorker } from './assign.js';
+import { assignWorker, buildOn } from './assign.js';
 import { createWorker, listWorkerIds } from './create.js';
 import { mergeWorker } from './merge.js';
 import { openWorker } from './open.js';
@@ -20,6 +20,8 @@ import { attachCommand } from './delivery.js';
 import { backendFor } from './session.js';
 import { workerPaths } from './paths.js';
 import { statusEntries } from '../git/repo.js';
+import { tryGit } from '../git/git.js';
+import { activeChanges, CHANGES_DIR, setChangeStatus } from './changes.js';
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
 export interface WorkerPortOptions extends LifecycleOptions {
@@ -85,8 +87,8 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       if (opened.activity) activities.set(id, { ...opened.activity });
       return { opened: !opened.alreadyRunning };
     },
-    async assign(id, description) {
-      const result = await assignWorker(root, id, description, options);
+    async assign(id, description, hooks) {
+      const result = await assignWorker(root, id, description, { ...options, beforeType: hooks?.beforeType, buildsOn: hooks?.buildsOn });
       running.set(id, true);
       activities.set(id, { activity: 'working' });
       return { change: join(workerPaths(root, id).worktree, result.change.relativeDir) };
@@ -94,6 +96,23 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     async merge(id) {
       const r = await mergeWorker(root, id);
       return { summary: r.merged ? `merged ${r.branch} into ${r.into} (${r.commits} commit(s), now ${r.head.slice(0, 12)})` : `${r.branch} had nothing to merge into ${r.into}` };
+    },
+    async head(id) {
+      return tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/team/${id}`]).then((out) => out?.trim() || undefined);
+    },
+    async buildOn(id, branches) {
+      return { merged: await buildOn(workerPaths(root, id).worktree, branches) };
+    },
+    async resend(id, change, description) {
+      await assignWorker(root, id, description, { ...options, change });
+      running.set(id, true);
+    },
+    setChangeStatus(id, change, status) {
+      setChangeStatus(workerPaths(root, id).worktree, change, status);
+    },
+    workersOf: (role) => configs.filter((c) => c.role === role).map((c) => c.worker_id),
+    openChanges(id) {
+      return activeChanges(workerPaths(root, id).worktree).map((c) => ({ change: `${CHANGES_DIR}/${c.name}/`, description: c.description }));
     },
     worktree(id) {
       try {

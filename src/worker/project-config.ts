@@ -27,6 +27,7 @@ const ProviderEntrySchema = z.union([
 const ProjectConfigSchema = z.looseObject({
   providers: z.record(z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'), ProviderEntrySchema).nullish(),
   default_provider: z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"').nullish(),
+  worktree_dir: z.string({ error: 'expected a folder, e.g. ../my-repo-worktrees' }).trim().min(1, 'the folder is empty').nullish(),
 });
 
 /** The parsed project config. */
@@ -37,6 +38,8 @@ export interface ProjectConfig {
   likes: Record<string, BuiltinName>;
   /** Provider of workers created without `--provider` (e.g. by `workflow run`); built-in default claude. */
   default_provider?: string;
+  /** Where worker worktrees go (relative to the repository root, or absolute); default `.worktrees`. */
+  worktree_dir?: string;
 }
 
 /**
@@ -60,7 +63,12 @@ export function readProjectConfig(root: string): ProjectConfig {
     providers[name] = typeof entry === 'string' ? entry : entry.command;
     if (typeof entry !== 'string' && entry.like) likes[name] = entry.like;
   }
-  return { providers, likes, ...(parsed.data.default_provider ? { default_provider: parsed.data.default_provider } : {}) };
+  return {
+    providers,
+    likes,
+    ...(parsed.data.default_provider ? { default_provider: parsed.data.default_provider } : {}),
+    ...(parsed.data.worktree_dir ? { worktree_dir: parsed.data.worktree_dir } : {}),
+  };
 }
 
 /** What `agent-team init` writes to `.agents/config.yaml`: commented examples only. */
@@ -78,4 +86,9 @@ export const PROJECT_CONFIG_TEMPLATE = `# agent-team project settings.
 #
 # default_provider: provider of workers created without --provider (e.g. by \`agent-team workflow run\`).
 # default_provider: claude
+#
+# worktree_dir: where worker worktrees go (default .worktrees, as the Go version expects). Worktrees inside
+# the repository are crawled by tools started at its root (test runners, linters, search), which then see
+# every worker's unmerged code; a folder outside the repository avoids that.
+# worktree_dir: ../my-project-worktrees
 `;

@@ -4,10 +4,13 @@
  * controller's pane recorded in the worker's config. Recording a reply into the runs that wait on the
  * worker is `recordReply` (src/workflow/replies.ts); the CLI handler calls both.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
-import { commonDir, gitDir, toplevel } from '../git/repo.js';
+import { commonDir, gitDir, headSha, statusEntries, toplevel } from '../git/repo.js';
+import { recordReply, type RecordedReply } from '../workflow/replies.js';
+import type { ReplyStatus } from '../workflow/schema.js';
+import { newestOpenChange, normalizeChange, setChangeStatus } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { ID_NAME } from '../workflow/names.js';
 import { assertName } from './ids.js';
@@ -114,4 +117,39 @@ export function inferReplyStatus(message: string): 'done' | 'blocked' | 'needs-i
   if (m.startsWith('blocked')) return 'blocked';
   if (m.startsWith('need decision') || m.startsWith('need input') || m.startsWith('needs input') || m.startsWith('question')) return 'needs-input';
   return 'done';
+}
+
+/** What `reply-main` records besides the message: the change it answers and the evidence from the worktree. */
+export interface ReplyEvidence {
+  /** `.tasks/changes/<name>/`: `--change`, else the worktree's newest open change (undefined when none). */
+  change?: string;
+  /** The worktree's HEAD commit. */
+  head?: string;
+  /** Whether `git status` shows nothing to commit (agent-team's own excluded files do not count). */
+  clean?: boolean;
+}
+
+/**
+ * Records a worker's reply on every active run waiting on it (see workflow/replies.ts) with its
+ * evidence — the change it answers (`change`, default the newest open change), the branch head and
+ * whether the worktree is clean — and marks that change `done`, `blocked` or `needs-input`. Throws
+ * UsageError for a malformed `change`, OperationError when the named change does not exist.
+ */
+export async function recordWorkerReply(
+  where: WorkerLocation,
+  reply: { message: string; status: ReplyStatus; outcome?: string; change?: string },
+): Promise<{ recorded: RecordedReply[]; evidence: ReplyEvidence }> {
+  const worktree = where.worktree ?? workerPaths(where.root, where.id).worktree;
+  const evidence: ReplyEvidence = {};
+  if (existsSync(join(worktree, '.git'))) {
+    evidence.change = reply.change !== undefined ? normalizeChange(reply.change) : newestOpenChange(worktree);
+    if (reply.change !== undefined && !existsSync(join(worktree, evidence.change as string, 'change.yaml'))) {
+      throw new OperationError(`--change ${reply.change}: ${worktree} has no change ${evidence.change}`, { code: 'unknown_change', hint: 'list them with: ls .tasks/changes/' });
+    }
+    evidence.head = await headSha(worktree);
+    evidence.clean = (await statusEntries(worktree)).length === 0;
+  }
+  const recorded = await recordReply({ worker: where.id, message: reply.message, status: reply.status, ...(reply.outcome ? { outcome: reply.outcome } : {}), ...evidence }, where.root);
+  if (evidence.change) setChangeStatus(worktree, evidence.change, reply.status);
+  return { recorded, evidence };
 }

@@ -74,7 +74,7 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     const template = run.template.template;
     const step = planStep(run.state, template, stateFile, port);
     const node = run.template.nodes.get(run.state.current_node) as WorkflowNode | undefined;
-    if (!node) return stop('completed', `run ${run.state.run_id} is completed`);
+    if (!node || (step.action.kind === 'stop' && step.action.stopped === 'completed')) return stop('completed', step.action.kind === 'stop' ? step.action.why : `run ${run.state.run_id} is completed`);
     const io: ActIO = {
       port,
       stateFile,

@@ -8,10 +8,10 @@ import type { NextStep } from './nodes/step.js';
 import type { RunState, WorkflowTemplate } from './schema.js';
 import type { WorkerLookup } from './worker-port.js';
 
-export type { Choice, NextStep, StepKind } from './nodes/step.js';
+export type { NextStep } from './nodes/step.js';
 export type { WorkerLookup } from './worker-port.js';
-export { assignmentText, finishLine, isAssignedNode } from './nodes/lines.js';
-export { chooseWorker, workerForActor, type WorkerChoice } from './worker-choice.js';
+export { isAssignedNode } from './nodes/lines.js';
+export { chooseWorker, workerForActor } from './worker-choice.js';
 
 /**
  * Computes the next step of a run. `stateFile` is the path as the controller typed it (it is echoed in

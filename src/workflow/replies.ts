@@ -16,13 +16,19 @@ export interface WorkerReply {
   message: string;
   status: ReplyStatus;
   outcome?: string;
+  /** The change folder it answers (`.tasks/changes/<name>/`). */
+  change?: string;
+  /** The worker branch's head commit and whether the worktree was clean when it replied. */
+  head?: string;
+  clean?: boolean;
 }
 
-/** One run the reply was recorded in. */
+/** One run the reply was recorded in. `late`: it answers an older change, so it was logged but not taken as the node's reply. */
 export interface RecordedReply {
   path: string;
   run_id: string;
   node: string;
+  late?: boolean;
 }
 
 /**
@@ -31,12 +37,12 @@ export interface RecordedReply {
  * never completed by a worker's reply, even when a worker was named on it.
  */
 function awaitsReplyFrom(state: RunState, worker: string, nodeOf: (node: string) => WorkflowNode | undefined, template: Parameters<typeof workerForActor>[1]): boolean {
-  if (state.status === 'completed') return false;
+  if (state.status === 'completed' || state.status === 'cancelled') return false;
   const node = nodeOf(state.current_node);
   if (!node || !(isAssignedNode(node) || node.type === 'wait_for_completion')) return false;
   const ns = state.node_states[state.current_node];
   if (!ns || (ns.status !== 'waiting' && ns.status !== 'running')) return false;
-  const doer = ns.worker ?? workerForActor(state, template, node.actor);
+  const doer = ns.assignment?.worker ?? ns.worker ?? workerForActor(state, template, node.actor);
   return doer === worker;
 }
 
@@ -48,9 +54,9 @@ export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now =
   const root = projectRoot(cwd);
   const recorded: RecordedReply[] = [];
   for (const summary of listRuns(root)) {
-    if (summary.error || summary.status === 'completed') continue;
+    if (summary.error || summary.status === 'completed' || summary.status === 'cancelled') continue;
     try {
-      const result = await mutateRun<{ hit: boolean; run_id?: string; node?: string }>(join(root, summary.path), root, (run) => {
+      const result = await mutateRun<{ hit: boolean; run_id?: string; node?: string; late?: boolean }>(join(root, summary.path), root, (run) => {
         const template = run.template.template;
         const nodeOf = (id: string) => run.template.nodes.get(id);
         const state: RunState = { ...run.state, node_states: { ...run.state.node_states } };
@@ -59,20 +65,26 @@ export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now =
         const node = state.current_node;
         const original = state.node_states[node];
         if (!original) return { result: { hit: false } };
+        const evidence = { ...(reply.change ? { change: reply.change } : {}), ...(reply.head ? { head: reply.head } : {}), ...(reply.clean !== undefined ? { clean: reply.clean } : {}) };
+        const entry = { timestamp: at, node, action: 'reply', ...(reply.outcome ? { outcome: reply.outcome } : {}), summary: reply.message, worker: reply.worker, status: reply.status };
+        // A reply to an older change (e.g. the visit before a loop re-entered the node) is history, not this visit's answer.
+        const expected = original.assignment?.change;
+        if (expected && reply.change && reply.change !== expected) {
+          state.decision_log = [...state.decision_log, { ...entry, ...evidence, late: true, expected_change: expected }];
+          state.updated_at = at;
+          return { result: { hit: true, late: true, run_id: state.run_id, node }, state };
+        }
         const ns = { ...original };
         state.node_states[node] = ns;
-        const stored: NodeReply = { worker: reply.worker, message: reply.message, status: reply.status, at, ...(reply.outcome ? { outcome: reply.outcome } : {}) };
+        const stored: NodeReply = { worker: reply.worker, message: reply.message, status: reply.status, at, ...(reply.outcome ? { outcome: reply.outcome } : {}), ...evidence };
         ns.reply = stored;
         ns.summary = reply.message;
         ns.updated_at = at;
-        state.decision_log = [
-          ...state.decision_log,
-          { timestamp: at, node, action: 'reply', ...(reply.outcome ? { outcome: reply.outcome } : {}), summary: reply.message, worker: reply.worker, status: reply.status },
-        ];
+        state.decision_log = [...state.decision_log, entry];
         state.updated_at = at;
         return { result: { hit: true, run_id: state.run_id, node }, state };
       });
-      if (result.hit && result.run_id && result.node) recorded.push({ path: result.path, run_id: result.run_id, node: result.node });
+      if (result.hit && result.run_id && result.node) recorded.push({ path: result.path, run_id: result.run_id, node: result.node, ...(result.late ? { late: true } : {}) });
     } catch {
       // a run that cannot be read or whose template is broken does not stop the reply reaching others
     }

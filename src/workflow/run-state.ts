@@ -67,7 +67,7 @@ export function serializeRunState(state: RunState): string {
 }
 
 /** Go struct order of a node state, then ours. */
-const NODE_STATE_KEY_ORDER = ['status', 'started_at', 'completed_at', 'outcome', 'worker', 'summary', 'updated_at', 'reply', 'visits', 'history'];
+const NODE_STATE_KEY_ORDER = ['status', 'started_at', 'completed_at', 'outcome', 'worker', 'summary', 'updated_at', 'assignment', 'reply', 'visits', 'history'];
 /** Go struct order of a decision-log entry, then ours. */
 const DECISION_KEY_ORDER = ['timestamp', 'node', 'action', 'outcome', 'next_node', 'summary', 'worker', 'forced'];
 

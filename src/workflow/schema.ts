@@ -52,7 +52,25 @@ export const NodeSchema = z.strictObject({
   next: nonEmpty.optional().describe('The node that follows'),
   branches: z.array(BranchSchema).optional().describe('Outcome-labelled ways on'),
   end: z.boolean().optional().describe('Completing this node completes the run'),
+  // Work that flows (DESIGN.md): code between workers, evidence for done, loop bounds.
+  builds_on: z.array(nonEmpty).optional().describe('Node ids whose workers\' branches are merged into this worker\'s branch before its task is given'),
+  requires_commits: z.boolean().optional().describe('A `done` reply counts only with a new commit since the assignment and a clean worktree'),
+  max_visits: z.number().int().positive().optional().describe('Entering the node one more time than this blocks the run'),
 });
+/** Types a run input (`params:`) may have. */
+export const PARAM_TYPES = ['string', 'number', 'boolean', 'enum', 'list'] as const;
+
+/** A declared run input: `params.<name>` of a template. `values` lists the allowed values of an enum. */
+export const ParamSchema = z.strictObject({
+  type: z.enum(PARAM_TYPES).describe('string | number | boolean | enum | list'),
+  values: z.array(z.union([z.string(), z.number(), z.boolean()])).optional().describe('The allowed values (enum)'),
+  required: z.boolean().optional().describe('state init refuses to start without it'),
+  default: z.unknown().optional().describe('The value when none is given'),
+  description: z.string().optional().describe('What the input means, for people and `next`'),
+});
+/** A declared run input. */
+export type ParamDecl = z.infer<typeof ParamSchema>;
+
 /** A template node as parsed. */
 export type WorkflowNode = z.infer<typeof NodeSchema>;
 
@@ -76,6 +94,7 @@ export const TemplateSchema = z.strictObject({
   description: z.string().optional(),
   roles: z.record(z.string(), RoleRefSchema).describe('Alias -> role'),
   defaults: DefaultsSchema.optional(),
+  params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a param name must match ^[A-Za-z_][A-Za-z0-9_]*$'), ParamSchema).optional().describe('Run inputs given at state init'),
   entry: nonEmpty.describe('Id of the first node'),
   nodes: z.array(NodeSchema).min(1).describe('The graph'),
 });
@@ -89,20 +108,17 @@ export const KNOWN_KEYS = {
   branch: Object.keys(BranchSchema.shape),
   role: Object.keys(RoleRefSchema.shape),
   defaults: Object.keys(DefaultsSchema.shape),
+  param: Object.keys(ParamSchema.shape),
 } as const;
 
 // ---------------------------------------------------------------------------------------------------
 // Run-state
 
-/** Run statuses, as the Go version writes them. */
-export const RUN_STATUSES = ['ready', 'running', 'waiting', 'waiting_confirmation', 'blocked', 'completed'] as const;
-/** One of {@link RUN_STATUSES}. */
-export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Run statuses, as the Go version writes them, and `cancelled` (ours: `state cancel`, final like completed). */
+export const RUN_STATUSES = ['ready', 'running', 'waiting', 'waiting_confirmation', 'blocked', 'completed', 'cancelled'] as const;
 
 /** Node statuses, as the Go version writes them. */
 export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked'] as const;
-/** One of {@link NODE_STATUSES}. */
-export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** RFC 3339 date-time with an offset, as Go's time.Time and `toISOString()` write it. */
 const timestamp = z
@@ -135,12 +151,32 @@ export const NodeReplySchema = z.looseObject({
   status: z.enum(REPLY_STATUSES),
   outcome: optionalText,
   at: timestamp,
+  /** The change folder the reply answers (`reply-main --change`, default the worktree's newest open change). */
+  change: optionalText,
+  /** The worker branch's head commit when it replied, and whether its worktree was clean. */
+  head: optionalText,
+  clean: z.boolean().optional(),
 });
 /** A recorded worker reply. */
 export type NodeReply = z.infer<typeof NodeReplySchema>;
 
-/** The state of one node in a run. `visits`/`history`/`reply` are ours; the rest is the Go version's. */
+/**
+ * The assignment of a node visit (ours): the worker, the change folder it was given (relative to its
+ * worktree, set once created) and when; with the worker branch's head at that moment (`base`), to tell
+ * new commits. Written under the run lock before anything is typed.
+ */
+export const AssignmentSchema = z.looseObject({
+  worker: z.string(),
+  change: optionalText,
+  at: timestamp,
+  base: optionalText,
+});
+/** A recorded assignment. */
+export type Assignment = z.infer<typeof AssignmentSchema>;
+
+/** The state of one node in a run. `visits`/`history`/`reply`/`assignment` are ours; the rest is the Go version's. */
 export const NodeStateSchema = NodeVisitSchema.extend({
+  assignment: z.preprocess(nullToUndefined, AssignmentSchema.optional()),
   reply: z.preprocess(nullToUndefined, NodeReplySchema.optional()),
   visits: z.number().int().nonnegative().optional(),
   history: z.preprocess(nullToUndefined, z.array(NodeVisitSchema).optional()),
@@ -179,6 +215,8 @@ export const RunStateSchema = z.looseObject({
   updated_at: timestamp,
   /** sha256 of the template bytes at `state init` (ours), to notice a template edited mid-run. */
   workflow_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>').optional(),
+  /** The run inputs given at `state init` (ours), checked against the template's `params:`. */
+  params: z.preprocess(nullToUndefined, z.record(z.string(), z.unknown()).optional()),
 });
 /** A run-state as parsed. */
 export type RunState = z.infer<typeof RunStateSchema>;
@@ -190,6 +228,7 @@ export const RUN_STATE_KEY_ORDER = [
   'workflow_file',
   'workflow_name',
   'workflow_hash',
+  'params',
   'status',
   'current_node',
   'pending_confirmation',

@@ -12,7 +12,8 @@ import { assertFileTarget, findRepoRoot, projectRoot, relativeToRoot } from '../
 import { defaultRunId, defaultStatePath, parseRunState, resolveWorkflowFile, RUNS_DIR, serializeRunState, timestamp } from './run-state.js';
 import type { NodeState, RunState } from './schema.js';
 import { loadTemplate, type LoadedTemplate } from './template.js';
-import { applyTransition, enterNode, type TransitionRequest, type TransitionResult } from './transitions.js';
+import { resolveParams } from './params.js';
+import { applyTransition, cancelRun as cancelTransition, enterNode, type TransitionRequest, type TransitionResult } from './transitions.js';
 
 /** Ids accepted for runs (`--run-id`): they become file names. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -24,6 +25,10 @@ export interface InitRunOptions {
   runId?: string;
   cwd?: string;
   now?: Date;
+  /** Run inputs from `--params-file` (typed values). */
+  params?: Record<string, unknown>;
+  /** Run inputs from `--param name=value` (strings; they win over `params`). */
+  paramTexts?: [string, string][];
 }
 
 /** Result of {@link initRun}: where the run-state was written and what it holds. */
@@ -48,6 +53,9 @@ export function initRun(options: InitRunOptions): InitRunResult {
   const loaded = loadTemplate(templatePath);
   const root = findRepoRoot(dirname(templatePath)) ?? agentsRootOf(templatePath) ?? resolve(cwd);
   const baseId = options.runId ?? defaultRunId(loaded.template.name, now);
+  // checked before anything is written: a wrong or missing param leaves no run behind
+  const params = resolveParams(loaded.template, options.params ?? {}, options.paramTexts ?? []);
+  const withParams = loaded.template.params !== undefined || Object.keys(params).length > 0;
   const ts = timestamp(now);
   const make = (runId: string): RunState => {
     const state: RunState = {
@@ -56,6 +64,7 @@ export function initRun(options: InitRunOptions): InitRunResult {
       workflow_file: relativeToRoot(root, templatePath),
       workflow_name: loaded.template.name,
       workflow_hash: loaded.hash,
+      ...(withParams ? { params } : {}),
       status: 'ready',
       current_node: '',
       pending_confirmation: '',
@@ -140,7 +149,7 @@ function attachTemplate(stateFile: string, path: string, state: RunState, cwd: s
     if (state.workflow_hash && state.workflow_hash !== template.hash) {
       warnings.push(`${state.workflow_file} changed since this run was initialised; transitions follow the template as it is now`);
     }
-    if (!template.nodes.has(state.current_node) && state.status !== 'completed') {
+    if (!template.nodes.has(state.current_node) && state.status !== 'completed' && state.status !== 'cancelled') {
       return { path, state, workflowPath, template, warnings, templateProblem: `the template no longer has the current node ${state.current_node}` };
     }
     return { path, state, workflowPath, template, warnings };
@@ -207,6 +216,14 @@ export async function mutateRun<R>(
   });
 }
 
+/** `state cancel`: marks the run cancelled under its lock. Same errors as {@link transitionRun}. */
+export async function cancelRun(stateFile: string, reason: string, cwd = process.cwd(), now = new Date()): Promise<TransitionRunResult> {
+  return mutateRun(stateFile, cwd, (run) => {
+    const result = cancelTransition(run.state, reason, now, stateFile);
+    return { result, state: result.state };
+  });
+}
+
 /** One line of `workflow state list`. `error` is set (and the rest partial) for unreadable files. */
 export interface RunSummary {
   path: string;
@@ -215,6 +232,8 @@ export interface RunSummary {
   status: string;
   current_node: string;
   updated_at: string;
+  /** The run inputs, when the run has any. */
+  params?: Record<string, unknown>;
   error?: string;
 }
 
@@ -237,7 +256,7 @@ export function listRuns(cwd = process.cwd()): RunSummary[] {
       const display = relativeToRoot(root, path);
       try {
         const s = parseRunState(display, readFileSync(path));
-        out.push({ path: display, run_id: s.run_id, workflow: s.workflow_name, status: s.status, current_node: s.current_node, updated_at: s.updated_at });
+        out.push({ path: display, run_id: s.run_id, workflow: s.workflow_name, status: s.status, current_node: s.current_node, updated_at: s.updated_at, ...(s.params ? { params: s.params } : {}) });
       } catch (err) {
         out.push({ path: display, run_id: name.replace(/\.ya?ml$/, ''), workflow, status: 'unreadable', current_node: '', updated_at: '', error: (err as Error).message });
       }

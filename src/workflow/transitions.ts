@@ -58,12 +58,7 @@ export function finishCommand(stateFile: string, node: WorkflowNode): string {
 export function applyTransition(current: RunState, template: WorkflowTemplate, req: TransitionRequest): TransitionResult {
   const nodes = new Map(template.nodes.map((n) => [n.id, n]));
   const file = q(req.stateFile);
-  if (current.status === 'completed') {
-    throw new TransitionError(`run ${current.run_id} is completed; it accepts no transition`, {
-      code: 'run_completed',
-      hint: `agent-team workflow state init ${q(current.workflow_file)}  (a completed run is final; start a new run)`,
-    });
-  }
+  assertNotFinished(current);
   const node = nodes.get(req.node);
   if (!node) {
     const suggestion = didYouMean(req.node, nodes.keys());
@@ -160,6 +155,8 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
         entry.next_node = next;
         enterNode(state, next, now);
         state.status = 'ready';
+        const target = nodes.get(next);
+        if (target?.max_visits !== undefined) blockOverVisited(state, target, now);
       }
       break;
     }
@@ -167,6 +164,52 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   state.decision_log = [...state.decision_log, entry];
   state.updated_at = now;
   return { state, entry };
+}
+
+/** ` --param k=v` for each run input (lists comma-separated), shell-quoted, to start a new run with the same inputs. */
+function paramFlags(params: Record<string, unknown> | undefined): string {
+  return Object.entries(params ?? {})
+    .map(([k, v]) => ` --param ${q(`${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)}`)
+    .join('');
+}
+
+/** Throws TransitionError (`run_completed` / `run_cancelled`, exit 1) when the run is final. */
+export function assertNotFinished(current: RunState): void {
+  if (current.status === 'completed' || current.status === 'cancelled') {
+    throw new TransitionError(`run ${current.run_id} is ${current.status}; it accepts no transition`, {
+      code: current.status === 'completed' ? 'run_completed' : 'run_cancelled',
+      hint: `agent-team workflow state init ${q(current.workflow_file)}${paramFlags(current.params)}  (a ${current.status} run is final; start a new run)`,
+    });
+  }
+}
+
+/**
+ * `state cancel`: ends the run for good (status `cancelled`, like `completed` it accepts no transition).
+ * The current node keeps its state; the reason goes to `blocking_reason`'s sibling log entry. Throws
+ * TransitionError when the run is already final or the reason is empty.
+ */
+export function cancelRun(current: RunState, reason: string, now: Date, stateFile: string): TransitionResult {
+  assertNotFinished(current);
+  if (reason.trim() === '') throw new TransitionError('cancel needs a reason', { code: 'missing_reason', hint: `agent-team workflow state cancel ${q(stateFile)} --reason "<why>"` });
+  const at = timestamp(now);
+  const entry: DecisionEntry = { timestamp: at, node: current.current_node, action: 'cancel', summary: reason };
+  const state: RunState = { ...current, status: 'cancelled', pending_confirmation: '', decision_log: [...current.decision_log, entry], updated_at: at };
+  return { state, entry };
+}
+
+/**
+ * `max_visits`: a node entered more often than it allows is blocked at once (the run too), with its
+ * visit history in the reason, so a fix loop cannot spin for ever. Starting it again is a person's call.
+ */
+function blockOverVisited(state: RunState, node: WorkflowNode, now: string): void {
+  const ns = state.node_states[node.id];
+  const max = node.max_visits;
+  if (!ns || max === undefined || (ns.visits ?? 1) <= max) return;
+  const visits = (ns.history ?? []).map((v, i) => `visit ${i + 1}: ${v.status}${v.outcome ? ` (${v.outcome})` : ''}${v.worker ? ` by ${v.worker}` : ''}${v.summary ? `: ${v.summary.split('\n')[0]}` : ''}`);
+  const reason = `node ${node.id} was entered ${ns.visits} times (max_visits ${max}); earlier visits: ${visits.join('; ') || 'none recorded'}`;
+  state.node_states = { ...state.node_states, [node.id]: { ...ns, status: 'blocked', summary: reason, updated_at: now } };
+  state.status = 'blocked';
+  state.blocking_reason = reason;
 }
 
 /** The command that applies `req.action` to the current node instead (for not-current refusals). */

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { locate, type LoadedYaml } from '../store/yaml-file.js';
 import { didYouMean } from './did-you-mean.js';
+import { referenceProblem, references } from './interpolate.js';
 import { ACTOR_NODE_TYPES, COMMAND_NODE_TYPES, KNOWN_KEYS, NODE_TYPES, TemplateSchema, type WorkflowTemplate } from './schema.js';
 
 /** Stable problem codes reported by {@link validateTemplate}, with what each means. */
@@ -30,6 +31,8 @@ export const VALIDATION_CODES = {
   no_end_node: 'no node has end: true, so no run can complete',
   no_path_to_end: 'no end node can be reached from this node (a loop with no exit)',
   command_not_allowed: 'command is only run on verify_or_test and controller_task nodes',
+  unknown_reference: 'a {{…}} reference in task or command names no param, node or field',
+  unknown_builds_on: 'builds_on names a node that does not exist, or one without a worker',
   unused_role: '(warning) a role alias no node uses',
   decision_without_branches: '(warning) a decision node with a single way on',
 } as const;
@@ -243,6 +246,7 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
     }
     if (!edges.has(node.id)) edges.set(node.id, out);
   });
+  checkFlow(data, nodes, index, error);
 
   // entry
   let entry: string | undefined;
@@ -276,6 +280,36 @@ function checkGraph(data: Record<string, unknown>, error: Report, warn: Report):
   }
 }
 
+/** `{{…}}` references in task/command, and builds_on targets (DESIGN.md "Work that flows"). */
+function checkFlow(data: Record<string, unknown>, nodes: unknown[], index: Map<string, number>, error: Report): void {
+  const params = isRecord(data.params) ? (data.params as WorkflowTemplate['params']) : undefined;
+  const known = { params, nodes: [...index.keys()].map((id) => ({ id }) as WorkflowTemplate['nodes'][number]) };
+  nodes.forEach((node, i) => {
+    if (!isRecord(node)) return;
+    for (const field of ['task', 'command'] as const) {
+      const text = node[field];
+      if (typeof text !== 'string') continue;
+      for (const ref of references(text)) {
+        const problem = referenceProblem(ref, known);
+        if (problem) error('unknown_reference', ['nodes', i, field], `nodes[${i}].${field}: ${problem}`, 'fix the reference or declare what it names');
+      }
+    }
+    if (Array.isArray(node.builds_on)) {
+      node.builds_on.forEach((target, j) => {
+        if (typeof target !== 'string') return;
+        const at = index.get(target);
+        if (at === undefined) {
+          const suggestion = didYouMean(target, [...index.keys()]);
+          error('unknown_builds_on', ['nodes', i, 'builds_on', j], `nodes[${i}].builds_on[${j}]: no node has id ${JSON.stringify(target)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, suggestion ? `change it to ${suggestion}` : 'name a node done by a worker');
+        } else {
+          const t = nodes[at];
+          if (isRecord(t) && t.actor === undefined) error('unknown_builds_on', ['nodes', i, 'builds_on', j], `nodes[${i}].builds_on[${j}]: node ${target} has no actor, so no worker branch to build on`, 'name a node done by a worker');
+        }
+      });
+    }
+  });
+}
+
 function walk(start: string[], edges: Map<string, string[]>): Set<string> {
   const seen = new Set<string>(start);
   const queue = [...start];
@@ -297,6 +331,7 @@ function knownKeysFor(path: readonly PathKey[]): readonly string[] {
   if (path[0] === 'nodes' && path.length === 4) return KNOWN_KEYS.branch;
   if (path[0] === 'roles' && path.length === 2) return KNOWN_KEYS.role;
   if (path[0] === 'defaults') return KNOWN_KEYS.defaults;
+  if (path[0] === 'params' && path.length === 2) return KNOWN_KEYS.param;
   return [];
 }
 

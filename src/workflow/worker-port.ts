@@ -20,6 +20,18 @@ export interface WorkerLookup {
   activity?(id: string): string | undefined;
   /** Why the worker is in its activity (the dialog, the question, the reset time), its pane's last lines and the command that shows the pane. */
   activityDetail?(id: string): { reason?: string; screen?: string[]; attach?: string } | undefined;
+  /** Workers of `role` (ids), for listing candidates. */
+  workersOf?(role: string): string[];
+  /** Descriptions of the worker's open changes (status not done/archived/superseded), oldest first. */
+  openChanges?(id: string): { change: string; description: string }[];
+}
+
+/** Options of {@link WorkerPort.assign}. */
+export interface AssignHooks {
+  /** Called with the change folder (relative to the worktree, `.tasks/changes/<name>/`) after it is made and before anything is typed. */
+  beforeType?(change: string): Promise<void>;
+  /** Branches merged into the worker's branch before the change is made (a conflict throws OperationError `merge_conflict`). */
+  buildsOn?: string[];
 }
 
 /** Worker operations the controller loop needs; every method may throw OperationError. */
@@ -33,7 +45,19 @@ export interface WorkerPort extends WorkerLookup {
   /** Opens the worker (worktree, pane, provider) unless it is running; `opened` when it had to. */
   open(id: string): Promise<{ opened: boolean }>;
   /** Gives the worker a change and types the assignment; returns the change folder (absolute). */
-  assign(id: string, description: string): Promise<{ change: string }>;
+  assign(id: string, description: string, hooks?: AssignHooks): Promise<{ change: string }>;
+  /** The head commit of `team/<id>` (undefined when the branch does not exist yet). */
+  head?(id: string): Promise<string | undefined>;
+  /**
+   * Merges `branches` into the worker's branch in its worktree (fast-forward, else a merge commit), in
+   * order; returns the ones that brought commits. A conflict is aborted (branch as it was) and thrown as
+   * OperationError `merge_conflict` naming the files.
+   */
+  buildOn?(id: string, branches: string[]): Promise<{ merged: string[] }>;
+  /** Types the assignment of the existing change folder `change` again (a restarted agent); no new change is made. */
+  resend?(id: string, change: string, description: string): Promise<void>;
+  /** Sets the status of a change folder (`.tasks/changes/<name>/`) of the worker (e.g. `superseded`). */
+  setChangeStatus?(id: string, change: string, status: string): void;
   /** Merges `team/<id>` into the current branch; throws OperationError on conflict (branch unchanged). */
   merge(id: string): Promise<{ summary: string }>;
   /** The worker's worktree folder, when created. */

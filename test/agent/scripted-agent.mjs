@@ -18,7 +18,7 @@
 // With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status? }] })
 // the first step whose `match` occurs in the description says which files to write, the commit message
 // and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour.
-import { execFileSync, execSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -73,10 +73,22 @@ function doPlaybookStep(step, description) {
     git('commit', '-q', '-m', step.commit ?? `Work on: ${description}`);
     log(`committed ${files.join(', ')} as ${git('rev-parse', '--short', 'HEAD')}`);
   }
-  const args = [BIN, 'reply-main', step.reply ?? 'Task completed', '--status', step.status ?? 'done'];
-  if (step.outcome) args.push('--outcome', step.outcome);
+  // `run`: a verification command (e.g. `node --test`) run in the worktree; its exit code gives the
+  // outcome (passed/failed) and the end of its output goes into the reply, as a QA agent would report.
+  let reply = step.reply ?? 'Task completed';
+  let outcome = step.outcome;
+  if (step.run) {
+    const r = spawnSync('/bin/sh', ['-c', step.run], { encoding: 'utf8' });
+    const passed = r.status === 0;
+    outcome ??= passed ? 'passed' : 'failed';
+    const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').filter((l) => /fail|pass|expected|actual|not ok|Error/i.test(l)).slice(0, 6).join(' | ');
+    reply = `${reply}: \`${step.run}\` ${passed ? 'passed' : 'failed'}${tail ? `: ${tail}` : ''}`.replace(/[\x00-\x1f\x7f]/g, ' ');
+    log(`ran ${step.run}: exit ${r.status}`);
+  }
+  const args = [BIN, 'reply-main', reply, '--status', step.status ?? 'done'];
+  if (outcome) args.push('--outcome', outcome);
   execFileSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  log(`replied: ${step.reply}`);
+  log(`replied: ${reply}`);
 }
 
 function doChange(description, folder) {

@@ -162,17 +162,19 @@ describe('next chooses the worker workflow run would choose', () => {
 });
 
 describe('loop edge cases from review', () => {
-  it('a waiting node keeps the worker recorded on it; a waiting node with no worker is assigned once', async () => {
+  it('a waiting node keeps the worker recorded on it; a waiting node with no worker is never given to a new one', async () => {
     const { dir, path } = setup();
     const port = new FakePort();
     port.workers.set('dev-001', true);
     const { transitionRun } = await import('../../src/workflow/state-service.js');
-    // a person (or the Go tool) marked the node waiting without naming a worker
+    // a person (or the Go tool) marked the node waiting without naming a worker: the controller names
+    // it (issue 9 item 5: such a run never gets a new worker, and nothing is assigned twice)
     await transitionRun(path, { action: 'wait', node: 'build', reason: 'someone is on it' }, dir);
-    await runController({ stateFile: path, port, cwd: dir });
-    expect(port.calls.filter((c) => c.startsWith('assign'))).toHaveLength(1);
-    const assignedTo = loadRun(path, dir).state.node_states.build?.worker;
-    expect(loadRun(path, dir).state.role_worker_map.dev).toBe(assignedTo);
+    const stopped = await runController({ stateFile: path, port, cwd: dir });
+    expect(stopped.stopped).toBe('decision');
+    expect(port.calls).toEqual([]);
+    await transitionRun(path, { action: 'wait', node: 'build', worker: 'dev-001', reason: 'dev-001 is on it' }, dir);
+    expect(loadRun(path, dir).state.role_worker_map.dev).toBe('dev-001');
     port.calls = [];
     const again = await runController({ stateFile: path, port, cwd: dir });
     expect(again.stopped).toBe('waiting');

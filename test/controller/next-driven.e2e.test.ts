@@ -156,7 +156,7 @@ describe('a controller that follows only what next prints', () => {
       'workflow state start',
       'workflow state wait',
     ]);
-  });
+  }, 480_000); // a hang guard: ~60 CLI calls and agent round trips took 33 s idle, 281 s with several suites running
 
   it('`worker create <role> --yes`, as next prints it, uses the project\'s default_provider', () => {
     const created = team.ok(['worker', 'create', 'dev', '--yes']);

@@ -111,7 +111,8 @@ describe('resuming a run after every pane and process was killed', () => {
 
     const next = t.next(file);
     expect(next).toMatchObject({ kind: 'wait', node: { id: 'second', worker: 'dev-001', status: 'waiting' } });
-    expect(next.commands).toEqual(['agent-team worker open dev-001', "agent-team worker assign dev-001 'Write the slow part'"]);
+    // issue 9 item 5: the recorded change is given again (--change), no new change is made
+    expect(next.commands).toEqual(['agent-team worker open dev-001', expect.stringMatching(/^agent-team worker assign dev-001 'Write the slow part' --change \.tasks\/changes\/\S+\/$/)]);
     expect(t.show(file), 'next only reads').toEqual(snapshot);
 
     let report = t.run(file);
@@ -138,7 +139,8 @@ describe('resuming a run after every pane and process was killed', () => {
     // the controller follows next: reopen, give the task again, wait for the reply, complete, check
     let next = t.next(file);
     expect(next).toMatchObject({ kind: 'wait', node: { id: 'second' } });
-    expect(next.commands).toEqual(['agent-team worker open dev-001', "agent-team worker assign dev-001 'Write the slow part'"]);
+    // issue 9 item 5: the recorded change is given again (--change), no new change is made
+    expect(next.commands).toEqual(['agent-team worker open dev-001', expect.stringMatching(/^agent-team worker assign dev-001 'Write the slow part' --change \.tasks\/changes\/\S+\/$/)]);
     for (const c of next.commands) execPrinted(t, c);
     await t.waitForReply(file, 'second');
     next = t.next(file);

@@ -38,6 +38,8 @@ export interface PlaybookStep {
   reply?: string;
   outcome?: string;
   status?: 'done' | 'blocked' | 'needs-input';
+  /** A verification command run in the worktree: exit 0 → outcome passed, else failed (its output goes into the reply). */
+  run?: string;
 }
 
 /** Options of {@link makeTeam}. */
@@ -312,6 +314,7 @@ export async function followNext(team: Team, file: string, controller: Controlle
     controller.beforeStep?.();
     const step = team.next(file);
     trace.push(`${step.node?.id ?? '-'}:${step.kind}`);
+    if (process.env.FLOWS_DEBUG) console.error("STEP", JSON.stringify({ k: step.kind, n: step.node?.id, m: step.message, c: step.commands }));
     switch (step.kind) {
       case 'completed':
         return trace;

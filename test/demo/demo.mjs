@@ -12,7 +12,7 @@
 //
 // Exit 0 only when the run is `completed` and the merged code passes its tests.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,9 +110,10 @@ try {
   // The stand-in provider's launch command (and any template command:) comes from the project: trust it.
   say(bold('$ agent-team trust'));
   say(agentTeam(repo, ['trust']).trim());
-  const init = agentTeam(repo, ['workflow', 'state', 'init', '.agents/workflow/demo.yaml', '--run-id', 'demo-run', '--json']);
+  const requirement = 'slugify(text): lowercase, runs of other characters become one dash, no leading or trailing dash';
+  const init = agentTeam(repo, ['workflow', 'state', 'init', '.agents/workflow/demo.yaml', '--run-id', 'demo-run', '--param', `requirement=${requirement}`, '--json']);
   const stateFile = init.path;
-  say(bold(`$ agent-team workflow state init .agents/workflow/demo.yaml`) + dim(`  → ${stateFile}`));
+  say(bold(`$ agent-team workflow state init .agents/workflow/demo.yaml --param requirement='${requirement}'`) + dim(`  → ${stateFile}`));
 
   const deadline = Date.now() + 110_000;
   for (let round = 0; Date.now() < deadline; round++) {
@@ -160,6 +161,18 @@ try {
     say(readFileSync(inbox, 'utf8').trimEnd().split('\n').map((l) => `  ${l}`).join('\n'));
   } catch {
     say('  (empty)');
+  }
+  say();
+  say(bold('What the fix was told (the dev_fix assignment, with the failing check filled in)'));
+  const fixVisit = state.decision_log.find((e) => e.node === 'dev_fix' && e.action === 'start');
+  say(`  ${fixVisit ? `dev_fix started by ${fixVisit.worker ?? 'a worker'}` : 'no fix needed'}`);
+  const dev = agentTeam(repo, ['worker', 'status', '--json']).workers.find((w) => w.role === 'dev');
+  if (dev) {
+    const changes = join(repo, '.worktrees', dev.id, '.tasks', 'changes');
+    for (const name of readdirSync(changes).sort()) {
+      const text = readFileSync(join(changes, name, 'change.yaml'), 'utf8');
+      say(`  ${name}: ${/^status: (.*)$/m.exec(text)?.[1] ?? '?'} — ${(/^description: (.*)$/m.exec(text)?.[1] ?? '').slice(0, 160)}`);
+    }
   }
   say();
   const testRun = spawnSync('npm', ['test', '--silent'], { cwd: repo, encoding: 'utf8', env });

@@ -103,7 +103,8 @@ describe.skipIf(!hasTmux)('workers over tmux (private socket)', () => {
     expect(status.json.workers).toEqual([
       expect.objectContaining({ id: 'dev-001', role: 'dev', provider: 'scripted', backend: 'tmux', state: 'running', ahead: 1, worktree: 'clean', branch_exists: true }),
     ]);
-    expect(status.json.workers[0].active_changes).toHaveLength(1);
+    // the reply answered the change: it is done, no longer active (issue 9 item 4)
+    expect(status.json.workers[0].active_changes).toHaveLength(0);
 
     const merged = run('worker', 'merge', 'dev-001');
     expect(merged.code, merged.stderr).toBe(0);

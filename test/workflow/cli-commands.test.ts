@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cli } from '../helpers/cli.js';
 import { tempRepo, writeFile } from '../helpers/repo.js';
-import { bytes, expectRefused, initRun, lineCol, repoWithWorkflow, state } from './support.js';
+import { bytes, expectRefused, initRun, lineCol, PRESET_PARAMS, repoWithWorkflow, state } from './support.js';
 import './fresh-build.js';
 
 const cleanups: (() => void)[] = [];
@@ -30,7 +30,7 @@ describe('workflow create', () => {
     expect(text).toContain('\nnodes:\n    - id: cto_breakdown\n      type: assign_role_task\n');
     const t = parse(text);
     expect(t).toMatchObject({ version: 1, name: 'feature-delivery', entry: 'cto_breakdown', defaults: { execution_mode: 'manual' } });
-    expect(t.nodes.map((n: { id: string }) => n.id)).toEqual(['cto_breakdown', 'dev_implement', 'qa_verify', 'dev_fix', 'controller_finish']);
+    expect(t.nodes.map((n: { id: string }) => n.id)).toEqual(['cto_breakdown', 'dev_implement', 'qa_verify', 'dev_fix', 'merge_code', 'controller_finish']);
     expect(cli(['workflow', 'validate', path], { cwd: dir }).code).toBe(0);
   });
 
@@ -128,9 +128,9 @@ describe('workflow graph and schema', () => {
     expect(g.code, g.stderr).toBe(0);
     expect(g.stdout).toMatch(/^digraph "feat" \{\n/);
     expect(g.stdout.trimEnd().endsWith('}')).toBe(true);
-    expect(g.stdout).toContain('"qa_verify" -> "controller_finish" [label="passed"];');
+    expect(g.stdout).toContain('"qa_verify" -> "merge_code" [label="passed"];');
     expect(g.stdout).toContain('"qa_write_tests" -> "dev_implement";');
-    expect(g.stdout.match(/ -> /g)).toHaveLength(7); // 4 next edges, 2 branches of qa_verify, and __start
+    expect(g.stdout.match(/ -> /g)).toHaveLength(8); // 5 next edges (merge_code included), 2 branches of qa_verify, and __start
   });
 
   it('an unknown --format is a usage error (exit 2)', () => {
@@ -155,12 +155,12 @@ describe('state init never overwrites', () => {
   it('an explicit --state-file that exists: exit 1, file unchanged', () => {
     const r0 = repoWithWorkflow();
     cleanups.push(r0.cleanup);
-    const first = cli(['workflow', 'state', 'init', r0.template, '--state-file', 'run.yaml'], { cwd: r0.dir });
+    const first = cli(['workflow', 'state', 'init', r0.template, '--state-file', 'run.yaml', ...PRESET_PARAMS], { cwd: r0.dir });
     expect(first.code, first.stderr).toBe(0);
     const path = join(r0.dir, 'run.yaml');
     expect(state(r0.dir, 'start', path, '--node', 'cto_breakdown').code).toBe(0);
     const before = bytes(path);
-    const { error, hint } = expectRefused(cli(['workflow', 'state', 'init', r0.template, '--state-file', 'run.yaml'], { cwd: r0.dir }), 1);
+    const { error, hint } = expectRefused(cli(['workflow', 'state', 'init', r0.template, '--state-file', 'run.yaml', ...PRESET_PARAMS], { cwd: r0.dir }), 1);
     expect(error).toContain('already exists');
     expect(hint).toContain('state show run.yaml');
     expect(bytes(path).equals(before)).toBe(true);
@@ -170,7 +170,7 @@ describe('state init never overwrites', () => {
     const r0 = repoWithWorkflow();
     cleanups.push(r0.cleanup);
     const ids = [1, 2, 3].map(() => {
-      const r = cli(['workflow', 'state', 'init', r0.template, '--run-id', 'r1', '--json'], { cwd: r0.dir });
+      const r = cli(['workflow', 'state', 'init', r0.template, '--run-id', 'r1', '--json', ...PRESET_PARAMS], { cwd: r0.dir });
       expect(r.code, r.stderr).toBe(0);
       return [r.json.run_id, r.json.path];
     });
@@ -208,7 +208,9 @@ describe('state list', () => {
     const text = cli(['workflow', 'state', 'list'], { cwd: r0.dir });
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^RUN_ID\s+WORKFLOW\s+STATUS\s+CURRENT_NODE\s+UPDATED$/);
+    // the preset's runs have params, so the list shows them (issue 9 item 1)
+    expect(lines[0]).toMatch(/^RUN_ID\s+WORKFLOW\s+STATUS\s+CURRENT_NODE\s+UPDATED\s+PARAMS$/);
+    expect(lines.find((l) => l.startsWith('a '))).toMatch(/requirement=Add a login page$/);
     expect(lines.find((l) => l.startsWith('a '))).toMatch(/^a\s+feat\s+ready\s+controller_dispatch\s+\d{4}-/);
     expect(lines.find((l) => l.startsWith('broken '))).toContain('unreadable');
     const json = cli(['workflow', 'state', 'list', '--json'], { cwd: r0.dir }).json;

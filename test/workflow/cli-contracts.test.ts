@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runOrDefer, uninterruptible } from '../../src/store/critical-section.js';
 import { hasControlChars, typable } from '../../src/session/text.js';
 import { cli } from '../helpers/cli.js';
-import { repoWithWorkflow } from './support.js';
+import { PRESET_PARAMS, repoWithWorkflow } from './support.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -16,7 +16,7 @@ afterEach(() => cleanup?.());
 function run() {
   const repo = repoWithWorkflow();
   cleanup = repo.cleanup;
-  const init = cli(['workflow', 'state', 'init', '.agents/workflow/feat.yaml', '--run-id', 'r1', '--json'], { cwd: repo.dir });
+  const init = cli(['workflow', 'state', 'init', '.agents/workflow/feat.yaml', '--run-id', 'r1', '--json', ...PRESET_PARAMS], { cwd: repo.dir });
   expect(init.code, init.stderr).toBe(0);
   return { dir: repo.dir, path: init.json.path as string };
 }
@@ -53,7 +53,7 @@ describe('input that would become a path, a branch or a shell word', () => {
     const create = cli(['workflow', 'create', 'x', '--output', 'out', '--force', '--json'], { cwd: dir });
     expect(create.code).toBe(2);
     expect(create.json.error.code).toBe('is_a_directory');
-    const init = cli(['workflow', 'state', 'init', '.agents/workflow/feat.yaml', '--state-file', 'newdir/', '--json'], { cwd: dir });
+    const init = cli(['workflow', 'state', 'init', '.agents/workflow/feat.yaml', '--state-file', 'newdir/', '--json', ...PRESET_PARAMS], { cwd: dir });
     expect(init.code).toBe(2);
     expect(init.json.error.code).toBe('is_a_directory');
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { writeFile } from '../helpers/repo.js';
-import { bytes, initRun, repoWithWorkflow } from './support.js';
+import { bytes, initRun, PRESET_PARAMS, repoWithWorkflow } from './support.js';
 import './fresh-build.js';
 
 let repo: ReturnType<typeof repoWithWorkflow>;
@@ -19,7 +19,7 @@ afterAll(() => repo?.cleanup());
 
 /** argv → expected exit code and a check of the parsed document. Order matters (the run advances). */
 const CASES: [string, () => string[], number, (doc: any) => void][] = [
-  ['workflow create', () => ['workflow', 'create', 'second', '--preset', 'test-first'], 0, (d) => expect(d).toMatchObject({ ok: true, name: 'second', preset: 'test-first', entry: 'cto_breakdown', nodes: 6, path: join(repo.dir, '.agents/workflow/second.yaml') })],
+  ['workflow create', () => ['workflow', 'create', 'second', '--preset', 'test-first'], 0, (d) => expect(d).toMatchObject({ ok: true, name: 'second', preset: 'test-first', entry: 'cto_breakdown', nodes: 7, path: join(repo.dir, '.agents/workflow/second.yaml') })],
   ['workflow create (exists)', () => ['workflow', 'create', 'second'], 1, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'exists', hint: expect.stringContaining('--force') } })],
   ['workflow create (bad name)', () => ['workflow', 'create', 'Bad Name'], 2, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'invalid_name' } })],
   ['workflow create (bad mode)', () => ['workflow', 'create', 'x', '--execution-mode', 'auto'], 2, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'usage' } })],
@@ -46,7 +46,7 @@ const CASES: [string, () => string[], number, (doc: any) => void][] = [
   ['workflow graph dot', () => ['workflow', 'graph', repo.template, '--format', 'dot'], 0, (d) => expect(d).toMatchObject({ format: 'dot', graph: expect.stringMatching(/^digraph "feat" \{/) })],
   ['workflow graph (invalid)', () => ['workflow', 'graph', 'bad.yaml'], 1, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'invalid_workflow' } })],
   ['workflow schema', () => ['workflow', 'schema'], 0, (d) => expect(d.properties.nodes.type).toBe('array')],
-  ['state init', () => ['workflow', 'state', 'init', repo.template, '--run-id', 'json2'], 0, (d) => expect(d).toMatchObject({ ok: true, run_id: 'json2', current_node: 'cto_breakdown', status: 'ready' })],
+  ['state init', () => ['workflow', 'state', 'init', repo.template, '--run-id', 'json2', ...PRESET_PARAMS], 0, (d) => expect(d).toMatchObject({ ok: true, run_id: 'json2', current_node: 'cto_breakdown', status: 'ready' })],
   ['state init (invalid template)', () => ['workflow', 'state', 'init', 'bad.yaml'], 1, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'invalid_workflow', details: { errors: expect.any(Array) } } })],
   ['state init (bad run id)', () => ['workflow', 'state', 'init', repo.template, '--run-id', '../x'], 2, (d) => expect(d).toMatchObject({ ok: false, error: { code: 'usage' } })],
   ['state show', () => ['workflow', 'state', 'show', run], 0, (d) => expect(d).toMatchObject({ run_id: 'json1', status: 'ready', current_node: 'cto_breakdown', path: run })],

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/repo.js';
-import { bytes, expectRefused, initRun, repoWithWorkflow, show, state } from './support.js';
+import { bytes, expectRefused, initRun, PRESET_PARAMS, repoWithWorkflow, show, state } from './support.js';
 import './fresh-build.js';
 
 const cleanups: (() => void)[] = [];
@@ -54,7 +54,7 @@ describe('a full branching run without --force', () => {
     const v = ok(cli(['workflow', 'validate', repo.template], { cwd }));
     expect(v.stdout).toContain(`OK: workflow is valid: ${repo.template}`);
 
-    const init = ok(cli(['workflow', 'state', 'init', repo.template], { cwd }));
+    const init = ok(cli(['workflow', 'state', 'init', repo.template, ...PRESET_PARAMS], { cwd }));
     const [file, current] = init.stdout.trim().split('\n');
     expect(current).toBe('current_node=cto_breakdown');
     expect(file).toMatch(/\/\.agents\/workflow\/runs\/feat\/\d{8}-\d{6}-feat\.yaml$/);
@@ -99,6 +99,8 @@ describe('a full branching run without --force', () => {
 
     ok(state(cwd, 'start', f, '--node', 'qa_verify'));
     ok(state(cwd, 'complete', f, '--node', 'qa_verify', '--outcome', 'passed'));
+    // the preset merges the verified branch before the end (issue 9 item 8)
+    ok(state(cwd, 'complete', f, '--node', 'merge_code', '--worker', 'qa-001', '--summary', 'merged team/qa-001'));
     expect(ok(state(cwd, 'wait', f, '--node', 'controller_finish', '--reason', 'merge review')).stdout).toBe('waiting on controller_finish (confirmation pending)\n');
     expect(show(cwd, f)).toMatchObject({ status: 'waiting_confirmation', pending_confirmation: 'controller_finish' });
     refusedTransition(cwd, f, ['complete', '--node', 'controller_finish'], 'requires_confirmation');
@@ -119,6 +121,7 @@ describe('a full branching run without --force', () => {
       'complete dev_fix',
       'start qa_verify',
       'complete qa_verify',
+      'complete merge_code',
       'wait controller_finish',
       'confirm controller_finish',
     ]);
@@ -128,9 +131,11 @@ describe('a full branching run without --force', () => {
     const hint4 = refusedTransition(cwd, f, ['start', '--node', 'controller_finish', '--force'], 'run_completed');
     refusedTransition(cwd, f, ['complete', '--node', 'dev_fix', '--force'], 'run_completed');
     // its hint starts a new run
-    expect(hint4).toEqual(['workflow', 'state', 'init', '.agents/workflow/feat.yaml']);
-    expect(runHint(cwd, hint4).stdout).toContain('current_node=cto_breakdown');
-  });
+    // with the run's params (issue 9 item 1), so it works as printed
+    expect(hint4.slice(0, 4)).toEqual(['workflow', 'state', 'init', '.agents/workflow/feat.yaml']);
+    expect(hint4.join(' ')).toBe("workflow state init .agents/workflow/feat.yaml --param 'requirement=Add a login page'");
+    expect(runHint(cwd, [...hint4.slice(0, 4), ...PRESET_PARAMS]).stdout).toContain('current_node=cto_breakdown');
+  }, 180_000); // ~45 CLI calls: 37 s idle, over 60 s on a loaded machine
 
   it('--force moves out of order and says so (stdout and decision_log)', () => {
     const repo = repoWithWorkflow('feat', 'branching');
@@ -153,7 +158,7 @@ describe('runs from a subdirectory of the repository', () => {
     const created = ok(cli(['workflow', 'create', 'feat', '--preset', 'dev-first'], { cwd: deep }));
     expect(created.stdout.trim()).toBe(join(repo.dir, '.agents/workflow/feat.yaml'));
     const templateRel = relative(deep, join(repo.dir, '.agents/workflow/feat.yaml'));
-    const init = ok(cli(['workflow', 'state', 'init', templateRel, '--run-id', 'sub1'], { cwd: deep }));
+    const init = ok(cli(['workflow', 'state', 'init', templateRel, '--run-id', 'sub1', ...PRESET_PARAMS], { cwd: deep }));
     const file = join(repo.dir, '.agents/workflow/runs/feat/sub1.yaml');
     expect(init.stdout.split('\n')[0]).toBe(file);
     expect(show(deep, file).workflow_file).toBe('.agents/workflow/feat.yaml');
@@ -166,10 +171,12 @@ describe('runs from a subdirectory of the repository', () => {
     const rel2 = relative(other, file);
     ok(state(other, 'complete', rel2, '--node', 'dev_implement'));
     ok(state(other, 'complete', rel2, '--node', 'qa_verify', '--outcome', 'passed'));
+    ok(state(other, 'complete', rel2, '--node', 'merge_code'));
     ok(state(deep, 'confirm', rel, '--node', 'controller_finish'));
     expect(show(deep, rel).status).toBe('completed');
 
-    const listed = ok(cli(['workflow', 'state', 'list', '--json'], { cwd: deep }));
+    // a completed run is listed with --all (issue 9 item 7: finished runs are hidden by default)
+    const listed = ok(cli(['workflow', 'state', 'list', '--all', '--json'], { cwd: deep }));
     expect(listed.json.runs).toEqual([expect.objectContaining({ run_id: 'sub1', workflow: 'feat', status: 'completed', path: '.agents/workflow/runs/feat/sub1.yaml' })]);
   });
 

@@ -1,6 +1,6 @@
 /** Shared helpers for the workflow tests: fixture positions, temp repos with a template, file snapshots. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/repo.js';
@@ -40,9 +40,13 @@ export function repoWithWorkflow(name = 'feat', preset = 'branching'): { dir: st
   return { ...repo, template: join(repo.dir, '.agents/workflow', `${name}.yaml`) };
 }
 
-/** `state init` for `template` (JSON mode); returns the run-state's absolute path. */
+/** The `--param` a shipped preset needs (its required `requirement`, issue 9 item 8). */
+export const PRESET_PARAMS = ['--param', 'requirement=Add a login page'];
+
+/** `state init` for `template` (JSON mode; a preset's required requirement param given); returns the run-state's absolute path. */
 export function initRun(cwd: string, template: string, extra: string[] = []): string {
-  const r = cli(['workflow', 'state', 'init', template, '--json', ...extra], { cwd });
+  const needs = /^params:\n\s+requirement:/m.test(readFileSync(resolve(cwd, template), 'utf8')) && !extra.includes('--param');
+  const r = cli(['workflow', 'state', 'init', template, '--json', ...(needs ? PRESET_PARAMS : []), ...extra], { cwd });
   if (r.code !== 0) throw new Error(`state init failed (${r.code}): ${r.stderr}`);
   return r.json.path as string;
 }

@@ -28,7 +28,7 @@ describe('template edited after init', () => {
 
   it('a harmless edit: transitions go on, warning on stderr (and in --json)', () => {
     const { dir, template, file } = setup();
-    writeFileSync(template, readFileSync(template, 'utf8').replace('Review the breakdown and choose the dispatch path', 'Pick a path'));
+    writeFileSync(template, readFileSync(template, 'utf8').replace('choose the dispatch path', 'pick a path'));
     const r = state(dir, 'start', file, '--node', 'controller_dispatch');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('started controller_dispatch\n');
@@ -46,7 +46,8 @@ describe('template edited after init', () => {
     const text = readFileSync(template, 'utf8');
     const edited = text
       .replace('next: controller_dispatch', 'next: dev_implement')
-      .replace(/ {4}- id: controller_dispatch\n[\s\S]*? {4}- id: dev_implement\n/, '    - id: dev_implement\n');
+      .replace(/ {4}- id: controller_dispatch\n[\s\S]*? {4}- id: dev_implement\n/, '    - id: dev_implement\n')
+      .replace(/ {6}builds_on:\n {10}- qa_write_tests\n/, ''); // dev_implement built on the removed qa_write_tests
     expect(edited).not.toContain('controller_dispatch');
     writeFileSync(template, edited);
     expect(cli(['workflow', 'validate', template], { cwd: dir }).code).toBe(0);

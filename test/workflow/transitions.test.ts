@@ -58,7 +58,8 @@ function at(node: 'controller_dispatch' | 'dev_implement' | 'qa_verify' | 'contr
   if (node === 'dev_implement') return s;
   s = step(s, 'complete', 'dev_implement');
   if (node === 'qa_verify') return s;
-  return step(s, 'complete', 'qa_verify', { outcome: 'passed' });
+  s = step(s, 'complete', 'qa_verify', { outcome: 'passed' });
+  return step(s, 'complete', 'merge_code'); // the preset merges the verified branch before the end
 }
 
 function deepFreeze<T>(value: T): T {
@@ -270,7 +271,7 @@ describe('loops', () => {
     expect(qa?.history).toEqual([expect.objectContaining({ status: 'completed', outcome: 'failed', summary: '3 tests fail' })]);
     // second round: pass, with nothing forced anywhere
     s = step(step(s, 'start', 'qa_verify'), 'complete', 'qa_verify', { outcome: 'passed' });
-    expect(s.current_node).toBe('controller_finish');
+    expect(s.current_node).toBe('merge_code');
     expect(s.node_states.qa_verify).toMatchObject({ status: 'completed', outcome: 'passed', visits: 2 });
     expect(s.node_states.dev_fix?.visits).toBe(1);
     expect(s.decision_log.some((e) => e.forced)).toBe(false);

@@ -126,6 +126,18 @@ const CASES: Case[] = [
     at: ['id: b'],
     warning: true,
   },
+  {
+    code: 'unknown_reference',
+    text: BASE.replace('    actor: dev\n', '    actor: dev\n    task: "Build {{params.goal}}"\n'),
+    path: 'nodes[0].task',
+    at: ['"Build'],
+  },
+  {
+    code: 'unknown_builds_on',
+    text: BASE.replace('    actor: dev\n', '    actor: dev\n    builds_on: [z]\n'),
+    path: 'nodes[0].builds_on[0]',
+    at: ['z]'],
+  },
 ];
 
 describe('validateTemplate: one minimal template per code', () => {

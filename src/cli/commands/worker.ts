@@ -44,6 +44,8 @@ export function makeWorkerCommand(): Command {
     .option('--proposal <file>', 'proposal.md content from a file, or - for stdin')
     .option('--design <file>', 'design.md content from a file, or - for stdin')
     .option('--new-window', 'when opening: a new window/tab')
+    .option('--change <change>', 'give an existing change (.tasks/changes/<name>/) again instead of making a new one, e.g. after the agent restarted')
+    .option('--builds-on <branch>', "merge this branch (e.g. another worker's team/<id>) into the worker's branch first (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .addOption(jsonOption())
     .option('--fresh', 'when opening: start a new agent conversation')
     .addHelpText('after', '\nA worker that is not running gets the task on its launch command line. A running one gets it typed only at ready/idle,\nand it counts only when the agent confirms it.\nExit codes: 0 assigned, 1 not delivered (dialog, exit, no confirmation in time: the change is removed, the pane\'s last lines shown),\nor could not bring an idle worker up to your branch (conflict, aborted).')
@@ -117,6 +119,7 @@ export function makeWorkerCommands(): Command[] {
     .argument('<message>', 'e.g. "Task completed: <summary>"')
     .option('--outcome <label>', "the node's outcome, e.g. passed or failed (one of its branch labels)")
     .addOption(new Option('--status <status>', 'done, blocked or needs-input (default: inferred from the message: "Blocked…" / "Need decision…", else done)').choices(['done', 'blocked', 'needs-input']))
+    .option('--change <change>', 'the change this reply answers (folder name under .tasks/changes/; default the newest open one)')
     .addOption(jsonOption())
     .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
     .action(lazy(reply, 'replyMain'));

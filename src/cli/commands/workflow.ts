@@ -74,6 +74,8 @@ export function makeStateCommand(): Command {
     .argument('<workflow-file>', 'template file')
     .option('--state-file <file>', 'where to write the run-state (default .agents/workflow/runs/<workflow>/<run-id>.yaml)')
     .option('--run-id <id>', 'run id (default YYYYMMDD-HHMMSS-<workflow> in UTC)')
+    .option('--param <name=value>', 'a run input declared under params: (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--params-file <file>', 'run inputs as a YAML or JSON mapping (--param wins)')
     .addOption(jsonOption())
     .action(lazy(state, 'init'));
 
@@ -93,9 +95,18 @@ export function makeStateCommand(): Command {
 
   cmd
     .command('list')
-    .description('List every run under .agents/workflow/runs/')
+    .description('List the runs under .agents/workflow/runs/ (finished ones only with --all)')
+    .option('--all', 'include completed and cancelled runs')
     .addOption(jsonOption())
     .action(lazy(state, 'list'));
+
+  cmd
+    .command('cancel')
+    .description('End a run for good (status cancelled, final like completed)')
+    .argument('<state-file>', 'run-state file')
+    .requiredOption('--reason <text>', 'why the run ends')
+    .addOption(jsonOption())
+    .action(lazy(state, 'cancel'));
 
   const transition = (name: string, description: string, extra: (c: Command) => Command) =>
     extra(

@@ -17,6 +17,8 @@ export function renderNext(step: NextStep): string {
     lines.push(`node: ${step.node.id} (${step.node.type}${step.node.actor ? `, actor ${step.node.actor}` : ''}${step.node.worker ? `, worker ${step.node.worker}` : ''}) status ${step.node.status}, visit ${step.node.visits}`);
   }
   if (step.task) lines.push(`task: ${step.task}`);
+  const params = Object.entries(step.params ?? {});
+  if (params.length) lines.push(`params: ${params.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(', ') : String(v)}`).join('  ')}`);
   if (step.commands.length) lines.push('run:', ...step.commands.map((c) => `  ${c}`));
   if (step.choices.length) lines.push('choose one:', ...step.choices.map((c) => `  ${c.outcome ? `[${c.outcome}] ` : ''}${c.command}`));
   if (step.done_when) lines.push(`done when: ${step.done_when}`);
@@ -38,7 +40,7 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   const needsWorker = node !== undefined && isAssignedNode(node) && ['create', 'none'].includes(chooseWorker(run.state, template, node, port).kind);
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
-  const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : [])];
+  const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...step.warnings];
   return { json: step, text: renderNext(step), warnings };
 }
 

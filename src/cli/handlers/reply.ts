@@ -1,10 +1,10 @@
 /** Handlers of `reply <id> <message>` and `reply-main <message>`; the domain is in src/worker/reply.ts. */
 import { OperationError, UsageError } from '../../errors.js';
 import { assertTypable } from '../../worker/messages.js';
-import { recordReply, type RecordedReply } from '../../workflow/replies.js';
+import type { RecordedReply } from '../../workflow/replies.js';
 import type { ReplyStatus } from '../../workflow/schema.js';
 import { assertName } from '../../worker/ids.js';
-import { inferReplyStatus, locateWorker, replyToController, replyToWorker } from '../../worker/reply.js';
+import { inferReplyStatus, locateWorker, recordWorkerReply, replyToController, replyToWorker } from '../../worker/reply.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import type { CommandResult, CommonOptions } from '../output.js';
 
@@ -19,6 +19,8 @@ export async function reply([id, message]: string[]): Promise<CommandResult> {
 export interface ReplyMainOptions extends CommonOptions {
   status?: ReplyStatus;
   outcome?: string;
+  /** `--change`: the change this reply answers. */
+  change?: string;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function replyMain([message]: string[], o: ReplyMainOptions): Promi
   const status = o.status ?? inferReplyStatus(text);
   const outcome = o.outcome;
   let recorded: RecordedReply[] = [];
-  recorded = await recordReply({ worker: where.id, message: text, status, ...(outcome ? { outcome } : {}) }, where.root);
+  const answered = await recordWorkerReply(where, { message: text, status, ...(outcome ? { outcome } : {}), ...(o.change !== undefined ? { change: o.change } : {}) });
+  recorded = answered.recorded;
   const warnings: string[] = [];
   let delivered: Awaited<ReturnType<typeof replyToController>> | undefined;
   try {
@@ -44,9 +47,9 @@ export async function replyMain([message]: string[], o: ReplyMainOptions): Promi
     warnings.push(`${err.message} (the reply was recorded in ${recorded.map((r) => r.run_id).join(', ')})`);
   }
   const lines = [delivered ? `sent to the main controller from ${where.id}` : `not delivered to the controller pane`];
-  for (const r of recorded) lines.push(`recorded on run ${r.run_id}, node ${r.node}`);
+  for (const r of recorded) lines.push(r.late ? `logged on run ${r.run_id}, node ${r.node}, as a late reply (it answers an older change)` : `recorded on run ${r.run_id}, node ${r.node}`);
   return {
-    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, recorded },
+    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, change: answered.evidence.change ?? null, head: answered.evidence.head ?? null, clean: answered.evidence.clean ?? null, recorded },
     text: lines.join('\n'),
     warnings,
   };

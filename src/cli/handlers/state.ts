@@ -2,7 +2,8 @@
 import { UsageError } from '../../errors.js';
 import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/names.js';
-import { initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
+import { cancelRun, initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
+import { readParamsFile, splitParam } from '../../workflow/params.js';
 import type { TransitionAction } from '../../workflow/transitions.js';
 import type { CommandResult, CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
@@ -11,14 +12,34 @@ import { renderTable } from '../table.js';
 export interface InitOptions extends CommonOptions {
   stateFile?: string;
   runId?: string;
+  /** `--param name=value`, repeatable. */
+  param?: string[];
+  paramsFile?: string;
+}
+
+/** Options of `state list`. */
+export interface ListOptions extends CommonOptions {
+  all?: boolean;
+}
+
+/** Options of `state cancel`. */
+export interface CancelOptions extends CommonOptions {
+  reason: string;
 }
 
 /** `state init <workflow-file>`: prints the path and `current_node=<entry>`. */
 export function init([workflowFile]: string[], o: InitOptions): CommandResult {
-  const result = initRun({ workflowFile: workflowFile ?? '', stateFile: o.stateFile, runId: o.runId });
+  const result = initRun({
+    workflowFile: workflowFile ?? '',
+    stateFile: o.stateFile,
+    runId: o.runId,
+    params: o.paramsFile !== undefined ? readParamsFile(o.paramsFile) : undefined,
+    paramTexts: (o.param ?? []).map(splitParam),
+  });
+  const params = result.state.params;
   return {
-    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status },
-    text: `${result.path}\ncurrent_node=${result.state.current_node}`,
+    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status, ...(params ? { params } : {}) },
+    text: [result.path, `current_node=${result.state.current_node}`, ...Object.entries(params ?? {}).map(([k, v]) => `param ${k}=${paramText(v)}`)].join('\n'),
     warnings: result.warnings,
   };
 }
@@ -31,12 +52,31 @@ export function show([stateFile]: string[]): CommandResult {
   return { json: { ...run.state, path: run.path }, text: serializeRunState(run.state), warnings };
 }
 
-/** `state list`: every run of the repository, newest first. */
-export function list(): CommandResult {
-  const runs = listRuns();
-  const header = ['RUN_ID', 'WORKFLOW', 'STATUS', 'CURRENT_NODE', 'UPDATED'];
-  const rows = runs.map((r) => [r.run_id, r.workflow, r.status, r.current_node, r.error ? `unreadable: ${r.error}` : r.updated_at]);
-  return { json: { runs }, text: runs.length ? renderTable(header, rows) : 'no runs under .agents/workflow/runs/' };
+/** A param value as one line of text (lists comma-separated). */
+function paramText(v: unknown): string {
+  return Array.isArray(v) ? v.map(String).join(', ') : String(v);
+}
+
+/** `state list [--all]`: the runs of the repository, newest first; finished runs (completed, cancelled) only with --all. */
+export function list(_args: string[] = [], o: ListOptions = {}): CommandResult {
+  const all = listRuns();
+  const runs = o.all === true ? all : all.filter((r) => r.status !== 'completed' && r.status !== 'cancelled');
+  const hidden = all.length - runs.length;
+  const header = ['RUN_ID', 'WORKFLOW', 'STATUS', 'CURRENT_NODE', 'UPDATED', 'PARAMS'];
+  const rows = runs.map((r) => [r.run_id, r.workflow, r.status, r.current_node, r.error ? `unreadable: ${r.error}` : r.updated_at, r.params ? Object.entries(r.params).map(([k, v]) => `${k}=${paramText(v)}`).join(' ') : '']);
+  const more = hidden > 0 ? `(${hidden} finished run${hidden === 1 ? '' : 's'} hidden: agent-team workflow state list --all)` : '';
+  const text = runs.length ? [renderTable(header, rows), ...(more ? [more] : [])].join('\n') : more || 'no runs under .agents/workflow/runs/';
+  return { json: { runs, hidden }, text };
+}
+
+/** `state cancel <state-file> --reason R`: the run ends (status cancelled); final like completed. */
+export async function cancel([stateFile]: string[], o: CancelOptions): Promise<CommandResult> {
+  const result = await cancelRun(stateFile ?? '', o.reason ?? '');
+  return {
+    json: { ok: true, path: result.path, run_status: result.state.status, entry: result.entry, warnings: result.warnings },
+    text: `cancelled ${result.state.run_id}: ${result.entry.summary}`,
+    warnings: result.warnings,
+  };
 }
 
 /** Options of the five transitions (`start`, `wait`, `block`, `complete`, `confirm`); each declares the ones it takes. */

@@ -1,5 +1,6 @@
 /** Handlers of `agent-team worker …`: create, open, assign, status, merge, close, delete. */
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { assertName } from '../../worker/ids.js';
 import { assignWorker } from '../../worker/assign.js';
@@ -12,6 +13,7 @@ import { assertModel, assertProvider, listProviders } from '../../worker/provide
 import { recordWorkerEvent } from '../../worker/events.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
+import { worktreeBase } from '../../worker/paths.js';
 import { snakeKeys, type CommandResult, type CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
 
@@ -38,6 +40,10 @@ export interface AssignOptions extends CommonOptions {
   newWindow?: boolean;
   /** When opening: a new agent conversation. */
   fresh?: boolean;
+  /** `--builds-on <branch>`, repeatable. */
+  buildsOn?: string[];
+  /** `--change`: give this existing change again. */
+  change?: string;
 }
 
 /** Options of `worker event`: `--root` names the project (hooks may run anywhere). */
@@ -117,9 +123,10 @@ export async function assign([id, description]: string[], o: AssignOptions): Pro
   const proposal = readInput('--proposal', o.proposal);
   const design = readInput('--design', o.design);
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
+    ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
     `change: ${r.change.dir}`,
     `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''})`,
@@ -143,9 +150,13 @@ export async function status(): Promise<CommandResult> {
     w.worktree,
     String(w.activeChanges.length),
   ]);
-  const text = s.workers.length ? renderTable(header, rows) : 'no workers (create one: agent-team worker create <role>)';
+  const base = worktreeBase(root);
+  const inside = !relative(root, base).startsWith('..') && !isAbsolute(relative(root, base));
+  // worktrees inside the repository are crawled by tools started at its root (test runners, linters)
+  const where = `worktrees: ${base}${inside && s.workers.length ? ' (inside the repository: test runners started at its root also see workers\' unmerged code; set worktree_dir: in .agents/config.yaml to keep them outside)' : ''}`;
+  const text = s.workers.length ? [renderTable(header, rows), where].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
-  return { json: snakeKeys({ controllerRef: s.controllerRef, workers: s.workers }), text, warnings };
+  return { json: snakeKeys({ controllerRef: s.controllerRef, worktreeDir: base, worktreesInsideRepository: inside, workers: s.workers }), text, warnings };
 }
 
 /** `worker merge <id>`. */

@@ -5,8 +5,9 @@
 import { dirname, resolve } from 'node:path';
 import { projectRoot } from '../../store/paths.js';
 import { clearCheck, describeUnfinishedCheck, recordCheckStart, runCheckCommand, unfinishedCheck } from '../check-command.js';
-import type { WorkflowNode } from '../schema.js';
-import { loadRun } from '../state-service.js';
+import { timestamp } from '../run-state.js';
+import type { Assignment, WorkflowNode } from '../schema.js';
+import { loadRun, mutateRun } from '../state-service.js';
 import { reserveWorker } from '../worker-choice.js';
 import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
 
@@ -35,19 +36,25 @@ export async function actCommon(step: Step, node: WorkflowNode, io: ActIO): Prom
       await applyMoves(action.moves, io);
       if (action.reopen) {
         await io.port.open(action.reopen);
-        if (action.reassign !== undefined) await io.port.assign(action.reopen, action.reassign);
+        if (action.resend !== undefined && io.port.resend) await io.port.resend(action.reopen, action.resend.change, action.resend.text);
+        else if (action.reassign !== undefined) await io.port.assign(action.reopen, action.reassign);
         io.record(node.id, 'reopen', action.detail ?? `${action.reopen} had stopped: reopened in its worktree`);
       }
       return { stopped: 'waiting', why: action.why };
     case 'assign':
-      return actAssign(action.text, node, io);
+      return actAssign(action.text, action.buildsOn, node, io);
     default:
       throw new Error(`node type ${node.type} cannot ${action.kind} (this is a bug in agent-team)`);
   }
 }
 
-/** Reserves the worker (choose + record under the workers lock), opens it, types the task, waits. */
-async function actAssign(text: string, node: WorkflowNode, io: ActIO): Promise<ActResult> {
+/**
+ * Reserves the worker (choose + record under the workers lock), opens it, then gives it the task: the
+ * branches it builds on are merged first (a conflict blocks the node, naming the files), and the
+ * assignment (worker, change, time, branch head) is recorded under the run lock after the change folder
+ * is made and before anything is typed, so no visit is ever assigned twice. Then the node waits.
+ */
+async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, io: ActIO): Promise<ActResult> {
   const reserved = await reserveWorker({ stateFile: io.stateFile, cwd: io.cwd, template: io.template, node, port: io.port });
   if (reserved.kind === 'none') return { stopped: 'decision', why: reserved.reason };
   const worker = reserved.id;
@@ -56,10 +63,53 @@ async function actAssign(text: string, node: WorkflowNode, io: ActIO): Promise<A
   if (reserved.kind === 'create') io.record(node.id, 'create', `created worker ${worker} (${role})`);
   const { opened } = await io.port.open(worker);
   if (opened) io.record(node.id, 'open', `opened ${worker}`);
-  const { change } = await io.port.assign(worker, text);
-  io.record(node.id, 'assign', `assigned ${node.id} to ${worker} (${change})`);
+  const branches = buildsOn.filter((b) => b !== `team/${worker}`);
+  supersedePrevious(node, worker, io);
+  let assigned: { change: string };
+  try {
+    assigned = await io.port.assign(worker, text, {
+      ...(branches.length ? { buildsOn: branches } : {}),
+      beforeType: async (change) => {
+        const base = await io.port.head?.(worker);
+        await recordAssignment(io, node, { worker, change, at: timestamp(new Date()), ...(base ? { base } : {}) });
+      },
+    });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== 'merge_conflict' && code !== 'unknown_branch') throw err;
+    const reason = `builds_on: ${(err as Error).message}`;
+    await io.move({ action: 'block', node: node.id, reason });
+    io.record(node.id, 'block', reason);
+    return { stopped: 'blocked', why: reason };
+  }
+  if (branches.length) io.record(node.id, 'build_on', `${worker} builds on ${branches.join(', ')}`);
+  io.record(node.id, 'assign', `assigned ${node.id} to ${worker} (${assigned.change})`);
   await io.move({ action: 'wait', node: node.id, worker, reason: `waiting for ${worker}` });
   return { stopped: 'waiting', why: `waiting for ${worker} to reply on ${node.id}` };
+}
+
+/** Writes `assignment` on the node's current visit under the run lock. */
+async function recordAssignment(io: ActIO, node: WorkflowNode, assignment: Assignment): Promise<void> {
+  await mutateRun(io.stateFile, io.cwd, (run) => {
+    const ns = run.state.node_states[node.id] ?? { status: 'running' as const };
+    const state = { ...run.state, node_states: { ...run.state.node_states, [node.id]: { ...ns, worker: assignment.worker, assignment } }, updated_at: assignment.at };
+    return { result: {}, state };
+  });
+}
+
+/** A loop re-entered the node: the change of its previous visit, if still open, is marked `superseded`. */
+function supersedePrevious(node: WorkflowNode, _worker: string, io: ActIO): void {
+  const { state } = loadRun(io.stateFile, io.cwd);
+  const previous = [...(state.node_states[node.id]?.history ?? [])].reverse().find((v) => (v as { assignment?: Assignment }).assignment);
+  const old = (previous as { assignment?: Assignment } | undefined)?.assignment;
+  if (!old?.change || !io.port.setChangeStatus) return;
+  if (!io.port.openChanges?.(old.worker).some((c) => c.change === old.change)) return;
+  try {
+    io.port.setChangeStatus(old.worker, old.change, 'superseded');
+    io.record(node.id, 'supersede', `${old.worker}'s change ${old.change} is superseded by this visit`);
+  } catch {
+    // a change folder removed by hand supersedes nothing
+  }
 }
 
 /**
@@ -76,6 +126,17 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
   const unfinished = unfinishedCheck(loadRun(io.stateFile, io.cwd).state.node_states[node.id]);
   if (unfinished && !io.rerunCheck) return { stopped: 'decision', why: describeUnfinishedCheck(node.id, unfinished, io.stateFile) };
   if (action.start) await io.move({ action: 'start', node: node.id });
+  if (action.worker && action.buildsOn.length && io.port.worktree(action.worker) && io.port.buildOn) {
+    // the check runs where the code under test is: the branches it builds on first
+    try {
+      const { merged } = await io.port.buildOn(action.worker, action.buildsOn.filter((b) => b !== `team/${action.worker}`));
+      if (merged.length) io.record(node.id, 'build_on', `${action.worker} builds on ${merged.join(', ')}`);
+    } catch (err) {
+      const reason = `builds_on: ${(err as Error).message}`;
+      await io.move({ action: 'block', node: node.id, reason });
+      return { stopped: 'blocked', why: reason };
+    }
+  }
   await recordCheckStart(io.stateFile, io.cwd, node.id, action.command);
   const result = await runCheckCommand(action.command, dir);
   await clearCheck(io.stateFile, io.cwd, node.id);

@@ -6,6 +6,7 @@
  */
 import type { NodeState, RunState, WorkflowTemplate } from '../schema.js';
 import type { NodeType } from '../schema.js';
+import { interpolate } from '../interpolate.js';
 import { outcomesOf } from '../transitions.js';
 import type { WorkerLookup } from '../worker-port.js';
 import { workerForActor } from '../worker-choice.js';
@@ -41,15 +42,22 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
     run_id: state.run_id,
     state_file: stateFile,
     run_status: state.status,
+    ...(state.params ? { params: state.params } : {}),
     commands: [] as string[],
     choices: [],
     then: [] as string[],
   };
   const node = template.nodes.find((n) => n.id === state.current_node);
-  if (state.status === 'completed' || !node) {
-    const why = state.status === 'completed' ? `run ${state.run_id} is completed` : `the template has no node ${state.current_node}`;
+  if (state.status === 'completed' || state.status === 'cancelled' || !node) {
+    const cancelled = [...state.decision_log].reverse().find((e) => e.action === 'cancel');
+    const why =
+      state.status === 'completed'
+        ? `run ${state.run_id} is completed`
+        : state.status === 'cancelled'
+          ? `run ${state.run_id} is cancelled${cancelled?.summary ? `: ${cancelled.summary}` : ''}`
+          : `the template has no node ${state.current_node}`;
     return {
-      next: { ...base, kind: 'completed', message: why, node: null, task: null, requires_confirmation: false, outcomes: [], check_command: null, done_when: 'nothing: the run accepts no more transitions', reply: null },
+      next: { ...base, kind: 'completed', message: why, node: null, task: null, requires_confirmation: false, outcomes: [], check_command: null, done_when: 'nothing: the run accepts no more transitions', reply: null, warnings: [] },
       action: { kind: 'stop', stopped: 'completed', why },
     };
   }
@@ -57,6 +65,10 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
   const role = node.actor ? (template.roles[node.actor]?.role ?? null) : null;
   const assigned = (ns.status !== 'pending' ? ns.worker : undefined) ?? workerForActor(state, template, node.actor);
   const manual = (template.defaults?.execution_mode ?? 'semi_auto') === 'manual';
+  const task = node.task !== undefined ? interpolate(node.task, state) : undefined;
+  const command = node.command !== undefined ? interpolate(node.command, state, { shell: true }) : undefined;
+  const unresolved = [...new Set([...(task?.unresolved ?? []), ...(command?.unresolved ?? [])])];
+  const warnings = unresolved.map((ref) => `{{${ref}}} in node ${node.id} is left as written: ${ref.startsWith('nodes.') ? `node ${ref.split('.')[1]} is not done yet in this run` : 'the run has no value for it'}`);
   const ctx: PlanContext = {
     state,
     template,
@@ -68,18 +80,21 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
     assigned,
     outcomes: outcomesOf(node),
     started: ns.status !== 'pending',
+    task: task?.text ?? null,
+    command: command?.text ?? null,
     step(kind, message, fields, action): Step {
       const next: NextStep = {
         ...base,
         kind,
         message,
         node: { id: node.id, type: node.type, actor: node.actor ?? null, role, worker: assigned, activity: (assigned && lookup.activity?.(assigned)) || null, status: ns.status, visits: ns.visits ?? 1 },
-        task: node.task ?? null,
+        task: ctx.task,
         requires_confirmation: node.requires_confirmation === true,
         outcomes: ctx.outcomes,
-        check_command: node.command ?? null,
+        check_command: ctx.command,
         done_when: '',
         reply: ns.reply ?? null,
+        warnings,
         ...fields,
       };
       // manual mode: `workflow run` only prints what to do next

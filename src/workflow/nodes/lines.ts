@@ -2,7 +2,8 @@
  * The `agent-team …` command lines steps print, and the assignment text a worker receives. Every line
  * is built with {@link agentTeam}, so it is safe to paste into bash as printed.
  */
-import type { WorkflowNode, WorkflowTemplate } from '../schema.js';
+import { interpolate } from '../interpolate.js';
+import type { RunState, WorkflowNode, WorkflowTemplate } from '../schema.js';
 import { agentTeam } from '../shell-quote.js';
 import { outcomesOf } from '../transitions.js';
 
@@ -35,9 +36,10 @@ export function isAssignedNode(node: WorkflowNode): boolean {
   return node.type === 'assign_role_task' || node.type === 'handoff' || (node.type === 'verify_or_test' && !node.command);
 }
 
-/** The assignment text typed to a worker for `node` (its task, or a generic line). */
-export function assignmentText(template: WorkflowTemplate, node: WorkflowNode): string {
-  const task = node.task?.trim() || `${node.type} ${node.id} of workflow ${template.name}`;
+/** The assignment text typed to a worker for `node` (its task with the run's values filled in when `state` is given, or a generic line). */
+export function assignmentText(template: WorkflowTemplate, node: WorkflowNode, state?: RunState): string {
+  const raw = node.task?.trim() || `${node.type} ${node.id} of workflow ${template.name}`;
+  const task = state ? interpolate(raw, state).text : raw;
   const outcomes = outcomesOf(node);
   return outcomes.length ? `${task} (reply with --outcome ${outcomes.join(' or ')})` : task;
 }

@@ -3,6 +3,7 @@
  * the controller's own judgement. Pure: they read the {@link PlanContext} and return a {@link Step}.
  */
 import { agentTeam } from '../shell-quote.js';
+import { buildsOnBranches, missingEvidence } from './flow.js';
 import { chooseWorker, type WorkerChoice } from '../worker-choice.js';
 import { assignmentText, blockLine, finishLine, startLine, waitLine } from './lines.js';
 import type { Choice, PlanContext, Step } from './step.js';
@@ -40,6 +41,15 @@ export function planReply(ctx: PlanContext): Step | undefined {
     });
   }
   const usable = reply.status === 'done' && (outcomes.length === 0 || (reply.outcome !== undefined && outcomes.includes(reply.outcome)));
+  const missing = usable ? missingEvidence(node, ns, reply) : [];
+  if (missing.length > 0) {
+    const ask = `Your reply on ${node.id} cannot count yet: ${missing.join('; ')}. Commit your work (git add, git commit), then run agent-team reply-main again.`;
+    return ctx.step('decide', `${reply.worker} replied done on ${node.id} (requires_commits), but: ${missing.join('; ')}`, {
+      commands: [agentTeam('reply', reply.worker, ask)],
+      choices: [],
+      done_when: `${reply.worker} committed and replied again`,
+    }, { kind: 'stop', stopped: 'decision', why: `${reply.worker}'s done reply on ${node.id} lacks evidence: ${missing.join('; ')}` });
+  }
   if (usable && !node.requires_confirmation) {
     return ctx.step('act', `${reply.worker} finished: ${reply.message}`, {
       commands: [finishLine(stateFile, node, { outcome: reply.outcome, worker: reply.worker, summary: reply.message })],
@@ -113,23 +123,41 @@ export function planActivity(ctx: PlanContext, id: string): Step | undefined {
  */
 export function planWorkerTask(ctx: PlanContext): Step {
   const { state, template, node, ns, role, lookup, stateFile, started } = ctx;
+  const text = assignmentText(template, node, state);
+  const assignment = ns.assignment;
+  // This visit was assigned (recorded before anything was typed): never assign it again.
+  if (assignment && (ns.status === 'running' || ns.status === 'waiting')) return planAssigned(ctx, assignment.worker, assignment.change, text);
+  // A run paused by the Go version: waiting, with no worker recorded on the node.
+  if (ns.status === 'waiting' && !ns.worker) {
+    const known = node.actor ? state.role_worker_map[node.actor] : undefined;
+    if (known && lookup.exists(known)) return planAssigned(ctx, known, undefined, text);
+    const task = ctx.task ?? '';
+    const matching = role && task ? (lookup.workersOf?.(role) ?? []).filter((w) => lookup.openChanges?.(w).some((c) => c.description.trim() === task.trim() || c.description.includes(task.trim()))) : [];
+    if (matching.length === 1) return planAssigned(ctx, matching[0] as string, undefined, text);
+    const candidates = matching.length > 1 ? matching : role ? (lookup.workersOf?.(role) ?? []) : [];
+    const why = `node ${node.id} waits on a worker this run did not record (a run paused by the Go version)${candidates.length ? `: candidates ${candidates.join(', ')}` : ''}; name the worker`;
+    return ctx.step('decide', why, {
+      commands: [],
+      choices: candidates.map((w) => ({ outcome: w, command: waitLine(stateFile, node, `waiting for ${w}`, w) })),
+      done_when: 'the worker doing the node is recorded (state wait --worker); then ask next again',
+    }, { kind: 'stop', stopped: 'decision', why });
+  }
   const choice: WorkerChoice = chooseWorker(state, template, node, lookup, role ? lookup.idle?.(role) : undefined);
-  const text = assignmentText(template, node);
   if (choice.kind === 'none') {
     // `workflow run` still looks for an idle worker (reuse_worker) before giving up
     const mayReuse = role !== null && template.defaults?.reuse_worker !== false && lookup.idle === undefined;
     return ctx.step('decide', choice.reason, {
       commands: role ? [agentTeam('worker', 'create', role, '--yes')] : [],
       done_when: 'a worker of the role exists; then ask next again',
-    }, mayReuse ? { kind: 'assign', text } : { kind: 'stop', stopped: 'decision', why: choice.reason });
+    }, mayReuse ? { kind: 'assign', text, buildsOn: buildsOnBranches(state, node, null) } : { kind: 'stop', stopped: 'decision', why: choice.reason });
   }
   const id = choice.id;
   if (ns.status === 'waiting' && choice.kind === 'existing') {
+    // a run written before assignments were recorded: a stopped worker lost its task with its pane
     const stopped = lookup.running?.(id) === false;
     const byActivity = stopped ? undefined : planActivity(ctx, id);
     if (byActivity) return byActivity;
     return ctx.step('wait', `waiting for ${id} to finish ${node.id}`, {
-      // a worker that stopped lost its task with its pane: reopen it and give the task again
       commands: stopped ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, text)] : [],
       done_when: replyDone(ctx, id),
       then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })],
@@ -140,14 +168,42 @@ export function planWorkerTask(ctx: PlanContext): Step {
       why: `waiting for ${id} to reply on ${node.id}`,
     });
   }
+  const buildsOn = buildsOnBranches(state, node, id);
   const commands: string[] = [];
   if (choice.kind === 'create') commands.push(agentTeam('worker', 'create', role ?? 'worker', '--yes'));
   commands.push(agentTeam('worker', 'open', id));
   if (!started) commands.push(startLine(stateFile, node, id));
-  commands.push(agentTeam('worker', 'assign', id, text));
+  commands.push(agentTeam('worker', 'assign', id, text, ...buildsOn.flatMap((b) => ['--builds-on', b])));
   commands.push(waitLine(stateFile, node, `waiting for ${id}`, id));
   const who = choice.kind === 'create' ? `a new ${role} worker (${id})` : id;
-  return ctx.step('act', `${node.type === 'handoff' ? 'hand' : 'give'} ${node.id} to ${who}`, { commands, done_when: replyDone(ctx, id) }, { kind: 'assign', text });
+  const on = buildsOn.length ? ` on top of ${buildsOn.join(', ')}` : '';
+  return ctx.step('act', `${node.type === 'handoff' ? 'hand' : 'give'} ${node.id} to ${who}${on}`, { commands, done_when: replyDone(ctx, id) }, { kind: 'assign', text, buildsOn });
+}
+
+/**
+ * A visit already given to `worker` (recorded assignment, or a Go run's known worker): wait for its
+ * reply; `state wait` first when the visit is still `running` (a crash between assign and wait); when
+ * its agent stopped, reopen it and give it the same change again (never a new one).
+ */
+function planAssigned(ctx: PlanContext, worker: string, change: string | undefined, text: string): Step {
+  const { node, ns, lookup, stateFile } = ctx;
+  const stopped = lookup.running?.(worker) === false;
+  const commands: string[] = [];
+  if (stopped) commands.push(agentTeam('worker', 'open', worker));
+  if (stopped) commands.push(agentTeam('worker', 'assign', worker, text, ...(change ? ['--change', change] : [])));
+  const moves = ns.status === 'waiting' ? [] : [{ action: 'wait' as const, node: node.id, worker, reason: `waiting for ${worker}` }];
+  if (moves.length) commands.push(waitLine(stateFile, node, `waiting for ${worker}`, worker));
+  return ctx.step(moves.length ? 'act' : 'wait', `${moves.length ? `record that ${node.id} waits on ${worker}` : `waiting for ${worker} to finish ${node.id}`}${change ? ` (${change})` : ''}${stopped ? `; ${worker}'s agent stopped: reopen it and give it the same change again` : ''}`, {
+    commands,
+    done_when: replyDone(ctx, worker),
+    then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker, summary: '<summary>' })],
+    choices: choicesFor(ctx, worker, '<summary>'),
+  }, {
+    kind: 'resume',
+    moves,
+    ...(stopped ? { reopen: worker, ...(change ? { resend: { change, text } } : { reassign: text }), detail: `${worker} had stopped: reopened in its worktree and given ${change ?? node.id} again` } : {}),
+    why: `waiting for ${worker} to reply on ${node.id}`,
+  });
 }
 
 /**
@@ -184,14 +240,14 @@ export function planWaitForWorker(ctx: PlanContext): Step {
 /** A node with a `command:` (verify_or_test, controller_task): `workflow run` runs it; exit 0 → passed. */
 export function planCheck(ctx: PlanContext): Step {
   const { node, ns, template, assigned, stateFile, started, outcomes } = ctx;
-  const command = node.command as string;
+  const command = ctx.command as string;
   if (node.requires_confirmation && ns.status === 'waiting') {
     return ctx.step('confirm', `node ${node.id} ran \`${command}\` and requires a person's confirmation: ${ns.summary ?? ''}`, {
       choices: choicesFor(ctx, null, '<summary>'),
       done_when: 'the person approves the result',
     }, { kind: 'stop', stopped: 'confirmation', why: `node ${node.id} requires confirmation of its check: ${ns.summary ?? ''}` });
   }
-  const action = { kind: 'check' as const, command, worker: assigned, start: ns.status === 'pending' };
+  const action = { kind: 'check' as const, command, worker: assigned, start: ns.status === 'pending', buildsOn: buildsOnBranches(ctx.state, node, assigned) };
   if ((template.defaults?.execution_mode ?? 'semi_auto') === 'manual') {
     // `workflow run` only prints in manual mode: the controller runs the check and records its result
     const where = assigned ? `${assigned}'s worktree (.worktrees/${assigned})` : 'the repository root';
@@ -213,12 +269,12 @@ export function planJudgement(ctx: PlanContext): Step {
   const commands = started ? [] : [startLine(stateFile, node)];
   const confirm = node.requires_confirmation === true;
   if (confirm && ns.status !== 'waiting') commands.push(waitLine(stateFile, node, 'awaiting confirmation'));
-  const reason = node.task ?? node.id;
+  const reason = ctx.task ?? node.id;
   return ctx.step(confirm ? 'confirm' : 'decide', confirm ? `node ${node.id} needs a person's confirmation: ${reason}` : `the controller does ${node.id}: ${reason}`, {
     commands,
     choices: choicesFor(ctx, null, '<summary>'),
     done_when: confirm ? 'the person approved (ask them; never confirm on your own)' : node.type === 'decision' ? 'the controller chose an outcome' : 'the controller finished the task',
   }, confirm
     ? { kind: 'stop', stopped: 'confirmation', why: `node ${node.id} requires confirmation: ${reason}`, moves: ns.status === 'waiting' ? [] : [{ action: 'wait', node: node.id, reason }] }
-    : { kind: 'stop', stopped: 'decision', why: `node ${node.id} (${node.type}) is the controller's: ${node.task ?? ''}` });
+    : { kind: 'stop', stopped: 'decision', why: `node ${node.id} (${node.type}) is the controller's: ${ctx.task ?? ''}` });
 }

@@ -21,6 +21,8 @@ export interface NextStep {
   run_id: string;
   state_file: string;
   run_status: RunState['status'];
+  /** The run inputs (`state init --param`), when the run has any. */
+  params?: Record<string, unknown>;
   kind: StepKind;
   /** One sentence: what to do and why. */
   message: string;
@@ -50,6 +52,8 @@ export interface NextStep {
   then: string[];
   /** The last worker reply recorded on the node, if any. */
   reply: NodeReply | null;
+  /** What the controller should know (e.g. a `{{…}}` reference left as written because its node is not done yet). */
+  warnings: string[];
 }
 
 /** Why `workflow run` stopped. */
@@ -75,14 +79,15 @@ export interface RunStepRecord {
 /**
  * What `workflow run` does for a step: `stop` (after applying `moves`), `advance` (apply `moves`, go on),
  * `assign` (reserve a worker, open it, give it the task), `resume` (apply `moves`, reopen the stopped worker
- * `reopen`, giving it `reassign` again when set, then stop waiting), `check` (run the node's command), `merge` (merge the worker's branch).
+ * `reopen`, then type `resend` (the recorded change again) or, for runs without a recorded assignment,
+ * assign `reassign`; then stop waiting), `check` (run the node's command), `merge` (merge the worker's branch).
  */
 export type RunAction =
   | { kind: 'stop'; stopped: StopReason; why: string; moves?: Move[]; record?: Omit<RunStepRecord, 'node'> }
   | { kind: 'advance'; moves: Move[]; record?: Omit<RunStepRecord, 'node'> }
-  | { kind: 'assign'; text: string }
-  | { kind: 'resume'; moves?: Move[]; reopen?: string; reassign?: string; detail?: string; why: string }
-  | { kind: 'check'; command: string; worker: string | null; start: boolean }
+  | { kind: 'assign'; text: string; buildsOn: string[] }
+  | { kind: 'resume'; moves?: Move[]; reopen?: string; reassign?: string; resend?: { change: string; text: string }; detail?: string; why: string }
+  | { kind: 'check'; command: string; worker: string | null; start: boolean; buildsOn: string[] }
   | { kind: 'merge'; worker: string; start: boolean };
 
 /** A planned step: what `next` prints and what `run` does, computed once by the node type's `plan`. */
@@ -106,6 +111,10 @@ export interface PlanContext {
   outcomes: string[];
   /** The node was started in this visit (status is not pending). */
   started: boolean;
+  /** The node's task with the run's values filled in (`{{…}}`), or null. */
+  task: string | null;
+  /** The node's command with the run's values filled in, shell-quoted, or null. */
+  command: string | null;
   /** Builds a step for this node: the `next` document (defaults filled in) and the run action. */
   step(kind: StepKind, message: string, fields: Partial<NextStep>, action: RunAction): Step;
 }

@@ -1,0 +1,113 @@
+/**
+ * Run inputs: the values given at `state init --param name=value` / `--params-file F`, checked against
+ * the template's `params:` declarations (type, enum values, required, default) and stored in the
+ * run-state's `params:`. Errors are UsageError (exit 2) naming the param, the expected type and the fix.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UnreadableFileError, UsageError } from '../errors.js';
+import { parseYamlData } from '../store/yaml-file.js';
+import type { ParamDecl, WorkflowTemplate } from './schema.js';
+
+/** A run's param values after checking: name → string | number | boolean | list of those. */
+export type ParamValues = Record<string, unknown>;
+
+/** Splits `name=value` (from `--param`); the value may contain `=`. Throws UsageError without `=`. */
+export function splitParam(arg: string): [string, string] {
+  const at = arg.indexOf('=');
+  if (at <= 0) throw new UsageError(`--param ${JSON.stringify(arg)}: give name=value, e.g. --param requirement="Add a login page"`, { code: 'invalid_param' });
+  return [arg.slice(0, at), arg.slice(at + 1)];
+}
+
+function expected(decl: ParamDecl): string {
+  if (decl.type === 'enum') return `one of ${(decl.values ?? []).map(String).join(', ')}`;
+  if (decl.type === 'list') return 'a list (in --params-file, or a comma-separated --param value)';
+  return `a ${decl.type}`;
+}
+
+/**
+ * One value for `decl`: strings from `--param` are converted (number, `true`/`false`, comma-separated
+ * list); values from a params file must already have the type (a list may also be a string). Throws
+ * UsageError naming the param and the expected type.
+ */
+export function coerceParam(name: string, decl: ParamDecl, value: unknown, fromText: boolean): unknown {
+  const fail = (): never => {
+    throw new UsageError(`param ${name}: ${JSON.stringify(value)} is not ${expected(decl)}`, { code: 'invalid_param', hint: `give --param ${name}=<${expected(decl)}>` });
+  };
+  switch (decl.type) {
+    case 'string':
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      return fail();
+    case 'number': {
+      if (typeof value === 'number' && Number.isFinite(value)) return value;
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+      return fail();
+    }
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (fromText && typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+      return fail();
+    case 'enum': {
+      const values = decl.values ?? [];
+      const hit = values.find((v) => v === value || String(v) === String(value));
+      return hit === undefined ? fail() : hit;
+    }
+    case 'list':
+      if (Array.isArray(value) && value.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return value;
+      if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      return fail();
+  }
+}
+
+/**
+ * The params of a new run: `given` (from `--params-file`, typed) merged with `texts` (from `--param`,
+ * strings; they win), each checked against `template.params`; defaults filled in. Throws UsageError for
+ * an unknown param (with the declared names), a wrong type, or a missing required one.
+ */
+export function resolveParams(template: WorkflowTemplate, given: Record<string, unknown>, texts: [string, string][]): ParamValues {
+  const decls = template.params ?? {};
+  const names = Object.keys(decls);
+  const out: ParamValues = {};
+  const check = (name: string) => {
+    const decl = decls[name];
+    if (!decl) {
+      throw new UsageError(`param ${name}: workflow ${template.name} declares no such param`, {
+        code: 'unknown_param',
+        hint: names.length ? `its params are: ${names.join(', ')}` : `add it under params: in the template, or drop it`,
+      });
+    }
+    return decl;
+  };
+  for (const [name, value] of Object.entries(given)) out[name] = coerceParam(name, check(name), value, false);
+  for (const [name, text] of texts) out[name] = coerceParam(name, check(name), text, true);
+  for (const [name, decl] of Object.entries(decls)) {
+    if (name in out) continue;
+    if (decl.default !== undefined) out[name] = coerceParam(name, decl, decl.default, false);
+    else if (decl.required) {
+      throw new UsageError(`param ${name} is required by workflow ${template.name}${decl.description ? ` (${decl.description})` : ''}`, {
+        code: 'missing_param',
+        hint: `give --param ${name}=<${expected(decl)}>`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads `--params-file F` (YAML or JSON: a mapping name → value). Throws UnreadableFileError (exit 2)
+ * naming the file when it cannot be read, does not parse or is not a mapping.
+ */
+export function readParamsFile(file: string, cwd = process.cwd()): Record<string, unknown> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(cwd, file));
+  } catch (err) {
+    throw new UnreadableFileError(file, `cannot read the params file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  const data = parseYamlData(file, bytes);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UnreadableFileError(file, 'is not a params file: expected a mapping such as `requirement: Add a login page`');
+  }
+  return data as Record<string, unknown>;
+}
