@@ -189,8 +189,9 @@ async function check(provider) {
     say('error', false, err.stack ?? String(err));
   } finally {
     spawnSync(process.execPath, [BIN, 'worker', 'close', 'dev-001'], { cwd: root, env });
-    rmSync(root, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
+    // the CLI may still be writing its files for a moment after its pane closed
+    rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
   return out;
 }
