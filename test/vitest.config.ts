@@ -20,6 +20,8 @@ const UNIT = [
   'test/workflow/names.test.ts',
   'test/controller/loop.test.ts',
   'test/controller/skill.test.ts',
+  'test/controller/skill-docs.test.ts',
+  'test/store/watch.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',

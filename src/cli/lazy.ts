@@ -1,7 +1,19 @@
 /** Lazy command handlers: a commander action that imports its handler module only when it runs. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { render, type CommandResult } from './output.js';
+
+/**
+ * Where a handler's result goes instead of being printed, for callers that run a command tree in-process
+ * (the MCP server, see src/mcp/): set with {@link captureResults} for the duration of one parse.
+ */
+const sinks = new AsyncLocalStorage<(result: CommandResult) => void>();
+
+/** Runs `parse` with every handler's result passed to `sink` instead of printed (concurrent calls stay apart). */
+export function captureResults<T>(sink: (result: CommandResult) => void, parse: () => Promise<T>): Promise<T> {
+  return sinks.run(sink, parse);
+}
 
 /**
  * A handler: positional arguments (in order) and the command's options, typed by the handler with one
@@ -28,8 +40,8 @@ function rootOf(command: Command): Command {
 /**
  * A commander `.action()` callback that loads `load()` then calls its `name` export with the
  * positional arguments (variadic ones flattened, in order) and the options, prints the result and
- * hands its exit code to the {@link Program} at the root of the tree (not `process.exitCode`). Errors
- * propagate to the funnel in `program.ts`.
+ * hands its exit code to the {@link Program} at the root of the tree (not `process.exitCode`) — or hands
+ * the result to the sink of {@link captureResults}. Errors propagate to the funnel in `program.ts`.
  */
 export function lazy<M extends { [P in K]: Handler<never> }, K extends keyof M & string>(load: () => Promise<M>, name: K) {
   return async (...params: unknown[]): Promise<void> => {
@@ -40,7 +52,10 @@ export function lazy<M extends { [P in K]: Handler<never> }, K extends keyof M &
     // The one cast of the boundary: commander's option values, declared next to the command, become the
     // handler's options interface.
     const handler = mod[name] as unknown as Handler;
-    const code = render(await handler(args, options), options);
+    const result = await handler(args, options);
+    const sink = sinks.getStore();
+    if (sink) return sink(result);
+    const code = render(result, options);
     const root = rootOf(command);
     if (root instanceof Program) root.exitCode = code;
   };

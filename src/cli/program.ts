@@ -7,9 +7,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
 import { makeWorkflowCommand } from './commands/workflow.js';
+import { makeMcpCommand } from './commands/mcp.js';
 import { makeSkillCommand } from './commands/skill.js';
 import { makeTrustCommand } from './commands/trust.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
+import { errorDocument } from './error-document.js';
 import { Program } from './lazy.js';
 import { paint, writeOut } from './output.js';
 
@@ -31,7 +33,7 @@ function packageVersion(): string {
 export function makeProgram(group?: string): Program {
   const program = new Program('agent-team')
     .description('Run a team of AI coding agents through a workflow: templates, run-states, workers in git worktrees and terminal panes.')
-    .version(packageVersion(), '-V, --version')
+    .version(packageVersion(), '-v, --version', 'output the version number (-V works too)')
     .option('--debug', 'print stack traces for errors')
     .showSuggestionAfterError(true)
     .exitOverride();
@@ -42,6 +44,7 @@ export function makeProgram(group?: string): Program {
     for (const cmd of makeWorkerCommands()) program.addCommand(cmd);
     program.addCommand(makeSkillCommand());
     program.addCommand(makeTrustCommand());
+    program.addCommand(makeMcpCommand());
   }
   program.addHelpText(
     'after',
@@ -61,15 +64,21 @@ const outputConfig = {
   writeErr: (s: string) => writeOut(2, s),
 };
 
-/** Applies `exitOverride` and the output config to every subcommand (commander applies them to the root only). */
-function exitOverrideDeep(cmd: Command): void {
+/**
+ * Applies `exitOverride` (errors are thrown as CommanderError, never `process.exit`) and an output
+ * config (default: the CLI's) to every subcommand; commander applies them to the root only.
+ */
+export function exitOverrideDeep(cmd: Command, output: { writeOut: (s: string) => void; writeErr: (s: string) => void } = outputConfig): void {
   cmd.exitOverride();
-  cmd.configureOutput(outputConfig);
-  for (const sub of cmd.commands) exitOverrideDeep(sub);
+  cmd.configureOutput(output);
+  for (const sub of cmd.commands) exitOverrideDeep(sub, output);
 }
 
 /** Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself. */
 export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
+  // `-v` is the Go (cobra) spelling of --version; `-V` was ours and stays: both before any command word.
+  const firstWord = argv.findIndex((a, i) => i >= 2 && !a.startsWith('-'));
+  argv = argv.map((a, i) => (a === '-V' && i >= 2 && (firstWord < 0 || i < firstWord) ? '-v' : a));
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
   const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values
@@ -83,13 +92,8 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   }
 }
 
-/** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json. */
+/** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json (see error-document.ts). */
 export function reportError(err: unknown, options: { json: boolean; debug: boolean }): ExitCode {
-  let exitCode: ExitCode = EXIT.failed;
-  let code = 'internal_error';
-  let message = err instanceof Error ? err.message : String(err);
-  let hint: string | undefined;
-  let details: Record<string, unknown> | undefined;
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
       if (options.json && heldOut !== undefined) {
@@ -98,25 +102,16 @@ export function reportError(err: unknown, options: { json: boolean; debug: boole
       }
       return EXIT.ok;
     }
-    exitCode = EXIT.usage;
-    code = 'usage';
-    message = err.message.replace(/^error: /, '');
-    if (!options.json) return exitCode; // commander already printed the message and usage hint
-  } else if (err instanceof AgentTeamError) {
-    exitCode = err.exitCode;
-    code = err.code;
-    hint = err.hint;
-    details = err.details;
-    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
-    if (hint) writeOut(2, `${paint('dim', 'try:', 2)} ${hint}\n`);
-  } else {
-    writeOut(2, `${paint('red', 'error:', 2)} ${message}\n`);
-    if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
+    // commander already printed the message and usage hint
+    if (options.json) writeOut(1, `${JSON.stringify({ ok: false, error: { code: 'usage', message: err.message.replace(/^error: /, '') } }, null, 2)}\n`);
+    return EXIT.usage;
   }
+  const doc = errorDocument(err);
+  writeOut(2, `${paint('red', 'error:', 2)} ${doc.json.error.message}\n`);
+  if (err instanceof AgentTeamError) {
+    if (err.hint) writeOut(2, `${paint('dim', 'try:', 2)} ${err.hint}\n`);
+  } else if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
   if (options.debug && err instanceof Error && err.stack) writeOut(2, `${err.stack}\n`);
-  if (options.json) {
-    writeOut(1, `${JSON.stringify({ ok: false, error: { code, message, ...(hint ? { hint } : {}), ...(details ? { details } : {}) } }, null, 2)}\n`);
-  }
-  return exitCode;
+  if (options.json) writeOut(1, `${JSON.stringify(doc.json, null, 2)}\n`);
+  return doc.exitCode;
 }
-

@@ -10,9 +10,36 @@ export const BACKEND_NAMES = ['tmux', 'wezterm', 'process'] as const;
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
+/**
+ * Who a pane belongs to: the project (the main repository's absolute root, as `git rev-parse
+ * --show-toplevel` prints it) and the worker id. Pane ids are reused (tmux numbers from %0 again after a
+ * server restart) and one tmux server serves many projects, so a pane counts as a worker's only when
+ * both match.
+ */
+export interface PaneOwner {
+  root: string;
+  workerId: string;
+}
+
+/**
+ * What holds a pane's terminal, for "never type into a shell": `program` — a process other than a shell
+ * reads the input (the agent, or whatever else runs); `shell` — a shell would read the text and run it;
+ * `gone` — no such pane (or not the owner's); `unknown` — the backend cannot tell (typing is refused).
+ */
+export interface PaneForeground {
+  kind: 'program' | 'shell' | 'gone' | 'unknown';
+  /** The foreground process's name as the backend saw it (`claude`, `node`, `bash`), when known. */
+  command?: string;
+}
+
 /** What `spawn` needs: a worker id (session/pane title), the folder to start in, and env additions. */
 export interface SpawnRequest {
   workerId: string;
+  /**
+   * The project (main repository root) the pane is for. tmux names the session after it and tags the
+   * pane with it (`@agent_team_root`); without it the pane belongs to no project.
+   */
+  root?: string;
   cwd: string;
   /** Folder for backend files of this worker (FIFO, log, pid): `.agents/workers/<id>/`. */
   stateDir: string;
@@ -66,20 +93,35 @@ export interface SessionBackend {
    * Whether the pane exists and its provider process is alive: a program other than the idle shell runs
    * in it. False for an idle shell, a dead pane, or a pane id of another backend.
    */
-  isAlive(paneId: string, owner?: string): Promise<boolean>;
+  isAlive(paneId: string, owner?: PaneOwner): Promise<boolean>;
   /**
    * {@link isAlive} for many panes with one backend query (for `worker status`); every id is a key.
-   * With `owners` (pane id → worker id), a pane that exists but is not that worker's counts as not alive:
-   * pane ids are reused (tmux numbers from %0 again after a server restart), so a stale `pane_id` may
-   * name somebody else's pane.
+   * With `owners` (pane id → owner), a pane that exists but is not that owner's counts as not alive:
+   * a stale `pane_id` may name somebody else's pane.
    */
-  aliveMany(paneIds: string[], owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>>;
+  aliveMany(paneIds: string[], owners?: ReadonlyMap<string, PaneOwner>): Promise<Map<string, boolean>>;
   /**
-   * Whether the pane exists and belongs to worker `owner` (tmux: the session or window named after it;
-   * process: its state folder; wezterm: cannot tell, so any existing pane). Guards typing into, or
-   * killing, a reused pane id.
+   * Whether the pane exists and belongs to `owner` (tmux: the `@agent_team_root`/`@agent_team_worker`
+   * pane options set at creation; process: its state folder `<root>/…/<worker id>`; wezterm: cannot
+   * tell, so any existing pane). Guards typing into, or killing, a reused pane id.
    */
-  owns(paneId: string, owner: string): Promise<boolean>;
+  owns(paneId: string, owner: PaneOwner): Promise<boolean>;
+  /**
+   * What holds the pane's terminal (see {@link PaneForeground}); with `owner`, a pane that is not the
+   * owner's is `gone`. Asked right before typing, so text never reaches a shell.
+   */
+  foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground>;
+  /**
+   * Shows `text` to the person at the pane without typing it (tmux: `display-message` on the clients
+   * attached to the pane's session; process: a line in the pane's log). Resolves false when nobody
+   * could be shown it (no client attached, pane gone, or the backend has no way).
+   */
+  notify(paneId: string, text: string): Promise<boolean>;
+  /**
+   * A command line, safe to paste into bash, that shows the pane to a person (tmux `tmux attach -t
+   * <session>`, wezterm `wezterm cli activate-pane`, process `tail -f <log>`); undefined when gone.
+   */
+  attachCommand(paneId: string): Promise<string | undefined>;
   /** Kills the pane (no error when already gone). */
   kill(paneId: string): Promise<void>;
   /** Sets the pane's title (no-op where unsupported). */

@@ -115,6 +115,82 @@ export async function childrenOf(pids: readonly number[]): Promise<Map<number, n
 }
 
 /**
+ * For each pid, the name its process table entry shows: on Linux the first word of
+ * `/proc/<pid>/cmdline` without its folder (what tmux's `#{pane_current_command}` shows, so a node
+ * program that set `process.title` shows that title), else `/proc/<pid>/comm`; elsewhere one
+ * `ps -o pid=,comm=` call. Gone pids are left out.
+ */
+export async function commandNames(pids: readonly number[]): Promise<Map<number, string>> {
+  const result = new Map<number, string>();
+  if (pids.length === 0) return result;
+  if (onLinux) {
+    await Promise.all(
+      pids.map(async (pid) => {
+        try {
+          const argv0 = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0')[0] ?? '';
+          const name = argv0 !== '' ? argv0.split('/').pop() ?? '' : (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+          if (name !== '') result.set(pid, name);
+        } catch {
+          // gone
+        }
+      }),
+    );
+    return result;
+  }
+  const r = await run('ps', ['-o', 'pid=,comm=', '-p', pids.join(',')]);
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*(\d+)\s+(.+)$/.exec(line);
+    if (m?.[1] && m[2]) result.set(Number(m[1]), m[2].trim().split('/').pop() ?? m[2].trim());
+  }
+  return result;
+}
+
+/**
+ * The names of `pid` and its descendants (breadth first, `depth` generations, default 4), each with
+ * its pid; with `foregroundOnly`, only the processes in the foreground process group of `pid`'s
+ * terminal (tpgid). Linux only (`/proc`); elsewhere an empty list. Used to see through a
+ * non-interactive `sh -c '<program> …'` wrapper, which shares the program's process group.
+ */
+export async function processTree(pid: number, options: { depth?: number; foregroundOnly?: boolean } = {}): Promise<Array<{ pid: number; name: string }>> {
+  if (!onLinux) return [];
+  const root = await readProcStat(pid);
+  if (!root) return [];
+  const tpgid = root.tpgid;
+  const found: Array<{ pid: number; name: string; pgrp: number }> = [];
+  let level = [pid];
+  for (let generation = 0; generation <= (options.depth ?? 4) && level.length > 0; generation++) {
+    const [stats, names, children] = await Promise.all([Promise.all(level.map(readProcStat)), commandNames(level), childrenOf(level)]);
+    level.forEach((p, i) => {
+      const name = names.get(p);
+      const stat = stats[i];
+      if (name !== undefined && stat !== undefined && stat.state !== 'Z') found.push({ pid: p, name, pgrp: stat.pgrp });
+    });
+    level = level.flatMap((p) => children.get(p) ?? []);
+  }
+  return found.filter((p) => !options.foregroundOnly || p.pgrp === tpgid).map(({ pid: p, name }) => ({ pid: p, name }));
+}
+
+/**
+ * For each terminal (`/dev/pts/3`, `pts/3` or `ttys003`), the name of the process leading its foreground
+ * process group (the program that reads what is typed: the shell at its prompt, or what it started);
+ * undefined when none is found. One `ps -A -o tty=,pid=,tpgid=,comm=` call.
+ */
+export async function terminalForegrounds(ttys: readonly string[]): Promise<Map<string, string | undefined>> {
+  const result = new Map<string, string | undefined>(ttys.map((t) => [t, undefined]));
+  if (ttys.length === 0) return result;
+  const byShort = new Map<string, string>();
+  for (const t of ttys) byShort.set(shortTty(t), t);
+  const r = await run('ps', ['-A', '-o', 'tty=,pid=,tpgid=,comm=']);
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*(\S+)\s+(\d+)\s+(-?\d+)\s+(.+)$/.exec(line);
+    if (!m?.[1] || !m[4]) continue;
+    const original = byShort.get(shortTty(m[1]));
+    if (original !== undefined && m[2] === m[3]) result.set(original, m[4].trim().split('/').pop());
+  }
+  return result;
+}
+
+/**
  * For each terminal (`/dev/pts/3`, `pts/3` or `ttys003`), whether a program other than the session's
  * shell holds its foreground: some process on it is in the foreground group (`+` in `ps` stat) without
  * being the session leader (`s`). One `ps -A -o tty=,stat=` call.

@@ -16,12 +16,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { open, readlink, realpath, rm, writeFile } from 'node:fs/promises';
-import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
+import { appendFile, open, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, delimiter, isAbsolute, join, resolve, sep } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneInfo, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
+import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
 import { run } from './exec.js';
-import { childrenOf, pidRunning } from './proc-info.js';
+import { foregroundOf, quoteArg } from './foreground.js';
+import { childrenOf, commandNames, pidRunning, processTree } from './proc-info.js';
 import { screenLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
@@ -177,7 +178,7 @@ export class ProcessBackend implements SessionBackend {
     }
   }
 
-  /** The end of `output.log` (last 64 KiB read). */
+  /** The last lines of `<stateDir>/output.log` (its last 64 KiB read): ANSI removed, CR-overwrites resolved. */
   async capture(paneId: string, lines = 50): Promise<string[]> {
     const pane = parseProcessPaneId(paneId);
     if (!pane) return [];
@@ -198,19 +199,19 @@ export class ProcessBackend implements SessionBackend {
   }
 
   /** See the module comment for the rule. */
-  async isAlive(paneId: string, owner?: string): Promise<boolean> {
+  async isAlive(paneId: string, owner?: PaneOwner): Promise<boolean> {
     return (await this.aliveMany([paneId], owner === undefined ? undefined : new Map([[paneId, owner]]))).get(paneId) ?? false;
   }
 
   /** Checks each shell, then reads the children of the live ones together. */
-  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, PaneOwner>): Promise<Map<string, boolean>> {
     const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
     const live = new Map<string, number>();
     await Promise.all(
       paneIds.map(async (id) => {
         const pane = parseProcessPaneId(id);
         const owner = owners?.get(id);
-        if (pane && (owner === undefined || basename(pane.stateDir) === owner) && (await shellIsPane(pane))) live.set(id, pane.pid);
+        if (pane && (owner === undefined || ownedBy(pane, owner)) && (await shellIsPane(pane))) live.set(id, pane.pid);
       }),
     );
     const children = await childrenOf([...live.values()]);
@@ -218,10 +219,48 @@ export class ProcessBackend implements SessionBackend {
     return result;
   }
 
-  /** The shell of the pane runs and the pane's state folder is `<…>/<owner>` (`.agents/workers/<id>/`). */
-  async owns(paneId: string, owner: string): Promise<boolean> {
+  /** The shell of the pane runs and its state folder is `<owner.root>/…/<owner.workerId>` (`.agents/workers/<id>/`). */
+  async owns(paneId: string, owner: PaneOwner): Promise<boolean> {
     const pane = parseProcessPaneId(paneId);
-    return pane !== undefined && basename(pane.stateDir) === owner && (await shellIsPane(pane));
+    return pane !== undefined && ownedBy(pane, owner) && (await shellIsPane(pane));
+  }
+
+  /**
+   * The shell reads the FIFO itself unless it started a program, which then inherits the FIFO: the pane
+   * process itself (after `exec`) or a descendant that is not a shell is the program (`program`); else
+   * the shell reads (`shell`). Descendants are read from `/proc` (Linux), children elsewhere.
+   */
+  async foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground> {
+    const pane = parseProcessPaneId(paneId);
+    if (!pane || (owner !== undefined && !ownedBy(pane, owner)) || !(await shellIsPane(pane))) return { kind: 'gone' };
+    let names = (await processTree(pane.pid)).map((p) => p.name);
+    if (names.length === 0) {
+      const children = (await childrenOf([pane.pid])).get(pane.pid) ?? [];
+      const found = await commandNames([pane.pid, ...children]);
+      names = [pane.pid, ...children].flatMap((p) => (found.has(p) ? [found.get(p) as string] : []));
+    }
+    const program = names.map(foregroundOf).find((f) => f.kind === 'program');
+    return program ?? { kind: 'shell', command: names[0] };
+  }
+
+  /** Appends `[agent-team] <text>` to the pane's log (what a person watching it with `tail -f` sees). */
+  async notify(paneId: string, text: string): Promise<boolean> {
+    const pane = parseProcessPaneId(paneId);
+    if (!pane || !(await shellIsPane(pane))) return false;
+    try {
+      await appendFile(join(pane.stateDir, PROCESS_FILES.log), `[agent-team] ${typable(text)}\n`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** `tail -f <stateDir>/output.log`: a headless pane is watched through its log. */
+  async attachCommand(paneId: string): Promise<string | undefined> {
+    const pane = parseProcessPaneId(paneId);
+    if (!pane) return undefined;
+    const log = join(pane.stateDir, PROCESS_FILES.log);
+    return (await stat(log).then(() => true, () => false)) ? `tail -f ${quoteArg(log)}` : undefined;
   }
 
   /** SIGTERM to the shell's process group (provider included), SIGKILL if it outlives the bound; no error when gone. */
@@ -239,6 +278,11 @@ export class ProcessBackend implements SessionBackend {
 
   /** No-op: a headless pane has no title. */
   async setTitle(_paneId: string, _title: string): Promise<void> {}
+}
+
+/** Whether the pane's state folder is the owner's: named after the worker and inside the project. */
+function ownedBy(pane: ProcessPane, owner: PaneOwner): boolean {
+  return basename(pane.stateDir) === owner.workerId && pane.stateDir.startsWith(resolve(owner.root) + sep);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

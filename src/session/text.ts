@@ -29,3 +29,9 @@ export function screenLines(text: string, lines = 50): string[] {
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out.slice(-lines);
 }
+
+/** The last `count` lines of `text` after dropping trailing blank lines (a tmux screen is padded with them). */
+export function lastLines(text: string, count: number): string[] {
+  const lines = text.replace(/\s+$/, '').split('\n').map((l) => l.replace(/\s+$/, ''));
+  return lines.length === 1 && lines[0] === '' ? [] : lines.slice(-count);
+}

@@ -1,19 +1,28 @@
 /**
- * tmux backend: one named session per worker (`tmux attach -t <worker id>` works), or, when asked for a
- * new window and the CLI runs inside tmux, a window named after the worker in the current session.
- * Pane ids are tmux's own (`%12`). `AGENT_TEAM_TMUX_SOCKET=name` makes every call `tmux -L name`.
+ * tmux backend: one session per worker, named after the project and the worker
+ * (`<repo name>-<4 hex of the root's hash>-<worker id>`, see {@link tmuxSessionName}), or, when asked for
+ * a new window and the CLI runs inside tmux, a window named after the worker in the current session.
+ * Every pane is tagged at creation with the pane options `@agent_team_root` and `@agent_team_worker`;
+ * a pane is a worker's only when both match, so two projects on one server (or one server restarted,
+ * which numbers panes from %0 again) never reach each other's panes. Pane ids are tmux's own (`%12`).
+ * `AGENT_TEAM_TMUX_SOCKET=name` makes every call `tmux -L name`.
  *
  * Liveness rule: a pane is alive when tmux lists it, it is not dead (`#{pane_dead}`), and the terminal's
  * foreground process group is not the shell's own (`/proc/<pane_pid>/stat` tpgid ≠ pgrp, or `ps`
  * elsewhere) — i.e. the shell started a program (the provider) that still runs. An idle shell at its
- * prompt is not alive. This needs the pane to start a job-control shell (tmux's default).
+ * prompt is not alive. This needs the pane to start a job-control shell (tmux's default). The
+ * foreground (for "never type into a shell") is `#{pane_current_command}`: the process tmux itself
+ * sees holding the terminal.
  */
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneInfo, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
+import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
 import { run, type RunResult } from './exec.js';
-import { foregroundIsOther } from './proc-info.js';
-import { screenLines, typable } from './text.js';
+import { foregroundOf, quoteArg } from './foreground.js';
+import { foregroundIsOther, processTree } from './proc-info.js';
+import { lastLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** tmux pane ids: `%` and digits. */
@@ -29,7 +38,8 @@ export interface TmuxOptions {
 
 const MISSING_HINT = 'install tmux, or set AGENT_TEAM_BACKEND=process for headless workers';
 const SERVER_EXITING = /server exited unexpectedly|lost server/i;
-const GONE = /can't find (pane|window|session)|no server running|error connecting to|server exited/i;
+// "no current target": tmux 3.3a's answer while a server whose last session was killed is still exiting.
+const GONE = /can't find (pane|window|session)|no server running|error connecting to|server exited|no current target/i;
 
 /** Arguments that select the tmux server: `['-L', name]`, `['-S', path]` when the value is a path (has a `/`), or none for the default server. */
 export function tmuxServerArgs(socket: string | undefined): string[] {
@@ -37,21 +47,69 @@ export function tmuxServerArgs(socket: string | undefined): string[] {
   return socket.includes('/') ? ['-S', socket] : ['-L', socket];
 }
 
+/** The pane options that say whose a pane is (set at creation, read back by every ownership check). */
+export const OWNER_OPTIONS = { root: '@agent_team_root', worker: '@agent_team_worker' } as const;
+
+/**
+ * The tmux session name of worker `workerId` of the project at `root`: `<repo name>-<first 4 hex of the
+ * SHA-256 of root>-<worker id>`, every character tmux or a shell would treat specially (`.`, `:`,
+ * spaces, quotes…) replaced by `_`. Without `root` (a pane of no project), the worker id alone.
+ */
+export function tmuxSessionName(root: string | undefined, workerId: string): string {
+  const raw = root === undefined ? workerId : `${basename(root) || 'root'}-${createHash('sha256').update(root).digest('hex').slice(0, 4)}-${workerId}`;
+  return raw.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/**
+ * An argument as tmux should receive it: tmux reads an argument that ends in `;` as the end of a command
+ * (even a lone one), and turns a final `\\;` into `;`, so a final `;` is sent as `\\;`.
+ */
+export function tmuxArg(value: string): string {
+  return value.endsWith(';') ? `${value.slice(0, -1)}\\;` : value;
+}
+
 /**
  * The tmux command (without the server arguments) that creates a worker's pane and prints its id:
- * `new-session -d -s <id>` by default, `new-window -d -a -t <afterWindow> -n <id>` when `afterWindow`
- * (a target window such as `$0:1`) is given. Env additions become `-e K=V`. Throws UsageError for a
- * worker id tmux cannot name a session.
+ * `new-session -d -s <session name>` by default, `new-window -d -a -t <afterWindow> -n <id>` when
+ * `afterWindow` (a target window such as `$0:1`) is given. Env additions become `-e K=V`. Throws
+ * UsageError for a worker id tmux cannot name a session.
  */
 export function tmuxSpawnArgs(request: SpawnRequest, afterWindow?: string): string[] {
   if (request.workerId === '' || /[:.\s]/.test(request.workerId)) {
     throw new UsageError(`worker id "${request.workerId}" cannot name a tmux session (no ':', '.' or spaces)`);
   }
-  const env = Object.entries(request.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const env = Object.entries(request.env ?? {}).flatMap(([k, v]) => ['-e', tmuxArg(`${k}=${v}`)]);
   const where = afterWindow
     ? ['new-window', '-d', '-a', '-t', afterWindow, '-n', request.workerId]
-    : ['new-session', '-d', '-s', request.workerId];
-  return [...where, '-c', request.cwd, '-P', '-F', '#{pane_id}', ...env];
+    : ['new-session', '-d', '-s', tmuxSessionName(request.root, request.workerId)];
+  return [...where, '-c', tmuxArg(request.cwd), '-P', '-F', '#{pane_id}', ...env];
+}
+
+/**
+ * The tmux command that tags pane `paneId` with its owner ({@link OWNER_OPTIONS}). It names the pane:
+ * an untargeted command would tag the client's "current" pane, which is `TMUX_PANE`'s when set.
+ */
+export function tmuxTagArgs(paneId: string, request: SpawnRequest): string[] {
+  const root = request.root === undefined ? [] : ['set-option', '-p', '-t', paneId, OWNER_OPTIONS.root, tmuxArg(request.root), ';'];
+  return [...root, 'set-option', '-p', '-t', paneId, OWNER_OPTIONS.worker, request.workerId];
+}
+
+/** One pane as `list-panes -a` reports it, with its owner tags. */
+interface ListedPane {
+  id: string;
+  pid: number;
+  dead: boolean;
+  session: string;
+  window: string;
+  windowIndex: string;
+  root: string;
+  worker: string;
+  command: string;
+}
+
+/** Whether a listed pane carries `owner`'s tags (panes without tags, e.g. made by older versions, are nobody's). */
+function ownedBy(pane: ListedPane, owner: PaneOwner): boolean {
+  return pane.worker === owner.workerId && pane.root === owner.root;
 }
 
 /** The tmux backend. See the module comment for the liveness rule. */
@@ -122,8 +180,9 @@ export class TmuxBackend implements SessionBackend {
     if (r.code !== 0) {
       const message = r.stderr.trim();
       if (/duplicate session/.test(message)) {
-        const attach = ['tmux', ...tmuxServerArgs(this.socket), 'attach', '-t', request.workerId].join(' ');
-        throw new OperationError(`tmux session ${request.workerId} already exists`, {
+        const session = tmuxSessionName(request.root, request.workerId);
+        const attach = this.attachLine(session);
+        throw new OperationError(`tmux session ${session} already exists`, {
           code: 'pane_exists',
           hint: `attach with \`${attach}\`, or kill the worker's pane first`,
         });
@@ -132,6 +191,7 @@ export class TmuxBackend implements SessionBackend {
     }
     const paneId = r.stdout.trim();
     if (!TMUX_PANE_ID.test(paneId)) throw new OperationError(`tmux printed "${paneId}" instead of a pane id`, { code: 'tmux_failed' });
+    await this.tmuxOk(tmuxTagArgs(paneId, request));
     const ready = await this.waitReady(paneId);
     return { paneId, busy: false, ready };
   }
@@ -182,42 +242,92 @@ export class TmuxBackend implements SessionBackend {
     if (options.submit !== false) await this.tmuxOk(['send-keys', '-t', paneId, 'Enter']);
   }
 
-  /** `capture-pane -p` of the visible screen (plain text, joined wrapped lines). */
-  async capture(paneId: string, lines = 50): Promise<string[]> {
-    if (!TMUX_PANE_ID.test(paneId)) return [];
-    const r = await this.tmux(['capture-pane', '-p', '-J', '-t', paneId]);
-    return r.code === 0 ? screenLines(r.stdout, lines) : [];
-  }
-
   /** See the module comment for the rule. */
-  async isAlive(paneId: string, owner?: string): Promise<boolean> {
+  async isAlive(paneId: string, owner?: PaneOwner): Promise<boolean> {
     return (await this.aliveMany([paneId], owner === undefined ? undefined : new Map([[paneId, owner]]))).get(paneId) ?? false;
   }
 
   /** One `tmux list-panes -a` call for all panes, then the foreground check on the listed shells. */
-  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, PaneOwner>): Promise<Map<string, boolean>> {
     const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
     const wanted = new Set(paneIds.filter((id) => TMUX_PANE_ID.test(id)));
     if (wanted.size === 0) return result;
     const shells = new Map<string, number>();
     for (const pane of await this.listPanes()) {
       const owner = owners?.get(pane.id);
-      if (wanted.has(pane.id) && !pane.dead && (owner === undefined || pane.session === owner || pane.window === owner)) shells.set(pane.id, pane.pid);
+      if (wanted.has(pane.id) && !pane.dead && (owner === undefined || ownedBy(pane, owner))) shells.set(pane.id, pane.pid);
     }
     const foreground = await foregroundIsOther([...shells.values()]);
     for (const [id, pid] of shells) result.set(id, foreground.get(pid) === true);
     return result;
   }
 
-  /** The pane exists and sits in the session (or, with `newWindow`, the window) named after `owner`. */
-  async owns(paneId: string, owner: string): Promise<boolean> {
+  /** The pane exists and carries `owner`'s `@agent_team_root` and `@agent_team_worker` tags. */
+  async owns(paneId: string, owner: PaneOwner): Promise<boolean> {
     if (!TMUX_PANE_ID.test(paneId)) return false;
-    return (await this.listPanes()).some((p) => p.id === paneId && (p.session === owner || p.window === owner));
+    return (await this.listPanes()).some((p) => p.id === paneId && ownedBy(p, owner));
+  }
+
+  /**
+   * From `#{pane_current_command}` (one `list-panes -a`): gone when unlisted, dead, or not `owner`'s.
+   * When that names a shell, a program in the same foreground process group still counts (a pane
+   * started as `sh -c 'cat >> log'` keeps the non-interactive `sh` as group leader; Linux `/proc`).
+   */
+  async foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground> {
+    if (!TMUX_PANE_ID.test(paneId)) return { kind: 'gone' };
+    const pane = (await this.listPanes()).find((p) => p.id === paneId);
+    if (!pane || pane.dead || (owner !== undefined && !ownedBy(pane, owner))) return { kind: 'gone' };
+    const seen = foregroundOf(pane.command);
+    if (seen.kind !== 'shell') return seen;
+    const program = (await processTree(pane.pid, { foregroundOnly: true })).map((p) => foregroundOf(p.name)).find((f) => f.kind === 'program');
+    return program ?? seen;
+  }
+
+  /** `capture-pane -p -J` of the screen and some history; trailing blank lines dropped. */
+  async capture(paneId: string, lines = 50): Promise<string[]> {
+    if (!TMUX_PANE_ID.test(paneId)) return [];
+    const r = await this.tmux(['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${Math.max(lines, 1) * 4}`]);
+    return r.code === 0 ? lastLines(r.stdout, lines) : [];
+  }
+
+  /**
+   * `display-message -d 0` (shown until a key is pressed) on every client attached to the pane's session;
+   * `#` is doubled so the text is not read as a tmux format. False when no client is attached.
+   */
+  async notify(paneId: string, text: string): Promise<boolean> {
+    if (!TMUX_PANE_ID.test(paneId)) return false;
+    const session = await this.tmux(['display-message', '-p', '-t', paneId, '#{session_id}']);
+    if (session.code !== 0) return false;
+    const clients = await this.tmux(['list-clients', '-t', session.stdout.trim(), '-F', '#{client_name}']);
+    if (clients.code !== 0) return false;
+    const message = typable(text).replace(/\n/g, ' ').replace(/#/g, '##');
+    let shown = false;
+    for (const client of clients.stdout.split('\n').filter((c) => c !== '')) {
+      const r = await this.tmux(['display-message', '-c', client, '-d', '0', tmuxArg(message)]);
+      shown ||= r.code === 0;
+    }
+    return shown;
+  }
+
+  /** `tmux [-L socket] attach -t <session>` (plus `:<window>` for a worker window in another session). */
+  async attachCommand(paneId: string): Promise<string | undefined> {
+    const pane = (await this.listPanes()).find((p) => p.id === paneId);
+    if (!pane) return undefined;
+    // A worker window opened in the controller's session (newWindow): attach to that session at the window.
+    const target = pane.worker !== '' && pane.session !== tmuxSessionName(pane.root || undefined, pane.worker) ? `${pane.session}:${pane.windowIndex}` : pane.session;
+    return this.attachLine(target);
+  }
+
+  /** The pasteable `tmux … attach -t <target>` line for this backend's server. */
+  private attachLine(target: string): string {
+    return ['tmux', ...tmuxServerArgs(this.socket), 'attach', '-t', target].map(quoteArg).join(' ');
   }
 
   /** Every pane of the server (one `list-panes -a`), or none when no server runs. */
-  private async listPanes(): Promise<Array<{ id: string; pid: number; dead: boolean; session: string; window: string }>> {
-    const r = await this.tmux(['list-panes', '-a', '-F', '#{pane_id}\t#{pane_pid}\t#{pane_dead}\t#{session_name}\t#{window_name}']);
+  private async listPanes(): Promise<ListedPane[]> {
+    // Fields are separated by US (\x1f): a project path may hold tabs or spaces.
+    const format = ['#{pane_id}', '#{pane_pid}', '#{pane_dead}', '#{session_name}', '#{window_name}', '#{window_index}', `#{${OWNER_OPTIONS.root}}`, `#{${OWNER_OPTIONS.worker}}`, '#{pane_current_command}'].join('\x1f');
+    const r = await this.tmux(['list-panes', '-a', '-F', format]);
     if (r.code !== 0) {
       if (GONE.test(r.stderr)) return [];
       throw new OperationError(`tmux list-panes failed: ${r.stderr.trim() || `exit code ${r.code}`}`, { code: 'tmux_failed' });
@@ -226,8 +336,8 @@ export class TmuxBackend implements SessionBackend {
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => {
-        const [id = '', pid = '0', dead = '0', session = '', window = ''] = line.split('\t');
-        return { id, pid: Number(pid), dead: dead !== '0', session, window };
+        const [id = '', pid = '0', dead = '0', session = '', window = '', windowIndex = '', root = '', worker = '', command = ''] = line.split('\x1f');
+        return { id, pid: Number(pid), dead: dead !== '0', session, window, windowIndex, root, worker, command };
       });
   }
 

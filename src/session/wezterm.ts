@@ -10,10 +10,11 @@
  */
 import { statSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneInfo, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
-import { screenLines, typable } from './text.js';
+import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
+import { lastLines, typable } from './text.js';
 import { run, type RunResult } from './exec.js';
-import { busyTerminals } from './proc-info.js';
+import { foregroundOf, quoteArg } from './foreground.js';
+import { busyTerminals, terminalForegrounds } from './proc-info.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** WezTerm pane ids: digits. */
@@ -143,26 +144,19 @@ export class WeztermBackend implements SessionBackend {
     }
   }
 
-  /** `wezterm cli get-text` of the pane's screen. */
-  async capture(paneId: string, lines = 50): Promise<string[]> {
-    if (!WEZTERM_PANE_ID.test(paneId)) return [];
-    const r = await this.wezterm(['cli', 'get-text', '--pane-id', paneId]);
-    return r.code === 0 ? screenLines(r.stdout, lines) : [];
-  }
-
   /** See the module comment for the rule. */
-  async isAlive(paneId: string, _owner?: string): Promise<boolean> {
+  async isAlive(paneId: string, _owner?: PaneOwner): Promise<boolean> {
     return (await this.aliveMany([paneId])).get(paneId) ?? false;
   }
 
   /** WezTerm panes carry no owner we can read back (titles change), so any listed, live pane counts. */
-  async owns(paneId: string, _owner: string): Promise<boolean> {
+  async owns(paneId: string, _owner: PaneOwner): Promise<boolean> {
     if (!WEZTERM_PANE_ID.test(paneId)) return false;
     return (await this.list()).some((p) => String(p.pane_id) === paneId && !p.is_dead);
   }
 
   /** One `wezterm cli list` call, then one `ps` call for the listed panes' terminals. */
-  async aliveMany(paneIds: string[], _owners?: ReadonlyMap<string, string>): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], _owners?: ReadonlyMap<string, PaneOwner>): Promise<Map<string, boolean>> {
     const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
     const wanted = new Set(paneIds.filter((id) => WEZTERM_PANE_ID.test(id)));
     if (wanted.size === 0) return result;
@@ -170,6 +164,36 @@ export class WeztermBackend implements SessionBackend {
     const busy = await busyTerminals(panes.flatMap((p) => (p.tty_name ? [p.tty_name] : [])));
     for (const p of panes) result.set(String(p.pane_id), p.tty_name ? busy.get(p.tty_name) === true : true);
     return result;
+  }
+
+  /**
+   * The leader of the foreground process group of the pane's terminal (`tty_name`, one `ps` call);
+   * `unknown` when this WezTerm does not report `tty_name` (typing is then refused). Owners cannot be
+   * told apart (see {@link owns}).
+   */
+  async foreground(paneId: string, _owner?: PaneOwner): Promise<PaneForeground> {
+    if (!WEZTERM_PANE_ID.test(paneId)) return { kind: 'gone' };
+    const pane = (await this.list()).find((p) => String(p.pane_id) === paneId);
+    if (!pane || pane.is_dead) return { kind: 'gone' };
+    if (!pane.tty_name) return { kind: 'unknown' };
+    return foregroundOf((await terminalForegrounds([pane.tty_name])).get(pane.tty_name));
+  }
+
+  /** `wezterm cli get-text --pane-id N` (the screen), trailing blank lines dropped. */
+  async capture(paneId: string, lines = 50): Promise<string[]> {
+    if (!WEZTERM_PANE_ID.test(paneId)) return [];
+    const r = await this.wezterm(['cli', 'get-text', '--pane-id', paneId]);
+    return r.code === 0 ? lastLines(r.stdout, lines) : [];
+  }
+
+  /** WezTerm's CLI has no way to show a message without typing it: always false. */
+  async notify(_paneId: string, _text: string): Promise<boolean> {
+    return false;
+  }
+
+  /** `wezterm cli activate-pane --pane-id N`. */
+  async attachCommand(paneId: string): Promise<string | undefined> {
+    return WEZTERM_PANE_ID.test(paneId) ? ['wezterm', 'cli', 'activate-pane', '--pane-id', paneId].map(quoteArg).join(' ') : undefined;
   }
 
   /** `kill-pane`; no error when the pane is already gone. */

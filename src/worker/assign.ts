@@ -110,7 +110,7 @@ export async function assignWorker(root: string, id: string, description: string
   try {
     const adapter = providerFor(root, config.provider || DEFAULT_PROVIDER).adapter;
     let opened: OpenedWorker | undefined;
-    const live = await liveness(config, options);
+    const live = await liveness(root, config, options);
     let backend = live.backend;
     let paneId = config.pane_id;
     let delivery: Delivery;

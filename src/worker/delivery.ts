@@ -8,12 +8,12 @@
  */
 import { OperationError } from '../errors.js';
 import type { ProviderAdapter } from '../provider/index.js';
-import { shellWord } from '../provider/shell.js';
 import type { SessionBackend } from '../session/backend.js';
-import { tmuxServerArgs } from '../session/tmux.js';
 import { recogniseDialog, type ActivityInfo } from './activity.js';
 import { readEvents } from './events.js';
 import { currentActivity, startBound } from './launch.js';
+import { assertAgentInPane } from './preflight.js';
+import { paneOwner } from './session.js';
 
 /** Default bound on the agent confirming a prompt, ms (`AGENT_TEAM_DELIVERY_TIMEOUT_MS` overrides). */
 export const DELIVERY_BOUND_MS = 15_000;
@@ -32,12 +32,9 @@ export class NotDeliveredError extends OperationError {
   }
 }
 
-/** The command that shows a worker's pane: `tmux [-L sock] attach -t %N`, `wezterm cli activate-pane …`, or `tail -f <log>`. */
-export function attachCommand(backend: SessionBackend, paneId: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (backend.name === 'tmux') return ['tmux', ...tmuxServerArgs(env.AGENT_TEAM_TMUX_SOCKET || undefined).map(shellWord), 'attach', '-t', shellWord(paneId)].join(' ');
-  if (backend.name === 'wezterm') return `wezterm cli activate-pane --pane-id ${shellWord(paneId)}`;
-  const dir = /^proc:\d+:(.*)$/.exec(paneId)?.[1];
-  return dir ? `tail -f ${shellWord(`${dir}/output.log`)}` : `agent-team worker status`;
+/** The backend's command that shows a worker's pane (`tmux attach -t …`, `tail -f <log>`…), else `agent-team worker status`. */
+async function attachHint(backend: SessionBackend, paneId: string): Promise<string> {
+  return (await backend.attachCommand(paneId).catch(() => undefined)) ?? 'agent-team worker status';
 }
 
 function deliveryBound(override?: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -67,7 +64,7 @@ function promptSeen(root: string, id: string, sinceMs: number): boolean {
 
 async function fail(ctx: DeliveryContext, message: string, activity?: ActivityInfo): Promise<never> {
   const screen = activity?.screen ?? (await ctx.backend.capture(ctx.paneId, 15).catch(() => []));
-  throw new NotDeliveredError(message, { workerId: ctx.id, activity, screen: screen.slice(-15), attach: attachCommand(ctx.backend, ctx.paneId, ctx.env) });
+  throw new NotDeliveredError(message, { workerId: ctx.id, activity, screen: screen.slice(-15), attach: await attachHint(ctx.backend, ctx.paneId) });
 }
 
 /**
@@ -113,6 +110,8 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
     if (Date.now() >= readyBy) return fail(ctx, `nothing was typed into ${ctx.id}: it did not become ready or idle in time (activity: ${info.activity})`, info);
     await sleep(25);
   }
+  // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
+  await assertAgentInPane(ctx.backend, ctx.paneId, paneOwner(ctx.root, ctx.id), `worker ${ctx.id}`, `agent-team worker close ${ctx.id} && agent-team worker open ${ctx.id}, then assign again`);
   const typedAt = Date.now();
   await ctx.backend.sendText(ctx.paneId, text, { submit: false });
   if (ctx.adapter.submitDelayMs > 0) await sleep(ctx.adapter.submitDelayMs);

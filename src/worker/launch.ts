@@ -17,6 +17,7 @@ import { appendEvent, eventRecord, readEvents, writeHookScript } from './events.
 import { addWorktreeExcludes } from './exclude.js';
 import { workerPaths } from './paths.js';
 import { DEFAULT_PROVIDER, assertModel, providerFor } from './providers.js';
+import { paneOwner } from './session.js';
 
 /** What {@link planLaunch} decided. */
 export interface LaunchResult {
@@ -81,7 +82,7 @@ export async function planLaunch(
 
 /** The worker's activity now: events, liveness of its pane and (when alive) its screen. */
 export async function currentActivity(root: string, id: string, adapter: ProviderAdapter, backend: SessionBackend, paneId: string): Promise<ActivityInfo> {
-  const alive = await backend.isAlive(paneId, id);
+  const alive = await backend.isAlive(paneId, paneOwner(root, id));
   const screen = alive ? await backend.capture(paneId, 40) : undefined;
   return decideActivity({ events: readEvents(root, id), alive, adapter, screen });
 }

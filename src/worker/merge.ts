@@ -5,13 +5,18 @@ import { branchExists, commitsMatching, countCommits, currentRef, diffPathsMatch
 import { assertName } from './ids.js';
 import { workerPaths } from './paths.js';
 import { PROMPT_START } from './prompt.js';
+import { installedSkillFolders } from './skill-install.js';
 
-/** Untracked paths under these folders do not make the controller's tree dirty for `worker merge`. */
+/**
+ * Untracked paths under these folders do not make the controller's tree dirty for `worker merge`:
+ * agent-team's own folders and the skill folders `skill install` writes (see installedSkillFolders).
+ */
 export const MERGE_IGNORED_UNTRACKED = ['.agents/', '.worktrees/', 'worktrees/'];
 
 /** The controller-tree changes that block a merge: tracked changes, and untracked files outside agent-team's folders. */
 export function blockingChanges(entries: StatusEntry[]): StatusEntry[] {
-  return entries.filter((e) => e.code !== '??' || !MERGE_IGNORED_UNTRACKED.some((p) => e.path.startsWith(p)));
+  const ignored = [...MERGE_IGNORED_UNTRACKED, ...installedSkillFolders()];
+  return entries.filter((e) => e.code !== '??' || !ignored.some((p) => e.path.startsWith(p)));
 }
 
 /** Result of {@link mergeWorker}. */
@@ -49,7 +54,7 @@ export async function assertNoAgentFiles(root: string, ref: string, branch: stri
 /**
  * `worker merge`: merges `team/<id>` into the controller's current branch (`--no-ff`, or one squashed
  * commit). Refuses (OperationError, nothing changed) when the controller's tree has tracked changes or
- * untracked files outside `.agents/`/`.worktrees/` (`dirty_tree`), when the branch carries agent-team
+ * untracked files outside `.agents/`/`.worktrees/` and the installed skill folders (`dirty_tree`), when the branch carries agent-team
  * files, and on conflicts (`merge_conflict`: merge aborted, same HEAD, clean tree, details.conflicts).
  */
 export async function mergeWorker(root: string, id: string, options: { squash?: boolean } = {}): Promise<MergeWorkerResult> {

@@ -7,19 +7,19 @@ import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { currentRef } from '../git/repo.js';
 import { addWorktree } from '../git/worktree.js';
-import { waitFor } from '../session/wait.js';
 import { initTasksDir } from './changes.js';
 import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig, type WorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { workerPaths, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, runtimeExcludes } from './prompt.js';
-import { assertModel, assertProvider, DEFAULT_PROVIDER } from './providers.js';
+import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
 import { planLaunch, waitForStart, type LaunchResult } from './launch.js';
 import type { ActivityInfo } from './activity.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { assertTrusted, launchCommandsNeedingTrust } from '../trust/check.js';
-import { backendFor, currentControllerPane, paneEnv, type LifecycleOptions, type SessionOptions } from './session.js';
+import { assertProviderInstalled, awaitAgentStart, type StartCheckOptions } from './preflight.js';
+import { backendFor, currentControllerPane, paneEnv, paneOwner, type LifecycleOptions, type SessionOptions } from './session.js';
 
 /** Result of {@link prepareWorktree}. */
 export interface PreparedWorktree {
@@ -97,6 +97,8 @@ export interface OpenWorkerOptions extends LifecycleOptions {
   task?: string;
   /** Start a new conversation instead of resuming the recorded one (Go `--fresh`). */
   fresh?: boolean;
+  /** How long (ms) the agent must stay up to count as started, and an early "ready" signal: see preflight.ts. */
+  startCheck?: Pick<StartCheckOptions, 'settleMs' | 'ready'>;
 }
 
 /** Result of {@link openWorker}. `alreadyRunning`: the pane was alive, nothing was spawned or typed. */
@@ -119,14 +121,16 @@ export interface OpenedWorker {
   taskOnCommandLine?: boolean;
   /** The worker's activity once the agent started (ready, or attention with the dialog), see activity.ts. */
   activity?: ActivityInfo;
+  /** A command line that shows the pane to a person (`tmux attach -t <session>`…), when the backend has one. */
+  attachCommand?: string;
   warnings: string[];
 }
 
-/** Whether worker `config`'s pane runs its provider, and the backend that knows. */
-export async function liveness(config: WorkerConfig, options: SessionOptions): Promise<{ alive: boolean; backend?: SessionBackend }> {
+/** Whether worker `config`'s pane (in the project at `root`) runs its provider, and the backend that knows. */
+export async function liveness(root: string, config: WorkerConfig, options: SessionOptions): Promise<{ alive: boolean; backend?: SessionBackend }> {
   if (!config.pane_id) return { alive: false };
   const backend = await backendFor(options, config.backend);
-  return { alive: await backend.isAlive(config.pane_id, config.worker_id), backend };
+  return { alive: await backend.isAlive(config.pane_id, paneOwner(root, config.worker_id)), backend };
 }
 
 /**
@@ -153,7 +157,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   const paths = workerPaths(root, id);
   const env = options.env ?? process.env;
 
-  const live = await liveness(config, options);
+  const live = await liveness(root, config, options);
   if (live.alive && live.backend) {
     return {
       id,
@@ -164,22 +168,26 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
       worktree: paths.worktree,
       branch: paths.branch,
       worktreeCreated: false,
+      attachCommand: await live.backend.attachCommand(config.pane_id).catch(() => undefined),
       warnings: [],
     };
   }
 
+  // Before any pane exists: a missing binary would leave a shell that later text runs in.
+  assertProviderInstalled(id, provider, launchCommand(root, provider, config.default_model || undefined), env, paths.worktree);
   const prepared = await prepareWorktree(root, id, options);
   const backend = await backendFor(options, config.backend, true);
+  const owner = paneOwner(root, id);
   const controllerPane = currentControllerPane(backend, env);
   const warnings = [...prepared.warnings];
   const launch: LaunchResult = await planLaunch(root, id, config, prepared.worktree, { task: options.task, fresh: options.fresh, env, now: options.now });
   const command = launch.command;
   warnings.push(...launch.warnings);
-  if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set); ${id} cannot reach you with reply-main until you open it from your pane`);
+  if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set): ${id}'s replies are not typed to you, but reply-main still records them on the run, and agent-team workflow run <state-file> --wait returns when one arrives`);
 
   // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
   let paneId: string | undefined;
-  if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, id))) {
+  if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, owner))) {
     try {
       await saveSession(root, id, config.pane_id, controllerPane, backend.name);
       await backend.sendText(config.pane_id, command);
@@ -189,15 +197,16 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     }
   }
   if (paneId === undefined) {
-    const pane = await backend.spawn({ workerId: id, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow });
+    const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow });
     paneId = pane.paneId;
     await saveSession(root, id, paneId, controllerPane, backend.name);
     await backend.setTitle(paneId, id).catch(() => undefined);
     await backend.sendText(paneId, command);
   }
-  const started = await waitForProvider(backend, paneId, id, options.startTimeoutMs ?? 15_000);
-  if (!started) warnings.push(`${provider} has not started in pane ${paneId} yet (typed: ${command})`);
-  const activity = started ? await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env) : undefined;
+  // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root).
+  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, ...options.startCheck });
+  const started = true;
+  const activity = await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env);
   if (activity?.activity === 'attention') warnings.push(`${id} needs you: ${activity.reason ?? activity.dialog?.name}; agent-team never answers it`);
   return {
     id,
@@ -214,6 +223,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     resumed: launch.resumed,
     taskOnCommandLine: launch.taskOnCommandLine,
     activity,
+    attachCommand: await backend.attachCommand(paneId).catch(() => undefined),
     warnings,
   };
 }
@@ -225,12 +235,4 @@ async function saveSession(root: string, id: string, paneId: string, controllerP
     c.backend = backend;
     c.worktree_created = true;
   });
-}
-
-async function waitForProvider(backend: SessionBackend, paneId: string, owner: string, timeoutMs: number): Promise<boolean> {
-  try {
-    return await waitFor(() => backend.isAlive(paneId, owner), { timeoutMs, intervalMs: 15, description: `the provider in pane ${paneId}` });
-  } catch {
-    return false;
-  }
 }

@@ -16,7 +16,6 @@ import { openWorker } from './open.js';
 import type { LifecycleOptions } from './session.js';
 import { paneLiveness, workerActivity } from './status.js';
 import type { ActivityInfo } from './activity.js';
-import { attachCommand } from './delivery.js';
 import { backendFor } from './session.js';
 import { workerPaths } from './paths.js';
 import { statusEntries } from '../git/repo.js';
@@ -39,7 +38,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     }
   });
   // One backend query for liveness and one git call for branch-held ids; nothing per worker.
-  const [{ alive }, branches] = await Promise.all([paneLiveness(configs, options), branchWorkerIds(root)]);
+  const [{ alive }, branches] = await Promise.all([paneLiveness(root, configs, options), branchWorkerIds(root)]);
   const running = new Map(configs.map((c) => [c.worker_id, c.pane_id !== '' && alive.get(`${c.backend ?? ''}\0${c.pane_id}`) === true]));
   const busy = busyWorkers(root, options.run);
   // Activities (issue 8) from each worker's events; a pane's screen only where the events cannot tell.
@@ -48,7 +47,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     configs.map(async (c) => {
       try {
         const info = await workerActivity(root, c, running.get(c.worker_id) === true, options);
-        const attach = c.pane_id && info.activity !== 'exited' ? attachCommand(await backendFor(options, c.backend), c.pane_id, options.env) : undefined;
+        const attach = c.pane_id && info.activity !== 'exited' ? await (await backendFor(options, c.backend)).attachCommand(c.pane_id).catch(() => undefined) : undefined;
         activities.set(c.worker_id, { ...info, attach });
       } catch {
         // an unknown provider or unreadable events: no activity, as for a provider without hooks

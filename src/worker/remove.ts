@@ -8,7 +8,7 @@ import { deleteBranch, removeWorktree, worktreeLock } from '../git/worktree.js';
 import { readWorkerConfig, updateWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { workerPaths } from './paths.js';
-import { backendFor, type SessionOptions } from './session.js';
+import { backendFor, paneOwner, type SessionOptions } from './session.js';
 
 /** `worker close`: kills the pane (no error when gone) and clears `pane_id`; worktree, branch and config stay. */
 export async function closeWorker(root: string, id: string, options: SessionOptions = {}): Promise<{ id: string; paneId?: string; wasRunning: boolean }> {
@@ -16,9 +16,9 @@ export async function closeWorker(root: string, id: string, options: SessionOpti
   const config = readWorkerConfig(root, id);
   if (!config.pane_id) return { id, wasRunning: false };
   const backend = await backendFor(options, config.backend);
-  const wasRunning = await backend.isAlive(config.pane_id, id);
+  const wasRunning = await backend.isAlive(config.pane_id, paneOwner(root, id));
   // A stale pane id may name another pane now (ids are reused): only kill the worker's own.
-  if (await backend.owns(config.pane_id, id)) await backend.kill(config.pane_id);
+  if (await backend.owns(config.pane_id, paneOwner(root, id))) await backend.kill(config.pane_id);
   await updateWorkerConfig(root, id, (c) => {
     c.pane_id = '';
   });
@@ -100,7 +100,7 @@ export async function deleteWorker(root: string, id: string, options: SessionOpt
     const config = readWorkerConfig(root, id);
     if (config.pane_id) {
       const backend = await backendFor(options, config.backend);
-      if (await backend.owns(config.pane_id, id)) {
+      if (await backend.owns(config.pane_id, paneOwner(root, id))) {
         await backend.kill(config.pane_id);
         killedPane = config.pane_id;
       }

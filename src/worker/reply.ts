@@ -1,8 +1,10 @@
 /**
  * Messages between the controller and workers: `reply <id>` types `[Main Controller Reply] …` into a
  * worker's pane; `reply-main`, run inside a worker's worktree, types `[Worker: <id>] …` into the
- * controller's pane recorded in the worker's config. Recording a reply into the runs that wait on the
- * worker is `recordReply` (src/workflow/replies.ts); the CLI handler calls both.
+ * controller's pane recorded in the worker's config. Text is typed only where a program other than a
+ * shell holds the pane (preflight.ts): into a shell it would run as commands. A controller pane that is
+ * a shell is shown the reply instead (tmux `display-message`). Recording a reply into the runs that
+ * wait on the worker is `recordReply` (src/workflow/replies.ts); the CLI handler calls both.
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -16,9 +18,13 @@ import { ID_NAME } from '../workflow/names.js';
 import { assertName } from './ids.js';
 import { assertTypable, controllerReply, workerMessage } from './messages.js';
 import { workerPaths } from './paths.js';
-import { backendFor, type SessionOptions } from './session.js';
+import { assertAgentInPane } from './preflight.js';
+import { backendFor, paneOwner, type SessionOptions } from './session.js';
 
-/** `reply <id> "<msg>"`: types `[Main Controller Reply] <msg>` into the worker's pane. OperationError `not_running` when its provider is not running. */
+/**
+ * `reply <id> "<msg>"`: types `[Main Controller Reply] <msg>` into the worker's pane. OperationError
+ * `not_running` when it has no pane (or its pane is gone), `not_agent` when a shell holds the pane.
+ */
 export async function replyToWorker(root: string, id: string, message: string, options: SessionOptions = {}): Promise<{ id: string; paneId: string; text: string }> {
   assertName('worker id', id);
   if (message.trim() === '') throw new UsageError('the message is empty');
@@ -28,8 +34,10 @@ export async function replyToWorker(root: string, id: string, message: string, o
     new OperationError(`worker ${id} is not running`, { code: 'not_running', hint: `agent-team worker open ${id}` });
   if (!config.pane_id) throw notRunning();
   const backend = await backendFor(options, config.backend);
-  if (!(await backend.isAlive(config.pane_id, id))) throw notRunning();
   const text = controllerReply(message);
+  await assertAgentInPane(backend, config.pane_id, paneOwner(root, id), `worker ${id} is not running its agent`, `agent-team worker open ${id}`).catch((err: unknown) => {
+    throw (err as { code?: string }).code === 'not_running' ? notRunning() : err;
+  });
   await backend.sendText(config.pane_id, text);
   return { id, paneId: config.pane_id, text };
 }
@@ -69,18 +77,23 @@ export async function locateWorker(cwd: string, env: NodeJS.ProcessEnv = process
   return { root, id, worktree: linked ? top : undefined };
 }
 
-/** Result of {@link replyToController}. */
+/** Result of {@link replyToController}. `delivery`: typed into the controller's agent, or shown without typing. */
 export interface ReplyMainResult {
   root: string;
   id: string;
   controllerPaneId: string;
   text: string;
+  delivery: 'typed' | 'shown';
+  /** What held the controller pane (`claude`, `bash`…), when known. */
+  foreground?: string;
 }
 
 /**
- * `reply-main "<msg>"`: types `[Worker: <id>] <msg>` into the controller pane recorded for the worker.
- * Throws OperationError `no_controller_pane` when none is recorded, `controller_gone` when the pane no
- * longer exists.
+ * `reply-main "<msg>"`: types `[Worker: <id>] <msg>` into the controller pane recorded for the worker
+ * when an agent (a program other than a shell) holds it; when a shell does, shows the text there
+ * without typing it (`notify`). Throws OperationError `no_controller_pane` when none is recorded,
+ * `controller_gone` when the pane no longer exists, `controller_not_agent` when it is a shell and
+ * nobody could be shown the reply.
  */
 export async function replyToController(cwd: string, message: string, options: SessionOptions = {}): Promise<ReplyMainResult> {
   if (message.trim() === '') throw new UsageError('the message is empty');
@@ -97,15 +110,23 @@ export async function replyToController(cwd: string, message: string, options: S
   }
   const backend = await backendFor(options, config.backend);
   const text = workerMessage(id, message);
+  const gone = (cause?: unknown) => new OperationError(`main controller (pane ${pane}) is not running`, { code: 'controller_gone', cause });
+  const foreground = await backend.foreground(pane);
+  if (foreground.kind === 'gone') throw gone();
+  if (foreground.kind !== 'program') {
+    if (await backend.notify(pane, text)) return { root, id, controllerPaneId: pane, text, delivery: 'shown', foreground: foreground.command };
+    throw new OperationError(
+      `the controller's pane ${pane} runs ${foreground.command ? `the shell ${foreground.command}` : 'no agent that can be told apart from a shell'}, so the reply was not typed (it would run as commands), and no one is attached to it to be shown it`,
+      { code: 'controller_not_agent', hint: `start your agent in pane ${pane}, or attach to it, and run reply-main again`, details: { pane_id: pane, foreground: foreground.kind } },
+    );
+  }
   try {
     await backend.sendText(pane, text);
   } catch (err) {
-    if ((err as { code?: string }).code === 'pane_gone') {
-      throw new OperationError(`main controller (pane ${pane}) is not running`, { code: 'controller_gone', cause: err });
-    }
+    if ((err as { code?: string }).code === 'pane_gone') throw gone(err);
     throw err;
   }
-  return { root, id, controllerPaneId: pane, text };
+  return { root, id, controllerPaneId: pane, text, delivery: 'typed', foreground: foreground.command };
 }
 
 /**

@@ -6,9 +6,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { OperationError } from '../errors.js';
 import { ID_NAME } from '../workflow/names.js';
+import { agentTeam } from '../workflow/shell-quote.js';
 import { assertName } from './ids.js';
 
 /** Where a role was found. */
@@ -88,7 +89,7 @@ export function resolveRole(root: string, name: string, env: NodeJS.ProcessEnv =
   if (global) return global;
   throw new OperationError(`role ${name} not found: no SKILL.md or system.md in ${join(projectRolesDir(root), name)} or ${join(globalRolesDir(env), name)}`, {
     code: 'unknown_role',
-    hint: `create ${join('.agents', 'teams', name, 'system.md')}, or list roles with: agent-team role list`,
+    hint: roleCreateLine(name, []),
   });
 }
 
@@ -119,4 +120,53 @@ export function rolePromptText(role: Pick<Role, 'path'>): string {
   const skill = join(role.path, 'SKILL.md');
   if (existsSync(skill)) return readFileSync(skill, 'utf8').replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n?/, '').trim();
   return '';
+}
+
+/** A role a workflow template names (`roles.<alias>.role`) that exists in neither scope. */
+export interface MissingRole {
+  role: string;
+  /** The template's aliases for it, e.g. `['cto']`. */
+  aliases: string[];
+  /** The command that creates it, safe to paste: `agent-team role create <role> --description …`. */
+  create: string;
+}
+
+/**
+ * The roles `roles` (a template's `roles` map: alias → `{ role }`) names that {@link resolveRole} would not
+ * find, in first-use order, each with its `role create` line. Invalid role names are skipped (validation
+ * reports them).
+ */
+export function missingRoles(root: string, roles: Record<string, { role: string }>, env: NodeJS.ProcessEnv = process.env): MissingRole[] {
+  const byRole = new Map<string, string[]>();
+  for (const [alias, { role }] of Object.entries(roles)) {
+    if (!ID_NAME.test(role)) continue;
+    byRole.set(role, [...(byRole.get(role) ?? []), alias]);
+  }
+  const missing: MissingRole[] = [];
+  for (const [role, aliases] of byRole) {
+    if (hasPrompt(join(projectRolesDir(root), role)) || hasPrompt(join(globalRolesDir(env), role))) continue;
+    missing.push({ role, aliases, create: roleCreateLine(role, aliases) });
+  }
+  return missing;
+}
+
+/** `agent-team role create <role> --description '…'` for a role a template uses under `aliases`. */
+export function roleCreateLine(role: string, aliases: string[]): string {
+  return agentTeam('role', 'create', role, '--description', defaultRoleDescription(role, aliases));
+}
+
+/** The description given to a role created for a template: `The <alias> of the team (role <role>)`. */
+export function defaultRoleDescription(role: string, aliases: string[] = []): string {
+  const alias = aliases[0];
+  return alias && alias !== role ? `The ${alias} of the team (role ${role})` : `The ${role} of the team`;
+}
+
+/** Whether folder `dir` holds a role (SKILL.md or system.md), without reading them. */
+function hasPrompt(dir: string): boolean {
+  return existsSync(join(dir, 'SKILL.md')) || existsSync(join(dir, 'system.md'));
+}
+
+/** One warning line per missing role: what is missing and the command that creates it. */
+export function missingRoleWarnings(missing: MissingRole[]): string[] {
+  return missing.map((m) => `role ${m.role} (${m.aliases.join(', ')}) does not exist yet; create it with: ${m.create}`);
 }

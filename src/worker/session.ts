@@ -2,7 +2,7 @@
  * The one place src/worker meets src/session: choosing a backend for a worker, the controller's pane id,
  * and the environment a worker's pane gets (so `reply-main` inside it reaches the same server).
  */
-import { BACKEND_NAMES, type BackendName, type SessionBackend } from '../session/backend.js';
+import { BACKEND_NAMES, type BackendName, type PaneOwner, type SessionBackend } from '../session/backend.js';
 import { controllerPaneId, getBackend } from '../session/index.js';
 import { UsageError } from '../errors.js';
 
@@ -41,8 +41,17 @@ export function currentControllerPane(backend: SessionBackend, env: NodeJS.Proce
   return controllerPaneId(env, backend.name) || undefined;
 }
 
-/** Variables passed on to worker panes so agent-team inside them talks to the same server and home. */
-export const PASSTHROUGH_ENV = ['AGENT_TEAM_TMUX_SOCKET', 'AGENT_TEAM_HOME', 'AGENT_TEAM_WEZTERM_SOCKET'];
+/** The owner of worker `id`'s pane in the project at `root` (what every ownership check compares). */
+export function paneOwner(root: string, id: string): PaneOwner {
+  return { root, workerId: id };
+}
+
+/**
+ * Variables passed on to worker panes: agent-team inside them talks to the same server and home; the
+ * pane looks for the provider on the `PATH` `worker open` checked (a tmux server keeps the environment
+ * it started with); `IS_SANDBOX=1` is how claude allows its bypass mode as root.
+ */
+export const PASSTHROUGH_ENV = ['AGENT_TEAM_TMUX_SOCKET', 'AGENT_TEAM_HOME', 'AGENT_TEAM_WEZTERM_SOCKET', 'PATH', 'IS_SANDBOX'];
 
 /** The env additions of a worker pane: `AGENT_TEAM_WORKER_ID`, `AGENT_TEAM_BACKEND` and {@link PASSTHROUGH_ENV}. */
 export function paneEnv(workerId: string, backend: SessionBackend, env: NodeJS.ProcessEnv = process.env): Record<string, string> {

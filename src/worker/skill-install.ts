@@ -4,9 +4,13 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { trackedFiles } from '../git/repo.js';
+import { findRepoRoot } from '../store/paths.js';
+import { shellQuote } from '../workflow/shell-quote.js';
+import { addExcludes } from './exclude.js';
 
 /** Absolute path of the package's `skills/` folder. */
 export const SKILLS_DIR = fileURLToPath(new URL('../../skills/', import.meta.url));
@@ -91,4 +95,43 @@ export function installWorkerSkill(worktree: string, provider: string): string {
   const rel = workerSkillDir(provider);
   cpSync(join(SKILLS_DIR, WORKER_SKILL), join(worktree, rel), { recursive: true, force: true });
   return rel;
+}
+
+/**
+ * The untracked skill folders agent-team itself may put in a checkout, root-relative with a trailing `/`
+ * (`.claude/skills/agent-team/`, `.opencode/skills/worker-reply-main/`, …): every shipped skill in every
+ * provider's project folder. `worker merge` does not count untracked files there as changes.
+ */
+export function installedSkillFolders(): string[] {
+  const skills = shippedSkills();
+  return SKILL_PROVIDERS.flatMap((p) => skills.map((s) => `${skillsTarget(p, { global: false, root: '' }).replace(/^\//, '')}/${s}/`));
+}
+
+/** How {@link keepSkillsOutOfGit} kept installed skill folders out of `git status`. */
+export interface SkillExcludes {
+  /** The exclude file written (`.git/info/exclude`), or undefined outside a git repository. */
+  excludeFile?: string;
+  /** Patterns added there, e.g. `/.claude/skills/agent-team/`. */
+  patterns: string[];
+  /** Root-relative folders the project already tracks (excludes do not hide them): commit the update. */
+  tracked: string[];
+  /** The command that commits the folders anyway (shares them with the team), safe to paste. */
+  gitAdd?: string;
+}
+
+/**
+ * Keeps project-scope skill folders (absolute paths inside `root`) out of `git status` through the
+ * managed block of the repository's `info/exclude` (never the project's `.gitignore`), so they never
+ * make the tree dirty. Folders the project tracks cannot be excluded and are returned in `tracked`.
+ * Outside a git repository nothing is done. Throws OperationError on git or I/O failure.
+ */
+export async function keepSkillsOutOfGit(root: string, folders: string[]): Promise<SkillExcludes> {
+  const repo = findRepoRoot(root);
+  if (!repo) return { patterns: [], tracked: [] };
+  const rels = folders.map((f) => relative(repo, f).split(sep).join('/')).filter((r) => r !== '' && !r.startsWith('..') && !isAbsolute(r));
+  if (rels.length === 0) return { patterns: [], tracked: [] };
+  const tracked = [...new Set((await trackedFiles(repo, rels)).map((file) => rels.find((r) => file.startsWith(`${r}/`)) ?? file))];
+  const patterns = rels.map((r) => `/${r}/`);
+  const excludeFile = await addExcludes(repo, patterns);
+  return { excludeFile, patterns, tracked, gitAdd: ['git', 'add', '-f', '--', ...rels].map(shellQuote).join(' ') };
 }

@@ -6,7 +6,8 @@ import { activeChanges, type ChangeSummary } from './changes.js';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
 import { parseWorkerId } from './ids.js';
 import { BRANCH_PREFIX, workerPaths } from './paths.js';
-import { backendFor, type LifecycleOptions } from './session.js';
+import type { PaneOwner } from '../session/backend.js';
+import { backendFor, paneOwner, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
 import { decideActivity, type Activity, type ActivityInfo } from './activity.js';
 import { readEvents } from './events.js';
@@ -41,18 +42,18 @@ export interface WorkerStatus {
 }
 
 /**
- * Whether each worker's provider runs: one `aliveMany` query per session backend in use (not one per
+ * Whether each worker's provider (in the project at `root`) runs: one `aliveMany` query per session backend in use (not one per
  * worker). Keys of `alive` are `<backend>\0<pane_id>`; `backendErrors` maps a backend to why it could not
  * be asked.
  */
-export async function paneLiveness(configs: WorkerConfig[], options: LifecycleOptions = {}): Promise<{ alive: Map<string, boolean>; backendErrors: Map<string, string> }> {
+export async function paneLiveness(root: string, configs: WorkerConfig[], options: LifecycleOptions = {}): Promise<{ alive: Map<string, boolean>; backendErrors: Map<string, string> }> {
   const byBackend = new Map<string, string[]>();
-  const owners = new Map<string, string>();
+  const owners = new Map<string, PaneOwner>();
   for (const config of configs) {
     if (!config.pane_id) continue;
     const key = config.backend ?? '';
     byBackend.set(key, [...(byBackend.get(key) ?? []), config.pane_id]);
-    owners.set(config.pane_id, config.worker_id);
+    owners.set(config.pane_id, paneOwner(root, config.worker_id));
   }
   const alive = new Map<string, boolean>();
   const backendErrors = new Map<string, string>();
@@ -93,7 +94,7 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
       return { id, error: (err as Error).message };
     }
   });
-  const { alive, backendErrors } = await paneLiveness(configs.flatMap((c) => (c.config ? [c.config] : [])), options);
+  const { alive, backendErrors } = await paneLiveness(root, configs.flatMap((c) => (c.config ? [c.config] : [])), options);
   let ref = 'HEAD';
   try {
     ref = (await currentRef(root)).ref;

@@ -42,12 +42,30 @@ export function outcomesOf(node: WorkflowNode): string[] {
 }
 
 
-/** The `agent-team workflow state …` command that completes (or confirms) `node`, for hints. */
-export function finishCommand(stateFile: string, node: WorkflowNode): string {
-  const verb = node.requires_confirmation ? 'confirm' : 'complete';
-  const outcomes = outcomesOf(node);
-  return `agent-team workflow state ${verb} ${q(stateFile)} --node ${node.id}${outcomes.length ? ` --outcome ${outcomes.join('|')}` : ''}`;
+/** `agent-team workflow state next <file>`: the hint when no single command is the right one. */
+export function nextCommand(stateFile: string): string {
+  return `agent-team workflow state next ${q(stateFile)}`;
 }
+
+/** One `agent-team workflow state complete|confirm …` line per outcome of `node` (one line without outcomes). */
+export function finishCommands(stateFile: string, node: WorkflowNode): string[] {
+  const verb = node.requires_confirmation ? 'confirm' : 'complete';
+  const base = `agent-team workflow state ${verb} ${q(stateFile)} --node ${node.id}`;
+  const outcomes = outcomesOf(node);
+  return outcomes.length ? outcomes.map((o) => `${base} --outcome ${q(o)}`) : [base];
+}
+
+/**
+ * The hint that finishes `node`: its one finish line, or — when it branches, so one line per outcome
+ * would be a choice nobody made — `state next`, which prints the choices (also in `details.choices`).
+ */
+export function finishCommand(stateFile: string, node: WorkflowNode): string {
+  const lines = finishCommands(stateFile, node);
+  return lines.length === 1 ? (lines[0] as string) : nextCommand(stateFile);
+}
+
+/** Node types a worker does (the controller never completes them before they started). */
+const WORKER_NODE_TYPES = new Set<WorkflowNode['type']>(['assign_role_task', 'handoff', 'verify_or_test', 'wait_for_completion', 'merge']);
 
 /**
  * Applies one transition. Throws {@link TransitionError} (exit 1) when it does not apply: the run is
@@ -57,21 +75,20 @@ export function finishCommand(stateFile: string, node: WorkflowNode): string {
  */
 export function applyTransition(current: RunState, template: WorkflowTemplate, req: TransitionRequest): TransitionResult {
   const nodes = new Map(template.nodes.map((n) => [n.id, n]));
-  const file = q(req.stateFile);
   assertNotFinished(current);
   const node = nodes.get(req.node);
   if (!node) {
     const suggestion = didYouMean(req.node, nodes.keys());
-    throw new TransitionError(`workflow ${template.name} has no node ${JSON.stringify(req.node)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
+    throw new TransitionError(`workflow ${template.name} has no node ${JSON.stringify(req.node)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; the current node is ${current.current_node || '(none)'}`, {
       code: 'unknown_node',
-      hint: `agent-team workflow state ${req.action} ${file} --node ${suggestion ?? current.current_node}`,
+      hint: nextCommand(req.stateFile),
     });
   }
   const isCurrent = current.current_node === node.id;
   if (!isCurrent && !req.force) {
-    throw new TransitionError(`node ${node.id} is not the current node (current: ${current.current_node || '(none)'})`, {
+    throw new TransitionError(`node ${node.id} is not the current node (current: ${current.current_node || '(none)'}); see what the current node needs, or add --force to move out of order deliberately`, {
       code: 'not_current_node',
-      hint: `${currentHint(current, nodes, req)}  (or add --force to move out of order deliberately)`,
+      hint: nextCommand(req.stateFile),
       details: { current_node: current.current_node },
     });
   }
@@ -108,7 +125,7 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
     case 'block': {
       // Go compatibility: the reason is the node's summary and the log entry's summary.
       if (!req.reason || req.reason.trim() === '') {
-        throw new TransitionError(`${req.action} needs a reason`, { code: 'missing_reason', hint: `agent-team workflow state ${req.action} ${file} --node ${node.id} --reason "<why>"` });
+        throw new TransitionError(`${req.action} needs a reason: add --reason with one sentence saying why`, { code: 'missing_reason' });
       }
       ns.summary = req.reason;
       ns.updated_at = now;
@@ -130,11 +147,18 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
     }
     case 'complete':
     case 'confirm': {
+      const choices = { choices: finishCommands(req.stateFile, node) };
       if (req.action === 'complete' && node.requires_confirmation) {
-        throw new TransitionError(`node ${node.id} requires confirmation`, { code: 'requires_confirmation', hint: finishCommand(req.stateFile, node) });
+        throw new TransitionError(`node ${node.id} requires confirmation`, { code: 'requires_confirmation', hint: finishCommand(req.stateFile, node), details: choices });
       }
       if (req.action === 'confirm' && !node.requires_confirmation) {
-        throw new TransitionError(`node ${node.id} does not require confirmation; complete it instead`, { code: 'no_confirmation_required', hint: finishCommand(req.stateFile, node) });
+        throw new TransitionError(`node ${node.id} does not require confirmation; complete it instead`, { code: 'no_confirmation_required', hint: finishCommand(req.stateFile, node), details: choices });
+      }
+      if (WORKER_NODE_TYPES.has(node.type) && ns.status === 'pending' && !req.force) {
+        throw new TransitionError(`node ${node.id} (${node.type}) was never started: its work is a worker's, and nobody has done it yet; run the step state next prints (or add --force to skip it deliberately)`, {
+          code: 'node_not_started',
+          hint: nextCommand(req.stateFile),
+        });
       }
       const next = chooseNext(node, nodes, req);
       ns.status = 'completed';
@@ -178,7 +202,7 @@ export function assertNotFinished(current: RunState): void {
   if (current.status === 'completed' || current.status === 'cancelled') {
     throw new TransitionError(`run ${current.run_id} is ${current.status}; it accepts no transition`, {
       code: current.status === 'completed' ? 'run_completed' : 'run_cancelled',
-      hint: `agent-team workflow state init ${q(current.workflow_file)}${paramFlags(current.params)}  (a ${current.status} run is final; start a new run)`,
+      hint: `agent-team workflow state init ${q(current.workflow_file)}${paramFlags(current.params)}`,
     });
   }
 }
@@ -190,7 +214,7 @@ export function assertNotFinished(current: RunState): void {
  */
 export function cancelRun(current: RunState, reason: string, now: Date, stateFile: string): TransitionResult {
   assertNotFinished(current);
-  if (reason.trim() === '') throw new TransitionError('cancel needs a reason', { code: 'missing_reason', hint: `agent-team workflow state cancel ${q(stateFile)} --reason "<why>"` });
+  if (reason.trim() === '') throw new TransitionError('cancel needs a reason', { code: 'missing_reason', hint: `agent-team workflow state cancel ${q(stateFile)} --reason 'the run is abandoned'` });
   const at = timestamp(now);
   const entry: DecisionEntry = { timestamp: at, node: current.current_node, action: 'cancel', summary: reason };
   const state: RunState = { ...current, status: 'cancelled', pending_confirmation: '', decision_log: [...current.decision_log, entry], updated_at: at };
@@ -212,13 +236,6 @@ function blockOverVisited(state: RunState, node: WorkflowNode, now: string): voi
   state.blocking_reason = reason;
 }
 
-/** The command that applies `req.action` to the current node instead (for not-current refusals). */
-function currentHint(state: RunState, nodes: Map<string, WorkflowNode>, req: TransitionRequest): string {
-  const currentNode = nodes.get(state.current_node);
-  if (currentNode && (req.action === 'complete' || req.action === 'confirm')) return finishCommand(req.stateFile, currentNode);
-  return `agent-team workflow state ${req.action} ${q(req.stateFile)} --node ${state.current_node}${req.action === 'wait' || req.action === 'block' ? ' --reason "<why>"' : ''}`;
-}
-
 /** The node that follows `node`, or undefined when completing it ends the run. Throws TransitionError. */
 function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: TransitionRequest): string | undefined {
   const file = q(req.stateFile);
@@ -227,7 +244,8 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
       const suggestion = didYouMean(req.nextNode, nodes.keys());
       throw new TransitionError(`--next-node ${req.nextNode}: no such node in the workflow${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, {
         code: 'unknown_next_node',
-        hint: `agent-team workflow state ${req.action} ${file} --node ${node.id} --next-node ${suggestion ?? '<node id>'}`,
+        hint: suggestion ? `agent-team workflow state ${req.action} ${file} --node ${node.id} --next-node ${suggestion}` : nextCommand(req.stateFile),
+        details: { nodes: [...nodes.keys()] },
       });
     }
     return req.nextNode;
@@ -235,7 +253,7 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
   const outcomes = outcomesOf(node);
   if (outcomes.length > 0) {
     if (req.outcome === undefined) {
-      throw new TransitionError(`node ${node.id} branches on its outcome; give --outcome ${outcomes.join('|')}`, { code: 'missing_outcome', hint: finishCommand(req.stateFile, node), details: { outcomes } });
+      throw new TransitionError(`node ${node.id} branches on its outcome; give --outcome with one of: ${outcomes.join(', ')}`, { code: 'missing_outcome', hint: finishCommand(req.stateFile, node), details: { outcomes, choices: finishCommands(req.stateFile, node) } });
     }
     const branch = node.branches?.find((b) => b.when === req.outcome);
     if (!branch) {
@@ -243,7 +261,7 @@ function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: T
       throw new TransitionError(`node ${node.id} has no outcome ${JSON.stringify(req.outcome)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; its outcomes are ${outcomes.join(', ')}`, {
         code: 'unknown_outcome',
         hint: finishCommand(req.stateFile, node),
-        details: { outcomes },
+        details: { outcomes, choices: finishCommands(req.stateFile, node) },
       });
     }
     return branch.next;

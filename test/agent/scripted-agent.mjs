@@ -17,8 +17,9 @@
 // (the process backend) it reads lines.
 // With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status? }] })
 // the first step whose `match` occurs in the description says which files to write, the commit message
-// and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour.
-import { execFileSync, execSync, spawnSync } from 'node:child_process';
+// and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour. A step
+// with `once: true` is used only for the first description it matches (e.g. a check that fails once).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,6 +27,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/agent-team.js', import.meta.url));
+// Like claude 2.1: `--dangerously-skip-permissions` is refused as root unless IS_SANDBOX=1, after start-up
+// (AGENT_TEAM_STANDIN_ROOT=1 makes a normal user count as root, so the path is tested everywhere).
+if (process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.() === 0 || process.env.AGENT_TEAM_STANDIN_ROOT === '1') && process.env.IS_SANDBOX !== '1') {
+  process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
+  setTimeout(() => process.exit(1), 300);
+}
 const logIndex = process.argv.indexOf('--log');
 const logFile = logIndex > 0 ? process.argv[logIndex + 1] : undefined;
 const playbookIndex = process.argv.indexOf('--playbook');
@@ -43,7 +50,9 @@ const earlyEnterMs = Number(opt('--early-enter-ms') ?? 0);
 const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--start-delay', '--early-enter-ms', '--model']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1]));
 const firstTask = positional[0];
-const playbook = playbookIndex > 0 ? JSON.parse(readFileSync(process.argv[playbookIndex + 1], 'utf8')) : { steps: [] };
+// an empty playbook file (e.g. --playbook /dev/null) means no steps
+const playbookText = playbookIndex > 0 ? readFileSync(process.argv[playbookIndex + 1], 'utf8') : '';
+const playbook = playbookText.trim() ? JSON.parse(playbookText) : { steps: [] };
 
 function log(event) {
   const line = `${new Date().toISOString()} ${event}`;
@@ -91,8 +100,11 @@ function doPlaybookStep(step, description) {
   log(`replied: ${reply}`);
 }
 
+const used = new Set();
+
 function doChange(description, folder) {
-  const step = playbook.steps.find((s) => description.includes(s.match));
+  const step = playbook.steps.find((s, i) => description.includes(s.match) && !(s.once && used.has(i)));
+  if (step?.once) used.add(playbook.steps.indexOf(step));
   if (step) return doPlaybookStep(step, description);
   const changeYaml = readFileSync(join(folder, 'change.yaml'), 'utf8');
   const name = /^name:\s*(.+)$/m.exec(changeYaml)?.[1]?.trim() ?? 'change';

@@ -120,17 +120,17 @@ describe('reply-main closes the loop', () => {
   it('needs-input stops for the controller, who answers the worker', async () => {
     reply('review', 'Need input: hello or hi?', '--status', 'needs-input');
     const report = expectStopsForController(/dev-001 needs input: Need input: hello or hi\?/);
-    expect(report.next).toMatchObject({ kind: 'decide', node: { id: 'review' }, reply: { status: 'needs-input' }, commands: ["agent-team reply dev-001 '<answer>'"] });
+    expect(report.next).toMatchObject({ kind: 'decide', node: { id: 'review' }, reply: { status: 'needs-input' }, commands: [], reply_template: "agent-team reply dev-001 '<answer>'" });
     expect(report.next.choices.map((c: any) => c.outcome)).toEqual(['passed', 'failed']);
     expect(team.next(file)).toEqual(report.next);
-    execPrinted(team, report.next.commands[0], { answer: 'hello, please' });
+    execPrinted(team, report.next.reply_template, { answer: 'hello, please' });
     await team.waitForAgent('controller said: hello, please');
     await waitFor(() => readFileSync(team.controllerLog, 'utf8').includes('[Worker: dev-001] Need input: hello or hi?'), { timeoutMs: 10_000, description: 'the reply in the controller pane' });
   });
 
   it('a missing or unknown outcome on a branching node stops for the controller', () => {
     reply('review', 'Task completed: reviewed', '--status', 'done');
-    expect(expectStopsForController(/without one of the outcomes passed\|failed \(got none\)/).next).toMatchObject({ kind: 'decide', reply: { status: 'done' } });
+    expect(expectStopsForController(/without one of the outcomes passed, failed \(got none\)/).next).toMatchObject({ kind: 'decide', reply: { status: 'done' } });
     reply('review', 'Task completed: reviewed, mostly', '--outcome', 'maybe', '--status', 'done');
     const report = expectStopsForController(/got maybe/);
     expect(report.next.choices).toEqual([

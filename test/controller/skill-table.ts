@@ -76,16 +76,16 @@ export function untaught(line: string, rows: SkillRow[] = skillRows()): string[]
   return printed.flags.filter((f) => !taught.has(f)).map((f) => `${line}: the skill's row for "agent-team ${printed.path}" does not show ${f}`);
 }
 
-/** Every command line of a `next` document: commands, choices, then. */
-export function printedLines(step: { commands?: string[]; choices?: { command: string }[]; then?: string[] }): string[] {
-  return [...(step.commands ?? []), ...(step.choices ?? []).map((c) => c.command), ...(step.then ?? [])];
+/** Every command line of a `next` document: commands, choices, then, and the reply_template. */
+export function printedLines(step: { commands?: string[]; choices?: { command: string }[]; then?: string[]; reply_template?: string | null }): string[] {
+  return [...(step.commands ?? []), ...(step.choices ?? []).map((c) => c.command), ...(step.then ?? []), ...(step.reply_template ? [step.reply_template] : [])];
 }
 
 /** Subcommand paths of every line checked so far in this test file (for coverage assertions). */
 export const seenPaths = new Set<string>();
 
 /** Asserts that every command line of `step` is taught by the skill (see module comment). */
-export function expectTaught(step: { commands?: string[]; choices?: { command: string }[]; then?: string[] }): void {
+export function expectTaught(step: { commands?: string[]; choices?: { command: string }[]; then?: string[]; reply_template?: string | null }): void {
   const rows = skillRows();
   const problems: string[] = [];
   for (const line of printedLines(step)) {

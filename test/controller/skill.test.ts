@@ -32,7 +32,7 @@ describe('the skill command table checker', () => {
       ]),
     );
     expect(rows.find((r) => r.path === 'workflow state wait')?.flags.sort()).toEqual(['--node', '--reason', '--worker']);
-    expect(rows.find((r) => r.path === 'workflow run')?.flags.sort()).toEqual(['--json', '--yes']);
+    expect(rows.find((r) => r.path === 'workflow run')?.flags.sort()).toEqual(['--json', '--timeout', '--wait', '--yes']);
   });
 
   it('takes printed lines apart with the CLI tree, quotes and all', () => {
@@ -53,7 +53,8 @@ describe('the skill command table checker', () => {
     expect(untaught('agent-team worker merge dev-001 --squash')).toEqual([expect.stringContaining('does not show --squash')]);
     expect(untaught('agent-team worker frobnicate dev-001')).toEqual([expect.stringContaining('not a command')]);
     expect(untaught('agent-team workflow state')).toEqual([expect.stringContaining('not a command')]);
-    expect(untaught('agent-team worker close dev-001')).toEqual([expect.stringContaining('has no "agent-team worker close"')]);
+    expect(untaught('agent-team init')).toEqual([expect.stringContaining('has no "agent-team init"')]);
+    expect(untaught('agent-team worker delete dev-001 --force')).toEqual([expect.stringContaining('does not show --force')]);
     const withoutMerge = readFileSync(SKILL, 'utf8')
       .split('\n')
       .filter((l) => !l.startsWith('| `agent-team worker merge'))

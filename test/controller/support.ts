@@ -40,6 +40,8 @@ export interface PlaybookStep {
   status?: 'done' | 'blocked' | 'needs-input';
   /** A verification command run in the worktree: exit 0 → outcome passed, else failed (its output goes into the reply). */
   run?: string;
+  /** Used only for the first description it matches. */
+  once?: boolean;
 }
 
 /** Options of {@link makeTeam}. */
@@ -67,7 +69,8 @@ export interface Team {
   /** Runs `<args> --json` and expects exit 0; returns the document. */
   ok(args: string[], cwd?: string): any;
   /** `workflow state init .agents/workflow/<name>.yaml --run-id <id>`; returns the state file (relative). */
-  init(workflow: string, runId: string): string;
+  /** `workflow state init .agents/workflow/<workflow>.yaml --run-id <runId> [...extra]` (extra: e.g. `--param k=v`). */
+  init(workflow: string, runId: string, ...extra: string[]): string;
   /** `workflow state next <file> --json` (checked against the skill). */
   next(file: string): any;
   /** `workflow run <file> [--yes] --json` (its `next` checked against the skill). */
@@ -165,8 +168,8 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
     },
     at,
     ok,
-    init(workflow, runId) {
-      return ok(['workflow', 'state', 'init', `.agents/workflow/${workflow}.yaml`, '--run-id', runId]).path.slice(root.length + 1);
+    init(workflow, runId, ...extra) {
+      return ok(['workflow', 'state', 'init', `.agents/workflow/${workflow}.yaml`, '--run-id', runId, ...extra]).path.slice(root.length + 1);
     },
     next(file) {
       const step = ok(['workflow', 'state', 'next', file]);

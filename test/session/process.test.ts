@@ -123,4 +123,22 @@ process.stdout.write(pane.paneId);`;
     const pid = parseProcessPaneId(paneId)!.pid;
     expect(pidRunning(pid)).toBe(true);
   });
+
+  it('foreground: shell while idle, the program while one runs; ownership by project and worker; capture, notify, attachCommand', async () => {
+    const pane = await spawnWorker();
+    const owner = { root: tmp.dir, workerId: pane.workerId };
+    expect(await backend.foreground(pane.paneId)).toMatchObject({ kind: 'shell' });
+    expect(await backend.owns(pane.paneId, owner)).toBe(true);
+    expect(await backend.owns(pane.paneId, { root: `${tmp.dir}-other`, workerId: pane.workerId })).toBe(false);
+    expect(await backend.foreground(pane.paneId, { root: tmp.dir, workerId: 'qa-001' })).toEqual({ kind: 'gone' });
+    await backend.sendText(pane.paneId, 'echo first line; sleep 30');
+    await waitFor(async () => (await backend.foreground(pane.paneId)).kind === 'program', { timeoutMs: 5000, description: 'sleep in front' });
+    expect(await backend.foreground(pane.paneId, owner)).toEqual({ kind: 'program', command: 'sleep' });
+    expect(await backend.notify(pane.paneId, 'shown #1')).toBe(true);
+    expect(await backend.capture(pane.paneId, 2)).toEqual(['first line', '[agent-team] shown #1']);
+    expect(await backend.attachCommand(pane.paneId)).toBe(`tail -f ${join(pane.stateDir, 'output.log')}`);
+    await backend.kill(pane.paneId);
+    expect(await backend.foreground(pane.paneId)).toEqual({ kind: 'gone' });
+    expect(await backend.notify(pane.paneId, 'late')).toBe(false);
+  });
 });

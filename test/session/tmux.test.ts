@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperationError, UsageError } from '../../src/errors.js';
-import { TmuxBackend } from '../../src/session/tmux.js';
+import { TmuxBackend, tmuxArg, tmuxSessionName } from '../../src/session/tmux.js';
 import { waitFor } from '../../src/session/wait.js';
 import { tempDir } from '../helpers/repo.js';
 
@@ -44,6 +44,21 @@ afterAll(() => {
   // tmux leaves the socket file of a server that exited on its own.
   rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
   tmp.cleanup();
+});
+
+describe('tmux names and arguments', () => {
+  it('session names carry the project: repo name, 4 hex of the root hash, worker id; only safe characters', () => {
+    expect(tmuxSessionName('/home/me/shop', 'dev-001')).toMatch(/^shop-[0-9a-f]{4}-dev-001$/);
+    expect(tmuxSessionName('/home/me/shop', 'dev-001')).not.toBe(tmuxSessionName('/home/you/shop', 'dev-001'));
+    expect(tmuxSessionName('/srv/my.app: "v2"', 'qa-002')).toMatch(/^my_app___v2_-[0-9a-f]{4}-qa-002$/);
+    expect(tmuxSessionName(undefined, 'dev-001')).toBe('dev-001');
+  });
+
+  it('an argument ending in ; is escaped (tmux would end the command there)', () => {
+    expect(tmuxArg('/tmp/x;')).toBe('/tmp/x\\;');
+    expect(tmuxArg('/tmp/x\\;')).toBe('/tmp/x\\\\;');
+    expect(tmuxArg('/tmp/a;b')).toBe('/tmp/a;b');
+  });
 });
 
 describe('tmux backend', () => {
@@ -114,6 +129,8 @@ setInterval(() => {}, 1000);
     await backend.sendText(pane.paneId, 'sleep 30');
     await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 5000, description: 'sleep to run' });
     expect(await backend.isAlive(pane.paneId)).toBe(true);
+    // Ctrl-C only once sleep itself runs: the shell's forked child, before it execs sleep, may miss it.
+    await waitFor(async () => (await backend.foreground(pane.paneId)).command === 'sleep', { timeoutMs: 5000, description: 'sleep in front' });
     tmux('send-keys', '-t', pane.paneId, 'C-c');
     await waitFor(async () => !(await backend.isAlive(pane.paneId)), { timeoutMs: 5000, description: 'sleep to stop' });
     expect(await backend.isAlive(pane.paneId)).toBe(false);
@@ -141,18 +158,43 @@ setInterval(() => {}, 1000);
     await backend.kill(busy.paneId);
   });
 
-  it('tells a worker\'s own pane from a reused pane id (owns, owner-aware aliveMany)', async () => {
-    const pane = await spawnWorker();
+  it('a pane is a worker\'s only when its @agent_team_root and @agent_team_worker tags match (owns, owner-aware aliveMany)', async () => {
+    const owner = { root: tmp.dir, workerId: 'own-001' };
+    const pane = await backend.spawn({ workerId: owner.workerId, root: owner.root, cwd: tmp.dir, stateDir: tmp.dir });
+    expect(tmux('display-message', '-p', '-t', pane.paneId, '#{session_name}')).toBe(tmuxSessionName(tmp.dir, 'own-001'));
     await backend.sendText(pane.paneId, `node -e "setInterval(()=>{},1000)"`);
     await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 10_000, description: 'node to run' });
-    expect(await backend.owns(pane.paneId, pane.workerId)).toBe(true);
-    expect(await backend.owns(pane.paneId, 'qa-001')).toBe(false);
-    expect(await backend.isAlive(pane.paneId, pane.workerId)).toBe(true);
-    expect(await backend.isAlive(pane.paneId, 'qa-001')).toBe(false);
-    const alive = await backend.aliveMany([pane.paneId], new Map([[pane.paneId, 'qa-001']]));
+    expect(await backend.owns(pane.paneId, owner)).toBe(true);
+    expect(await backend.owns(pane.paneId, { ...owner, workerId: 'qa-001' })).toBe(false);
+    expect(await backend.owns(pane.paneId, { ...owner, root: `${tmp.dir}-other` })).toBe(false);
+    expect(await backend.isAlive(pane.paneId, owner)).toBe(true);
+    expect(await backend.isAlive(pane.paneId, { ...owner, root: '/elsewhere' })).toBe(false);
+    const alive = await backend.aliveMany([pane.paneId], new Map([[pane.paneId, { ...owner, workerId: 'qa-001' }]]));
     expect(alive.get(pane.paneId)).toBe(false);
+    expect(await backend.foreground(pane.paneId, { ...owner, root: '/elsewhere' })).toEqual({ kind: 'gone' });
+    // A pane nobody tagged (made by an earlier version, or by hand) is nobody's.
+    const untagged = tmux('new-session', '-d', '-s', 'own-001', '-P', '-F', '#{pane_id}');
+    expect(await backend.owns(untagged, { root: tmp.dir, workerId: 'own-001' })).toBe(false);
+    await backend.kill(untagged);
     await backend.kill(pane.paneId);
-    expect(await backend.owns(pane.paneId, pane.workerId)).toBe(false);
+    expect(await backend.owns(pane.paneId, owner)).toBe(false);
+  });
+
+  it('foreground: the shell at its prompt, then the program it runs; capture, attachCommand and notify', async () => {
+    const pane = await spawnWorker();
+    expect(await backend.foreground(pane.paneId)).toMatchObject({ kind: 'shell' });
+    await backend.sendText(pane.paneId, `node -e "console.log('line one'); setInterval(()=>{},1000)"`);
+    await waitFor(async () => (await backend.foreground(pane.paneId)).kind === 'program', { timeoutMs: 10_000, description: 'node in front' });
+    expect(await backend.foreground(pane.paneId)).toEqual({ kind: 'program', command: 'node' });
+    await waitFor(async () => (await backend.capture(pane.paneId, 5)).includes('line one'), { timeoutMs: 5000, description: 'the output' });
+    expect((await backend.capture(pane.paneId, 1)).length).toBe(1);
+    expect(await backend.attachCommand(pane.paneId)).toBe(`tmux -L ${socket} attach -t ${pane.workerId}`);
+    // No client is attached to a detached session: nobody can be shown a message.
+    expect(await backend.notify(pane.paneId, 'hello')).toBe(false);
+    await backend.kill(pane.paneId);
+    expect(await backend.foreground(pane.paneId)).toEqual({ kind: 'gone' });
+    expect(await backend.capture(pane.paneId, 5)).toEqual([]);
+    expect(await backend.attachCommand(pane.paneId)).toBeUndefined();
   });
 
   it('kill ends the session and is quiet when the pane is already gone', async () => {
@@ -183,5 +225,25 @@ setInterval(() => {}, 1000);
     expect(tmux('list-windows', '-t', `=${controller.workerId}`).split('\n')).toHaveLength(2);
     await inside.kill(pane.paneId);
     await backend.kill(controller.paneId);
+  });
+
+  it('a server with no sessions ("no current target" in tmux 3.3a) owns nothing and answers without throwing', async () => {
+    // With exit-empty off the server outlives its last session: list-panes then fails with "no current
+    // target", as it does for a moment after the last session is killed on a default server.
+    const empty = `${socket}-empty`;
+    const other = new TmuxBackend({ env: { ...env, AGENT_TEAM_TMUX_SOCKET: empty } });
+    try {
+      execFileSync('tmux', ['-L', empty, 'new-session', '-d', '-s', 'x', ';', 'set-option', '-g', 'exit-empty', 'off']);
+      const paneId = execFileSync('tmux', ['-L', empty, 'display-message', '-p', '-t', 'x', '#{pane_id}'], { encoding: 'utf8' }).trim();
+      execFileSync('tmux', ['-L', empty, 'kill-session', '-t', 'x']);
+      const listed = spawnSync('tmux', ['-L', empty, 'list-panes', '-a'], { encoding: 'utf8' });
+      expect(listed.status).not.toBe(0);
+      expect(await other.owns(paneId, 'x')).toBe(false);
+      expect(await other.isAlive(paneId)).toBe(false);
+      expect(await other.aliveMany([paneId, '%99'])).toEqual(new Map([[paneId, false], ['%99', false]]));
+      await expect(other.kill(paneId)).resolves.toBeUndefined();
+    } finally {
+      spawnSync('tmux', ['-L', empty, 'kill-server']);
+    }
   });
 });

@@ -88,4 +88,17 @@ esac
     );
     await expect(backend.sendText('%1', 'x')).rejects.toBeInstanceOf(UsageError);
   });
+
+  it('foreground: unknown without tty_name (typing is refused), gone for a dead or unlisted pane; no notify; attach line', async () => {
+    writeFileSync(list, JSON.stringify([
+      { pane_id: 7, tty_name: null, is_dead: false },
+      { pane_id: 8, tty_name: null, is_dead: true },
+    ]));
+    expect(await backend.foreground('7')).toEqual({ kind: 'unknown' });
+    expect(await backend.foreground('8')).toEqual({ kind: 'gone' });
+    expect(await backend.foreground('9')).toEqual({ kind: 'gone' });
+    expect(await backend.foreground('%1')).toEqual({ kind: 'gone' });
+    expect(await backend.notify('7', 'hello')).toBe(false);
+    expect(await backend.attachCommand('7')).toBe('wezterm cli activate-pane --pane-id 7');
+  });
 });

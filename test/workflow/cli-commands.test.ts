@@ -115,6 +115,7 @@ describe('workflow graph and schema', () => {
     expect(g.stdout).toContain('    start((start)) --> cto_breakdown\n');
     expect(g.stdout).toContain('    class controller_dispatch,controller_finish confirm\n');
     const f = initRun(r0.dir, r0.template);
+    expect(state(r0.dir, 'start', f, '--node', 'cto_breakdown').code).toBe(0);
     expect(state(r0.dir, 'complete', f, '--node', 'cto_breakdown').code).toBe(0);
     const overlay = cli(['workflow', 'graph', r0.template, '--state', f], { cwd: r0.dir });
     expect(overlay.stdout).toContain('    class cto_breakdown done\n');
@@ -203,6 +204,7 @@ describe('state list', () => {
     expect(cli(['workflow', 'state', 'list'], { cwd: r0.dir }).stdout).toContain('no runs');
     const a = initRun(r0.dir, r0.template, ['--run-id', 'a']);
     initRun(r0.dir, r0.template, ['--run-id', 'b']);
+    expect(state(r0.dir, 'start', a, '--node', 'cto_breakdown').code).toBe(0);
     expect(state(r0.dir, 'complete', a, '--node', 'cto_breakdown').code).toBe(0);
     writeFile(r0.dir, '.agents/workflow/runs/feat/broken.yaml', 'run_id: [\n');
     const text = cli(['workflow', 'state', 'list'], { cwd: r0.dir });

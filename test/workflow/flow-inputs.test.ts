@@ -120,6 +120,7 @@ describe('interpolation', () => {
     expect(early.json.warnings.join('\n')).toMatch(/\{\{nodes\.plan\.summary\}\} in node build is left as written/);
     expect(early.stderr).toMatch(/left as written/);
     // the check command: the value is one shell word
+    ok('workflow', 'state', 'start', file, '--node', 'build');
     ok('workflow', 'state', 'complete', file, '--node', 'build', '--worker', 'dev-001');
     expect(ok('workflow', 'state', 'next', file).check_command).toBe(`grep -q 'it'\\''s done; rm -rf /' notes.txt`);
   });

@@ -145,7 +145,8 @@ describe('Go run-states', () => {
     const before = readFileSync(file);
     const r = state(dir, 'complete', file, '--node', 'controller_dispatch', '--outcome', 'dev_first');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`try: agent-team workflow state confirm ${file} --node controller_dispatch --outcome test_first|dev_first`);
+    // one line per outcome lives in the JSON details; the try: line only shows the step (issue 10)
+    expect(r.stderr).toContain(`try: agent-team workflow state next ${file}`);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(state(dir, 'confirm', file, '--node', 'controller_dispatch', '--outcome', 'test_first').code).toBe(0);
     expect(show(dir, file)).toMatchObject({ status: 'ready', current_node: 'qa_write_tests', pending_confirmation: '', blocking_reason: '' });

@@ -36,12 +36,17 @@ describe('max_visits', () => {
     writeFile(repo.dir, '.agents/workflow/loop.yaml', LOOP);
     const { path } = initRun({ workflowFile: '.agents/workflow/loop.yaml', cwd: repo.dir, runId: 'r' });
     const move = (action: 'complete' | 'start', node: string, extra: Record<string, string> = {}) => transitionRun(path, { action, node, ...extra }, repo.dir);
+    // a worker node is started before it is completed (a never-started one is refused: issue 10)
+    const finish = async (node: string, extra: Record<string, string> = {}) => {
+      await move('start', node);
+      return move('complete', node, extra);
+    };
     for (let round = 1; round <= 2; round++) {
-      await move('complete', 'qa_verify', { outcome: 'failed', summary: `round ${round} failed` });
-      const r = await move('complete', 'dev_fix', { worker: 'dev-001', summary: `fix ${round}` });
+      await finish('qa_verify', { outcome: 'failed', summary: `round ${round} failed` });
+      const r = await finish('dev_fix', { worker: 'dev-001', summary: `fix ${round}` });
       expect(r.state.status).toBe('ready');
     }
-    const third = await move('complete', 'qa_verify', { outcome: 'failed', summary: 'round 3 failed' });
+    const third = await finish('qa_verify', { outcome: 'failed', summary: 'round 3 failed' });
     expect(third.state.status).toBe('blocked');
     expect(third.state.current_node).toBe('dev_fix');
     expect(third.state.node_states.dev_fix).toMatchObject({ status: 'blocked', visits: 3 });

@@ -14,6 +14,7 @@ function setup() {
   const repo = repoWithWorkflow('feat', 'branching');
   cleanups.push(repo.cleanup);
   const file = initRun(repo.dir, repo.template);
+  expect(state(repo.dir, 'start', file, '--node', 'cto_breakdown').code).toBe(0);
   expect(state(repo.dir, 'complete', file, '--node', 'cto_breakdown').code).toBe(0);
   return { ...repo, file };
 }

@@ -52,14 +52,14 @@ function refused(state: RunState, action: TransitionAction, node: string, extra:
 
 /** Walks the branching preset to `node` (dev-first path), without --force. */
 function at(node: 'controller_dispatch' | 'dev_implement' | 'qa_verify' | 'controller_finish'): RunState {
-  let s = step(fresh(), 'complete', 'cto_breakdown');
+  let s = step(step(fresh(), 'start', 'cto_breakdown'), 'complete', 'cto_breakdown');
   if (node === 'controller_dispatch') return s;
   s = step(s, 'confirm', 'controller_dispatch', { outcome: 'dev_first' });
   if (node === 'dev_implement') return s;
-  s = step(s, 'complete', 'dev_implement');
+  s = step(step(s, 'start', 'dev_implement'), 'complete', 'dev_implement');
   if (node === 'qa_verify') return s;
-  s = step(s, 'complete', 'qa_verify', { outcome: 'passed' });
-  return step(s, 'complete', 'merge_code'); // the preset merges the verified branch before the end
+  s = step(step(s, 'start', 'qa_verify'), 'complete', 'qa_verify', { outcome: 'passed' });
+  return step(step(s, 'start', 'merge_code'), 'complete', 'merge_code'); // the preset merges the verified branch before the end
 }
 
 function deepFreeze<T>(value: T): T {
@@ -95,8 +95,9 @@ describe('start', () => {
   it('is refused on a node that is not current, with the working command as hint', () => {
     const err = refused(fresh(), 'start', 'dev_implement');
     expect(err.code).toBe('not_current_node');
-    expect(err.message).toBe('node dev_implement is not the current node (current: cto_breakdown)');
-    expect(err.hint).toContain(`agent-team workflow state start ${FILE} --node cto_breakdown`);
+    expect(err.message).toMatch(/^node dev_implement is not the current node \(current: cto_breakdown\)/);
+    // issue 10: a refusal for the wrong node points at `state next`, never at another node's transition
+    expect(err.hint).toBe(`agent-team workflow state next ${FILE}`);
   });
 
   it('is refused on a node the template does not have, suggesting the closest id', () => {
@@ -175,43 +176,48 @@ describe('complete', () => {
   it('is refused on a node that requires confirmation, pointing at confirm', () => {
     const err = refused(at('controller_dispatch'), 'complete', 'controller_dispatch', { outcome: 'dev_first' });
     expect(err.code).toBe('requires_confirmation');
-    expect(err.hint).toBe(`agent-team workflow state confirm ${FILE} --node controller_dispatch --outcome test_first|dev_first`);
+    // one line per outcome (a `a|b` line would be a pipe in bash): the hint is `state next`, the lines are details
+    expect(err.hint).toBe(`agent-team workflow state next ${FILE}`);
+    expect(err.details?.choices).toEqual([
+      `agent-team workflow state confirm ${FILE} --node controller_dispatch --outcome test_first`,
+      `agent-team workflow state confirm ${FILE} --node controller_dispatch --outcome dev_first`,
+    ]);
   });
 
   it('is refused on a node that is not current, pointing at the current one', () => {
     const err = refused(fresh(), 'complete', 'qa_verify', { outcome: 'passed' });
     expect(err.code).toBe('not_current_node');
-    expect(err.hint).toContain(`complete ${FILE} --node cto_breakdown`);
+    expect(err.hint).toBe(`agent-team workflow state next ${FILE}`);
   });
 
   it('is refused for --next-node ghost', () => {
-    const err = refused(fresh(), 'complete', 'cto_breakdown', { nextNode: 'ghost' });
+    const err = refused(step(fresh(), 'start', 'cto_breakdown'), 'complete', 'cto_breakdown', { nextNode: 'ghost' });
     expect(err.code).toBe('unknown_next_node');
     expect(err.message).toContain('ghost');
   });
 
   it('follows an existing --next-node instead of next', () => {
-    const s = step(fresh(), 'complete', 'cto_breakdown', { nextNode: 'qa_write_tests' });
+    const s = step(step(fresh(), 'start', 'cto_breakdown'), 'complete', 'cto_breakdown', { nextNode: 'qa_write_tests' });
     expect(s.current_node).toBe('qa_write_tests');
     expect(s.decision_log.at(-1)?.next_node).toBe('qa_write_tests');
   });
 
   it('on a branching node needs --outcome, and the error lists the labels', () => {
-    const err = refused(at('qa_verify'), 'complete', 'qa_verify');
+    const err = refused(step(at('qa_verify'), 'start', 'qa_verify'), 'complete', 'qa_verify');
     expect(err.code).toBe('missing_outcome');
-    expect(err.message).toContain('passed|failed');
-    expect(err.details).toEqual({ outcomes: ['passed', 'failed'] });
+    expect(err.message).toContain('passed, failed');
+    expect(err.details).toMatchObject({ outcomes: ['passed', 'failed'] });
   });
 
   it('on a branching node refuses an unknown outcome, listing the labels', () => {
-    const err = refused(at('qa_verify'), 'complete', 'qa_verify', { outcome: 'pased' });
+    const err = refused(step(at('qa_verify'), 'start', 'qa_verify'), 'complete', 'qa_verify', { outcome: 'pased' });
     expect(err.code).toBe('unknown_outcome');
     expect(err.message).toContain('did you mean passed?');
     expect(err.message).toContain('its outcomes are passed, failed');
   });
 
   it('on a branching node follows the branch of the outcome', () => {
-    const s = step(at('qa_verify'), 'complete', 'qa_verify', { outcome: 'failed' });
+    const s = step(step(at('qa_verify'), 'start', 'qa_verify'), 'complete', 'qa_verify', { outcome: 'failed' });
     expect(s.current_node).toBe('dev_fix');
     expect(s.node_states.qa_verify?.outcome).toBe('failed');
   });
@@ -260,7 +266,7 @@ describe('a completed run', () => {
 describe('loops', () => {
   it('qa_verify → dev_fix → qa_verify re-enters without --force, counting visits and keeping history', () => {
     let s = step(at('qa_verify'), 'start', 'qa_verify');
-    s = step(s, 'complete', 'qa_verify', { outcome: 'failed', summary: '3 tests fail' });
+    s = step(step(s, 'start', 'qa_verify'), 'complete', 'qa_verify', { outcome: 'failed', summary: '3 tests fail' });
     s = step(step(s, 'start', 'dev_fix'), 'complete', 'dev_fix');
     expect(s.current_node).toBe('qa_verify');
     const qa = s.node_states.qa_verify;
@@ -280,8 +286,8 @@ describe('loops', () => {
   it('a third visit keeps both earlier visits', () => {
     let s = at('qa_verify');
     for (let i = 0; i < 2; i++) {
-      s = step(s, 'complete', 'qa_verify', { outcome: 'failed', summary: `round ${i}` });
-      s = step(s, 'complete', 'dev_fix');
+      s = step(step(s, 'start', 'qa_verify'), 'complete', 'qa_verify', { outcome: 'failed', summary: `round ${i}` });
+      s = step(step(s, 'start', 'dev_fix'), 'complete', 'dev_fix');
     }
     expect(s.node_states.qa_verify?.visits).toBe(3);
     expect(s.node_states.qa_verify?.history?.map((h) => h.summary)).toEqual(['round 0', 'round 1']);
@@ -304,14 +310,25 @@ describe('Go files', () => {
     const go = { ...fresh(), node_states: {} };
     const s = step(go, 'start', 'cto_breakdown');
     expect(s.node_states.cto_breakdown?.status).toBe('running');
-    const s2 = step(s, 'complete', 'cto_breakdown');
+    const s2 = step(step(s, 'start', 'cto_breakdown'), 'complete', 'cto_breakdown');
     expect(s2.node_states.controller_dispatch).toMatchObject({ status: 'pending', visits: 1 });
+  });
+});
+
+describe('a worker node that was never started (issue 10)', () => {
+  it('complete and confirm are refused without --force, pointing at state next; the run is unchanged', () => {
+    const input = deepFreeze(fresh());
+    const err = refused(input, 'complete', 'cto_breakdown');
+    expect(err).toMatchObject({ code: 'node_not_started', hint: `agent-team workflow state next ${FILE}` });
+    const s = step(input, 'complete', 'cto_breakdown', { force: true });
+    expect(s.current_node).toBe('controller_dispatch');
+    expect(s.decision_log.at(-1)).toMatchObject({ action: 'complete', node: 'cto_breakdown' });
   });
 });
 
 describe('purity', () => {
   it('never mutates the input state, whether the transition applies or is refused', () => {
-    const input = deepFreeze(at('qa_verify'));
+    const input = deepFreeze(step(at('qa_verify'), 'start', 'qa_verify'));
     const copy = structuredClone(input);
     const next = applyTransition(input, template, { action: 'complete', node: 'qa_verify', outcome: 'failed', now: new Date(), stateFile: FILE });
     expect(next.state).not.toBe(input);

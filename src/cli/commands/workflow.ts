@@ -21,9 +21,10 @@ export function makeWorkflowCommand(): Command {
     .option('--dev-role <role>', 'role played by the dev alias', 'vite-react-dev')
     .option('--qa-role <role>', 'role played by the qa alias', 'qa')
     .addOption(new Option('--execution-mode <mode>', 'how `workflow run` acts').choices(['semi_auto', 'manual']).default('semi_auto'))
+    .option('--create-roles', 'also create the roles the template names that do not exist (asked on a terminal; without one, only listed)')
     .option('--force', 'overwrite an existing file')
     .addOption(jsonOption())
-    .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first')
+    .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first --create-roles')
     .action(lazy(handlers, 'create'));
 
   workflow
@@ -56,8 +57,10 @@ export function makeWorkflowCommand(): Command {
     .option('--yes', 'approve merges (nothing else)')
     .option('--max-steps <n>', 'stop after this many steps', '100')
     .option('--rerun-check', 'run again a check command whose earlier run did not finish (its workflow run was interrupted)')
-    .addOption(jsonOption('print {"steps", "stopped", "why", "next"}'))
-    .addHelpText('after', '\nExit codes: 0 stopped normally (completed, waiting, or needs the controller), 1 a step failed, 2 unreadable input.')
+    .option('--wait', 'while workers work, block (woken by changes to the run-state and the workers\' events, no polling) until the run needs you')
+    .option('--timeout <duration>', 'with --wait: give up after this long (90s, 10m, 1h; default 10m) with stopped "timeout"')
+    .addOption(jsonOption('print {"steps", "stopped", "why", "next"} (+ "timed_out" with --wait)'))
+    .addHelpText('after', '\nThe loop: agent-team workflow run <state-file> --wait → your judgement on "next" → run --wait again.\nExit codes: 0 stopped normally (completed, waiting, needs the controller, or timeout), 1 a step failed, 2 unreadable input.')
     .action(lazy(controller, 'run'));
 
   workflow.addCommand(makeStateCommand());
@@ -90,6 +93,8 @@ export function makeStateCommand(): Command {
     .command('next')
     .description('What the controller must do now: the node, its task, outcomes, exact commands and when it is done')
     .argument('<state-file>', 'run-state file')
+    .option('--wait', 'while the step is only "wait" (a worker is working), block until it changes (no polling)')
+    .option('--timeout <duration>', 'with --wait: give up after this long (90s, 10m, 1h; default 10m); the document then has "timed_out": true')
     .addOption(jsonOption())
     .action(lazy(controller, 'next'));
 

@@ -8,6 +8,9 @@ import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
 import { assertTrusted } from '../../trust/check.js';
 import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
+import { missingRoles, missingRoleWarnings, type MissingRole } from '../../worker/roles.js';
+import { runUntilNeeded, waitForNext } from '../../worker/run-wait.js';
+import { DEFAULT_WAIT, parseDuration } from '../duration.js';
 import { paint, type CommandResult, type CommonOptions } from '../output.js';
 
 /** Human rendering of a next step: message, commands, choices, done-when. */
@@ -26,9 +29,8 @@ export function renderNext(step: NextStep): string {
   return lines.join('\n');
 }
 
-/** `workflow state next <state-file>`. */
-export async function next([stateFile]: string[]): Promise<CommandResult> {
-  const file = stateFile ?? '';
+/** The step `state next` prints for `file` now (see nextStep), with the run's warnings. */
+async function computeNext(file: string): Promise<{ step: NextStep; root: string; warnings: string[]; missing: MissingRole[] }> {
   const run = loadRun(file);
   if (!run.template) throw new OperationError(`cannot compute the next step: ${run.templateProblem}`, { code: 'template_unusable', hint: `fix ${run.state.workflow_file}` });
   const root = projectRoot(dirname(resolve(file)));
@@ -40,12 +42,51 @@ export async function next([stateFile]: string[]): Promise<CommandResult> {
   const needsWorker = node !== undefined && isAssignedNode(node) && ['create', 'none'].includes(chooseWorker(run.state, template, node, port).kind);
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
-  const warnings = [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...step.warnings];
-  return { json: step, text: renderNext(step), warnings };
+  const missing = missingRoles(root, template.roles);
+  return { step, root, missing, warnings: [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...step.warnings, ...missingRoleWarnings(missing)] };
+}
+
+/** `--wait` and `--timeout D` of `workflow run` and `state next`. */
+export interface WaitOptions {
+  wait?: boolean;
+  /** A duration as typed (90s, 10m; checked here). */
+  timeout?: string;
+}
+
+/** Options of `workflow state next`. */
+export interface NextOptions extends CommonOptions, WaitOptions {}
+
+/** `--wait [--timeout D]`: the wait in ms (default {@link DEFAULT_WAIT}), or undefined without --wait. */
+function waitOption(o: WaitOptions): number | undefined {
+  if (o.wait !== true) {
+    if (o.timeout !== undefined) throw new UsageError('--timeout goes with --wait: add --wait to block until the run needs you');
+    return undefined;
+  }
+  return parseDuration(typeof o.timeout === 'string' ? o.timeout : DEFAULT_WAIT, '--timeout');
+}
+
+/** `workflow state next <state-file> [--wait [--timeout D]]`. */
+export async function next([stateFile]: string[], o: NextOptions = {}): Promise<CommandResult> {
+  const file = stateFile ?? '';
+  const timeoutMs = waitOption(o);
+  let computed: Awaited<ReturnType<typeof computeNext>>;
+  let timedOut: boolean | undefined;
+  if (timeoutMs === undefined) computed = await computeNext(file);
+  else {
+    // the watch starts before the first look, so a reply landing in between is not missed
+    const waited = await waitForNext(async () => {
+      computed = await computeNext(file);
+      return computed.step;
+    }, { root: projectRoot(dirname(resolve(file))), stateFile: file, timeoutMs });
+    timedOut = waited.timedOut;
+  }
+  const { step, missing, warnings } = computed!;
+  const json = { ...step, ...(missing.length ? { missing_roles: missing } : {}), ...(timedOut !== undefined ? { timed_out: timedOut } : {}) };
+  return { json, text: `${timedOut ? `timed out after ${String(o.timeout ?? DEFAULT_WAIT)}: still waiting\n` : ''}${renderNext(step)}`, warnings };
 }
 
 /** Options of `workflow run`. */
-export interface RunOptions extends CommonOptions {
+export interface RunOptions extends CommonOptions, WaitOptions {
   /** A whole number of steps, as typed (checked here). */
   maxSteps?: string;
   yes?: boolean;
@@ -53,7 +94,7 @@ export interface RunOptions extends CommonOptions {
   rerunCheck?: boolean;
 }
 
-/** `workflow run <state-file> [--yes]`. */
+/** `workflow run <state-file> [--yes] [--max-steps N] [--wait [--timeout D]]`. */
 export async function run([stateFile]: string[], o: RunOptions): Promise<CommandResult> {
   const file = stateFile ?? '';
   const loaded = loadRun(file);
@@ -61,20 +102,36 @@ export async function run([stateFile]: string[], o: RunOptions): Promise<Command
   const root = projectRoot(dirname(resolve(file)));
   // The template's commands and the config's launch commands run only in a trusted project (--yes is no trust).
   assertTrusted(root, [...commandsOfTemplateData(root, loaded.workflowPath, loaded.template.template), ...configCommands(root)]);
-  const port = await createWorkerPort(root, { run: loaded.path });
   const maxSteps = Number(o.maxSteps ?? 100);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${o.maxSteps}: give a whole number of steps, 1 or more`);
-  const report: RunReport = await runController({
-    stateFile: file,
-    port,
-    yes: o.yes === true,
-    rerunCheck: o.rerunCheck === true,
-    maxSteps,
-    onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
-  });
-  const text = [`stopped: ${report.stopped} — ${report.why}`, '', renderNext(report.next)].join('\n');
+  const timeoutMs = waitOption(o);
+  const runOnce = async (steps: number): Promise<RunReport> => {
+    // a fresh port each round: workers created or opened since the last one are seen
+    const port = await createWorkerPort(root, { run: loaded.path });
+    return runController({
+      stateFile: file,
+      port,
+      yes: o.yes === true,
+      rerunCheck: o.rerunCheck === true,
+      maxSteps: steps,
+      onStep: o.json ? undefined : (s) => process.stderr.write(`${paint('dim', '•', process.stderr)} ${s.node}: ${s.detail}\n`),
+    });
+  };
+  let report: RunReport;
+  let steps: RunReport['steps'];
+  let timedOut: boolean | undefined;
+  if (timeoutMs === undefined) {
+    report = await runOnce(maxSteps);
+    steps = report.steps;
+  } else {
+    const waited = await runUntilNeeded(runOnce, maxSteps, { root, stateFile: file, timeoutMs });
+    ({ report, steps, timedOut } = waited);
+  }
+  const stopped = timedOut ? 'timeout' : report.stopped;
+  const why = timedOut ? `nothing needed the controller within ${String(o.timeout ?? DEFAULT_WAIT)} (${report.why}); run it again to keep waiting` : report.why;
+  const text = [`stopped: ${stopped} — ${why}`, '', renderNext(report.next)].join('\n');
   return {
-    json: { ok: true, steps: report.steps, stopped: report.stopped, why: report.why, run_status: report.state.status, next: report.next },
+    json: { ok: true, steps, stopped, why, run_status: report.state.status, next: report.next, ...(timedOut !== undefined ? { timed_out: timedOut } : {}) },
     text,
     exitCode: EXIT.ok,
     warnings: loaded.warnings,

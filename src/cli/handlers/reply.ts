@@ -46,10 +46,10 @@ export async function replyMain([message]: string[], o: ReplyMainOptions): Promi
     if (recorded.length === 0 || !(err instanceof OperationError)) throw err;
     warnings.push(`${err.message} (the reply was recorded in ${recorded.map((r) => r.run_id).join(', ')})`);
   }
-  const lines = [delivered ? `sent to the main controller from ${where.id}` : `not delivered to the controller pane`];
+  const lines = [delivered ? (delivered.delivery === 'typed' ? `sent to the main controller from ${where.id}` : `shown in the controller's pane ${delivered.controllerPaneId} without typing (it runs ${delivered.foreground ?? 'a shell'})`) : `not delivered to the controller pane`];
   for (const r of recorded) lines.push(r.late ? `logged on run ${r.run_id}, node ${r.node}, as a late reply (it answers an older change)` : `recorded on run ${r.run_id}, node ${r.node}`);
   return {
-    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, change: answered.evidence.change ?? null, head: answered.evidence.head ?? null, clean: answered.evidence.clean ?? null, recorded },
+    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, delivery: delivered?.delivery ?? 'none', controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, change: answered.evidence.change ?? null, head: answered.evidence.head ?? null, clean: answered.evidence.clean ?? null, recorded },
     text: lines.join('\n'),
     warnings,
   };

@@ -1,5 +1,8 @@
-/** Handler of `agent-team role list`. */
+/** Handlers of `agent-team role list` and `role create`. */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
+import { createRole } from '../../worker/role-create.js';
 import { globalRolesDir, listRoles, projectRolesDir } from '../../worker/roles.js';
 import type { CommandResult } from '../output.js';
 import { renderTable } from '../table.js';
@@ -9,6 +12,34 @@ export function list(): CommandResult {
   const root = projectRoot();
   const roles = listRoles(root);
   const rows = roles.map((r) => [r.name, r.scope, `${r.shadowed ? '(shadowed by the project role) ' : ''}${r.description ?? ''}`]);
-  const text = roles.length ? renderTable(['ROLE', 'SCOPE', 'DESCRIPTION'], rows) : `no roles in ${projectRolesDir(root)} or ${globalRolesDir()}`;
+  const text = roles.length
+    ? renderTable(['ROLE', 'SCOPE', 'DESCRIPTION'], rows)
+    : `no roles in ${projectRolesDir(root)} or ${globalRolesDir()} (create one: agent-team role create <name> --description "…")`;
   return { json: { roles, project_dir: projectRolesDir(root), global_dir: globalRolesDir() }, text };
+}
+
+/** The text of `--flag file` (exit 2 naming the flag and file when it cannot be read). */
+function readText(flag: string, file: unknown): string | undefined {
+  if (typeof file !== 'string') return undefined;
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${flag} ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { code: 'unreadable_input' });
+  }
+}
+
+/** `role create <name> [--description D] [--system-file F | --skill-file F] [--global] [--force]`. */
+export function create([name]: string[], o: Record<string, unknown>): CommandResult {
+  if (typeof o.systemFile === 'string' && typeof o.skillFile === 'string') throw new UsageError('give --system-file or --skill-file, not both');
+  const r = createRole(projectRoot(), name ?? '', {
+    description: typeof o.description === 'string' ? o.description : undefined,
+    systemText: readText('--system-file', o.systemFile),
+    skillText: readText('--skill-file', o.skillFile),
+    global: o.global === true,
+    force: o.force === true,
+  });
+  return {
+    json: { ok: true, role: r.role, files: r.files, replaced: r.replaced },
+    text: [`${r.replaced ? 'replaced' : 'created'} role ${r.role.name} (${r.role.scope}): ${r.role.path}`, ...r.files.map((f) => `  wrote ${f}`)].join('\n'),
+  };
 }

@@ -1,5 +1,8 @@
 /** Handlers of `workflow state …`: init, show, list and the five transitions. */
+import { dirname } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { projectRoot } from '../../store/paths.js';
+import { missingRoles, missingRoleWarnings } from '../../worker/roles.js';
 import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/names.js';
 import { cancelRun, initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
@@ -37,10 +40,12 @@ export function init([workflowFile]: string[], o: InitOptions): CommandResult {
     paramTexts: (o.param ?? []).map(splitParam),
   });
   const params = result.state.params;
+  const roles = loadRun(result.path).template?.template.roles ?? {};
+  const missing = missingRoles(projectRoot(dirname(result.path)), roles);
   return {
-    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status, ...(params ? { params } : {}) },
+    json: { ok: true, path: result.path, run_id: result.state.run_id, current_node: result.state.current_node, status: result.state.status, ...(params ? { params } : {}), missing_roles: missing },
     text: [result.path, `current_node=${result.state.current_node}`, ...Object.entries(params ?? {}).map(([k, v]) => `param ${k}=${paramText(v)}`)].join('\n'),
-    warnings: result.warnings,
+    warnings: [...result.warnings, ...missingRoleWarnings(missing)],
   };
 }
 

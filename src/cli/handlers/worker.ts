@@ -22,6 +22,8 @@ export interface CreateOptions extends CommonOptions {
   provider?: string;
   model?: string;
   yes?: boolean;
+  /** Go's "re-install skills": always so here (the worker skill is copied at every open). */
+  fresh?: boolean;
 }
 
 /** Options of `worker open`. */
@@ -37,6 +39,8 @@ export interface OpenOptions extends CommonOptions {
 export interface AssignOptions extends CommonOptions {
   proposal?: string;
   design?: string;
+  /** When assign has to open the worker: switch to this model (Go `-m`). */
+  model?: string;
   newWindow?: boolean;
   /** When opening: a new agent conversation. */
   fresh?: boolean;
@@ -67,11 +71,19 @@ async function confirmGlobalRole(role: string, path: string, yes: boolean): Prom
   return confirm({ message: `Use the global role ${role} from ${path}?`, default: true }, { output: process.stderr });
 }
 
-/** `worker create <role>`: prints the new id. */
-export async function create([role]: string[], o: CreateOptions): Promise<CommandResult> {
+/** The provider given as the Go positional `[provider]` or `--provider` (UsageError when both differ). */
+function providerArgument(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (positional !== undefined && flag !== undefined && positional !== flag) {
+    throw new UsageError(`provider given twice: ${JSON.stringify(positional)} and --provider ${JSON.stringify(flag)}; give one`);
+  }
+  return positional ?? flag;
+}
+
+/** `worker create <role> [provider]`: prints the new id. */
+export async function create([role, positionalProvider]: string[], o: CreateOptions): Promise<CommandResult> {
   assertName('role', role);
   const root = await mainRepoRoot();
-  const requested = o.provider;
+  const requested = providerArgument(positionalProvider, o.provider);
   if (requested !== undefined) assertProvider(root, requested);
   const model = o.model;
   if (model !== undefined) assertModel(model);
@@ -94,16 +106,19 @@ export async function open([id]: string[], o: OpenOptions): Promise<CommandResul
   assertName('worker id', id);
   const root = await mainRepoRoot();
   const r = await openWorker(root, id as string, { provider: o.provider, model: o.model, newWindow: o.newWindow === true, fresh: o.fresh === true });
-  const text = r.alreadyRunning
-    ? `${r.id} is already running (pane ${r.paneId})`
-    : [
-        `opened ${r.id} in pane ${r.paneId} (${r.backend})`,
-        `worktree: ${r.worktree} (${r.branch})`,
-        `launched: ${r.launchCommand}`,
-        ...(r.sessionId ? [`conversation: ${r.sessionId}${r.resumed ? ' (resumed)' : ' (new)'}`] : []),
-        ...(r.activity ? [`activity: ${r.activity.activity}${r.activity.reason ? ` (${r.activity.reason})` : ''}`] : []),
-        ...(r.activity?.activity === 'attention' && r.activity.screen ? ['--- pane ---', ...r.activity.screen.slice(-12)] : []),
-      ].join('\n');
+  const text = [
+    ...(r.alreadyRunning
+      ? [`${r.id} is already running (pane ${r.paneId})`]
+      : [
+          `opened ${r.id} in pane ${r.paneId} (${r.backend})`,
+          `worktree: ${r.worktree} (${r.branch})`,
+          `launched: ${r.launchCommand}`,
+          ...(r.sessionId ? [`conversation: ${r.sessionId}${r.resumed ? ' (resumed)' : ' (new)'}`] : []),
+          ...(r.activity ? [`activity: ${r.activity.activity}${r.activity.reason ? ` (${r.activity.reason})` : ''}`] : []),
+          ...(r.activity?.activity === 'attention' && r.activity.screen ? ['--- pane ---', ...r.activity.screen.slice(-12)] : []),
+        ]),
+    ...(r.attachCommand ? [`watch it: ${r.attachCommand}`] : []),
+  ].join('\n');
   return { json: snakeKeys({ ok: true, ...r }), text, warnings: r.warnings };
 }
 
@@ -116,14 +131,16 @@ function readInput(what: string, source: string | undefined): string | undefined
   }
 }
 
-/** `worker assign <id> <description>`. */
-export async function assign([id, description]: string[], o: AssignOptions): Promise<CommandResult> {
+/** `worker assign <id> <description> [provider]`; provider and `--model` apply when the worker is opened. */
+export async function assign([id, description, provider]: string[], o: AssignOptions): Promise<CommandResult> {
   assertName('worker id', id);
+  if (provider !== undefined) assertProvider(await mainRepoRoot(), provider);
+  if (o.model !== undefined) assertModel(o.model);
   if (o.proposal === '-' && o.design === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
   const proposal = readInput('--proposal', o.proposal);
   const design = readInput('--design', o.design);
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),

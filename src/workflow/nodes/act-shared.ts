@@ -148,7 +148,7 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
     return { stopped: 'confirmation', why: `check ${outcome} on ${node.id}; it requires a person's confirmation` };
   }
   if (outcomes.length > 0 && !outcomes.includes(outcome)) {
-    return { stopped: 'decision', why: `check ${outcome}, but node ${node.id} has no branch labelled ${outcome} (${outcomes.join('|')})` };
+    return { stopped: 'decision', why: `check ${outcome}, but node ${node.id} has no branch labelled ${outcome} (its outcomes: ${outcomes.join(', ')})` };
   }
   if (outcomes.length === 0 && !result.passed) {
     await io.move({ action: 'block', node: node.id, reason: summary });

@@ -46,6 +46,7 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
     commands: [] as string[],
     choices: [],
     then: [] as string[],
+    reply_template: null as string | null,
   };
   const node = template.nodes.find((n) => n.id === state.current_node);
   if (state.status === 'completed' || state.status === 'cancelled' || !node) {

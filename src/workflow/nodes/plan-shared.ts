@@ -15,9 +15,9 @@ export function choicesFor(ctx: PlanContext, worker: string | null, summary: str
   return outcomes.map((outcome) => ({ outcome, command: finishLine(stateFile, node, { outcome, worker, summary }) }));
 }
 
-/** What a worker must do to end its step: commit, then `reply-main` (with an outcome when the node branches). */
+/** What a worker must do to end its step: commit, then `reply-main` (with an outcome when the node branches). Prose, not a command line. */
 function replyDone(ctx: PlanContext, id: string): string {
-  return `${id} commits and runs: agent-team reply-main "Task completed: <summary>"${ctx.outcomes.length ? ` --outcome ${ctx.outcomes.join('|')}` : ''}`;
+  return `${id} commits and reports with reply-main${ctx.outcomes.length ? `, giving one of the outcomes ${ctx.outcomes.join(', ')}` : ''}`;
 }
 
 /**
@@ -63,7 +63,7 @@ export function planReply(ctx: PlanContext): Step | undefined {
   const choices = choicesFor(ctx, reply.worker, reply.message);
   if (reply.status === 'needs-input') {
     return ctx.step('decide', `${reply.worker} needs input: ${reply.message}`, {
-      commands: [agentTeam('reply', reply.worker, '<answer>')],
+      reply_template: agentTeam('reply', reply.worker, '<answer>'),
       choices,
       done_when: `you answered ${reply.worker}; it replies again with reply-main`,
     }, { kind: 'stop', stopped: 'decision', why: `${reply.worker} needs input: ${reply.message}` });
@@ -77,10 +77,10 @@ export function planReply(ctx: PlanContext): Step | undefined {
       moves: ns.status === 'waiting' ? [] : [{ action: 'wait', node: node.id, reason }],
     });
   }
-  return ctx.step('decide', `${reply.worker} replied without a usable outcome (${reply.outcome ?? 'none'}; expected ${outcomes.join('|')}): ${reply.message}`, {
+  return ctx.step('decide', `${reply.worker} replied without a usable outcome (${reply.outcome ?? 'none'}; expected one of ${outcomes.join(', ')}): ${reply.message}`, {
     choices,
     done_when: 'the controller (or the person, for confirmations) chose',
-  }, { kind: 'stop', stopped: 'decision', why: `${reply.worker} replied without one of the outcomes ${outcomes.join('|')} (got ${reply.outcome ?? 'none'}): the controller decides` });
+  }, { kind: 'stop', stopped: 'decision', why: `${reply.worker} replied without one of the outcomes ${outcomes.join(', ')} (got ${reply.outcome ?? 'none'}): the controller decides` });
 }
 
 /**
@@ -159,9 +159,8 @@ export function planWorkerTask(ctx: PlanContext): Step {
     if (byActivity) return byActivity;
     return ctx.step('wait', `waiting for ${id} to finish ${node.id}`, {
       commands: stopped ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, text)] : [],
+      // no completion lines while the worker works: its reply completes the node (workflow run --wait)
       done_when: replyDone(ctx, id),
-      then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })],
-      choices: choicesFor(ctx, id, '<summary>'),
     }, {
       kind: 'resume',
       ...(stopped ? { reopen: id, reassign: text, detail: `${id} had stopped: reopened in its worktree and given ${node.id} again` } : {}),
@@ -195,9 +194,8 @@ function planAssigned(ctx: PlanContext, worker: string, change: string | undefin
   if (moves.length) commands.push(waitLine(stateFile, node, `waiting for ${worker}`, worker));
   return ctx.step(moves.length ? 'act' : 'wait', `${moves.length ? `record that ${node.id} waits on ${worker}` : `waiting for ${worker} to finish ${node.id}`}${change ? ` (${change})` : ''}${stopped ? `; ${worker}'s agent stopped: reopen it and give it the same change again` : ''}`, {
     commands,
+    // no completion lines while the worker works: its reply completes the node (workflow run --wait)
     done_when: replyDone(ctx, worker),
-    then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker, summary: '<summary>' })],
-    choices: choicesFor(ctx, worker, '<summary>'),
   }, {
     kind: 'resume',
     moves,
@@ -226,8 +224,6 @@ export function planWaitForWorker(ctx: PlanContext): Step {
     return ctx.step('wait', `waiting for ${id} to finish`, {
       commands: stopped ? [agentTeam('worker', 'open', id)] : [],
       done_when: replyDone(ctx, id),
-      then: ctx.outcomes.length ? [] : [finishLine(stateFile, node, { worker: id, summary: '<summary>' })],
-      choices: choicesFor(ctx, id, '<summary>'),
     }, resume);
   }
   const reason = `waiting for ${assigned ?? node.actor}`;

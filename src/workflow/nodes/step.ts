@@ -50,6 +50,11 @@ export interface NextStep {
   done_when: string;
   /** Commands to run once `done_when` holds (e.g. complete the node after the worker's reply). */
   then: string[];
+  /**
+   * A template, not a command: the line that answers a worker who needs input, with `<answer>` to
+   * replace (`agent-team reply dev-001 '<answer>'`); null otherwise. Runnable fields never hold placeholders.
+   */
+  reply_template: string | null;
   /** The last worker reply recorded on the node, if any. */
   reply: NodeReply | null;
   /** What the controller should know (e.g. a `{{…}}` reference left as written because its node is not done yet). */

@@ -1,0 +1,215 @@
+/**
+ * Checks before anything reaches a pane, so typed text never runs as a shell command: the provider's
+ * binary is installed (before a pane exists), the agent really started and stayed up (after the launch
+ * command), and the agent — not a shell — holds the pane's terminal (right before typing a task or a
+ * reply). Each refusal is an OperationError (exit 1) with the pane's last lines.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { OperationError } from '../errors.js';
+import type { PaneForeground, PaneOwner, SessionBackend } from '../session/backend.js';
+import { quoteArg } from '../session/foreground.js';
+import { WaitTimeoutError, waitFor } from '../session/wait.js';
+import { updateWorkerConfig } from './config.js';
+import { workerPaths } from './paths.js';
+
+/** How many of the pane's last lines a refusal shows. */
+export const PANE_LINES = 15;
+
+/** Install hints for the built-in providers' binaries (package names as the npm registry spells them). */
+const INSTALL_HINTS: Readonly<Record<string, string>> = {
+  claude: 'npm install -g @anthropic-ai/claude-code',
+  codex: 'npm install -g @openai/codex',
+  gemini: 'npm install -g @google/gemini-cli',
+  opencode: 'npm install -g opencode-ai',
+};
+
+/**
+ * Screens an agent prints when it quits right after starting, and what to do. claude refuses
+ * `--dangerously-skip-permissions` as root unless `IS_SANDBOX=1` (provider-notes.md, claude 2.1.197).
+ */
+const EARLY_EXIT_HINTS: ReadonlyArray<{ pattern: RegExp; hint: (id: string) => string }> = [
+  {
+    pattern: /cannot be used with root\/sudo privileges/i,
+    hint: (id) => `run agent-team as a normal user, or let claude allow it as root with IS_SANDBOX=1: IS_SANDBOX=1 agent-team worker open ${id}`,
+  },
+];
+
+/**
+ * The program a launch command runs: its first shell word, after `NAME=value` assignments and an `env`
+ * prefix (with its options and assignments), with quotes and backslashes removed. Undefined for an
+ * empty command.
+ */
+export function launchBinary(command: string): string | undefined {
+  const words = shellWords(command);
+  let i = 0;
+  while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? '')) i++;
+  if (words[i] === 'env') {
+    i++;
+    while (i < words.length && (/^-/.test(words[i] ?? '') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? ''))) i++;
+  }
+  return words[i];
+}
+
+/** Splits `command` into words the way a POSIX shell would for plain words, quotes and backslashes (no expansion). */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i] as string;
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "'") {
+      const end = command.indexOf("'", i + 1);
+      word = (word ?? '') + command.slice(i + 1, end < 0 ? command.length : end);
+      i = end < 0 ? command.length : end;
+    } else if (c === '"') {
+      let j = i + 1;
+      let text = '';
+      for (; j < command.length && command[j] !== '"'; j++) text += command[j] === '\\' && j + 1 < command.length ? command[++j] : command[j];
+      word = (word ?? '') + text;
+      i = j;
+    } else if (c === '\\' && i + 1 < command.length) {
+      word = (word ?? '') + command[++i];
+    } else if (';&|<>()'.includes(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      break;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Whether `binary` runs: a path (relative to `cwd`) to an executable file, or a name found in `PATH`. */
+export function binaryInstalled(binary: string, path: string | undefined, cwd: string): boolean {
+  const executable = (file: string): boolean => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (binary.includes('/')) return executable(isAbsolute(binary) ? binary : resolve(cwd, binary));
+  return (path ?? '').split(delimiter).some((dir) => dir !== '' && executable(join(dir, binary)));
+}
+
+/**
+ * Throws OperationError `provider_not_installed` (exit 1) when the program `command` starts is not
+ * installed: not on `env.PATH`, or a path that is not an executable file. Run before any pane exists.
+ * Aliases and shell functions are not seen (the check does not start a shell).
+ */
+export function assertProviderInstalled(id: string, provider: string, command: string, env: NodeJS.ProcessEnv, cwd: string): void {
+  const binary = launchBinary(command);
+  if (binary === undefined) throw new OperationError(`provider ${provider} has an empty launch command`, { code: 'provider_not_installed' });
+  if (binaryInstalled(binary, env.PATH, cwd)) return;
+  const install = INSTALL_HINTS[provider];
+  throw new OperationError(
+    `provider ${provider} is not installed: ${binary} is not ${binary.includes('/') ? 'an executable file' : 'on PATH'}; no pane was opened for ${id}`,
+    {
+      code: 'provider_not_installed',
+      hint: install ? `${install}, or choose another provider: agent-team worker open ${id} --provider <name>` : `install ${binary}, or choose another provider: agent-team worker open ${id} --provider <name>`,
+      details: { provider, binary, launch_command: command },
+    },
+  );
+}
+
+/** Options of {@link awaitAgentStart}. Times in milliseconds. */
+export interface StartCheckOptions {
+  /** Bound on the agent appearing in the pane's foreground after the launch command (default 15 000). */
+  startTimeoutMs?: number;
+  /**
+   * How long the agent must then hold the foreground to count as started, unless `ready` says so first
+   * (default 1000): an agent that quits at once (claude as root) is caught within this bound.
+   */
+  settleMs?: number;
+  /** Resolves true once the agent reported it is ready (a provider's event); ends the settle wait early. */
+  ready?: () => Promise<boolean>;
+}
+
+/**
+ * Waits until the agent holds the pane's foreground and stays there for `settleMs` (or reports ready).
+ * When it never appears within `startTimeoutMs`, or quits within the settle bound, the pane is closed,
+ * `pane_id` cleared, and OperationError `agent_exited` / `agent_not_started` is thrown with the pane's
+ * last lines (and a fix for known screens, e.g. claude as root). Returns the foreground command seen.
+ */
+export async function awaitAgentStart(
+  root: string,
+  backend: SessionBackend,
+  paneId: string,
+  owner: PaneOwner,
+  launch: { provider: string; command: string },
+  options: StartCheckOptions = {},
+): Promise<string | undefined> {
+  const startTimeoutMs = options.startTimeoutMs ?? 15_000;
+  const settleMs = options.settleMs ?? 1000;
+  let seen: PaneForeground | undefined;
+  try {
+    seen = await waitFor(
+      async () => {
+        const f = await backend.foreground(paneId, owner);
+        if (f.kind === 'gone') return f;
+        return f.kind === 'program' ? f : undefined;
+      },
+      { timeoutMs: startTimeoutMs, intervalMs: 15, description: `${launch.provider} to start in pane ${paneId}` },
+    );
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+  }
+  if (seen?.kind === 'program') {
+    const settleEnd = Date.now() + settleMs;
+    for (;;) {
+      const f = await backend.foreground(paneId, owner);
+      if (f.kind !== 'program') {
+        seen = f;
+        break;
+      }
+      if (Date.now() >= settleEnd || (options.ready !== undefined && (await options.ready()))) return f.command;
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+  const lines = await backend.capture(paneId, PANE_LINES).catch(() => []);
+  if (seen?.kind !== 'gone') await backend.kill(paneId).catch(() => undefined);
+  await updateWorkerConfig(root, owner.workerId, (c) => {
+    if (c.pane_id === paneId) c.pane_id = '';
+  });
+  const screen = lines.join('\n');
+  const known = EARLY_EXIT_HINTS.find((h) => h.pattern.test(screen));
+  const started = seen !== undefined;
+  const what = started ? `${launch.provider} exited right after it started (within ${settleMs} ms)` : `${launch.provider} did not start within ${startTimeoutMs} ms`;
+  throw new OperationError(`worker ${owner.workerId}: ${what}; the pane was closed and nothing was typed into it.${screen ? `\nLast lines of the pane:\n${indent(lines)}` : ''}`, {
+    code: started ? 'agent_exited' : 'agent_not_started',
+    hint: known?.hint(owner.workerId) ?? `run the launch command by hand to see why: cd ${quoteArg(workerPaths(root, owner.workerId).worktree)} && ${launch.command}`,
+    details: { pane_id: paneId, provider: launch.provider, launch_command: launch.command, lines },
+  });
+}
+
+/**
+ * Throws OperationError `not_agent` (exit 1) unless a program other than a shell holds the pane's
+ * terminal: text typed into a shell would run as commands. `what` names the pane in the message
+ * (`worker dev-001`, `the controller`); `retry` is the hint. Nothing is typed by this function.
+ */
+export async function assertAgentInPane(backend: SessionBackend, paneId: string, owner: PaneOwner | undefined, what: string, retry: string): Promise<PaneForeground> {
+  const f = await backend.foreground(paneId, owner);
+  if (f.kind === 'program') return f;
+  const lines = f.kind === 'gone' ? [] : await backend.capture(paneId, PANE_LINES).catch(() => []);
+  const why =
+    f.kind === 'gone'
+      ? `pane ${paneId} no longer exists`
+      : f.kind === 'shell'
+        ? `pane ${paneId} runs the shell ${f.command ?? ''}`.trimEnd() + ', not an agent (the text would run as shell commands)'
+        : `cannot tell what runs in pane ${paneId}`;
+  throw new OperationError(`${what}: ${why}; nothing was typed.${lines.length ? `\nLast lines of the pane:\n${indent(lines)}` : ''}`, {
+    code: f.kind === 'gone' ? 'not_running' : 'not_agent',
+    hint: retry,
+    details: { pane_id: paneId, foreground: f.kind, command: f.command ?? null, lines },
+  });
+}
+
+function indent(lines: string[]): string {
+  return lines.map((l) => `  | ${l}`).join('\n');
+}

@@ -1,0 +1,93 @@
+/**
+ * One contract for every session backend that can run here (issue 13 item 4): open, type literally,
+ * liveness, the foreground check ("never type into a shell"), ownership by project and worker, capture,
+ * attach command, kill. tmux runs on a private socket (killed in afterAll); the process backend on
+ * real detached shells. WezTerm cannot run here: its argument building and list parsing are tested in
+ * wezterm.test.ts against a fake `wezterm`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PaneOwner, SessionBackend } from '../../src/session/backend.js';
+import { ProcessBackend } from '../../src/session/process.js';
+import { TmuxBackend } from '../../src/session/tmux.js';
+import { waitFor } from '../../src/session/wait.js';
+import { tempDir } from '../helpers/repo.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const socket = `agent-team-contract-${process.pid}-${Date.now()}`;
+const tmuxEnv: NodeJS.ProcessEnv = { ...process.env, AGENT_TEAM_TMUX_SOCKET: socket };
+delete tmuxEnv.TMUX;
+delete tmuxEnv.TMUX_PANE;
+
+const cases: Array<{ name: string; make: () => SessionBackend; skip: boolean }> = [
+  { name: 'tmux', make: () => new TmuxBackend({ env: tmuxEnv }), skip: !hasTmux },
+  { name: 'process', make: () => new ProcessBackend({ timeoutMs: 3000 }), skip: false },
+];
+
+const tmp = tempDir('agent-team-contract-');
+afterAll(() => {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  tmp.cleanup();
+});
+
+/** A text a shell would expand, split or run if it ever went through one. */
+const TRICKY = `quotes "d" 'q' $HOME \`touch tick-ran\` $(touch dollar-ran); touch semi-ran`;
+
+describe.each(cases)('session backend contract: $name', ({ name, make, skip }) => {
+  const backend = make();
+  const root = join(tmp.dir, name);
+  let seq = 0;
+  const open = async () => {
+    const owner: PaneOwner = { root, workerId: `dev-${String(++seq).padStart(3, '0')}` };
+    const stateDir = join(root, '.agents', 'workers', owner.workerId);
+    spawnSync('mkdir', ['-p', stateDir]);
+    const pane = await backend.spawn({ workerId: owner.workerId, root, cwd: root, stateDir });
+    return { owner, ...pane };
+  };
+
+  it.skipIf(skip)('open, type literally, liveness and foreground follow the program, ownership, kill', async () => {
+    const pane = await open();
+    expect(pane.ready).toBe(true);
+    expect(await backend.owns(pane.paneId, pane.owner)).toBe(true);
+    expect(await backend.owns(pane.paneId, { ...pane.owner, root: `${root}-other` })).toBe(false);
+    expect(await backend.owns(pane.paneId, { ...pane.owner, workerId: 'qa-001' })).toBe(false);
+    // An idle shell: not alive, and the foreground check says shell (typing would run commands).
+    expect(await backend.isAlive(pane.paneId, pane.owner)).toBe(false);
+    expect(await backend.foreground(pane.paneId, pane.owner)).toMatchObject({ kind: 'shell' });
+
+    const out = join(root, `cat-${pane.owner.workerId}`);
+    await backend.sendText(pane.paneId, `cat > '${out}'`);
+    await waitFor(async () => (await backend.foreground(pane.paneId, pane.owner)).kind === 'program', { timeoutMs: 10_000, description: 'cat in front' });
+    expect(await backend.foreground(pane.paneId, pane.owner)).toEqual({ kind: 'program', command: 'cat' });
+    expect(await backend.isAlive(pane.paneId, pane.owner)).toBe(true);
+    expect(await backend.isAlive(pane.paneId, { ...pane.owner, root: `${root}-other` })).toBe(false);
+    expect(await backend.foreground(pane.paneId, { ...pane.owner, root: `${root}-other` })).toEqual({ kind: 'gone' });
+    expect(await backend.aliveMany([pane.paneId, 'nope'], new Map([[pane.paneId, pane.owner]]))).toEqual(new Map([[pane.paneId, true], ['nope', false]]));
+
+    await backend.sendText(pane.paneId, TRICKY);
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8') === `${TRICKY}\n`, { timeoutMs: 5000, description: 'cat output' }).catch(() => undefined);
+    expect(readFileSync(out, 'utf8')).toBe(`${TRICKY}\n`);
+    for (const marker of ['tick-ran', 'dollar-ran', 'semi-ran']) expect(existsSync(join(root, marker))).toBe(false);
+    expect(await backend.attachCommand(pane.paneId)).toMatch(/^(tmux .*attach -t |tail -f )/);
+
+    await backend.kill(pane.paneId);
+    await waitFor(async () => !(await backend.owns(pane.paneId, pane.owner)), { timeoutMs: 5000, description: 'the pane to go' });
+    expect(await backend.foreground(pane.paneId, pane.owner)).toEqual({ kind: 'gone' });
+    expect(await backend.isAlive(pane.paneId, pane.owner)).toBe(false);
+    await expect(backend.kill(pane.paneId)).resolves.toBeUndefined();
+    await expect(backend.sendText(pane.paneId, 'x')).rejects.toMatchObject({ code: 'pane_gone' });
+  });
+
+  it.skipIf(skip)('capture shows the pane\'s last lines', async () => {
+    const pane = await open();
+    await backend.sendText(pane.paneId, 'echo contract-line-1; echo contract-line-2');
+    await waitFor(async () => (await backend.capture(pane.paneId, 10)).includes('contract-line-2'), { timeoutMs: 5000, description: 'the output' });
+    const lines = await backend.capture(pane.paneId, 10);
+    expect(lines.indexOf('contract-line-1')).toBeLessThan(lines.indexOf('contract-line-2'));
+    expect(await backend.capture(pane.paneId, 1)).toHaveLength(1);
+    await backend.kill(pane.paneId);
+  });
+});
