@@ -19,7 +19,7 @@
 // the first step whose `match` occurs in the description says which files to write, the commit message
 // and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour. A step
 // with `once: true` is used only for the first description it matches (e.g. a check that fails once).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
