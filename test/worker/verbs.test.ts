@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 /** Lifecycle logic with a recording fake SessionBackend (real git): what is spawned, typed and queried. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,7 +146,8 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('assign types the change message after opening; status asks the backend once for all workers', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home, PATH: providerPath(project.home) };
+    // the scripted provider's binary is node
+    const env = { TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home, PATH: `${providerPath(project.home)}:${dirname(process.execPath)}` };
     for (let i = 0; i < 3; i++) await createWorker(project.root, 'dev', { provider: 'scripted' });
     const r = await assignWorker(project.root, 'dev-002', 'Build the thing', { backend, env, startCheck, design: '# Design\n' });
     expect(r.delivery).toBe('typed'); // a plain provider has no events to confirm with
