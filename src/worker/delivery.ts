@@ -94,6 +94,11 @@ function describe(info: ActivityInfo): string {
   return `it is ${info.activity}`;
 }
 
+/** Throws OperationError `not_agent` unless a program other than a shell holds the worker's pane (preflight.ts). */
+async function inPane(ctx: DeliveryContext): Promise<void> {
+  await assertAgentInPane(ctx.backend, ctx.paneId, paneOwner(ctx.root, ctx.id), `worker ${ctx.id}`, `agent-team worker close ${ctx.id} && agent-team worker open ${ctx.id}, then assign again`);
+}
+
 /**
  * Types `text` into a running agent and confirms it (see the module comment). Waits (bounded) while the
  * agent is `starting` or `working`; refuses at once for attention, needs-input and exited.
@@ -104,6 +109,8 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   for (;;) {
     info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
     if (info.activity === 'ready' || info.activity === 'idle') break;
+    // a shell holding the pane is named as such (not_agent), not as an agent that is not ready
+    if (info.activity === 'exited' || Date.now() >= readyBy) await inPane(ctx);
     if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input' || info.activity === 'rate-limited') {
       return fail(ctx, `nothing was typed into ${ctx.id}: ${describe(info)}`, info);
     }
@@ -111,7 +118,7 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
     await sleep(25);
   }
   // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
-  await assertAgentInPane(ctx.backend, ctx.paneId, paneOwner(ctx.root, ctx.id), `worker ${ctx.id}`, `agent-team worker close ${ctx.id} && agent-team worker open ${ctx.id}, then assign again`);
+  await inPane(ctx);
   const typedAt = Date.now();
   await ctx.backend.sendText(ctx.paneId, text, { submit: false });
   if (ctx.adapter.submitDelayMs > 0) await sleep(ctx.adapter.submitDelayMs);
