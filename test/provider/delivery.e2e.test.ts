@@ -107,7 +107,10 @@ describe.skipIf(!hasTmux)('checked delivery with the stand-in agent as claude (t
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/claude's trust-this-folder dialog/);
     expect(r.stderr).toMatch(/Yes, I trust this folder/);
-    expect(r.stderr).toMatch(new RegExp(`try: tmux -L ${socket} attach -t %\\d+`));
+    // panes' rule: the hint attaches to the worker's project-scoped session (a live one), not a bare pane id
+    const hint = new RegExp(`^try: tmux -L ${socket} attach -t (agent-team-\\S+-dev-002)$`, 'm').exec(r.stderr);
+    expect(hint, r.stderr).not.toBeNull();
+    expect(() => tmux('has-session', '-t', `=${hint?.[1]}`)).not.toThrow();
     expect(changes('dev-002')).toEqual([]);
     expect(readFileSync(log('trusting'), 'utf8')).not.toContain('dialog answered');
     const status = run('worker', 'status');

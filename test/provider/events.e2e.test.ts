@@ -1,5 +1,7 @@
 /** `worker event` and `provider list` through the built CLI: appends under the lock, refusals, the provider table. */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, cliAsync } from '../helpers/cli.js';
@@ -40,15 +42,32 @@ describe('worker event', () => {
 describe('provider list', () => {
   it('lists built-ins and project providers with PATH and version; like: is shown', () => {
     project = makeProject();
-    const r = cli(['provider', 'list', '--json'], { cwd: project.root, env: { PATH: `${process.env.PATH}` } });
-    expect(r.code, r.stderr).toBe(0);
-    const names = r.json.providers.map((p: { name: string }) => p.name);
-    expect(names).toEqual(['claude', 'codex', 'gemini', 'opencode', 'agy', 'scripted']);
-    const scripted = r.json.providers.find((p: { name: string }) => p.name === 'scripted');
-    expect(scripted).toMatchObject({ source: 'project', binary: 'node', events: false });
-    expect(scripted.path).toMatch(/\/node$/);
-    expect(scripted.version).toBe(process.version);
-    const text = cli(['provider', 'list'], { cwd: project.root, env: { PATH: '/usr/bin:/bin' } });
-    expect(text.stdout).toMatch(/^claude\s+not on PATH\s+built-in, events: claude --dangerously-skip-permissions$/m);
+    // a PATH this test controls (the machine's own may hold any agent): node and git, plus a fake `codex`
+    const bin = mkdtempSync(join(tmpdir(), 'agent-team-path-'));
+    try {
+      for (const tool of ['node', 'git']) {
+        const real = execFileSync('which', [tool], { encoding: 'utf8' }).trim();
+        symlinkSync(real, join(bin, tool));
+      }
+      writeFileSync(join(bin, 'codex'), '#!/bin/sh\necho "codex-cli 9.9.9"\n', { mode: 0o755 });
+      writeFileSync(join(project.root, '.agents/config.yaml'), `${readFileSync(join(project.root, '.agents/config.yaml'), 'utf8')}    standin: { command: "node --no-warnings", like: claude }\n`);
+      const r = cli(['provider', 'list', '--json'], { cwd: project.root, env: { PATH: bin } });
+      expect(r.code, r.stderr).toBe(0);
+      const names = r.json.providers.map((p: { name: string }) => p.name);
+      expect(names).toEqual(['claude', 'codex', 'gemini', 'opencode', 'agy', 'scripted', 'standin']);
+      const row = (name: string) => r.json.providers.find((p: { name: string }) => p.name === name);
+      expect(row('scripted')).toMatchObject({ source: 'project', binary: 'node', events: false, path: join(bin, 'node'), version: process.version });
+      expect(row('standin')).toMatchObject({ source: 'project', like: 'claude', binary: 'node', events: true, path: join(bin, 'node') });
+      expect(row('codex')).toMatchObject({ source: 'builtin', like: 'codex', binary: 'codex', path: join(bin, 'codex'), version: 'codex-cli 9.9.9' });
+      for (const absent of ['claude', 'gemini', 'opencode', 'agy']) expect(row(absent).path, absent).toBeUndefined();
+      const text = cli(['provider', 'list'], { cwd: project.root, env: { PATH: bin } });
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/^claude\s+not on PATH\s+built-in, events: claude --dangerously-skip-permissions$/m);
+      expect(text.stdout).toMatch(/^codex\s+codex-cli 9\.9\.9\s+built-in, events: codex /m);
+      expect(text.stdout).toMatch(/^scripted\s+v\d+\.\d+\.\d+\s+project: node /m);
+      expect(text.stdout).toMatch(/^standin\s+v\d+\.\d+\.\d+\s+project \(like claude\), events: node --no-warnings$/m);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
