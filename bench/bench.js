@@ -354,6 +354,7 @@ function setUpWorkerRepo(name) {
   write(dir, '.agents/config.yaml', 'providers:\n    bench: "sleep 600"\n');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'bench role');
+  cli(dir, ['trust'], {}); // the launch command comes from .agents/config.yaml
   return dir;
 }
 
@@ -405,6 +406,46 @@ function openCase(label, env, limitMs) {
 
 openCase('tmux', { AGENT_TEAM_BACKEND: 'tmux' }, 500);
 openCase('process', { AGENT_TEAM_BACKEND: 'process' }, 500);
+
+/**
+ * `worker assign` on a worker that is not open, with the scripted stand-in agent as a claude-like
+ * provider: worktree, pane, launch command with the task on it, the agent's SessionStart and
+ * UserPromptSubmit hooks (each one `agent-team worker event`) — until the task is confirmed delivered.
+ */
+function deliveredCase(label, env, limitMs) {
+  const name = `worker open → first task delivered (${label}, stand-in agent as claude)`;
+  const target = `≤ ${limitMs} ms`;
+  if (label === 'tmux' && !tmuxAvailable()) return skip(name, target, 'tmux is not installed');
+  const dir = setUpWorkerRepo(`deliver-${label}`);
+  const agent = fileURLToPath(new URL('../test/agent/scripted-agent.mjs', import.meta.url));
+  write(dir, '.agents/config.yaml', `providers:\n    bench: { command: "node ${agent} --log ${join(dir, 'agent.log')}", like: claude }\n`);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'stand-in provider');
+  cli(dir, ['trust'], env);
+  const samples = [];
+  const runs = Math.max(5, Math.round(RUNS / 3));
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      const id = createWorker(dir, env);
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(NODE, [BIN, 'worker', 'assign', id, 'Nothing to do', '--json'], { cwd: dir, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.status !== 0) throw new Error(String(r.stderr).trim().split('\n')[0] || `worker assign exited ${r.status}`);
+      if (JSON.parse(String(r.stdout)).delivery !== 'confirmed') throw new Error('the task was not confirmed');
+      if (i > 0) samples.push(ms);
+      cli(dir, ['worker', 'close', id], env);
+    }
+  } catch (err) {
+    return skip(name, target, err.message);
+  } finally {
+    if (label === 'tmux') spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+  }
+  const m = median(samples);
+  record({ name, median_ms: round(m, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });
+}
+
+deliveredCase('tmux', { AGENT_TEAM_BACKEND: 'tmux' }, 500);
+deliveredCase('process', { AGENT_TEAM_BACKEND: 'process' }, 500);
 
 /** Writes `.agents/workers/<id>/worker.yaml` in the Go format (used when `worker create` is missing or for the bulk). */
 function writeWorkerYaml(dir, id) {

@@ -36,6 +36,8 @@ const UNIT = [
   'test/session/wezterm.test.ts',
   'test/worker/domain.test.ts',
   'test/worker/verbs.test.ts',
+  'test/provider/adapters.test.ts',
+  'test/provider/activity-next.test.ts',
 ];
 
 // The e2e tests mostly wait (on spawned CLIs, git, tmux, agents), so more test files than cores run at

@@ -63,6 +63,12 @@ export interface PaneInfo {
   ready?: boolean;
 }
 
+/** Options of {@link SessionBackend.sendText}. */
+export interface SendOptions {
+  /** Press Enter after the text (default true). False: the text waits in the program's input. */
+  submit?: boolean;
+}
+
 /** One backend. Every method throws OperationError when the multiplexer itself fails. */
 export interface SessionBackend {
   readonly name: BackendName;
@@ -74,9 +80,15 @@ export interface SessionBackend {
   /**
    * Types `text` literally into the pane (multi-line text arrives as one paste, newlines do not submit
    * early where the program supports bracketed paste) and presses Enter. Throws OperationError
-   * `pane_gone` when the pane does not exist, UsageError when `paneId` is not this backend's.
+   * `pane_gone` when the pane does not exist, UsageError when `paneId` is not this backend's. With
+   * `submit: false` no Enter follows; `sendText(pane, '')` presses Enter alone.
    */
-  sendText(paneId: string, text: string): Promise<void>;
+  sendText(paneId: string, text: string, options?: SendOptions): Promise<void>;
+  /**
+   * The pane's last `lines` lines of text as shown (ANSI sequences removed, trailing blank lines
+   * dropped); tmux: the visible screen, process: the end of the output log. [] when the pane is gone.
+   */
+  capture(paneId: string, lines?: number): Promise<string[]>;
   /**
    * Whether the pane exists and its provider process is alive: a program other than the idle shell runs
    * in it. False for an idle shell, a dead pane, or a pane id of another backend.
@@ -99,8 +111,6 @@ export interface SessionBackend {
    * owner's is `gone`. Asked right before typing, so text never reaches a shell.
    */
   foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground>;
-  /** The pane's last `lines` non-blank lines of output (screen or log), oldest first; [] when gone. */
-  capture(paneId: string, lines: number): Promise<string[]>;
   /**
    * Shows `text` to the person at the pane without typing it (tmux: `display-message` on the clients
    * attached to the pane's session; process: a line in the pane's log). Resolves false when nobody

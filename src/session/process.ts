@@ -19,11 +19,11 @@ import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, st
 import { appendFile, open, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, delimiter, isAbsolute, join, resolve, sep } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneForeground, PaneInfo, PaneOwner, SessionBackend, SpawnRequest } from './backend.js';
+import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
 import { run } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
 import { childrenOf, commandNames, pidRunning, processTree } from './proc-info.js';
-import { typable } from './text.js';
+import { screenLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** Process pane ids: `proc:<pid>:<absolute stateDir>`. */
@@ -147,7 +147,7 @@ export class ProcessBackend implements SessionBackend {
    * with no reader fails at once (OperationError `pane_gone`) instead of hanging; waits (bounded) while
    * the pipe is full.
    */
-  async sendText(paneId: string, text: string): Promise<void> {
+  async sendText(paneId: string, text: string, options: SendOptions = {}): Promise<void> {
     const pane = parseProcessPaneId(paneId);
     if (!pane) throw new UsageError(`"${paneId}" is not a process pane id (expected proc:<pid>:<stateDir>)`, { code: 'bad_pane_id' });
     if (!(await shellIsPane(pane))) throw new OperationError(`process pane ${paneId} is not running`, { code: 'pane_gone' });
@@ -159,7 +159,7 @@ export class ProcessBackend implements SessionBackend {
       throw new OperationError(`cannot write to process pane ${paneId}: ${(error as Error).message}`, { code: 'pane_gone', cause: error });
     }
     try {
-      const data = Buffer.from(`${text}\n`, 'utf8');
+      const data = Buffer.from(options.submit === false ? text : `${text}\n`, 'utf8');
       let offset = 0;
       await waitFor(
         async () => {
@@ -175,6 +175,26 @@ export class ProcessBackend implements SessionBackend {
       );
     } finally {
       await handle.close();
+    }
+  }
+
+  /** The last lines of `<stateDir>/output.log` (its last 64 KiB read): ANSI removed, CR-overwrites resolved. */
+  async capture(paneId: string, lines = 50): Promise<string[]> {
+    const pane = parseProcessPaneId(paneId);
+    if (!pane) return [];
+    try {
+      const handle = await open(join(pane.stateDir, PROCESS_FILES.log), 'r');
+      try {
+        const { size } = await handle.stat();
+        const length = Math.min(size, 65536);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, size - length);
+        return screenLines(buffer.toString('utf8'), lines);
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return [];
     }
   }
 
@@ -221,29 +241,6 @@ export class ProcessBackend implements SessionBackend {
     }
     const program = names.map(foregroundOf).find((f) => f.kind === 'program');
     return program ?? { kind: 'shell', command: names[0] };
-  }
-
-  /** The last lines of `<stateDir>/output.log` (its last 64 KiB at most). */
-  async capture(paneId: string, lines: number): Promise<string[]> {
-    const pane = parseProcessPaneId(paneId);
-    if (!pane) return [];
-    const log = join(pane.stateDir, PROCESS_FILES.log);
-    let handle;
-    try {
-      handle = await open(log, 'r');
-    } catch {
-      return [];
-    }
-    try {
-      const size = (await handle.stat()).size;
-      const length = Math.min(size, 65_536);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size - length);
-      const text = buffer.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z~]/g, '').replace(/\s+$/, '');
-      return text === '' ? [] : text.split('\n').map((l) => l.replace(/\s+$/, '')).slice(-lines);
-    } finally {
-      await handle.close();
-    }
   }
 
   /** Appends `[agent-team] <text>` to the pane's log (what a person watching it with `tail -f` sees). */

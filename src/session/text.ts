@@ -17,6 +17,19 @@ export function typable(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(CONTROL, '');
 }
 
+/** ANSI escape sequences (CSI, OSC, and two-byte ESC sequences). */
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+/** The last `lines` lines of terminal output `text`: ANSI removed, CR-overwrites resolved, trailing blanks dropped. */
+export function screenLines(text: string, lines = 50): string[] {
+  const out = text
+    .replace(ANSI, '')
+    .split('\n')
+    .map((l) => (l.includes('\r') ? (l.replace(/\r+$/, '').split('\r').pop() ?? '') : l).replace(/\s+$/, ''));
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out.slice(-lines);
+}
+
 /** The last `count` lines of `text` after dropping trailing blank lines (a tmux screen is padded with them). */
 export function lastLines(text: string, count: number): string[] {
   const lines = text.replace(/\s+$/, '').split('\n').map((l) => l.replace(/\s+$/, ''));

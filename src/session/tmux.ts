@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneForeground, PaneInfo, PaneOwner, SessionBackend, SpawnRequest } from './backend.js';
+import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
 import { foregroundIsOther, processTree } from './proc-info.js';
@@ -224,7 +224,7 @@ export class TmuxBackend implements SessionBackend {
    * `paste-buffer -p -r -d`: bracketed when the program asked for it, newlines kept as LF), then sends
    * Enter with `send-keys`.
    */
-  async sendText(paneId: string, text: string): Promise<void> {
+  async sendText(paneId: string, text: string, options: SendOptions = {}): Promise<void> {
     assertPane(paneId);
     text = typable(text); // a Ctrl-C or ESC in the text would act on the pane, not be typed
     // A pane someone scrolled (copy mode) would take Enter as a copy-mode key: leave the mode first.
@@ -239,7 +239,7 @@ export class TmuxBackend implements SessionBackend {
         throw error;
       }
     }
-    await this.tmuxOk(['send-keys', '-t', paneId, 'Enter']);
+    if (options.submit !== false) await this.tmuxOk(['send-keys', '-t', paneId, 'Enter']);
   }
 
   /** See the module comment for the rule. */
@@ -284,7 +284,7 @@ export class TmuxBackend implements SessionBackend {
   }
 
   /** `capture-pane -p -J` of the screen and some history; trailing blank lines dropped. */
-  async capture(paneId: string, lines: number): Promise<string[]> {
+  async capture(paneId: string, lines = 50): Promise<string[]> {
     if (!TMUX_PANE_ID.test(paneId)) return [];
     const r = await this.tmux(['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${Math.max(lines, 1) * 4}`]);
     return r.code === 0 ? lastLines(r.stdout, lines) : [];

@@ -10,7 +10,7 @@
  */
 import { statSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneForeground, PaneInfo, PaneOwner, SessionBackend, SpawnRequest } from './backend.js';
+import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
 import { lastLines, typable } from './text.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
@@ -50,13 +50,13 @@ export function weztermSpawnArgs(request: SpawnRequest, shell: string): string[]
  * as a paste when it has newlines (bracketed when the program asked for it, so they do not submit), else
  * with `--no-paste`; then a separate `--no-paste` carriage return presses Enter.
  */
-export function weztermSendSteps(paneId: string, text: string): Array<{ args: string[]; input: string }> {
+export function weztermSendSteps(paneId: string, text: string, submit = true): Array<{ args: string[]; input: string }> {
   const steps: Array<{ args: string[]; input: string }> = [];
   if (text !== '') {
     const paste = /[\r\n]/.test(text);
     steps.push({ args: ['cli', 'send-text', '--pane-id', paneId, ...(paste ? [] : ['--no-paste'])], input: text });
   }
-  steps.push({ args: ['cli', 'send-text', '--pane-id', paneId, '--no-paste'], input: '\r' });
+  if (submit) steps.push({ args: ['cli', 'send-text', '--pane-id', paneId, '--no-paste'], input: '\r' });
   return steps;
 }
 
@@ -136,9 +136,9 @@ export class WeztermBackend implements SessionBackend {
   }
 
   /** See {@link weztermSendSteps}. Throws OperationError `pane_gone` when WezTerm refuses. */
-  async sendText(paneId: string, text: string): Promise<void> {
+  async sendText(paneId: string, text: string, options: SendOptions = {}): Promise<void> {
     assertPane(paneId);
-    for (const step of weztermSendSteps(paneId, typable(text))) {
+    for (const step of weztermSendSteps(paneId, typable(text), options.submit !== false)) {
       const r = await this.wezterm(step.args, step.input);
       if (r.code !== 0) throw new OperationError(`wezterm send-text to pane ${paneId} failed: ${r.stderr.trim()}`, { code: 'pane_gone' });
     }
@@ -180,7 +180,7 @@ export class WeztermBackend implements SessionBackend {
   }
 
   /** `wezterm cli get-text --pane-id N` (the screen), trailing blank lines dropped. */
-  async capture(paneId: string, lines: number): Promise<string[]> {
+  async capture(paneId: string, lines = 50): Promise<string[]> {
     if (!WEZTERM_PANE_ID.test(paneId)) return [];
     const r = await this.wezterm(['cli', 'get-text', '--pane-id', paneId]);
     return r.code === 0 ? lastLines(r.stdout, lines) : [];

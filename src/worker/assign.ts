@@ -7,12 +7,13 @@ import { createChange, existingChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { assertTypable, assignMessage } from './messages.js';
-import { assertAgentInPane } from './preflight.js';
 import { PROMPT_FILES } from './prompt.js';
-import { DEFAULT_PROVIDER } from './providers.js';
-import { backendFor, paneOwner } from './session.js';
+import { backendFor } from './session.js';
 import { workerSkillDir } from './skill-install.js';
 import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWorkerOptions } from './open.js';
+import { rmSync } from 'node:fs';
+import { confirmLaunchTask, deliverTyped, type Delivery } from './delivery.js';
+import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
 /** Options of {@link assignWorker}. `proposal`/`design` are the file contents (the CLI reads files/stdin). */
 export interface AssignOptions extends OpenWorkerOptions {
@@ -20,6 +21,8 @@ export interface AssignOptions extends OpenWorkerOptions {
   design?: string;
   /** Extra lines for the message (see messages.ts). */
   extra?: string[];
+  /** Bound (ms) on the agent confirming the task (default delivery.ts DELIVERY_BOUND_MS). */
+  deliveryTimeoutMs?: number;
   /** Called with the change folder (`.tasks/changes/<name>/`) once it exists, before anything is typed (the controller loop records the assignment here). */
   beforeType?: (change: string) => Promise<void>;
   /** An existing change folder (`.tasks/changes/<name>/`) to give again instead of making a new one (a restarted agent). */
@@ -59,6 +62,10 @@ export interface AssignResult {
   /** The `buildsOn` branches that brought commits. */
   builtOn: string[];
   message: string;
+  /** `confirmed` by the agent's events, or only `typed` (a provider without events); see delivery.ts. */
+  delivery: Delivery;
+  /** Whether the task went on the launch command line (the worker was opened for it). */
+  onCommandLine: boolean;
   warnings: string[];
 }
 
@@ -99,19 +106,33 @@ export async function assignWorker(root: string, id: string, description: string
   const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: options.extra });
   await options.beforeType?.(change.relativeDir);
 
-  let opened: OpenedWorker | undefined;
-  const live = await liveness(root, config, options);
-  let backend = live.backend;
-  let paneId = config.pane_id;
-  if (!live.alive) {
-    opened = await openWorker(root, id, options);
-    warnings.push(...opened.warnings);
-    backend = await backendFor(options, opened.backend);
-    paneId = opened.paneId;
+  // Nothing is recorded as assigned unless the agent got the task: the change folder goes on failure.
+  try {
+    const adapter = providerFor(root, config.provider || DEFAULT_PROVIDER).adapter;
+    let opened: OpenedWorker | undefined;
+    const live = await liveness(root, config, options);
+    let backend = live.backend;
+    let paneId = config.pane_id;
+    let delivery: Delivery;
+    let onCommandLine = false;
+    if (!live.alive) {
+      const launchedAt = Date.now();
+      opened = await openWorker(root, id, { ...options, task: message });
+      warnings.push(...opened.warnings.filter((w) => !w.includes('needs you')));
+      backend = await backendFor(options, opened.backend);
+      paneId = opened.paneId;
+      onCommandLine = opened.taskOnCommandLine === true;
+      const ctx = { root, id, adapter, backend, paneId, env: options.env, startTimeoutMs: options.startTimeoutMs, deliveryTimeoutMs: options.deliveryTimeoutMs };
+      delivery = onCommandLine ? await confirmLaunchTask(ctx, launchedAt) : await deliverTyped(ctx, message);
+    } else {
+      if (!backend) throw new OperationError(`worker ${id} has no pane`);
+      delivery = await deliverTyped({ root, id, adapter, backend, paneId, env: options.env, startTimeoutMs: options.startTimeoutMs, deliveryTimeoutMs: options.deliveryTimeoutMs }, message);
+    }
+    if (delivery === 'typed') warnings.push(`${id} runs a provider without events (${config.provider}): the task was typed, but agent-team cannot confirm the agent took it (give the provider \`like: <built-in>\` in .agents/config.yaml if it is one)`);
+    return { id, change, opened, update, builtOn, message, delivery, onCommandLine, warnings };
+  } catch (err) {
+    // a change folder made for this call goes; one given again (options.change) stays as it was
+    if (!options.change) rmSync(change.dir, { recursive: true, force: true });
+    throw err;
   }
-  if (!backend) throw new OperationError(`worker ${id} has no pane`);
-  // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
-  await assertAgentInPane(backend, paneId, paneOwner(root, id), `worker ${id}`, `agent-team worker close ${id} && agent-team worker open ${id}, then assign again`);
-  await backend.sendText(paneId, message);
-  return { id, change, opened, update, builtOn, message, warnings };
 }

@@ -13,6 +13,8 @@ import { assertName } from './ids.js';
 import { workerPaths, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, runtimeExcludes } from './prompt.js';
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
+import { planLaunch, waitForStart, type LaunchResult } from './launch.js';
+import type { ActivityInfo } from './activity.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { assertTrusted, launchCommandsNeedingTrust } from '../trust/check.js';
@@ -91,6 +93,10 @@ export interface OpenWorkerOptions extends LifecycleOptions {
   newWindow?: boolean;
   /** Bound (ms) on waiting for the provider process to start after the launch command (default 15000). */
   startTimeoutMs?: number;
+  /** The first task, put on the launch command line when the provider takes one (see src/provider). */
+  task?: string;
+  /** Start a new conversation instead of resuming the recorded one (Go `--fresh`). */
+  fresh?: boolean;
   /** How long (ms) the agent must stay up to count as started, and an early "ready" signal: see preflight.ts. */
   startCheck?: Pick<StartCheckOptions, 'settleMs' | 'ready'>;
 }
@@ -108,6 +114,13 @@ export interface OpenedWorker {
   launchCommand?: string;
   /** Whether the provider process was seen running after the launch command (false: still starting). */
   started?: boolean;
+  /** The provider conversation: its id (chosen up front or resumed), whether it was resumed. */
+  sessionId?: string;
+  resumed?: boolean;
+  /** Whether `task` went on the launch command line (else the caller types it). */
+  taskOnCommandLine?: boolean;
+  /** The worker's activity once the agent started (ready, or attention with the dialog), see activity.ts. */
+  activity?: ActivityInfo;
   /** A command line that shows the pane to a person (`tmux attach -t <session>`…), when the backend has one. */
   attachCommand?: string;
   warnings: string[];
@@ -141,7 +154,6 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     });
   }
   const provider = config.provider || DEFAULT_PROVIDER;
-  const command = launchCommand(root, provider, config.default_model || undefined);
   const paths = workerPaths(root, id);
   const env = options.env ?? process.env;
 
@@ -162,12 +174,15 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   }
 
   // Before any pane exists: a missing binary would leave a shell that later text runs in.
-  assertProviderInstalled(id, provider, command, env, paths.worktree);
+  assertProviderInstalled(id, provider, launchCommand(root, provider, config.default_model || undefined), env, paths.worktree);
   const prepared = await prepareWorktree(root, id, options);
   const backend = await backendFor(options, config.backend, true);
   const owner = paneOwner(root, id);
   const controllerPane = currentControllerPane(backend, env);
   const warnings = [...prepared.warnings];
+  const launch: LaunchResult = await planLaunch(root, id, config, prepared.worktree, { task: options.task, fresh: options.fresh, env, now: options.now });
+  const command = launch.command;
+  warnings.push(...launch.warnings);
   if (!controllerPane) warnings.push(`no controller pane found (TMUX_PANE/WEZTERM_PANE not set): ${id}'s replies are not typed to you, but reply-main still records them on the run, and agent-team workflow run <state-file> --wait returns when one arrives`);
 
   // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
@@ -191,6 +206,8 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root).
   await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, ...options.startCheck });
   const started = true;
+  const activity = await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env);
+  if (activity?.activity === 'attention') warnings.push(`${id} needs you: ${activity.reason ?? activity.dialog?.name}; agent-team never answers it`);
   return {
     id,
     alreadyRunning: false,
@@ -202,6 +219,10 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     worktreeCreated: prepared.worktreeCreated,
     launchCommand: command,
     started,
+    sessionId: launch.sessionId,
+    resumed: launch.resumed,
+    taskOnCommandLine: launch.taskOnCommandLine,
+    activity,
     attachCommand: await backend.attachCommand(paneId).catch(() => undefined),
     warnings,
   };

@@ -14,7 +14,9 @@ import { createWorker, listWorkerIds } from './create.js';
 import { mergeWorker, mergeWorkersTrain } from './merge.js';
 import { openWorker } from './open.js';
 import type { LifecycleOptions } from './session.js';
-import { paneLiveness } from './status.js';
+import { paneLiveness, workerActivity } from './status.js';
+import type { ActivityInfo } from './activity.js';
+import { backendFor } from './session.js';
 import { workerPaths } from './paths.js';
 import { statusEntries } from '../git/repo.js';
 import { tryGit } from '../git/git.js';
@@ -39,7 +41,25 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
   const [{ alive }, branches] = await Promise.all([paneLiveness(root, configs, options), branchWorkerIds(root)]);
   const running = new Map(configs.map((c) => [c.worker_id, c.pane_id !== '' && alive.get(`${c.backend ?? ''}\0${c.pane_id}`) === true]));
   const busy = busyWorkers(root, options.run);
+  // Activities (issue 8) from each worker's events; a pane's screen only where the events cannot tell.
+  const activities = new Map<string, ActivityInfo & { attach?: string }>();
+  await Promise.all(
+    configs.map(async (c) => {
+      try {
+        const info = await workerActivity(root, c, running.get(c.worker_id) === true, options);
+        const attach = c.pane_id && info.activity !== 'exited' ? await (await backendFor(options, c.backend)).attachCommand(c.pane_id).catch(() => undefined) : undefined;
+        activities.set(c.worker_id, { ...info, attach });
+      } catch {
+        // an unknown provider or unreadable events: no activity, as for a provider without hooks
+      }
+    }),
+  );
   return {
+    activity: (id) => activities.get(id)?.activity,
+    activityDetail: (id) => {
+      const a = activities.get(id);
+      return a ? { reason: [a.reason, a.resetsAt && `resets at ${a.resetsAt}`].filter(Boolean).join(', ') || undefined, screen: a.screen, attach: a.attach } : undefined;
+    },
     exists: (id) => existsSync(workerPaths(root, id).config),
     running: (id) => running.get(id),
     nextId: (role) => nextWorkerId(root, role, branches),
@@ -63,11 +83,13 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     async open(id) {
       const opened = await openWorker(root, id, options);
       running.set(id, true);
+      if (opened.activity) activities.set(id, { ...opened.activity });
       return { opened: !opened.alreadyRunning };
     },
     async assign(id, description, hooks) {
       const result = await assignWorker(root, id, description, { ...options, beforeType: hooks?.beforeType, buildsOn: hooks?.buildsOn });
       running.set(id, true);
+      activities.set(id, { activity: 'working' });
       return { change: join(workerPaths(root, id).worktree, result.change.relativeDir) };
     },
     async merge(id) {

@@ -8,24 +8,34 @@ import { z } from 'zod';
 import { UnreadableFileError } from '../errors.js';
 import { readYamlFile } from '../store/yaml-file.js';
 import { projectConfigPath } from './paths.js';
+import { BUILTIN_NAMES, type BuiltinName } from '../provider/index.js';
 
 /** Provider names: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 export const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+const LaunchCommand = z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).trim().min(1, 'the launch command is empty');
+
+/** A provider entry: `"<command>"`, or `{ command: "<command>", like: claude|codex|gemini|opencode|agy }`. */
+const ProviderEntrySchema = z.union([
+  LaunchCommand,
+  z.strictObject({
+    command: LaunchCommand,
+    like: z.enum(BUILTIN_NAMES, { error: `like: expected one of ${BUILTIN_NAMES.join(', ')}` }).optional(),
+  }),
+], { error: 'expected the launch command as a string, or { command: "<launch command>", like: claude }' });
+
 const ProjectConfigSchema = z.looseObject({
-  providers: z
-    .record(
-      z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'),
-      z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).trim().min(1, 'the launch command is empty'),
-    )
-    .nullish(),
+  providers: z.record(z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'), ProviderEntrySchema).nullish(),
   default_provider: z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"').nullish(),
   worktree_dir: z.string({ error: 'expected a folder, e.g. ../my-repo-worktrees' }).trim().min(1, 'the folder is empty').nullish(),
 });
 
 /** The parsed project config. */
 export interface ProjectConfig {
+  /** Launch command per provider name. */
   providers: Record<string, string>;
+  /** Providers that behave like a built-in adapter (`like:`), by name. */
+  likes: Record<string, BuiltinName>;
   /** Provider of workers created without `--provider` (e.g. by `workflow run`); built-in default claude. */
   default_provider?: string;
   /** Where worker worktrees go (relative to the repository root, or absolute); default `.worktrees`. */
@@ -38,17 +48,24 @@ export interface ProjectConfig {
  */
 export function readProjectConfig(root: string): ProjectConfig {
   const path = projectConfigPath(root);
-  if (!existsSync(path)) return { providers: {} };
+  if (!existsSync(path)) return { providers: {}, likes: {} };
   const loaded = readYamlFile(path);
-  if (loaded.data === null || loaded.data === undefined) return { providers: {} };
+  if (loaded.data === null || loaded.data === undefined) return { providers: {}, likes: {} };
   const parsed = ProjectConfigSchema.safeParse(loaded.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.map(String).join('.') || '(document)';
     throw new UnreadableFileError(path, `${field}: ${issue?.message ?? 'invalid'}`, { code: 'invalid_config', details: { field } });
   }
+  const providers: Record<string, string> = {};
+  const likes: Record<string, BuiltinName> = {};
+  for (const [name, entry] of Object.entries(parsed.data.providers ?? {})) {
+    providers[name] = typeof entry === 'string' ? entry : entry.command;
+    if (typeof entry !== 'string' && entry.like) likes[name] = entry.like;
+  }
   return {
-    providers: parsed.data.providers ?? {},
+    providers,
+    likes,
     ...(parsed.data.default_provider ? { default_provider: parsed.data.default_provider } : {}),
     ...(parsed.data.worktree_dir ? { worktree_dir: parsed.data.worktree_dir } : {}),
   };
@@ -58,13 +75,14 @@ export function readProjectConfig(root: string): ProjectConfig {
 export const PROJECT_CONFIG_TEMPLATE = `# agent-team project settings.
 #
 # providers: launch commands for worker agents, typed into the worker's pane by \`agent-team worker open\`.
-# Built in: claude, codex, opencode, gemini. Entries here add providers or override the built-in ones;
-# \`--model M\` is appended as " --model M".
+# Built in: claude, codex, gemini, opencode, agy. Entries here add providers or override the built-in ones;
+# \`--model M\` is appended as " --model M". A plain command gets no hooks; \`like: <built-in>\` gives it
+# that built-in's hooks, first task on the command line, resume and dialog recognisers.
 #
 # providers:
 #   claude: "claude --dangerously-skip-permissions"
 #   aider: "aider --yes"
-#   my-agent: "node /path/to/my-agent.mjs"
+#   my-claude: { command: "npx @anthropic-ai/claude-code --dangerously-skip-permissions", like: claude }
 #
 # default_provider: provider of workers created without --provider (e.g. by \`agent-team workflow run\`).
 # default_provider: claude

@@ -11,6 +11,9 @@ import type { ForecastConflict } from '../git/forecast.js';
 import type { PaneOwner } from '../session/backend.js';
 import { backendFor, paneOwner, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
+import { decideActivity, type Activity, type ActivityInfo } from './activity.js';
+import { readEvents } from './events.js';
+import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
 /** One row of {@link workerStatus}. */
 export interface WorkerStatus {
@@ -30,6 +33,13 @@ export interface WorkerStatus {
   worktree: 'clean' | 'dirty' | 'missing';
   dirtyFiles: string[];
   activeChanges: ChangeSummary[];
+  /** What the agent is doing (activity.ts), when it began (ISO time), and its conversation id. */
+  activity: Activity;
+  activitySince?: string;
+  sessionId?: string;
+  /** For attention/needs-input/rate-limited: why, the dialog, the reset time. */
+  activityReason?: string;
+  resetsAt?: string;
   error?: string;
 }
 
@@ -58,6 +68,19 @@ export async function paneLiveness(root: string, configs: WorkerConfig[], option
     }
   }
   return { alive, backendErrors };
+}
+
+/**
+ * Worker `config`'s activity (activity.ts) from its events and liveness; the pane's screen is read only
+ * when the events cannot tell (still starting) or to show what waits for input — one capture, no more.
+ */
+export async function workerActivity(root: string, config: WorkerConfig, alive: boolean, options: LifecycleOptions = {}): Promise<ActivityInfo> {
+  const adapter = providerFor(root, config.provider || DEFAULT_PROVIDER).adapter;
+  const events = readEvents(root, config.worker_id);
+  const info = decideActivity({ events, alive, adapter });
+  if (!alive || (info.activity !== 'starting' && info.activity !== 'needs-input')) return info;
+  const backend = await backendFor(options, config.backend);
+  return decideActivity({ events, alive: true, adapter, screen: await backend.capture(config.pane_id, 40) });
 }
 
 /**
@@ -106,8 +129,21 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
         worktree: 'missing',
         dirtyFiles: [],
         activeChanges: [],
+        activity: 'exited',
         error: error ?? (config?.pane_id ? backendErrors.get(config.backend ?? '') : undefined),
       };
+      if (config) {
+        try {
+          const info = await workerActivity(root, config, row.state === 'running', options);
+          row.activity = info.activity;
+          row.activitySince = info.since;
+          row.sessionId = info.sessionId;
+          row.activityReason = info.reason;
+          row.resetsAt = info.resetsAt;
+        } catch (err) {
+          row.error = (err as Error).message;
+        }
+      }
       try {
         row.branchExists = branches.has(paths.branch);
         if (row.branchExists && ref !== 'HEAD') {

@@ -18,6 +18,8 @@ export interface WorkerLookup {
   busy?(id: string): boolean;
   /** The worker's activity (`ready`, `working`, `idle`, `needs-input`…) when its provider reports one (issue 8). */
   activity?(id: string): string | undefined;
+  /** Why the worker is in its activity (the dialog, the question, the reset time), its pane's last lines and the command that shows the pane. */
+  activityDetail?(id: string): { reason?: string; screen?: string[]; attach?: string } | undefined;
   /** Workers of `role` (ids), for listing candidates. */
   workersOf?(role: string): string[];
   /** Descriptions of the worker's open changes (status not done/archived/superseded), oldest first. */

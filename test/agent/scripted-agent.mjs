@@ -6,11 +6,21 @@
 // `git add -A` (as a careless agent would: agent-team's excludes must keep role prompts out), and runs
 // `agent-team reply-main "Task completed: …"` through the built CLI. Every event is also appended to the
 // file given with `--log <file>` so tests can wait on it.
+// It also speaks like Claude Code, so the claude adapter (`like: claude`) is tested end to end without
+// the real CLI: `--settings <file>` hooks (SessionStart, UserPromptSubmit, Stop, Notification,
+// SessionEnd; JSON payload with session_id on stdin), `--session-id <id>` / `--resume <id>`, a
+// positional first task, and the "? for shortcuts" ready marker. Test switches: `--trust-dialog`
+// (shows claude's trust screen until someone answers it; an answer is logged as "dialog answered"),
+// `--start-delay <ms>` (input typed before ready is lost, as in gemini/opencode), `--early-enter-ms <ms>`
+// (an Enter within that time after text stays unsent, as gemini does), `--exit-at-start` (exits at once).
+// On a terminal it reads keys in raw mode (Enter = CR submits, LF is a newline in the input); on a pipe
+// (the process backend) it reads lines.
 // With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status?, delay_ms? }] })
 // the first step whose `match` occurs in the description says which files to write, the commit message
 // and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour. A step
 // with `once: true` is used only for the first description it matches (e.g. a check that fails once).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +36,20 @@ if (process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.
 const logIndex = process.argv.indexOf('--log');
 const logFile = logIndex > 0 ? process.argv[logIndex + 1] : undefined;
 const playbookIndex = process.argv.indexOf('--playbook');
+const opt = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const flag = (name) => process.argv.includes(name);
+const settingsFile = opt('--settings');
+const hooks = settingsFile ? (JSON.parse(readFileSync(settingsFile, 'utf8')).hooks ?? {}) : {};
+const resumed = opt('--resume');
+const sessionId = resumed ?? opt('--session-id') ?? randomUUID();
+const startDelay = Number(opt('--start-delay') ?? 0);
+const earlyEnterMs = Number(opt('--early-enter-ms') ?? 0);
+const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--start-delay', '--early-enter-ms', '--model']);
+const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1]));
+const firstTask = positional[0];
 // an empty playbook file (e.g. --playbook /dev/null) means no steps
 const playbookText = playbookIndex > 0 ? readFileSync(process.argv[playbookIndex + 1], 'utf8') : '';
 const playbook = playbookText.trim() ? JSON.parse(playbookText) : { steps: [] };
@@ -108,10 +132,23 @@ function doChange(description, folder) {
   log(`replied: ${summary}`);
 }
 
-log(`started in ${process.cwd()} as ${process.env.AGENT_TEAM_WORKER_ID ?? '(no worker id)'}`);
+
+/** Runs the `--settings` hooks of `name` as Claude Code does: each command through sh, JSON payload on stdin. */
+function hook(name, extra = {}) {
+  for (const group of hooks[name] ?? []) {
+    for (const h of group.hooks ?? []) {
+      if (h.type !== 'command') continue;
+      try {
+        execSync(h.command, { input: JSON.stringify({ session_id: sessionId, hook_event_name: name, cwd: process.cwd(), ...extra }), stdio: ['pipe', 'ignore', 'pipe'] });
+      } catch (err) {
+        log(`hook ${name} failed: ${err.message.split('\n')[0]}`);
+      }
+    }
+  }
+}
+
 let pending;
-const rl = createInterface({ input: process.stdin, terminal: false });
-rl.on('line', (raw) => {
+function handleLine(raw) {
   const line = raw.replace(/\x1b\[[0-9;?]*[A-Za-z~]/g, '').replace(/\r$/, '');
   if (line.startsWith('[New Change Assigned] ')) {
     pending = line.slice('[New Change Assigned] '.length);
@@ -127,5 +164,95 @@ rl.on('line', (raw) => {
   } else if (line.startsWith('[Main Controller Reply] ')) {
     log(`controller said: ${line.slice('[Main Controller Reply] '.length)}`);
   }
-});
-rl.on('close', () => log('stdin closed'));
+}
+
+/** One submitted prompt: the hook, the work, the end of the turn. */
+function submit(text) {
+  if (text.trim() === '') return;
+  log(`prompt received (${text.length} chars)`);
+  hook('UserPromptSubmit', { prompt: text });
+  for (const line of text.split('\n')) handleLine(line);
+  hook('Stop');
+  process.stdout.write('\n> ');
+}
+
+let ready = false;
+function becomeReady() {
+  ready = true;
+  hook('SessionStart', { source: resumed ? 'resume' : 'startup' });
+  log(resumed ? `resumed session ${sessionId}` : `session ${sessionId}`);
+  process.stdout.write('\n? for shortcuts\n> ');
+  if (firstTask !== undefined) submit(firstTask);
+}
+
+function exit(code) {
+  hook('SessionEnd', { reason: 'exit' });
+  log('exiting');
+  process.exit(code);
+}
+
+log(`started in ${process.cwd()} as ${process.env.AGENT_TEAM_WORKER_ID ?? '(no worker id)'}`);
+if (flag('--exit-at-start')) {
+  log('exit at start');
+  process.exit(1);
+}
+for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => exit(0));
+
+let dialog = false;
+const tty = process.stdin.isTTY === true;
+let input = '';
+let lastChunkAt = 0;
+if (tty) {
+  process.stdin.setRawMode(true);
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => {
+    if (dialog) {
+      dialog = false;
+      log(`dialog answered: ${JSON.stringify(chunk)}`);
+      if (chunk.startsWith('2')) exit(1);
+      setTimeout(becomeReady, startDelay);
+      return;
+    }
+    if (!ready) {
+      log(`lost early input: ${JSON.stringify(chunk.slice(0, 40))}`);
+      return;
+    }
+    for (const ch of chunk) {
+      if (ch === '\u0003') exit(130);
+      if (ch === '\r') {
+        if (earlyEnterMs > 0 && input !== '' && Date.now() - lastChunkAt < earlyEnterMs) {
+          log('ignored early Enter');
+          continue;
+        }
+        const text = input;
+        input = '';
+        submit(text);
+      } else if (ch === '\u007f') input = input.slice(0, -1);
+      else {
+        input += ch;
+        process.stdout.write(ch === '\n' ? '\n  ' : ch);
+      }
+    }
+    if (!chunk.includes('\r')) lastChunkAt = Date.now();
+  });
+} else {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  rl.on('line', (line) => {
+    if (!ready) return log(`lost early input: ${JSON.stringify(line.slice(0, 40))}`);
+    if (line.startsWith('[')) {
+      log(`prompt received (${line.length} chars)`);
+      hook('UserPromptSubmit', { prompt: line });
+    }
+    handleLine(line);
+    if (line.startsWith('Change: ') || line.startsWith('[Main Controller Reply] ')) hook('Stop');
+  });
+  rl.on('close', () => {
+    log('stdin closed');
+    hook('SessionEnd', { reason: 'stdin closed' });
+  });
+}
+if (flag('--trust-dialog')) {
+  dialog = true;
+  process.stdout.write(`Accessing workspace:\n\n ${process.cwd()}\n\n Do you trust the files in this folder?\n\n ❯ 1. Yes, I trust this folder\n   2. No, exit\n`);
+  log('showing trust dialog');
+} else setTimeout(becomeReady, startDelay);

@@ -59,7 +59,7 @@ describe('names, providers, roles', () => {
     const { root, run } = setup();
     const r = run('worker', 'create', 'dev', '--provider', 'nope');
     expect(r.code).toBe(2);
-    expect(r.json.error.message).toBe('unknown provider "nope"; known providers: claude, codex, opencode, gemini, scripted');
+    expect(r.json.error.message).toBe('unknown provider "nope"; known providers: claude, codex, gemini, opencode, agy, scripted');
     expect(existsSync(join(root, '.agents/workers'))).toBe(false);
   });
 

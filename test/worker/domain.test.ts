@@ -130,7 +130,7 @@ describe('roles and providers', () => {
     expect(launchCommand(project.root, 'claude')).toBe('claude --dangerously-skip-permissions');
     expect(launchCommand(project.root, 'gemini', 'gemini-2.5-pro')).toBe('gemini --approval-mode yolo --model gemini-2.5-pro');
     expect(launchCommand(project.root, 'scripted')).toMatch(/^node .*scripted-agent\.mjs --log /);
-    expect(() => launchCommand(project.root, 'nope')).toThrow(/known providers: claude, codex, opencode, gemini, scripted/);
+    expect(() => launchCommand(project.root, 'nope')).toThrow(/known providers: claude, codex, gemini, opencode, agy, scripted/);
     expect(() => launchCommand(project.root, 'claude', 'a; rm -rf /')).toThrow(UsageError);
   });
 

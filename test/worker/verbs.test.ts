@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 /** Lifecycle logic with a recording fake SessionBackend (real git): what is spawned, typed and queried. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ class FakeBackend implements SessionBackend {
   }
   async sendText(paneId: string, text: string): Promise<void> {
     if (!this.panes.has(paneId)) throw new OperationError(`pane ${paneId} is gone`, { code: 'pane_gone' });
-    this.sent.push([paneId, text]);
+    if (text !== '') this.sent.push([paneId, text]); // '' is Enter alone, after text typed with submit: false
     this.alive.add(paneId);
   }
   async isAlive(paneId: string, owner?: PaneOwner): Promise<boolean> {
@@ -79,6 +80,9 @@ class FakeBackend implements SessionBackend {
     this.alive.delete(paneId);
   }
   async setTitle(): Promise<void> {}
+  async capture(): Promise<string[]> {
+    return [];
+  }
 }
 
 let project: Project;
@@ -88,9 +92,9 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('spawns with the worker env, records panes, saves --provider/--model, and reports already running', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { AGENT_TEAM_TMUX_SOCKET: 'private-sock', TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home, PATH: providerPath(project.home) };
+    const env = { AGENT_TEAM_TMUX_SOCKET: 'private-sock', TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home, AGENT_TEAM_START_TIMEOUT_MS: '200', PATH: providerPath(project.home) };
     await createWorker(project.root, 'dev');
-    const opened = await openWorker(project.root, 'dev-001', { backend, env, startCheck, provider: 'codex', model: 'gpt-5' });
+    const opened = await openWorker(project.root, 'dev-001', { backend, env, startCheck, provider: 'codex', model: 'gpt-5', startTimeoutMs: 300 });
     expect(opened).toMatchObject({ alreadyRunning: false, paneId: '%1', controllerPaneId: '%99', started: true, worktreeCreated: true });
     expect(backend.spawns[0]).toMatchObject({
       workerId: 'dev-001',
@@ -98,7 +102,10 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
       stateDir: join(project.root, '.agents/workers/dev-001'),
       env: { AGENT_TEAM_WORKER_ID: 'dev-001', AGENT_TEAM_BACKEND: 'tmux', AGENT_TEAM_TMUX_SOCKET: 'private-sock', AGENT_TEAM_HOME: project.home },
     });
-    expect(backend.sent).toEqual([['%1', 'codex --dangerously-bypass-approvals-and-sandbox --model gpt-5']]);
+    expect(backend.sent).toHaveLength(1);
+    expect(backend.sent[0]?.[0]).toBe('%1');
+    // the codex adapter: the launch command, then its hook flags (no daemon outliving the pane)
+    expect(backend.sent[0]?.[1]).toMatch(/^codex --dangerously-bypass-approvals-and-sandbox --model gpt-5 --no-daemon --dangerously-bypass-hook-trust -c 'hooks\.SessionStart=\[\{hooks=\[\{type="command",command="\S+\/\.agents\/workers\/dev-001\/hook session-start"\}\]\}\]' /);
     const yaml = readFileSync(join(project.root, '.agents/workers/dev-001/worker.yaml'), 'utf8');
     expect(yaml).toMatch(/provider: codex\ndefault_model: gpt-5\npane_id: "%1"\ncontroller_pane_id: "%99"\ncreated_at: .*\nworktree_created: true\nbackend: tmux\n$/);
 
@@ -120,7 +127,7 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('never types into, reports or kills a reused pane id that now belongs to someone else', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { TMUX_PANE: '%99', PATH: providerPath(project.home) };
+    const env = { TMUX_PANE: '%99', AGENT_TEAM_START_TIMEOUT_MS: '200', AGENT_TEAM_HOME: project.home, PATH: providerPath(project.home) };
     await createWorker(project.root, 'dev');
     await openWorker(project.root, 'dev-001', { backend, env, startCheck });
     // the multiplexer restarted and gave %1 to another session (e.g. the controller's), busy with its own program
@@ -139,9 +146,11 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('assign types the change message after opening; status asks the backend once for all workers', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { TMUX_PANE: '%99', PATH: providerPath(project.home) };
-    for (let i = 0; i < 3; i++) await createWorker(project.root, 'dev');
+    // the scripted provider's binary is node
+    const env = { TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home, PATH: `${providerPath(project.home)}:${dirname(process.execPath)}` };
+    for (let i = 0; i < 3; i++) await createWorker(project.root, 'dev', { provider: 'scripted' });
     const r = await assignWorker(project.root, 'dev-002', 'Build the thing', { backend, env, startCheck, design: '# Design\n' });
+    expect(r.delivery).toBe('typed'); // a plain provider has no events to confirm with
     expect(r.opened?.paneId).toBe('%1');
     expect(r.change.files).toEqual(['change.yaml', 'design.md']);
     const [pane, message] = backend.sent.at(-1) ?? [];

@@ -20,7 +20,7 @@ export function makeWorkerCommand(): Command {
     .option('-p, --provider <provider>', 'agent CLI to run: claude, codex, opencode, gemini or one from .agents/config.yaml (default: default_provider there, else claude)')
     .option('-m, --model <model>', 'model passed as --model')
     .option('-y, --yes', 'use a global role without asking')
-    .option('--fresh', 'Go: re-install the worker\'s skills ignoring a cache; agent-team copies them afresh at every `worker open`, so this is always so')
+    .option('--fresh', 'start a new agent conversation (a new worker always does); Go: re-install the worker\'s skills ignoring a cache, which agent-team does at every `worker open`')
     .addOption(jsonOption())
     .addHelpText('after', '\nExamples:\n  agent-team worker create vite-react-dev --provider codex\n  agent-team worker create vite-react-dev codex      (Go spelling)')
     .action(lazy(worker, 'create'));
@@ -32,7 +32,9 @@ export function makeWorkerCommand(): Command {
     .option('-p, --provider <provider>', 'switch provider (saved to worker.yaml)')
     .option('-m, --model <model>', 'switch model (saved to worker.yaml)')
     .option('-w, --new-window', 'open a new window/tab instead of a detached session or split')
+    .option('--fresh', 'start a new agent conversation instead of resuming the recorded one')
     .addOption(jsonOption())
+    .addHelpText('after', '\nA worker whose agent stopped resumes its recorded conversation (claude --resume, codex resume, gemini --resume, opencode -s) unless --fresh.')
     .action(lazy(worker, 'open'));
 
   cmd
@@ -48,7 +50,8 @@ export function makeWorkerCommand(): Command {
     .option('--change <change>', 'give an existing change (.tasks/changes/<name>/) again instead of making a new one, e.g. after the agent restarted')
     .option('--builds-on <branch>', "merge this branch (e.g. another worker's team/<id>) into the worker's branch first (repeatable)", (v: string, all: string[] | undefined) => [...(all ?? []), v])
     .addOption(jsonOption())
-    .addHelpText('after', '\nExit codes: 0 assigned, 1 could not bring an idle worker up to your branch (conflict, aborted) or the pane failed.')
+    .option('--fresh', 'when opening: start a new agent conversation')
+    .addHelpText('after', '\nA worker that is not running gets the task on its launch command line. A running one gets it typed only at ready/idle,\nand it counts only when the agent confirms it.\nExit codes: 0 assigned, 1 not delivered (dialog, exit, no confirmation in time: the change is removed, the pane\'s last lines shown),\nor could not bring an idle worker up to your branch (conflict, aborted).')
     .action(lazy(worker, 'assign'));
 
   cmd
@@ -56,6 +59,15 @@ export function makeWorkerCommand(): Command {
     .description('Every worker: role, provider, running or offline, branch, commits ahead, clean or dirty, active changes')
     .addOption(jsonOption())
     .action(lazy(worker, 'status'));
+
+  cmd
+    .command('event')
+    .description("Record an agent event for a worker (run by the agent CLI's hooks; payload JSON on stdin)")
+    .argument('<id>', 'worker id')
+    .argument('<event>', 'launch, session-start, prompt-submit, busy, turn-end, turn-failed, needs-input, notification, session-end')
+    .option('--root <dir>', 'the project root (default: the repository of the current folder)')
+    .addOption(jsonOption())
+    .action(lazy(worker, 'event'));
 
   cmd
     .command('merge')
@@ -127,5 +139,12 @@ export function makeWorkerCommands(): Command[] {
     .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
     .action(lazy(reply, 'replyMain'));
 
-  return [initCmd, roleCmd, makeWorkerCommand(), replyCmd, replyMainCmd];
+  const providerCmd = new Command('provider').description('Providers: the agent CLIs workers run (built-in adapters and .agents/config.yaml)');
+  providerCmd
+    .command('list')
+    .description('Each provider: launch command, adapter, whether its binary is on PATH, its version')
+    .addOption(jsonOption())
+    .action(lazy(worker, 'providers'));
+
+  return [initCmd, roleCmd, makeWorkerCommand(), replyCmd, replyMainCmd, providerCmd];
 }

@@ -10,7 +10,8 @@ import { openWorker } from '../../worker/open.js';
 import { closeWorker, deleteWorker } from '../../worker/remove.js';
 import { workerStatus } from '../../worker/status.js';
 import { forecastLines } from '../../worker/forecast.js';
-import { assertModel, assertProvider } from '../../worker/providers.js';
+import { assertModel, assertProvider, listProviders } from '../../worker/providers.js';
+import { recordWorkerEvent } from '../../worker/events.js';
 import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import { worktreeBase } from '../../worker/paths.js';
@@ -31,6 +32,8 @@ export interface OpenOptions extends CommonOptions {
   provider?: string;
   model?: string;
   newWindow?: boolean;
+  /** Start a new agent conversation instead of resuming the recorded one. */
+  fresh?: boolean;
 }
 
 /** Options of `worker assign`: `--proposal`/`--design` name a file, or `-` for stdin. */
@@ -40,10 +43,17 @@ export interface AssignOptions extends CommonOptions {
   /** When assign has to open the worker: switch to this model (Go `-m`). */
   model?: string;
   newWindow?: boolean;
+  /** When opening: a new agent conversation. */
+  fresh?: boolean;
   /** `--builds-on <branch>`, repeatable. */
   buildsOn?: string[];
   /** `--change`: give this existing change again. */
   change?: string;
+}
+
+/** Options of `worker event`: `--root` names the project (hooks may run anywhere). */
+export interface EventOptions extends CommonOptions {
+  root?: string;
 }
 
 /**
@@ -96,11 +106,18 @@ export async function create([role, positionalProvider]: string[], o: CreateOpti
 export async function open([id]: string[], o: OpenOptions): Promise<CommandResult> {
   assertName('worker id', id);
   const root = await mainRepoRoot();
-  const r = await openWorker(root, id as string, { provider: o.provider, model: o.model, newWindow: o.newWindow === true });
+  const r = await openWorker(root, id as string, { provider: o.provider, model: o.model, newWindow: o.newWindow === true, fresh: o.fresh === true });
   const text = [
     ...(r.alreadyRunning
       ? [`${r.id} is already running (pane ${r.paneId})`]
-      : [`opened ${r.id} in pane ${r.paneId} (${r.backend})`, `worktree: ${r.worktree} (${r.branch})`, `launched: ${r.launchCommand}`]),
+      : [
+          `opened ${r.id} in pane ${r.paneId} (${r.backend})`,
+          `worktree: ${r.worktree} (${r.branch})`,
+          `launched: ${r.launchCommand}`,
+          ...(r.sessionId ? [`conversation: ${r.sessionId}${r.resumed ? ' (resumed)' : ' (new)'}`] : []),
+          ...(r.activity ? [`activity: ${r.activity.activity}${r.activity.reason ? ` (${r.activity.reason})` : ''}`] : []),
+          ...(r.activity?.activity === 'attention' && r.activity.screen ? ['--- pane ---', ...r.activity.screen.slice(-12)] : []),
+        ]),
     ...(r.attachCommand ? [`watch it: ${r.attachCommand}`] : []),
   ].join('\n');
   return { json: snakeKeys({ ok: true, ...r }), text, warnings: r.warnings };
@@ -124,13 +141,13 @@ export async function assign([id, description, provider]: string[], o: AssignOpt
   const proposal = readInput('--proposal', o.proposal);
   const design = readInput('--design', o.design);
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
     `change: ${r.change.dir}`,
-    `assigned to ${r.id}: ${description}`,
+    `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''})`,
   ];
   return { json: snakeKeys({ ok: true, ...r }), text: lines.join('\n'), warnings: r.warnings };
 }
@@ -139,12 +156,13 @@ export async function assign([id, description, provider]: string[], o: AssignOpt
 export async function status(): Promise<CommandResult> {
   const root = await mainRepoRoot();
   const s = await workerStatus(root);
-  const header = ['WORKER', 'ROLE', 'PROVIDER', 'STATE', 'BRANCH', 'AHEAD', 'TREE', 'CHANGES'];
+  const header = ['WORKER', 'ROLE', 'PROVIDER', 'STATE', 'ACTIVITY', 'BRANCH', 'AHEAD', 'TREE', 'CHANGES'];
   const rows = s.workers.map((w) => [
     w.id,
     w.role,
     `${w.provider}${w.model ? `/${w.model}` : ''}`,
     w.error ? 'error' : `${w.state}${w.backend ? ` (${w.backend})` : ''}`,
+    `${w.activity}${w.activitySince ? ` since ${w.activitySince.slice(11, 19)}` : ''}`,
     w.branchExists ? w.branch : `${w.branch} (none)`,
     String(w.ahead),
     w.worktree,
@@ -186,4 +204,30 @@ export async function remove([id]: string[], o: CommonOptions & { force?: boolea
   const kept = r.archived.map((a) => `kept ${a.source === 'uncommitted' ? 'its uncommitted changes' : `commit ${a.sha.slice(0, 12)} (${a.source})`} on ${a.ref} (restore: git switch -c ${r.id}-restored ${a.ref})`);
   const text = [`deleted ${r.id}${r.forced ? ' (forced)' : ''}: ${[r.killedPane ? 'pane' : '', r.removedWorktree ? 'worktree' : '', r.deletedBranch ? 'branch' : '', 'config'].filter(Boolean).join(', ')} removed`, ...kept].join('\n');
   return { json: snakeKeys({ ok: true, ...r }), text, warnings: o.json ? kept : [] };
+}
+
+/** `worker event <id> <event>`: the payload is read from stdin when stdin is not a terminal. */
+export async function event([id, name]: string[], o: EventOptions): Promise<CommandResult> {
+  assertName('worker id', id);
+  const root = o.root ?? (await mainRepoRoot());
+  let payload = '';
+  if (!process.stdin.isTTY) {
+    try {
+      payload = readFileSync(0, 'utf8');
+    } catch {
+      payload = '';
+    }
+  }
+  const record = await recordWorkerEvent(root, id as string, name ?? '', payload);
+  return { json: { ok: true, worker_id: id, ...record }, text: `${id}: ${record.event}${record.session_id ? ` (session ${record.session_id})` : ''}` };
+}
+
+/** `provider list`. */
+export async function providers(): Promise<CommandResult> {
+  const root = await mainRepoRoot();
+  const rows = await listProviders(root);
+  const text = rows
+    .map((r) => `${r.name.padEnd(10)} ${(r.path ? (r.version ?? 'installed') : 'not on PATH').padEnd(28)} ${r.source === 'builtin' ? 'built-in' : `project${r.like ? ` (like ${r.like})` : ''}`}${r.events ? ', events' : ''}: ${r.command}`)
+    .join('\n');
+  return { json: { ok: true, providers: rows.map((r) => snakeKeys(r)) }, text };
 }

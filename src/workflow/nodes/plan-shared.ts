@@ -85,6 +85,39 @@ export function planReply(ctx: PlanContext): Step | undefined {
 }
 
 /**
+ * While a node waits on worker `id`, what its activity says (issue 8): `idle` without a reply — it
+ * finished its turn without replying: the `reply` that asks for one; `needs-input`/`attention` — stop for
+ * the controller with the pane's last lines and the command that shows the pane; `rate-limited` — wait.
+ * Undefined when the activity asks nothing of the controller.
+ */
+export function planActivity(ctx: PlanContext, id: string): Step | undefined {
+  const { node, lookup } = ctx;
+  const activity = lookup.activity?.(id);
+  const detail = lookup.activityDetail?.(id);
+  const reason = detail?.reason ? ` (${detail.reason})` : '';
+  if (activity === 'idle') {
+    const ask = agentTeam('reply', id, `You finished your turn without replying on ${node.id}: commit your work, then run agent-team reply-main "Task completed: <summary>"${ctx.outcomes.length ? ` --outcome ${ctx.outcomes.join('|')}` : ''}, or reply-main "Blocked: <why>" --status blocked`);
+    return ctx.step('wait', `${id} finished its turn without replying on ${node.id}; ask it for a reply`, {
+      commands: [ask],
+      done_when: replyDone(ctx, id),
+      choices: choicesFor(ctx, id, '<summary>'),
+    }, { kind: 'stop', stopped: 'waiting', why: `${id} finished its turn without replying on ${node.id}` });
+  }
+  if (activity === 'needs-input' || activity === 'attention') {
+    const screen = detail?.screen?.length ? `; its pane shows:\n${detail.screen.slice(-8).join('\n')}` : '';
+    const what = activity === 'attention' ? `${id} needs you${reason}: agent-team never answers such a screen` : `${id} waits for input${reason}`;
+    return ctx.step('decide', `${what}${screen}`, {
+      commands: detail?.attach ? [detail.attach] : [],
+      done_when: `you answered ${id} in its pane; it goes on working`,
+    }, { kind: 'stop', stopped: 'decision', why: `${what}` });
+  }
+  if (activity === 'rate-limited') {
+    return ctx.step('wait', `${id} is rate-limited${reason}; waiting until it can go on`, { commands: [], done_when: replyDone(ctx, id) }, { kind: 'stop', stopped: 'waiting', why: `${id} is rate-limited${reason}` });
+  }
+  return undefined;
+}
+
+/**
  * A task done by a worker (assign_role_task, handoff, verify_or_test without a command): the worker
  * {@link chooseWorker} picks, opened, started, assigned, waited on; or, while waiting, the wait (and
  * reopening a worker whose agent stopped, giving its task again).
@@ -123,6 +156,8 @@ export function planWorkerTask(ctx: PlanContext): Step {
   if (ns.status === 'waiting' && choice.kind === 'existing') {
     // a run written before assignments were recorded: a stopped worker lost its task with its pane
     const stopped = lookup.running?.(id) === false;
+    const byActivity = stopped ? undefined : planActivity(ctx, id);
+    if (byActivity) return byActivity;
     const late = stopped ? undefined : overdue(node, ns);
     if (late) {
       // timeout: the controller nudges the worker or gives the node to another worker
@@ -201,6 +236,8 @@ export function planWaitForWorker(ctx: PlanContext): Step {
     why: `waiting for ${assigned ?? node.actor} to reply on ${node.id}`,
   };
   if (ns.status === 'waiting') {
+    const byActivity = stopped || worker === null ? undefined : planActivity(ctx, id);
+    if (byActivity) return byActivity;
     return ctx.step('wait', `waiting for ${id} to finish`, {
       commands: stopped ? [agentTeam('worker', 'open', id)] : [],
       done_when: replyDone(ctx, id),

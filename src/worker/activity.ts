@@ -1,0 +1,116 @@
+/**
+ * A worker's activity, decided from its events (events.jsonl since the last `launch`), whether its
+ * agent process runs, and — when given — the pane's screen. Pure: no I/O here (see status.ts and
+ * delivery.ts for the callers that read the facts).
+ */
+import type { DialogRecogniser, ProviderAdapter } from '../provider/index.js';
+import type { WorkerEventRecord } from './events.js';
+
+/** The closed set of activities (DESIGN.md "Worker activity and providers"). */
+export const ACTIVITIES = ['starting', 'ready', 'working', 'idle', 'needs-input', 'attention', 'rate-limited', 'exited'] as const;
+/** One of {@link ACTIVITIES}. */
+export type Activity = (typeof ACTIVITIES)[number];
+
+/** A worker's activity and what backs it. */
+export interface ActivityInfo {
+  activity: Activity;
+  /** When the activity began: the time of the event that set it (ISO 8601), if any. */
+  since?: string;
+  /** The provider's conversation id: from the last `session-start`/`launch` that named one. */
+  sessionId?: string;
+  /** For `attention`: the dialog recognised (or the failure), and the screen lines. */
+  dialog?: { kind: DialogRecogniser['kind'] | 'error'; name: string };
+  screen?: string[];
+  /** For `rate-limited`: the reset time as the agent gave it. */
+  resetsAt?: string;
+  /** Why, in a few words: "Notification permission_prompt", "trust dialog on screen". */
+  reason?: string;
+}
+
+/** The dialog among `dialogs` that `screen` shows, if any. */
+export function recogniseDialog(dialogs: readonly DialogRecogniser[], screen: readonly string[]): DialogRecogniser | undefined {
+  const text = screen.join('\n');
+  return dialogs.find((d) => d.pattern.test(text));
+}
+
+/** The events after (and including) the last `launch`; all events when there is none. */
+export function sinceLaunch(events: readonly WorkerEventRecord[]): WorkerEventRecord[] {
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]?.event === 'launch') return events.slice(i);
+  return [...events];
+}
+
+/**
+ * The last session id the events name (a resumed or new conversation). With `confirmed`, only ids the
+ * agent itself reported (hook events), not one agent-team chose at launch for an agent that may never
+ * have started it: only those can be resumed.
+ */
+export function lastSessionId(events: readonly WorkerEventRecord[], confirmed = false): string | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e?.session_id && (!confirmed || e.event !== 'launch')) return e.session_id;
+  }
+  return undefined;
+}
+
+const RATE = /rate[_ -]?limit|usage limit|quota|429|overloaded/i;
+
+/**
+ * The activity of a worker. `alive`: its agent process runs in its pane. `screen` (optional): the pane's
+ * last lines, checked for the adapter's dialogs (→ `attention`) and ready marker (`starting` → `ready`).
+ */
+export function decideActivity(input: { events: readonly WorkerEventRecord[]; alive: boolean; adapter: ProviderAdapter; screen?: readonly string[] }): ActivityInfo {
+  const events = sinceLaunch(input.events);
+  const sessionId = lastSessionId(input.events);
+  const base = { sessionId };
+  if (!input.alive) {
+    const last = events[events.length - 1];
+    return { ...base, activity: 'exited', since: last?.event === 'session-end' ? last.at : undefined };
+  }
+  if (input.screen) {
+    const dialog = recogniseDialog(input.adapter.dialogs, input.screen);
+    if (dialog) return { ...base, activity: 'attention', dialog: { kind: dialog.kind, name: dialog.name }, screen: [...input.screen], reason: `${dialog.name} is on screen` };
+  }
+  let info: ActivityInfo = { ...base, activity: 'starting', since: events[0]?.event === 'launch' ? events[0].at : undefined };
+  for (const e of events) {
+    const data = e.data ?? {};
+    switch (e.event) {
+      case 'launch':
+        info = { ...base, activity: 'starting', since: e.at };
+        break;
+      case 'session-start':
+        info = { ...base, activity: 'ready', since: e.at };
+        break;
+      case 'prompt-submit':
+      case 'busy':
+        info = { ...base, activity: 'working', since: e.at };
+        break;
+      case 'turn-end':
+        info = { ...base, activity: 'idle', since: e.at };
+        break;
+      case 'needs-input':
+        info = { ...base, activity: 'needs-input', since: e.at, reason: String(data.notification_type ?? data.message ?? 'permission request') };
+        break;
+      case 'notification': {
+        const type = String(data.notification_type ?? '');
+        if (type === 'idle_prompt') info = { ...base, activity: 'idle', since: e.at };
+        else if (type === 'permission_prompt' || type === 'elicitation_dialog' || /permission|input|question/i.test(String(data.message ?? ''))) {
+          info = { ...base, activity: 'needs-input', since: e.at, reason: type || String(data.message) };
+        }
+        break;
+      }
+      case 'turn-failed': {
+        const what = `${data.error ?? ''} ${data.error_type ?? ''} ${data.message ?? ''}`;
+        const reset = data.resets_at ?? data.reset_at ?? data.retry_after;
+        if (RATE.test(what) || reset !== undefined) info = { ...base, activity: 'rate-limited', since: e.at, resetsAt: reset === undefined ? undefined : String(reset), reason: what.trim() };
+        else info = { ...base, activity: 'attention', since: e.at, dialog: { kind: 'error', name: `the turn failed: ${what.trim() || 'no reason given'}` }, reason: what.trim() };
+        break;
+      }
+      case 'session-end':
+        info = { ...base, activity: 'exited', since: e.at };
+        break;
+    }
+  }
+  if (info.activity === 'starting' && !input.adapter.reportsStart && input.screen && input.adapter.readyMarker.test(input.screen.join('\n'))) info = { ...info, activity: 'ready', reason: 'ready marker on screen' };
+  if ((info.activity === 'attention' || info.activity === 'needs-input') && input.screen) info.screen = [...input.screen];
+  return info;
+}

@@ -1,0 +1,141 @@
+/**
+ * Delivery that is checked. A first task on the launch command line counts as delivered when the agent
+ * reports the prompt (`prompt-submit`/`busy`, or it is already `working`/`idle`). A typed task is typed
+ * only when the agent is `ready` or `idle` (waiting, bounded, while it starts), never while a recognised
+ * dialog is on screen; Enter follows after the adapter's paste-to-Enter delay; it counts as delivered
+ * only when the agent confirms it within the bound (event, or — for adapters without prompt events —
+ * the typed text left the input line). Otherwise {@link NotDeliveredError} with the pane's last lines.
+ */
+import { OperationError } from '../errors.js';
+import type { ProviderAdapter } from '../provider/index.js';
+import type { SessionBackend } from '../session/backend.js';
+import { recogniseDialog, type ActivityInfo } from './activity.js';
+import { readEvents } from './events.js';
+import { currentActivity, startBound } from './launch.js';
+import { assertAgentInPane } from './preflight.js';
+import { paneOwner } from './session.js';
+
+/** Default bound on the agent confirming a prompt, ms (`AGENT_TEAM_DELIVERY_TIMEOUT_MS` overrides). */
+export const DELIVERY_BOUND_MS = 15_000;
+
+/** How a task reached the agent: `confirmed` by the agent, or only `typed` (a plain provider cannot confirm). */
+export type Delivery = 'confirmed' | 'typed';
+
+/** The task did not reach the agent: exit 1, code `not_delivered`; `details` carry activity and screen. */
+export class NotDeliveredError extends OperationError {
+  constructor(message: string, info: { workerId: string; activity?: ActivityInfo; screen: string[]; attach: string }) {
+    super(`${message}\n${info.screen.length ? `--- last lines of ${info.workerId}'s pane ---\n${info.screen.join('\n')}` : `(${info.workerId}'s pane shows nothing)`}`, {
+      code: 'not_delivered',
+      hint: info.attach,
+      details: { worker: info.workerId, activity: info.activity?.activity, dialog: info.activity?.dialog, screen: info.screen },
+    });
+  }
+}
+
+/** The backend's command that shows a worker's pane (`tmux attach -t …`, `tail -f <log>`…), else `agent-team worker status`. */
+async function attachHint(backend: SessionBackend, paneId: string): Promise<string> {
+  return (await backend.attachCommand(paneId).catch(() => undefined)) ?? 'agent-team worker status';
+}
+
+function deliveryBound(override?: number, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.AGENT_TEAM_DELIVERY_TIMEOUT_MS);
+  return override ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DELIVERY_BOUND_MS);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the delivery functions need. */
+export interface DeliveryContext {
+  root: string;
+  id: string;
+  adapter: ProviderAdapter;
+  backend: SessionBackend;
+  paneId: string;
+  env?: NodeJS.ProcessEnv;
+  /** Bounds in ms: the agent becoming ready, and it confirming the prompt. */
+  startTimeoutMs?: number;
+  deliveryTimeoutMs?: number;
+}
+
+/** Whether an event after `sinceMs` says the agent took a prompt. */
+function promptSeen(root: string, id: string, sinceMs: number): boolean {
+  return readEvents(root, id).some((e) => (e.event === 'prompt-submit' || e.event === 'busy') && Date.parse(e.at) >= sinceMs);
+}
+
+async function fail(ctx: DeliveryContext, message: string, activity?: ActivityInfo): Promise<never> {
+  const screen = activity?.screen ?? (await ctx.backend.capture(ctx.paneId, 15).catch(() => []));
+  throw new NotDeliveredError(message, { workerId: ctx.id, activity, screen: screen.slice(-15), attach: await attachHint(ctx.backend, ctx.paneId) });
+}
+
+/**
+ * Confirms a first task given on the launch command line (launched at `launchedAtMs`): waits until a
+ * prompt event arrives or the agent is working/idle. Throws {@link NotDeliveredError} when a dialog,
+ * an exit or the bound comes first. Returns `typed` for adapters whose hooks cannot confirm.
+ */
+export async function confirmLaunchTask(ctx: DeliveryContext, launchedAtMs: number): Promise<Delivery> {
+  const deadline = Date.now() + startBound(ctx.adapter, ctx.startTimeoutMs, ctx.env) + deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
+  for (;;) {
+    if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, launchedAtMs)) return 'confirmed';
+    const info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
+    if (info.activity === 'working' || info.activity === 'idle') return ctx.adapter.confirmsPrompt ? 'confirmed' : 'typed';
+    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input') {
+      return fail(ctx, `the task did not reach ${ctx.id}: ${describe(info)}`, info);
+    }
+    if (!ctx.adapter.confirmsPrompt && info.activity === 'ready') return 'typed';
+    if (Date.now() >= deadline) return fail(ctx, `the task did not reach ${ctx.id}: the agent did not confirm it within ${Math.round((deadline - launchedAtMs) / 1000)} s (activity: ${info.activity})`, info);
+    await sleep(25);
+  }
+}
+
+function describe(info: ActivityInfo): string {
+  if (info.activity === 'attention') return `${info.reason ?? info.dialog?.name ?? 'it needs attention'} (agent-team never answers it; attach and answer it yourself)`;
+  if (info.activity === 'exited') return 'the agent exited';
+  if (info.activity === 'needs-input') return `it waits for input (${info.reason ?? 'a question'})`;
+  return `it is ${info.activity}`;
+}
+
+/** Throws OperationError `not_agent` unless a program other than a shell holds the worker's pane (preflight.ts). */
+async function inPane(ctx: DeliveryContext): Promise<void> {
+  await assertAgentInPane(ctx.backend, ctx.paneId, paneOwner(ctx.root, ctx.id), `worker ${ctx.id}`, `agent-team worker close ${ctx.id} && agent-team worker open ${ctx.id}, then assign again`);
+}
+
+/**
+ * Types `text` into a running agent and confirms it (see the module comment). Waits (bounded) while the
+ * agent is `starting` or `working`; refuses at once for attention, needs-input and exited.
+ */
+export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<Delivery> {
+  const readyBy = Date.now() + startBound(ctx.adapter, ctx.startTimeoutMs, ctx.env);
+  let info: ActivityInfo;
+  for (;;) {
+    info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
+    if (info.activity === 'ready' || info.activity === 'idle') break;
+    // a shell holding the pane is named as such (not_agent), not as an agent that is not ready
+    if (info.activity === 'exited' || Date.now() >= readyBy) await inPane(ctx);
+    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input' || info.activity === 'rate-limited') {
+      return fail(ctx, `nothing was typed into ${ctx.id}: ${describe(info)}`, info);
+    }
+    if (Date.now() >= readyBy) return fail(ctx, `nothing was typed into ${ctx.id}: it did not become ready or idle in time (activity: ${info.activity})`, info);
+    await sleep(25);
+  }
+  // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
+  await inPane(ctx);
+  const typedAt = Date.now();
+  await ctx.backend.sendText(ctx.paneId, text, { submit: false });
+  if (ctx.adapter.submitDelayMs > 0) await sleep(ctx.adapter.submitDelayMs);
+  const screen = await ctx.backend.capture(ctx.paneId, 40);
+  const dialog = recogniseDialog(ctx.adapter.dialogs, screen);
+  if (dialog) return fail(ctx, `the task was typed into ${ctx.id} but not submitted: ${dialog.name} appeared (agent-team never answers it)`, { activity: 'attention', dialog: { kind: dialog.kind, name: dialog.name }, screen });
+  await ctx.backend.sendText(ctx.paneId, '');
+  // A plain provider has no events to confirm with: the caller reports the task as typed, unconfirmed.
+  if (!ctx.adapter.confirmsPrompt) return 'typed';
+  const deadline = Date.now() + deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
+  for (;;) {
+    if (promptSeen(ctx.root, ctx.id, typedAt)) return 'confirmed';
+    if (Date.now() >= deadline) {
+      const last = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
+      return fail(ctx, `the task was typed into ${ctx.id} but the agent did not confirm it within ${deliveryBound(ctx.deliveryTimeoutMs, ctx.env)} ms (activity: ${last.activity})`, last);
+    }
+    await sleep(25);
+  }
+}
+

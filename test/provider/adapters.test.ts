@@ -1,0 +1,146 @@
+/** Provider adapters and activity: launch commands, hook files, dialog recognisers (screens from the real CLIs), activity rules. */
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADAPTERS, BUILTIN_NAMES, resolveProvider } from '../../src/provider/index.js';
+import { plainAdapter } from '../../src/provider/plain.js';
+import { decideActivity, recogniseDialog } from '../../src/worker/activity.js';
+import { eventRecord, type WorkerEventRecord } from '../../src/worker/events.js';
+import { tempDir } from '../helpers/repo.js';
+
+let dirs: Array<{ cleanup: () => void }> = [];
+afterEach(() => {
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+function folder(): string {
+  const d = tempDir('agent-team-provider-');
+  dirs.push(d);
+  return realpathSync(d.dir);
+}
+const input = (dir: string, extra: Record<string, string | undefined> = {}) => ({
+  base: ADAPTERS.claude.launch,
+  hook: `'${dir}/state/hook'`,
+  hookPath: `${dir}/state/hook`,
+  home: join(dir, 'home'),
+  stateDir: join(dir, 'state'),
+  worktree: join(dir, 'wt'),
+  ...extra,
+});
+
+describe('launch commands', () => {
+  it('claude: --settings with a hook per event, --session-id up front, --resume when recorded, the task last', () => {
+    const dir = folder();
+    const plan = ADAPTERS.claude.buildLaunch(input(dir, { newSessionId: '11111111-2222-3333-4444-555555555555', task: `"$(cat /t/task.txt)"` }));
+    expect(plan.command).toBe(`claude --dangerously-skip-permissions --settings ${dir}/state/claude-settings.json --session-id 11111111-2222-3333-4444-555555555555 "$(cat /t/task.txt)"`);
+    const settings = JSON.parse(readFileSync(join(dir, 'state/claude-settings.json'), 'utf8'));
+    expect(Object.keys(settings.hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop', 'StopFailure', 'Notification', 'SessionEnd']);
+    expect(settings.hooks.UserPromptSubmit[0].hooks[0]).toEqual({ type: 'command', command: `'${dir}/state/hook' prompt-submit` });
+    expect(ADAPTERS.claude.buildLaunch(input(dir, { resume: 'abc' })).command).toMatch(/ --resume abc$/);
+  });
+
+  it('codex: no daemon, hook trust bypassed, hooks as -c TOML, resume as a subcommand', () => {
+    const dir = folder();
+    const plan = ADAPTERS.codex.buildLaunch(input(dir, { base: ADAPTERS.codex.launch, resume: '0199-thread' }));
+    expect(plan.command.startsWith('codex resume 0199-thread --dangerously-bypass-approvals-and-sandbox --no-daemon --dangerously-bypass-hook-trust -c ')).toBe(true);
+    expect(plan.command).toContain(`-c 'hooks.UserPromptSubmit=[{hooks=[{type="command",command="'\\''${dir}/state/hook'\\'' prompt-submit"}]}]'`);
+    expect(plan.files).toEqual([]);
+  });
+
+  it('gemini: a per-worker GEMINI_CLI_HOME with the user settings plus hooks, the rest of ~/.gemini linked', () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'home/.gemini'), { recursive: true });
+    writeFileSync(join(dir, 'home/.gemini/settings.json'), JSON.stringify({ theme: 'dark', hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'mine' }] }] } }));
+    writeFileSync(join(dir, 'home/.gemini/oauth_creds.json'), '{}');
+    const plan = ADAPTERS.gemini.buildLaunch(input(dir, { base: ADAPTERS.gemini.launch, task: '"$(cat t)"' }));
+    expect(plan.command).toBe(`GEMINI_CLI_HOME=${dir}/state/gemini-home gemini --approval-mode yolo -i "$(cat t)"`);
+    const settings = JSON.parse(readFileSync(join(dir, 'state/gemini-home/.gemini/settings.json'), 'utf8'));
+    expect(settings.theme).toBe('dark');
+    expect(settings.hooks.SessionStart.map((h: { hooks: Array<{ command: string }> }) => h.hooks[0]?.command)).toEqual(['mine', `'${dir}/state/hook' session-start`]);
+    expect(settings.hooks.BeforeAgent[0].hooks[0].command).toBe(`'${dir}/state/hook' prompt-submit`);
+    expect(lstatSync(join(dir, 'state/gemini-home/.gemini/oauth_creds.json')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(dir, 'state/gemini-home/.gemini/oauth_creds.json'))).toBe(join(dir, 'home/.gemini/oauth_creds.json'));
+    // the user's own settings file is never written
+    expect(JSON.parse(readFileSync(join(dir, 'home/.gemini/settings.json'), 'utf8')).hooks.SessionStart).toHaveLength(1);
+  });
+
+  it('opencode: a plugin file in the worktree that runs the hook script; --prompt and -s', () => {
+    const dir = folder();
+    const plan = ADAPTERS.opencode.buildLaunch(input(dir, { base: 'opencode', task: '"$(cat t)"', resume: 'ses_1' }));
+    expect(plan.command).toBe('opencode -s ses_1 --prompt "$(cat t)"');
+    expect(plan.files).toEqual([join(dir, 'wt/.opencode/plugin/agent-team.js')]);
+    const plugin = readFileSync(plan.files[0] as string, 'utf8');
+    expect(plugin).toContain(`const HOOK = ${JSON.stringify(`${dir}/state/hook`)};`);
+    expect(plugin).toMatch(/session\.idle'\) send\('turn-end'/);
+  });
+
+  it('user providers: plain commands stay plain, like: borrows the adapter, a built-in name keeps its adapter', () => {
+    const project = { aider: { command: 'aider --yes' }, mine: { command: 'npx claude', like: 'claude' as const }, codex: { command: 'codex --full-auto' } };
+    expect(resolveProvider('aider', project)).toMatchObject({ source: 'project', command: 'aider --yes', like: undefined });
+    expect(resolveProvider('aider', project)?.adapter.confirmsPrompt).toBe(false);
+    expect(resolveProvider('mine', project)?.adapter).toBe(ADAPTERS.claude);
+    expect(resolveProvider('codex', project)).toMatchObject({ command: 'codex --full-auto', like: 'codex', adapter: ADAPTERS.codex });
+    expect(resolveProvider('agy', {})).toMatchObject({ source: 'builtin', command: 'agy' });
+    expect(resolveProvider('nope', project)).toBeUndefined();
+    expect(BUILTIN_NAMES).toEqual(['claude', 'codex', 'gemini', 'opencode', 'agy']);
+  });
+});
+
+describe('dialog recognisers (screens as the real CLIs drew them, provider-notes.md)', () => {
+  const cases: Array<[string, string, string]> = [
+    ['claude', 'Accessing workspace:\n\n /tmp/x\n\n ❯ 1. Yes, I trust this folder\n   2. No, exit', 'trust'],
+    ['claude', 'WARNING: Claude Code running in Bypass Permissions mode\n ❯ 1. No, exit\n   2. Yes, I accept', 'consent'],
+    ['codex', '  Welcome to Codex\n> 1. Sign in with ChatGPT\n  2. Provide your own API key', 'login'],
+    ['codex', 'Trust this folder?\n› 1. Trust and continue\n  2. Back', 'trust'],
+    ['gemini', 'Do you trust the files in this folder?\n● 1. Trust folder (dev-001)\n  2. Trust parent folder (.worktrees)\n  3. Don\'t trust', 'trust'],
+    ['gemini', 'How would you like to authenticate for this project?\n● 1. Sign in with Google', 'login'],
+  ];
+  it.each(cases)('%s: %j is %s', (name, screen, kind) => {
+    expect(recogniseDialog(ADAPTERS[name as 'claude'].dialogs, screen.split('\n'))?.kind).toBe(kind);
+  });
+  it('a ready prompt is no dialog', () => {
+    for (const name of BUILTIN_NAMES) expect(recogniseDialog(ADAPTERS[name].dialogs, ['> ', '? for shortcuts', 'Ask anything...'])).toBeUndefined();
+  });
+});
+
+describe('activity', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 6, 0, s));
+  const ev = (event: WorkerEventRecord['event'], s: number, payload?: unknown) => eventRecord(event, payload, at(s));
+  const decide = (events: WorkerEventRecord[], extra: { alive?: boolean; screen?: string[] } = {}) =>
+    decideActivity({ events, alive: extra.alive ?? true, adapter: ADAPTERS.claude, screen: extra.screen });
+
+  it('follows the hooks: starting, ready, working, idle, needs-input, rate-limited, exited', () => {
+    const launch = ev('launch', 0, { session_id: 's1' });
+    expect(decide([launch])).toMatchObject({ activity: 'starting', sessionId: 's1', since: at(0).toISOString() });
+    expect(decide([launch, ev('session-start', 1)]).activity).toBe('ready');
+    expect(decide([launch, ev('session-start', 1), ev('prompt-submit', 2)]).activity).toBe('working');
+    expect(decide([launch, ev('prompt-submit', 2), ev('turn-end', 3)])).toMatchObject({ activity: 'idle', since: at(3).toISOString() });
+    expect(decide([launch, ev('notification', 4, { notification_type: 'permission_prompt' })]).activity).toBe('needs-input');
+    expect(decide([launch, ev('notification', 4, { notification_type: 'idle_prompt' })]).activity).toBe('idle');
+    expect(decide([launch, ev('turn-failed', 5, { error: 'rate_limit', resets_at: '2026-11-30T07:00:00Z' })])).toMatchObject({ activity: 'rate-limited', resetsAt: '2026-11-30T07:00:00Z' });
+    expect(decide([launch, ev('turn-failed', 5, { error: 'authentication_failed', message: 'Not logged in' })]).activity).toBe('attention');
+    expect(decide([launch, ev('session-end', 6)]).activity).toBe('exited');
+    expect(decide([launch, ev('session-start', 1)], { alive: false }).activity).toBe('exited');
+  });
+
+  it('events of an earlier launch do not count; the session id survives', () => {
+    const events = [ev('launch', 0, { session_id: 's1' }), ev('session-start', 1, { session_id: 's1' }), ev('turn-end', 2), ev('launch', 10, { session_id: 's1' })];
+    expect(decide(events)).toMatchObject({ activity: 'starting', sessionId: 's1' });
+  });
+
+  it('a dialog on screen is attention with the lines; the ready marker ends starting only without a session-start hook', () => {
+    const screen = ['Do you trust the files in this folder?', '❯ 1. Yes, I trust this folder'];
+    expect(decide([ev('launch', 0), ev('session-start', 1)], { screen })).toMatchObject({ activity: 'attention', dialog: { kind: 'trust' }, screen });
+    // codex 0.171 draws "› Ask Codex to do anything / ? for shortcuts" for a moment, then its sign-in chooser
+    expect(decideActivity({ events: [ev('launch', 0)], alive: true, adapter: ADAPTERS.codex, screen: ['› Ask Codex to do anything', '  ? for shortcuts'] }).activity).toBe('starting');
+    expect(decideActivity({ events: [ev('launch', 0)], alive: true, adapter: ADAPTERS.opencode, screen: ['  Ask anything... "Fix a TODO"'] }).activity).toBe('ready');
+    expect(decideActivity({ events: [ev('launch', 0)], alive: true, adapter: plainAdapter('aider', 'aider'), screen: [] }).activity).toBe('ready');
+  });
+
+  it('keeps only a few payload fields: never the prompt text or the transcript', () => {
+    const r = eventRecord('prompt-submit', { session_id: 's', prompt: 'secret plan', transcript_path: '/x', hook_event_name: 'UserPromptSubmit' });
+    expect(r).toMatchObject({ event: 'prompt-submit', session_id: 's', data: { hook_event_name: 'UserPromptSubmit', prompt_chars: 11 } });
+    expect(JSON.stringify(r)).not.toContain('secret');
+    expect(JSON.stringify(r)).not.toContain('transcript');
+  });
+});
