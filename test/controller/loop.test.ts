@@ -6,47 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runController, type WorkerPort } from '../../src/workflow/controller.js';
+import { runController } from '../../src/workflow/controller.js';
+import { FakePort } from '../helpers/fake-port.js';
 import { initRun, loadRun } from '../../src/workflow/state-service.js';
 import { tempRepo, writeFile } from '../helpers/repo.js';
-
-/** A WorkerPort that records calls; `workers` maps id → running. */
-class FakePort implements WorkerPort {
-  calls: string[] = [];
-  workers = new Map<string, boolean>();
-  idleWorker: string | undefined;
-  private seq = 0;
-  exists = (id: string) => this.workers.has(id);
-  busy = (_id: string) => false;
-  running = (id: string) => this.workers.get(id);
-  nextId = (role: string) => `${role}-${String(this.seq + 1).padStart(3, '0')}`;
-  async findIdle(role: string) {
-    this.calls.push(`findIdle ${role}`);
-    return this.idleWorker;
-  }
-  async create(role: string) {
-    let id = `${role}-${String(++this.seq).padStart(3, '0')}`;
-    while (this.workers.has(id)) id = `${role}-${String(++this.seq).padStart(3, '0')}`;
-    this.workers.set(id, false);
-    this.calls.push(`create ${id}`);
-    return id;
-  }
-  async open(id: string) {
-    const was = this.workers.get(id);
-    this.workers.set(id, true);
-    this.calls.push(`open ${id}`);
-    return { opened: was !== true };
-  }
-  async assign(id: string, description: string) {
-    this.calls.push(`assign ${id} ${description}`);
-    return { change: `/x/${id}` };
-  }
-  async merge(id: string) {
-    this.calls.push(`merge ${id}`);
-    return { summary: `merged ${id}` };
-  }
-  worktree = () => undefined;
-}
 
 const TEMPLATE = (defaults: string) => `version: 1
 name: loop
