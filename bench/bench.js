@@ -218,7 +218,7 @@ process.stderr.write(`agent-team bench: node ${process.version}, ${cpus().length
 
 const repo = makeRepo('cli');
 const presetFile = write(repo, '.agents/workflow/feature.yaml', PRESET.replace('name: branching', 'name: feature'));
-const init = cli(repo, ['workflow', 'state', 'init', presetFile, '--run-id', 'bench', '--json']);
+const init = cli(repo, ['workflow', 'state', 'init', presetFile, '--run-id', 'bench', '--param', 'requirement=Bench a transition', '--json']);
 if (init.code !== 0) throw new Error(`state init failed: ${init.stderr}`);
 const stateFile = JSON.parse(init.stdout).path;
 const pristineState = readFileSync(stateFile);
