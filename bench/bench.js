@@ -6,7 +6,8 @@
 //
 // Environment knobs: BENCH_RUNS (default 21 timed runs per case), BENCH_WARMUP (default 3),
 // BENCH_KEEP=1 (keep the temp repositories and print where they are), BENCH_TASK_SECONDS (T of the
-// parallel-runs section, default 15), BENCH_PARALLEL=0 (skip that section).
+// parallel-runs section, default 15), BENCH_PARALLEL=0 (skip that section), BENCH_ONLY=startup,workers,parallel
+// (run only the named sections; results go to bench/results-<sections>.json instead).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +21,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const NODE = process.execPath;
 const started = performance.now();
+const SECTIONS = ['startup', 'workers', 'parallel'];
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const unknownSection = ONLY.find((x) => !SECTIONS.includes(x));
+if (unknownSection) {
+  console.error(`bench: BENCH_ONLY names an unknown section ${unknownSection}; use a comma-separated list of ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+/** Whether the section `name` runs: all of them unless BENCH_ONLY names some. */
+const want = (name) => ONLY.length === 0 || ONLY.includes(name);
 
 if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
   console.error('bench: dist/ is missing; run `npm run bench` (it builds first) or `npm run build`');
@@ -213,297 +223,303 @@ function peakRss(cwd, args, prepare) {
 
 // ---------------------------------------------------------------------------------------------------
 // 1. startup-bound commands against node -e 0
+if (want('startup')) {
 
-process.stderr.write(`agent-team bench: node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, ${RUNS} runs (+${WARMUP} warm-up) per case\n\n`);
+  process.stderr.write(`agent-team bench: node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, ${RUNS} runs (+${WARMUP} warm-up) per case\n\n`);
 
-const repo = makeRepo('cli');
-const presetFile = write(repo, '.agents/workflow/feature.yaml', PRESET.replace('name: branching', 'name: feature'));
-const init = cli(repo, ['workflow', 'state', 'init', presetFile, '--run-id', 'bench', '--param', 'requirement=Bench a transition', '--json']);
-if (init.code !== 0) throw new Error(`state init failed: ${init.stderr}`);
-const stateFile = JSON.parse(init.stdout).path;
-const pristineState = readFileSync(stateFile);
+  const repo = makeRepo('cli');
+  const presetFile = write(repo, '.agents/workflow/feature.yaml', PRESET.replace('name: branching', 'name: feature'));
+  const init = cli(repo, ['workflow', 'state', 'init', presetFile, '--run-id', 'bench', '--param', 'requirement=Bench a transition', '--json']);
+  if (init.code !== 0) throw new Error(`state init failed: ${init.stderr}`);
+  const stateFile = JSON.parse(init.stdout).path;
+  const pristineState = readFileSync(stateFile);
 
-const run = (args, opts = {}) => ({ cwd: repo, measure: () => timeOnce([NODE, BIN, ...args], repo, {}, opts.expect ?? 0), ...opts });
+  const run = (args, opts = {}) => ({ cwd: repo, measure: () => timeOnce([NODE, BIN, ...args], repo, {}, opts.expect ?? 0), ...opts });
 
-record(ratioRow('--version', bench(run(['--version'])), 1.3));
-record(ratioRow('workflow validate <preset>', bench(run(['workflow', 'validate', presetFile])), 1.3));
-record(ratioRow('workflow state show', bench(run(['workflow', 'state', 'show', stateFile])), 1.3));
+  record(ratioRow('--version', bench(run(['--version'])), 1.3));
+  record(ratioRow('workflow validate <preset>', bench(run(['workflow', 'validate', presetFile])), 1.3));
+  record(ratioRow('workflow state show', bench(run(['workflow', 'state', 'show', stateFile])), 1.3));
 
-const probeNext = cli(repo, ['workflow', 'state', 'next', stateFile]);
-if (!/unknown command/.test(probeNext.stderr)) {
-  try {
-    record(ratioRow('workflow state next', bench(run(['workflow', 'state', 'next', stateFile])), 1.3));
-  } catch (err) {
-    skip('workflow state next', '≤ 1.3 × node -e 0', (err).message);
+  const probeNext = cli(repo, ['workflow', 'state', 'next', stateFile]);
+  if (!/unknown command/.test(probeNext.stderr)) {
+    try {
+      record(ratioRow('workflow state next', bench(run(['workflow', 'state', 'next', stateFile])), 1.3));
+    } catch (err) {
+      skip('workflow state next', '≤ 1.3 × node -e 0', (err).message);
+    }
+  } else {
+    skip('workflow state next', '≤ 1.3 × node -e 0', 'the command does not exist in this build');
   }
-} else {
-  skip('workflow state next', '≤ 1.3 × node -e 0', 'the command does not exist in this build');
-}
 
-// One transition: `start` then `complete` of the entry node, on a fresh copy of the run each time.
-function transitionCase(cwd, file, pristine, node) {
-  const restore = () => writeFileSync(file, pristine);
-  const start = bench({
-    cwd,
-    prepare: restore,
-    measure: () => timeOnce([NODE, BIN, 'workflow', 'state', 'start', file, '--node', node], cwd, {}),
-  });
-  const complete = bench({
-    cwd,
-    prepare: () => {
-      restore();
-      const r = cli(cwd, ['workflow', 'state', 'start', file, '--node', node]);
-      if (r.code !== 0) throw new Error(`start failed: ${r.stderr}`);
-    },
-    measure: () => timeOnce([NODE, BIN, 'workflow', 'state', 'complete', file, '--node', node], cwd, {}),
-  });
-  restore();
-  return { start, complete };
-}
-
-const presetTransition = transitionCase(repo, stateFile, pristineState, 'cto_breakdown');
-record(ratioRow('workflow state start (preset run)', presetTransition.start, 1.3));
-record(ratioRow('workflow state complete (preset run)', presetTransition.complete, 1.3));
-
-// The floor of any transition: bare Node plus one durable write of a run-state (temp file, fsync,
-// rename, fsync of the folder), which DESIGN.md requires. On a disk where fsync is slow this alone
-// can exceed 1.3 × node -e 0; the row shows how much of a transition's time it is.
-const floorScript = join(temp, 'durable-write.cjs');
-writeFileSync(
-  floorScript,
-  `const fs = require('node:fs'); const p = process.argv[2]; const t = p + '.tmp'; const fd = fs.openSync(t, 'w');
-fs.writeFileSync(fd, fs.readFileSync(p)); fs.fsyncSync(fd); fs.closeSync(fd); fs.renameSync(t, p);
-const d = fs.openSync(require('node:path').dirname(p), 'r'); fs.fsyncSync(d); fs.closeSync(d);\n`,
-);
-const floor = bench({ cwd: repo, measure: () => timeOnce([NODE, floorScript, stateFile], repo, {}) });
-record({ ...ratioRow('floor: node + one durable write (reference)', floor, 1.3), target: '(reference)', pass: undefined });
-
-// ---------------------------------------------------------------------------------------------------
-// 2. a transition on a 1,000-node template whose run has a 10,000-entry decision_log
-
-const bigRepo = makeRepo('big');
-write(bigRepo, '.agents/workflow/big.yaml', chainTemplate(1000));
-const bigState = write(bigRepo, '.agents/workflow/runs/big/big.yaml', bigRunState(1000, 10_000, 500));
-const bigPristine = readFileSync(bigState);
-{
-  const check = cli(bigRepo, ['workflow', 'state', 'show', bigState, '--json']);
-  if (check.code !== 0) throw new Error(`generated big run-state does not load: ${check.stderr}`);
-  const parsed = JSON.parse(check.stdout);
-  if (parsed.decision_log.length !== 10_000 || Object.keys(parsed.node_states).length !== 1000) throw new Error('generated big run-state has the wrong shape');
-  if (check.stderr.trim() !== '') notes.push(`big run-state show warned: ${check.stderr.trim().split('\n')[0]}`);
-}
-const bigRuns = Math.max(7, Math.round(RUNS / 2));
-const bigStart = bench({
-  cwd: bigRepo,
-  runs: bigRuns,
-  warmup: 1,
-  prepare: () => writeFileSync(bigState, bigPristine),
-  measure: () => timeOnce([NODE, BIN, 'workflow', 'state', 'start', bigState, '--node', 'n500'], bigRepo, {}),
-});
-writeFileSync(bigState, bigPristine);
-const bigRatio = bigStart.median / presetTransition.start.median;
-record({
-  name: 'state start, 1,000 nodes + 10,000-entry log',
-  median_ms: round(bigStart.median, 2),
-  baseline_ms: round(presetTransition.start.median, 2),
-  ratio: round(bigRatio, 3),
-  target: '≤ 3 × the same transition on a preset run',
-  pass: bigRatio <= 3,
-  runs: bigStart.runs,
-  min_ms: round(bigStart.min, 2),
-  max_ms: round(bigStart.max, 2),
-  state_file_bytes: bigPristine.length,
-});
-const rss = peakRss(bigRepo, ['workflow', 'state', 'start', bigState, '--node', 'n500'], () => writeFileSync(bigState, bigPristine));
-writeFileSync(bigState, bigPristine);
-record({ name: 'peak RSS of that transition (max of 3)', median_ms: null, peak_rss_mb: round(rss, 1), display: `${rss.toFixed(1)} MB`, target: '≤ 150 MB', pass: rss <= 150 });
-
-// The YAML library question (issue 13): the project names `yaml`; src/store/yaml-file.ts also uses
-// `js-yaml` for run-state data. Same 1.4 MB run-state, read and written in-process by each library, runs
-// interleaved; the second row estimates the transition above if `yaml` did both jobs.
-{
-  const requireHere = createRequire(import.meta.url);
-  const jsYaml = requireHere('js-yaml');
-  const YAML = requireHere('yaml');
-  const text = bigPristine.toString('utf8');
-  const data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
-  const time = (f) => {
-    const t0 = performance.now();
-    f();
-    return performance.now() - t0;
-  };
-  const js = [];
-  const ya = [];
-  for (let i = 0; i < Math.max(5, Math.round(RUNS / 3)); i++) {
-    js.push(time(() => jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA })) + time(() => jsYaml.dump(data, { indent: 2, lineWidth: -1, noRefs: true, quotingType: '"' })));
-    ya.push(time(() => YAML.parse(text, { uniqueKeys: true, maxAliasCount: 100 })) + time(() => YAML.stringify(data, { indent: 2, lineWidth: 0 })));
+  // One transition: `start` then `complete` of the entry node, on a fresh copy of the run each time.
+  function transitionCase(cwd, file, pristine, node) {
+    const restore = () => writeFileSync(file, pristine);
+    const start = bench({
+      cwd,
+      prepare: restore,
+      measure: () => timeOnce([NODE, BIN, 'workflow', 'state', 'start', file, '--node', node], cwd, {}),
+    });
+    const complete = bench({
+      cwd,
+      prepare: () => {
+        restore();
+        const r = cli(cwd, ['workflow', 'state', 'start', file, '--node', node]);
+        if (r.code !== 0) throw new Error(`start failed: ${r.stderr}`);
+      },
+      measure: () => timeOnce([NODE, BIN, 'workflow', 'state', 'complete', file, '--node', node], cwd, {}),
+    });
+    restore();
+    return { start, complete };
   }
-  const ratio = median(ya) / median(js);
-  record({ name: 'read + write that run-state: yaml vs js-yaml', median_ms: round(median(ya), 2), baseline_ms: round(median(js), 2), ratio: round(ratio, 3), target: '(reference)', pass: undefined });
-  const estimate = (bigStart.median - median(js) + median(ya)) / bigStart.median;
-  record({ name: 'that transition with yaml only (estimate)', median_ms: round(bigStart.median - median(js) + median(ya), 2), baseline_ms: round(bigStart.median, 2), ratio: round(estimate, 3), target: '(reference: js-yaml stays when > 1.5 ×)', pass: undefined });
-  notes.push(estimate > 1.5 ? `yaml alone would make the large-run transition ${estimate.toFixed(2)} × slower: js-yaml stays, behind src/store/yaml-file.ts` : `yaml alone would cost only ${estimate.toFixed(2)} × on the large-run transition: js-yaml can go`);
+
+  const presetTransition = transitionCase(repo, stateFile, pristineState, 'cto_breakdown');
+  record(ratioRow('workflow state start (preset run)', presetTransition.start, 1.3));
+  record(ratioRow('workflow state complete (preset run)', presetTransition.complete, 1.3));
+
+  // The floor of any transition: bare Node plus one durable write of a run-state (temp file, fsync,
+  // rename, fsync of the folder), which DESIGN.md requires. On a disk where fsync is slow this alone
+  // can exceed 1.3 × node -e 0; the row shows how much of a transition's time it is.
+  const floorScript = join(temp, 'durable-write.cjs');
+  writeFileSync(
+    floorScript,
+    `const fs = require('node:fs'); const p = process.argv[2]; const t = p + '.tmp'; const fd = fs.openSync(t, 'w');
+  fs.writeFileSync(fd, fs.readFileSync(p)); fs.fsyncSync(fd); fs.closeSync(fd); fs.renameSync(t, p);
+  const d = fs.openSync(require('node:path').dirname(p), 'r'); fs.fsyncSync(d); fs.closeSync(d);\n`,
+  );
+  const floor = bench({ cwd: repo, measure: () => timeOnce([NODE, floorScript, stateFile], repo, {}) });
+  record({ ...ratioRow('floor: node + one durable write (reference)', floor, 1.3), target: '(reference)', pass: undefined });
+
+  // ---------------------------------------------------------------------------------------------------
+  // 2. a transition on a 1,000-node template whose run has a 10,000-entry decision_log
+
+  const bigRepo = makeRepo('big');
+  write(bigRepo, '.agents/workflow/big.yaml', chainTemplate(1000));
+  const bigState = write(bigRepo, '.agents/workflow/runs/big/big.yaml', bigRunState(1000, 10_000, 500));
+  const bigPristine = readFileSync(bigState);
+  {
+    const check = cli(bigRepo, ['workflow', 'state', 'show', bigState, '--json']);
+    if (check.code !== 0) throw new Error(`generated big run-state does not load: ${check.stderr}`);
+    const parsed = JSON.parse(check.stdout);
+    if (parsed.decision_log.length !== 10_000 || Object.keys(parsed.node_states).length !== 1000) throw new Error('generated big run-state has the wrong shape');
+    if (check.stderr.trim() !== '') notes.push(`big run-state show warned: ${check.stderr.trim().split('\n')[0]}`);
+  }
+  const bigRuns = Math.max(7, Math.round(RUNS / 2));
+  const bigStart = bench({
+    cwd: bigRepo,
+    runs: bigRuns,
+    warmup: 1,
+    prepare: () => writeFileSync(bigState, bigPristine),
+    measure: () => timeOnce([NODE, BIN, 'workflow', 'state', 'start', bigState, '--node', 'n500'], bigRepo, {}),
+  });
+  writeFileSync(bigState, bigPristine);
+  const bigRatio = bigStart.median / presetTransition.start.median;
+  record({
+    name: 'state start, 1,000 nodes + 10,000-entry log',
+    median_ms: round(bigStart.median, 2),
+    baseline_ms: round(presetTransition.start.median, 2),
+    ratio: round(bigRatio, 3),
+    target: '≤ 3 × the same transition on a preset run',
+    pass: bigRatio <= 3,
+    runs: bigStart.runs,
+    min_ms: round(bigStart.min, 2),
+    max_ms: round(bigStart.max, 2),
+    state_file_bytes: bigPristine.length,
+  });
+  const rss = peakRss(bigRepo, ['workflow', 'state', 'start', bigState, '--node', 'n500'], () => writeFileSync(bigState, bigPristine));
+  writeFileSync(bigState, bigPristine);
+  record({ name: 'peak RSS of that transition (max of 3)', median_ms: null, peak_rss_mb: round(rss, 1), display: `${rss.toFixed(1)} MB`, target: '≤ 150 MB', pass: rss <= 150 });
+
+  // The YAML library question (issue 13): the project names `yaml`; src/store/yaml-file.ts also uses
+  // `js-yaml` for run-state data. Same 1.4 MB run-state, read and written in-process by each library, runs
+  // interleaved; the second row estimates the transition above if `yaml` did both jobs.
+  {
+    const requireHere = createRequire(import.meta.url);
+    const jsYaml = requireHere('js-yaml');
+    const YAML = requireHere('yaml');
+    const text = bigPristine.toString('utf8');
+    const data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
+    const time = (f) => {
+      const t0 = performance.now();
+      f();
+      return performance.now() - t0;
+    };
+    const js = [];
+    const ya = [];
+    for (let i = 0; i < Math.max(5, Math.round(RUNS / 3)); i++) {
+      js.push(time(() => jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA })) + time(() => jsYaml.dump(data, { indent: 2, lineWidth: -1, noRefs: true, quotingType: '"' })));
+      ya.push(time(() => YAML.parse(text, { uniqueKeys: true, maxAliasCount: 100 })) + time(() => YAML.stringify(data, { indent: 2, lineWidth: 0 })));
+    }
+    const ratio = median(ya) / median(js);
+    record({ name: 'read + write that run-state: yaml vs js-yaml', median_ms: round(median(ya), 2), baseline_ms: round(median(js), 2), ratio: round(ratio, 3), target: '(reference)', pass: undefined });
+    const estimate = (bigStart.median - median(js) + median(ya)) / bigStart.median;
+    record({ name: 'that transition with yaml only (estimate)', median_ms: round(bigStart.median - median(js) + median(ya), 2), baseline_ms: round(bigStart.median, 2), ratio: round(estimate, 3), target: '(reference: js-yaml stays when > 1.5 ×)', pass: undefined });
+    notes.push(estimate > 1.5 ? `yaml alone would make the large-run transition ${estimate.toFixed(2)} × slower: js-yaml stays, behind src/store/yaml-file.ts` : `yaml alone would cost only ${estimate.toFixed(2)} × on the large-run transition: js-yaml can go`);
+  }
+
 }
 
 // ---------------------------------------------------------------------------------------------------
 // 3. workers: `worker open` until the launch command is typed; `worker status` with 1 vs 100 workers
+if (want('workers')) {
 
-function setUpWorkerRepo(name) {
-  const dir = makeRepo(name);
-  write(dir, '.agents/teams/bench/SKILL.md', '---\nname: bench\ndescription: benchmark role\n---\n\n# bench\n\nDo nothing.\n');
-  write(dir, '.agents/config.yaml', 'providers:\n    bench: "sleep 600"\n');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'bench role');
-  cli(dir, ['trust'], {}); // the launch command comes from .agents/config.yaml
-  return dir;
-}
-
-function tmuxAvailable() {
-  return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
-}
-
-/** Creates a worker with `worker create bench --provider bench`; returns its id. Throws on failure. */
-function createWorker(dir, env) {
-  const r = cli(dir, ['worker', 'create', 'bench', '--provider', 'bench', '--json'], env);
-  if (r.code !== 0) throw new Error(r.stderr.trim().split('\n')[0] || `worker create exited ${r.code}`);
-  let id;
-  try {
-    const j = JSON.parse(r.stdout);
-    id = j.worker_id ?? j.id ?? j.worker?.worker_id ?? j.worker?.id;
-  } catch {
-    // not JSON: look for the id in the text
+  function setUpWorkerRepo(name) {
+    const dir = makeRepo(name);
+    write(dir, '.agents/teams/bench/SKILL.md', '---\nname: bench\ndescription: benchmark role\n---\n\n# bench\n\nDo nothing.\n');
+    write(dir, '.agents/config.yaml', 'providers:\n    bench: "sleep 600"\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'bench role');
+    cli(dir, ['trust'], {}); // the launch command comes from .agents/config.yaml
+    return dir;
   }
-  id ??= /bench-\d{3}/.exec(r.stdout)?.[0];
-  if (!id) throw new Error(`could not find the worker id in: ${r.stdout.trim()}`);
-  return id;
-}
 
-function openCase(label, env, limitMs) {
-  const name = `worker open (${label}) → launch typed`;
-  const target = `≤ ${limitMs} ms`;
-  if (label === 'tmux' && !tmuxAvailable()) return skip(name, target, 'tmux is not installed');
-  const dir = setUpWorkerRepo(`open-${label}`);
-  const samples = [];
-  const runs = Math.max(5, Math.round(RUNS / 3));
-  try {
-    for (let i = 0; i < runs + 1; i++) {
-      const id = createWorker(dir, env);
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync(NODE, [BIN, 'worker', 'open', id], { cwd: dir, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (r.status !== 0) throw new Error(String(r.stderr).trim().split('\n')[0] || `worker open exited ${r.status}`);
-      if (i > 0) samples.push(ms);
-      cli(dir, ['worker', 'close', id], env);
+  function tmuxAvailable() {
+    return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+  }
+
+  /** Creates a worker with `worker create bench --provider bench`; returns its id. Throws on failure. */
+  function createWorker(dir, env) {
+    const r = cli(dir, ['worker', 'create', 'bench', '--provider', 'bench', '--json'], env);
+    if (r.code !== 0) throw new Error(r.stderr.trim().split('\n')[0] || `worker create exited ${r.code}`);
+    let id;
+    try {
+      const j = JSON.parse(r.stdout);
+      id = j.worker_id ?? j.id ?? j.worker?.worker_id ?? j.worker?.id;
+    } catch {
+      // not JSON: look for the id in the text
     }
+    id ??= /bench-\d{3}/.exec(r.stdout)?.[0];
+    if (!id) throw new Error(`could not find the worker id in: ${r.stdout.trim()}`);
+    return id;
+  }
+
+  function openCase(label, env, limitMs) {
+    const name = `worker open (${label}) → launch typed`;
+    const target = `≤ ${limitMs} ms`;
+    if (label === 'tmux' && !tmuxAvailable()) return skip(name, target, 'tmux is not installed');
+    const dir = setUpWorkerRepo(`open-${label}`);
+    const samples = [];
+    const runs = Math.max(5, Math.round(RUNS / 3));
+    try {
+      for (let i = 0; i < runs + 1; i++) {
+        const id = createWorker(dir, env);
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(NODE, [BIN, 'worker', 'open', id], { cwd: dir, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (r.status !== 0) throw new Error(String(r.stderr).trim().split('\n')[0] || `worker open exited ${r.status}`);
+        if (i > 0) samples.push(ms);
+        cli(dir, ['worker', 'close', id], env);
+      }
+    } catch (err) {
+      return skip(name, target, err.message);
+    } finally {
+      if (label === 'tmux') spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+    }
+    const m = median(samples);
+    record({ name, median_ms: round(m, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });
+  }
+
+  openCase('tmux', { AGENT_TEAM_BACKEND: 'tmux' }, 500);
+  openCase('process', { AGENT_TEAM_BACKEND: 'process' }, 500);
+
+  /**
+   * `worker assign` on a worker that is not open, with the scripted stand-in agent as a claude-like
+   * provider: worktree, pane, launch command with the task on it, the agent's SessionStart and
+   * UserPromptSubmit hooks (each one `agent-team worker event`) — until the task is confirmed delivered.
+   */
+  function deliveredCase(label, env, limitMs) {
+    const name = `worker open → first task delivered (${label}, stand-in agent as claude)`;
+    const target = `≤ ${limitMs} ms`;
+    if (label === 'tmux' && !tmuxAvailable()) return skip(name, target, 'tmux is not installed');
+    const dir = setUpWorkerRepo(`deliver-${label}`);
+    const agent = fileURLToPath(new URL('../test/agent/scripted-agent.mjs', import.meta.url));
+    write(dir, '.agents/config.yaml', `providers:\n    bench: { command: "node ${agent} --log ${join(dir, 'agent.log')}", like: claude }\n`);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'stand-in provider');
+    cli(dir, ['trust'], env);
+    const samples = [];
+    const runs = Math.max(5, Math.round(RUNS / 3));
+    try {
+      for (let i = 0; i < runs + 1; i++) {
+        const id = createWorker(dir, env);
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(NODE, [BIN, 'worker', 'assign', id, 'Nothing to do', '--json'], { cwd: dir, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (r.status !== 0) throw new Error(String(r.stderr).trim().split('\n')[0] || `worker assign exited ${r.status}`);
+        if (JSON.parse(String(r.stdout)).delivery !== 'confirmed') throw new Error('the task was not confirmed');
+        if (i > 0) samples.push(ms);
+        cli(dir, ['worker', 'close', id], env);
+      }
+    } catch (err) {
+      return skip(name, target, err.message);
+    } finally {
+      if (label === 'tmux') spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+    }
+    const m = median(samples);
+    record({ name, median_ms: round(m, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });
+  }
+
+  deliveredCase('tmux', { AGENT_TEAM_BACKEND: 'tmux' }, 500);
+  deliveredCase('process', { AGENT_TEAM_BACKEND: 'process' }, 500);
+
+  /** Writes `.agents/workers/<id>/worker.yaml` in the Go format (used when `worker create` is missing or for the bulk). */
+  function writeWorkerYaml(dir, id) {
+    write(
+      dir,
+      `.agents/workers/${id}/worker.yaml`,
+      `worker_id: ${id}\nrole: bench\nprovider: bench\npane_id: ""\ncreated_at: "2026-01-01T00:00:00Z"\nworktree_created: false\n`,
+    );
+  }
+
+  function statusCase() {
+    const name = 'worker status, 100 workers vs 1';
+    const target = '≤ 2 × the 1-worker time';
+    const env = { AGENT_TEAM_BACKEND: 'tmux' };
+    const one = setUpWorkerRepo('status-1');
+    const hundred = setUpWorkerRepo('status-100');
+    let created = 'worker create';
+    try {
+      createWorker(one, env);
+      for (let i = 0; i < 100; i++) createWorker(hundred, env);
+    } catch {
+      created = 'worker.yaml files written directly (worker create unavailable)';
+      rmSync(join(one, '.agents/workers'), { recursive: true, force: true });
+      rmSync(join(hundred, '.agents/workers'), { recursive: true, force: true });
+      writeWorkerYaml(one, 'bench-001');
+      for (let i = 1; i <= 100; i++) writeWorkerYaml(hundred, `bench-${String(i).padStart(3, '0')}`);
+    }
+    const probe = cli(one, ['worker', 'status'], env);
+    if (probe.code !== 0) return skip(name, target, probe.stderr.trim().split('\n')[0] || `worker status exited ${probe.code}`);
+    const samples1 = [];
+    const samples100 = [];
+    const base = [];
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const b = timeOnce(BASELINE, temp, {});
+      const a = timeOnce([NODE, BIN, 'worker', 'status'], one, env);
+      const c = timeOnce([NODE, BIN, 'worker', 'status'], hundred, env);
+      if (i >= WARMUP) {
+        samples1.push(a);
+        samples100.push(c);
+        base.push(b);
+      }
+    }
+    const m1 = median(samples1);
+    const m100 = median(samples100);
+    record({ name: 'worker status, 1 worker', median_ms: round(m1, 2), baseline_ms: round(median(base), 2), ratio: round(m1 / median(base), 3), target: '(reference)', runs: RUNS });
+    record({ name, median_ms: round(m100, 2), baseline_ms: round(m1, 2), ratio: round(m100 / m1, 3), target, pass: m100 / m1 <= 2, runs: RUNS, workers_made_with: created });
+  }
+  try {
+    statusCase();
   } catch (err) {
-    return skip(name, target, err.message);
-  } finally {
-    if (label === 'tmux') spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
+    skip('worker status, 100 workers vs 1', '≤ 2 × the 1-worker time', err.message);
   }
-  const m = median(samples);
-  record({ name, median_ms: round(m, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });
-}
 
-openCase('tmux', { AGENT_TEAM_BACKEND: 'tmux' }, 500);
-openCase('process', { AGENT_TEAM_BACKEND: 'process' }, 500);
-
-/**
- * `worker assign` on a worker that is not open, with the scripted stand-in agent as a claude-like
- * provider: worktree, pane, launch command with the task on it, the agent's SessionStart and
- * UserPromptSubmit hooks (each one `agent-team worker event`) — until the task is confirmed delivered.
- */
-function deliveredCase(label, env, limitMs) {
-  const name = `worker open → first task delivered (${label}, stand-in agent as claude)`;
-  const target = `≤ ${limitMs} ms`;
-  if (label === 'tmux' && !tmuxAvailable()) return skip(name, target, 'tmux is not installed');
-  const dir = setUpWorkerRepo(`deliver-${label}`);
-  const agent = fileURLToPath(new URL('../test/agent/scripted-agent.mjs', import.meta.url));
-  write(dir, '.agents/config.yaml', `providers:\n    bench: { command: "node ${agent} --log ${join(dir, 'agent.log')}", like: claude }\n`);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'stand-in provider');
-  cli(dir, ['trust'], env);
-  const samples = [];
-  const runs = Math.max(5, Math.round(RUNS / 3));
-  try {
-    for (let i = 0; i < runs + 1; i++) {
-      const id = createWorker(dir, env);
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync(NODE, [BIN, 'worker', 'assign', id, 'Nothing to do', '--json'], { cwd: dir, env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (r.status !== 0) throw new Error(String(r.stderr).trim().split('\n')[0] || `worker assign exited ${r.status}`);
-      if (JSON.parse(String(r.stdout)).delivery !== 'confirmed') throw new Error('the task was not confirmed');
-      if (i > 0) samples.push(ms);
-      cli(dir, ['worker', 'close', id], env);
-    }
-  } catch (err) {
-    return skip(name, target, err.message);
-  } finally {
-    if (label === 'tmux') spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
-  }
-  const m = median(samples);
-  record({ name, median_ms: round(m, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });
-}
-
-deliveredCase('tmux', { AGENT_TEAM_BACKEND: 'tmux' }, 500);
-deliveredCase('process', { AGENT_TEAM_BACKEND: 'process' }, 500);
-
-/** Writes `.agents/workers/<id>/worker.yaml` in the Go format (used when `worker create` is missing or for the bulk). */
-function writeWorkerYaml(dir, id) {
-  write(
-    dir,
-    `.agents/workers/${id}/worker.yaml`,
-    `worker_id: ${id}\nrole: bench\nprovider: bench\npane_id: ""\ncreated_at: "2026-01-01T00:00:00Z"\nworktree_created: false\n`,
-  );
-}
-
-function statusCase() {
-  const name = 'worker status, 100 workers vs 1';
-  const target = '≤ 2 × the 1-worker time';
-  const env = { AGENT_TEAM_BACKEND: 'tmux' };
-  const one = setUpWorkerRepo('status-1');
-  const hundred = setUpWorkerRepo('status-100');
-  let created = 'worker create';
-  try {
-    createWorker(one, env);
-    for (let i = 0; i < 100; i++) createWorker(hundred, env);
-  } catch {
-    created = 'worker.yaml files written directly (worker create unavailable)';
-    rmSync(join(one, '.agents/workers'), { recursive: true, force: true });
-    rmSync(join(hundred, '.agents/workers'), { recursive: true, force: true });
-    writeWorkerYaml(one, 'bench-001');
-    for (let i = 1; i <= 100; i++) writeWorkerYaml(hundred, `bench-${String(i).padStart(3, '0')}`);
-  }
-  const probe = cli(one, ['worker', 'status'], env);
-  if (probe.code !== 0) return skip(name, target, probe.stderr.trim().split('\n')[0] || `worker status exited ${probe.code}`);
-  const samples1 = [];
-  const samples100 = [];
-  const base = [];
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    const b = timeOnce(BASELINE, temp, {});
-    const a = timeOnce([NODE, BIN, 'worker', 'status'], one, env);
-    const c = timeOnce([NODE, BIN, 'worker', 'status'], hundred, env);
-    if (i >= WARMUP) {
-      samples1.push(a);
-      samples100.push(c);
-      base.push(b);
-    }
-  }
-  const m1 = median(samples1);
-  const m100 = median(samples100);
-  record({ name: 'worker status, 1 worker', median_ms: round(m1, 2), baseline_ms: round(median(base), 2), ratio: round(m1 / median(base), 3), target: '(reference)', runs: RUNS });
-  record({ name, median_ms: round(m100, 2), baseline_ms: round(m1, 2), ratio: round(m100 / m1, 3), target, pass: m100 / m1 <= 2, runs: RUNS, workers_made_with: created });
-}
-try {
-  statusCase();
-} catch (err) {
-  skip('worker status, 100 workers vs 1', '≤ 2 × the 1-worker time', err.message);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // 4. parallel runs (issue 12): 4 independent tasks, the stand-in agent taking T seconds each
 // (bench/parallel.js; BENCH_TASK_SECONDS sets T, BENCH_PARALLEL=0 skips this section)
 
-if (process.env.BENCH_PARALLEL !== '0') {
+if (want('parallel') && process.env.BENCH_PARALLEL !== '0') {
   const name = '4 tasks × T s: for_each (wall / T)';
   try {
     const { parallelCase } = await import('./parallel.js');
@@ -532,7 +548,7 @@ const rows = results.map((r) => [
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
 const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
 console.log('');
-console.log(`baseline node -e 0: median ${baselineAll?.toFixed(1)} ms (measured interleaved with every case)`);
+if (baselineAll !== undefined && !Number.isNaN(baselineAll)) console.log(`baseline node -e 0: median ${baselineAll.toFixed(1)} ms (measured interleaved with every case)`);
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const row of rows) console.log(line(row));
@@ -552,7 +568,7 @@ const out = {
   notes,
   seconds: round(elapsed, 1),
 };
-writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(join(ROOT, 'bench', ONLY.length ? `results-${ONLY.join('-')}.json` : 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
 
 if (process.env.BENCH_KEEP === '1') console.log(`temp repositories kept in ${temp}`);
 else rmSync(temp, { recursive: true, force: true });
