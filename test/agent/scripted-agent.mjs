@@ -12,7 +12,9 @@
 // positional first task, and the "? for shortcuts" ready marker. Test switches: `--trust-dialog`
 // (shows claude's trust screen until someone answers it; an answer is logged as "dialog answered"),
 // `--start-delay <ms>` (input typed before ready is lost, as in gemini/opencode), `--early-enter-ms <ms>`
-// (an Enter within that time after text stays unsent, as gemini does), `--exit-at-start` (exits at once).
+// (an Enter within that time after text stays unsent, as gemini does), `--ignore-enter` (every Enter is
+// ignored: typed text stays in the input line), `--exit-at-start` (exits at once). Without `--settings` it
+// runs no hooks: a plain provider, whose typed task is confirmed only by the text leaving its input line.
 // On a terminal it reads keys in raw mode (Enter = CR submits, LF is a newline in the input); on a pipe
 // (the process backend) it reads lines.
 // With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status?, delay_ms? }] })
@@ -47,6 +49,7 @@ const resumed = opt('--resume');
 const sessionId = resumed ?? opt('--session-id') ?? randomUUID();
 const startDelay = Number(opt('--start-delay') ?? 0);
 const earlyEnterMs = Number(opt('--early-enter-ms') ?? 0);
+const ignoreEnter = flag('--ignore-enter');
 const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--start-delay', '--early-enter-ms', '--model']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1]));
 const firstTask = positional[0];
@@ -54,9 +57,10 @@ const firstTask = positional[0];
 const playbookText = playbookIndex > 0 ? readFileSync(process.argv[playbookIndex + 1], 'utf8') : '';
 const playbook = playbookText.trim() ? JSON.parse(playbookText) : { steps: [] };
 
-function log(event) {
+/** Logs `event` to the --log file and, unless `screen` is false, to the pane (what a real agent would not print stays off it). */
+function log(event, screen = true) {
   const line = `${new Date().toISOString()} ${event}`;
-  process.stdout.write(`[scripted-agent] ${event}\n`);
+  if (screen) process.stdout.write(`[scripted-agent] ${event}\n`);
   if (logFile) {
     mkdirSync(dirname(logFile), { recursive: true });
     appendFileSync(logFile, `${line}\n`);
@@ -214,14 +218,18 @@ if (tty) {
       return;
     }
     if (!ready) {
-      log(`lost early input: ${JSON.stringify(chunk.slice(0, 40))}`);
+      log(`lost early input: ${JSON.stringify(chunk.slice(0, 40))}`, false);
       return;
     }
     for (const ch of chunk) {
       if (ch === '\u0003') exit(130);
       if (ch === '\r') {
         if (earlyEnterMs > 0 && input !== '' && Date.now() - lastChunkAt < earlyEnterMs) {
-          log('ignored early Enter');
+          log('ignored early Enter', false);
+          continue;
+        }
+        if (ignoreEnter) {
+          log('ignored Enter', false);
           continue;
         }
         const text = input;
