@@ -45,12 +45,19 @@ const opt = (name) => {
 const flag = (name) => process.argv.includes(name);
 const settingsFile = opt('--settings');
 const hooks = settingsFile ? (JSON.parse(readFileSync(settingsFile, 'utf8')).hooks ?? {}) : {};
-const resumed = opt('--resume');
+// `--agy`: speaks like the Antigravity CLI instead: hooks from the workspace's .agents/hooks.json (named
+// hooks, each mapping SessionStart/PreInvocation/Stop to command handlers, camelCase payload with
+// conversationId), `--conversation <id>` resumes, "Type your message" is its ready line.
+const agyMode = flag('--agy');
+const agyHooksFile = join(process.cwd(), '.agents/hooks.json');
+const agyHooks = agyMode && existsSync(agyHooksFile) ? Object.values(JSON.parse(readFileSync(agyHooksFile, 'utf8'))).filter((h) => h && h.enabled !== false) : [];
+const AGY_EVENT = { SessionStart: 'SessionStart', UserPromptSubmit: 'PreInvocation', Stop: 'Stop' };
+const resumed = opt('--resume') ?? opt('--conversation');
 const sessionId = resumed ?? opt('--session-id') ?? randomUUID();
 const startDelay = Number(opt('--start-delay') ?? 0);
 const earlyEnterMs = Number(opt('--early-enter-ms') ?? 0);
 const ignoreEnter = flag('--ignore-enter');
-const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--start-delay', '--early-enter-ms', '--model']);
+const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--conversation', '--start-delay', '--early-enter-ms', '--model']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1]));
 const firstTask = positional[0];
 // an empty playbook file (e.g. --playbook /dev/null) means no steps
@@ -137,16 +144,27 @@ function doChange(description, folder) {
 }
 
 
-/** Runs the `--settings` hooks of `name` as Claude Code does: each command through sh, JSON payload on stdin. */
+/** Runs one hook command through sh with `payload` as JSON on stdin. */
+function runHook(name, command, payload) {
+  try {
+    execSync(command, { input: JSON.stringify(payload), stdio: ['pipe', 'ignore', 'pipe'] });
+  } catch (err) {
+    log(`hook ${name} failed: ${err.message.split('\n')[0]}`);
+  }
+}
+
+/** Runs the hooks of claude event `name` as Claude Code does (`--settings`), or agy's counterpart (`--agy`). */
 function hook(name, extra = {}) {
+  if (agyMode) {
+    const event = AGY_EVENT[name];
+    const payload = { conversationId: sessionId, workspacePaths: [process.cwd()], ...(event === 'Stop' ? { terminationReason: 'NO_TOOL_CALL', fullyIdle: true } : {}) };
+    for (const named of agyHooks) for (const h of (event && named[event]) || []) if ((h.type ?? 'command') === 'command' && h.command) runHook(event, h.command, payload);
+    return;
+  }
   for (const group of hooks[name] ?? []) {
     for (const h of group.hooks ?? []) {
       if (h.type !== 'command') continue;
-      try {
-        execSync(h.command, { input: JSON.stringify({ session_id: sessionId, hook_event_name: name, cwd: process.cwd(), ...extra }), stdio: ['pipe', 'ignore', 'pipe'] });
-      } catch (err) {
-        log(`hook ${name} failed: ${err.message.split('\n')[0]}`);
-      }
+      runHook(name, h.command, { session_id: sessionId, hook_event_name: name, cwd: process.cwd(), ...extra });
     }
   }
 }
@@ -185,7 +203,7 @@ function becomeReady() {
   ready = true;
   hook('SessionStart', { source: resumed ? 'resume' : 'startup' });
   log(resumed ? `resumed session ${sessionId}` : `session ${sessionId}`);
-  process.stdout.write('\n? for shortcuts\n> ');
+  process.stdout.write(agyMode ? '\nType your message or @path/to/file\n> ' : '\n? for shortcuts\n> ');
   if (firstTask !== undefined) submit(firstTask);
 }
 
