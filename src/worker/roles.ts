@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readTextFile } from '../store/read-file.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { load as parse } from 'js-yaml';
+import { parseYamlData, readYamlFile } from '../store/yaml-file.js';
 import { OperationError } from '../errors.js';
 import { ID_NAME } from '../workflow/names.js';
 import { agentTeam } from '../workflow/shell-quote.js';
@@ -46,17 +46,17 @@ function readDescription(path: string): string | undefined {
   const roleYaml = join(path, 'references', 'role.yaml');
   try {
     if (existsSync(roleYaml)) {
-      const data = parse(readTextFile(roleYaml, 'role.yaml')) as { description?: unknown } | null;
+      const data = readYamlFile(roleYaml, 'role.yaml').data as { description?: unknown } | null;
       if (data && typeof data.description === 'string') return data.description.trim();
     }
   } catch {
     // an unreadable role.yaml only loses the description
   }
   try {
-    const skill = readTextFile(join(path, 'SKILL.md'), 'role SKILL.md');
-    const fm = /^---\r?\n([\s\S]*?)\r?\n---/.exec(skill);
+    const skillFile = join(path, 'SKILL.md');
+    const fm = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readTextFile(skillFile, 'role SKILL.md'));
     if (fm) {
-      const data = parse(fm[1] as string) as { description?: unknown } | null;
+      const data = parseYamlData(skillFile, fm[1] as string) as { description?: unknown } | null;
       if (data && typeof data.description === 'string') return data.description.trim();
     }
   } catch {
