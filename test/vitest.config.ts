@@ -28,6 +28,7 @@ const UNIT = [
   'test/controller/skill-docs.test.ts',
   'test/store/watch.test.ts',
   'test/store/yaml-boundary.test.ts',
+  'test/store/home.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',

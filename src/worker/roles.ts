@@ -1,11 +1,11 @@
 /**
  * Roles: a folder holding `SKILL.md` and/or `system.md` (optional `references/role.yaml`), looked up in
  * the project (`.agents/teams/<role>/`) first, then globally (`~/.agents/roles/<role>/`, where
- * `$AGENT_TEAM_HOME` replaces `~/.agents`). Same layout and order as the Go `ResolveRole`.
+ * `$AGENT_TEAM_HOME` replaces `~/.agents`: see agentTeamHome). Same layout and order as the Go `ResolveRole`.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { agentTeamHome } from '../store/paths.js';
 import { readTextFile } from '../store/read-file.js';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseYamlData, readYamlFile } from '../store/yaml-file.js';
 import { OperationError } from '../errors.js';
@@ -25,11 +25,6 @@ export interface Role {
   hasSystem: boolean;
   /** `description` from references/role.yaml, else from SKILL.md front matter. */
   description?: string;
-}
-
-/** `$AGENT_TEAM_HOME`, else `~/.agents`. */
-export function agentTeamHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AGENT_TEAM_HOME && env.AGENT_TEAM_HOME !== '' ? env.AGENT_TEAM_HOME : join(homedir(), '.agents');
 }
 
 /** `.agents/teams` of the project at `root`. */
