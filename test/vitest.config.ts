@@ -41,6 +41,7 @@ const UNIT = [
   'test/worker/verbs.test.ts',
   'test/provider/adapters.test.ts',
   'test/provider/activity-next.test.ts',
+  'test/provider/input-box.test.ts',
 ];
 
 // The e2e tests mostly wait (on spawned CLIs, git, tmux, agents), so more test files than cores run at

@@ -14,7 +14,7 @@ import { agentTeamHome } from '../store/paths.js';
 import { parseYamlData, toYaml } from '../store/yaml-file.js';
 import { commandsHash, projectCommands, type ProjectCommand } from './commands.js';
 
-const CommandSchema = z.object({ source: z.enum(['template', 'config']), file: z.string(), field: z.string(), command: z.string() });
+const CommandSchema = z.object({ source: z.enum(['template', 'config']), file: z.string(), field: z.string(), command: z.string(), like: z.string().optional() });
 const RecordSchema = z.object({ path: z.string().min(1), hash: z.string().min(1), trusted_at: z.string(), commands: z.array(CommandSchema).default([]) });
 const TrustFileSchema = z.object({ version: z.literal(1), projects: z.array(RecordSchema).default([]) });
 
