@@ -27,10 +27,13 @@ const UNIT = [
   'test/controller/skill.test.ts',
   'test/controller/skill-docs.test.ts',
   'test/store/watch.test.ts',
+  'test/store/yaml-boundary.test.ts',
+  'test/store/home.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',
   'test/git/merge.test.ts', // the other test/git files spawn the built CLI
+  'test/session/exec.test.ts',
   'test/session/index.test.ts',
   'test/session/process.test.ts',
   'test/session/wezterm.test.ts',
