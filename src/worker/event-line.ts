@@ -35,14 +35,14 @@ const KEPT = ['hook_event_name', 'notification_type', 'error', 'error_type', 'me
 
 /**
  * The record for `event` from a hook payload (any JSON value; claude/codex/gemini send an object with
- * `session_id`, opencode's plugin `{session_id}`): the session id, kept fields (strings cut to 500
- * characters) and the prompt's length (never its text).
+ * `session_id`, opencode's plugin `{session_id}`, agy `conversationId`): the session id, kept fields
+ * (strings cut to 500 characters) and the prompt's length (never its text).
  */
 export function eventRecord(event: WorkerEvent, payload: unknown, now: Date = new Date()): WorkerEventRecord {
   const record: WorkerEventRecord = { at: now.toISOString(), event };
   if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
     const p = payload as Record<string, unknown>;
-    const session = p.session_id ?? p.sessionId ?? p.thread_id;
+    const session = p.session_id ?? p.sessionId ?? p.thread_id ?? p.conversationId; // agy: conversationId
     if (typeof session === 'string' && session !== '') record.session_id = session.slice(0, 200);
     const data: Record<string, string | number | boolean> = {};
     for (const key of KEPT) {

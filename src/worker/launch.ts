@@ -73,6 +73,7 @@ export async function planLaunch(
   const inWorktree = plan.files.filter((f) => f.startsWith(worktree + sep)).map((f) => `/${relative(worktree, f).split(sep).join('/')}`);
   if (inWorktree.length > 0) await addWorktreeExcludes(worktree, inWorktree);
   if (plan.resumeNote) warnings.push(plan.resumeNote);
+  warnings.push(...(plan.warnings ?? []));
   const sessionId = recorded ?? newSessionId;
   await appendEvent(root, id, {
     ...eventRecord('launch', sessionId ? { session_id: sessionId } : undefined, options.now),
