@@ -28,10 +28,13 @@ const UNIT = [
   'test/controller/skill-docs.test.ts',
   'test/store/watch.test.ts',
   'test/store/atomic-write.test.ts',
+  'test/store/yaml-boundary.test.ts',
+  'test/store/home.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',
   'test/git/merge.test.ts', // the other test/git files spawn the built CLI
+  'test/session/exec.test.ts',
   'test/session/index.test.ts',
   'test/session/process.test.ts',
   'test/session/wezterm.test.ts',
@@ -39,6 +42,7 @@ const UNIT = [
   'test/worker/verbs.test.ts',
   'test/provider/adapters.test.ts',
   'test/provider/activity-next.test.ts',
+  'test/provider/input-box.test.ts',
 ];
 
 // The e2e tests mostly wait (on spawned CLIs, git, tmux, agents), so more test files than cores run at

@@ -52,6 +52,8 @@ export interface LaunchPlan {
   files: string[];
   /** Set when the CLI cannot resume the recorded session: why (the launch starts a new one). */
   resumeNote?: string;
+  /** Anything else the user should know about this launch (e.g. hooks that could not be installed). */
+  warnings?: string[];
 }
 
 /** One agent CLI. See the module comment. */

@@ -102,8 +102,8 @@ export interface SessionBackend {
   aliveMany(paneIds: string[], owners?: ReadonlyMap<string, PaneOwner>): Promise<Map<string, boolean>>;
   /**
    * Whether the pane exists and belongs to `owner` (tmux: the `@agent_team_root`/`@agent_team_worker`
-   * pane options set at creation; process: its state folder `<root>/…/<worker id>`; wezterm: cannot
-   * tell, so any existing pane). Guards typing into, or killing, a reused pane id.
+   * pane options set at creation; process: its state folder `<root>/…/<worker id>`; wezterm: the tab
+   * title set at spawn, the project-scoped worker name). Guards typing into, or killing, a reused pane id.
    */
   owns(paneId: string, owner: PaneOwner): Promise<boolean>;
   /**

@@ -2,11 +2,19 @@
  * WezTerm backend through `wezterm cli` (flags per https://wezterm.org/cli/cli/): `spawn` opens a tab
  * (or a window with `newWindow`) and prints the pane id, `send-text` types, `list --format json` lists
  * panes, `kill-pane` and `set-tab-title` (wezterm ≥ 20230408). Pane ids are WezTerm's numbers as
- * strings (`7`). Untested against a real WezTerm here: only the argument building is unit-tested.
+ * strings (`7`). Untested against a real WezTerm here: tested against a fake `wezterm` that answers
+ * `spawn`, `list` (with `tab_title`) and `set-tab-title` as the documented CLI does.
  *
  * Liveness rule: the pane is listed, not `is_dead`, and some process on its terminal (`tty_name`) is in
  * the foreground group without being the session's shell (one `ps -A -o tty=,stat=` call for all
  * panes). WezTerm versions that do not report `tty_name` fall back to "listed and not dead".
+ *
+ * Ownership rule: `spawn` sets the new tab's title to the owner mark, the project-scoped name tmux uses
+ * for the worker's session (`<repo name>-<4 hex of the root's hash>-<worker id>`). Programs cannot change
+ * a tab title (their escape sequences set the pane title; `list` reports the tab's own as `tab_title`),
+ * so a pane is the owner's only while its tab carries that mark: a pane id reused after WezTerm restarted,
+ * another project's tab or a user's tab is not. A WezTerm that lists no `tab_title` at all (older than
+ * 20230408, which also lacks `set-tab-title`) falls back to "listed and not dead".
  */
 import { statSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
@@ -15,6 +23,7 @@ import { lastLines, typable } from './text.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
 import { busyTerminals, terminalForegrounds } from './proc-info.js';
+import { tmuxSessionName } from './tmux.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** WezTerm pane ids: digits. */
@@ -29,6 +38,20 @@ export interface WeztermPane {
   cursor_y?: number;
   tty_name?: string | null;
   is_dead?: boolean;
+  /** The tab's own title (set by `set-tab-title`; empty when none); absent on WezTerm before 20230408. */
+  tab_title?: string;
+}
+
+/** The tab title that marks a pane as `owner`'s (see the module comment). */
+export function weztermOwnerMark(owner: PaneOwner): string {
+  return tmuxSessionName(owner.root, owner.workerId);
+}
+
+/** Whether listed pane `pane` is live and `owner`'s (any live pane when no owner is asked for). */
+function ownedBy(pane: WeztermPane, owner: PaneOwner | undefined): boolean {
+  if (pane.is_dead) return false;
+  if (owner === undefined || pane.tab_title === undefined) return true;
+  return pane.tab_title === weztermOwnerMark(owner);
 }
 
 const MISSING_HINT = 'run inside WezTerm with `wezterm` on PATH, or set AGENT_TEAM_BACKEND=tmux|process';
@@ -119,6 +142,8 @@ export class WeztermBackend implements SessionBackend {
     if (!isDir) throw new OperationError(`cannot open a pane in ${request.cwd}: not a folder`, { code: 'cwd_missing' });
     const paneId = (await this.weztermOk(weztermSpawnArgs(request, this.env.SHELL || '/bin/sh'))).trim();
     if (!WEZTERM_PANE_ID.test(paneId)) throw new OperationError(`wezterm printed "${paneId}" instead of a pane id`, { code: 'wezterm_failed' });
+    // the owner mark; a WezTerm without set-tab-title lists no tab_title either (the fallback rule)
+    if (request.root !== undefined) await this.wezterm(['cli', 'set-tab-title', '--pane-id', paneId, '--', weztermOwnerMark({ root: request.root, workerId: request.workerId })]);
     let ready = false;
     try {
       ready = await waitFor(
@@ -144,23 +169,23 @@ export class WeztermBackend implements SessionBackend {
     }
   }
 
-  /** See the module comment for the rule. */
-  async isAlive(paneId: string, _owner?: PaneOwner): Promise<boolean> {
-    return (await this.aliveMany([paneId])).get(paneId) ?? false;
+  /** See the module comment for the rules. */
+  async isAlive(paneId: string, owner?: PaneOwner): Promise<boolean> {
+    return (await this.aliveMany([paneId], owner === undefined ? undefined : new Map([[paneId, owner]]))).get(paneId) ?? false;
   }
 
-  /** WezTerm panes carry no owner we can read back (titles change), so any listed, live pane counts. */
-  async owns(paneId: string, _owner: PaneOwner): Promise<boolean> {
+  /** The pane is listed, live, and its tab carries `owner`'s mark (see the module comment). */
+  async owns(paneId: string, owner: PaneOwner): Promise<boolean> {
     if (!WEZTERM_PANE_ID.test(paneId)) return false;
-    return (await this.list()).some((p) => String(p.pane_id) === paneId && !p.is_dead);
+    return (await this.list()).some((p) => String(p.pane_id) === paneId && ownedBy(p, owner));
   }
 
   /** One `wezterm cli list` call, then one `ps` call for the listed panes' terminals. */
-  async aliveMany(paneIds: string[], _owners?: ReadonlyMap<string, PaneOwner>): Promise<Map<string, boolean>> {
+  async aliveMany(paneIds: string[], owners?: ReadonlyMap<string, PaneOwner>): Promise<Map<string, boolean>> {
     const result = new Map<string, boolean>(paneIds.map((id) => [id, false]));
     const wanted = new Set(paneIds.filter((id) => WEZTERM_PANE_ID.test(id)));
     if (wanted.size === 0) return result;
-    const panes = (await this.list()).filter((p) => wanted.has(String(p.pane_id)) && !p.is_dead);
+    const panes = (await this.list()).filter((p) => wanted.has(String(p.pane_id)) && ownedBy(p, owners?.get(String(p.pane_id))));
     const busy = await busyTerminals(panes.flatMap((p) => (p.tty_name ? [p.tty_name] : [])));
     for (const p of panes) result.set(String(p.pane_id), p.tty_name ? busy.get(p.tty_name) === true : true);
     return result;
@@ -168,13 +193,13 @@ export class WeztermBackend implements SessionBackend {
 
   /**
    * The leader of the foreground process group of the pane's terminal (`tty_name`, one `ps` call);
-   * `unknown` when this WezTerm does not report `tty_name` (typing is then refused). Owners cannot be
-   * told apart (see {@link owns}).
+   * `unknown` when this WezTerm does not report `tty_name` (typing is then refused); `gone` when the
+   * pane is not `owner`'s (see {@link owns}).
    */
-  async foreground(paneId: string, _owner?: PaneOwner): Promise<PaneForeground> {
+  async foreground(paneId: string, owner?: PaneOwner): Promise<PaneForeground> {
     if (!WEZTERM_PANE_ID.test(paneId)) return { kind: 'gone' };
     const pane = (await this.list()).find((p) => String(p.pane_id) === paneId);
-    if (!pane || pane.is_dead) return { kind: 'gone' };
+    if (!pane || !ownedBy(pane, owner)) return { kind: 'gone' };
     if (!pane.tty_name) return { kind: 'unknown' };
     return foregroundOf((await terminalForegrounds([pane.tty_name])).get(pane.tty_name));
   }
@@ -205,9 +230,10 @@ export class WeztermBackend implements SessionBackend {
     throw new OperationError(`wezterm kill-pane ${paneId} failed: ${r.stderr.trim()}`, { code: 'wezterm_failed' });
   }
 
-  /** `set-tab-title` for the tab holding the pane. */
+  /** `set-tab-title` for the tab holding the pane, unless the tab has a title (the owner mark, which names the worker already, or the user's). */
   async setTitle(paneId: string, title: string): Promise<void> {
     assertPane(paneId);
+    if ((await this.list()).find((p) => String(p.pane_id) === paneId)?.tab_title) return;
     await this.weztermOk(['cli', 'set-tab-title', '--pane-id', paneId, '--', title]);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { OperationError } from '../errors.js';
 import { shellQuote } from '../workflow/shell-quote.js';
-import { commandsHash, configCommands, describeCommand, projectCommands, TEMPLATES_DIR, type ProjectCommand } from './commands.js';
+import { commandKey, commandsHash, configCommands, describeCommand, projectCommands, TEMPLATES_DIR, type ProjectCommand } from './commands.js';
 import { projectKey, trustRecordOf, type TrustRecord } from './store.js';
 
 /** Whether the project is trusted: `untrusted` (no record), `changed` (its commands differ from the record), or `trusted`. */
@@ -45,7 +45,7 @@ export function trustCommandFor(root: string): string {
 export function assertTrusted(root: string, needed: readonly ProjectCommand[], env: NodeJS.ProcessEnv = process.env): void {
   if (needed.length === 0) return;
   const status = trustStatus(root, env);
-  const key = (c: ProjectCommand) => JSON.stringify([c.source, c.file, c.field, c.command]);
+  const key = (c: ProjectCommand) => JSON.stringify(commandKey(c));
   const known = new Set(status.commands.map(key));
   const outside = needed.filter((c) => !known.has(key(c)));
   if (outside.length > 0) {

@@ -10,12 +10,17 @@ import { parseYamlData } from '../store/yaml-file.js';
 import { readProjectConfig } from '../worker/project-config.js';
 import { projectConfigPath } from '../worker/paths.js';
 
-/** One command a project can run. `file` is repository-relative; `field` is e.g. `nodes.qa_verify.command` or `providers.aider`. */
+/**
+ * One command a project can run. `file` is repository-relative; `field` is e.g. `nodes.qa_verify.command`
+ * or `providers.aider`. `like`: for a provider, the built-in adapter it behaves like (`like: claude` adds
+ * that adapter's hook flags, session and first task to the command line), so it is part of what is trusted.
+ */
 export interface ProjectCommand {
   source: 'template' | 'config';
   file: string;
   field: string;
   command: string;
+  like?: string;
 }
 
 /** Folder of the project's workflow templates, repository-relative. */
@@ -41,8 +46,14 @@ export function commandsOfTemplateData(root: string, file: string, data: unknown
 
 /** The config's launch commands (`providers.<name>`), or [] when `.agents/config.yaml` is missing. Throws like readProjectConfig. */
 export function configCommands(root: string): ProjectCommand[] {
-  const providers = readProjectConfig(root).providers;
-  return Object.entries(providers).map(([name, command]) => ({ source: 'config', file: rel(root, projectConfigPath(root)), field: `providers.${name}`, command }));
+  const { providers, likes } = readProjectConfig(root);
+  return Object.entries(providers).map(([name, command]) => ({
+    source: 'config',
+    file: rel(root, projectConfigPath(root)),
+    field: `providers.${name}`,
+    command,
+    ...(likes[name] ? { like: likes[name] } : {}),
+  }));
 }
 
 /**
@@ -65,9 +76,14 @@ export function projectCommands(root: string): ProjectCommand[] {
   return [...out, ...configCommands(root)];
 }
 
+/** One command as the list of what trust approves: a `like` only when given (so records made before it keep their hash). */
+export function commandKey(c: ProjectCommand): string[] {
+  return [c.source, c.file, c.field, c.command, ...(c.like ? [c.like] : [])];
+}
+
 /** `sha256:<hex>` of the commands (order-independent): what a trust record approves. */
 export function commandsHash(commands: readonly ProjectCommand[]): string {
-  const canonical = commands.map((c) => [c.source, c.file, c.field, c.command]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const canonical = commands.map(commandKey).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
 }
 
@@ -77,7 +93,7 @@ export function visible(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** One line per command for messages: `.agents/workflow/x.yaml nodes.qa.command: npm test`. */
+/** One line per command for messages: `.agents/workflow/x.yaml nodes.qa.command: npm test`, `… providers.mine: node agent.js (like: claude)`. */
 export function describeCommand(c: ProjectCommand): string {
-  return `${c.file} ${c.field}: ${visible(c.command)}`;
+  return `${c.file} ${c.field}: ${visible(c.command)}${c.like ? ` (like: ${c.like})` : ''}`;
 }

@@ -3,13 +3,16 @@
  * reports the prompt (`prompt-submit`/`busy`, or it is already `working`/`idle`). A typed task is typed
  * only when the agent is `ready` or `idle` (waiting, bounded, while it starts), never while a recognised
  * dialog is on screen; Enter follows after the adapter's paste-to-Enter delay; it counts as delivered
- * only when the agent confirms it within the bound (event, or — for adapters without prompt events —
- * the typed text left the input line). Otherwise {@link NotDeliveredError} with the pane's last lines.
+ * only when the agent confirms it within the bound: a prompt event, or — for adapters whose hooks report
+ * no prompt (agy, plain providers) — the typed text left the agent's input box (input-box.ts). Otherwise
+ * {@link NotDeliveredError} with the pane's last lines. The process backend has no terminal (nothing is
+ * echoed), so there a typed task for such an adapter stays `typed`, unconfirmed.
  */
 import { OperationError } from '../errors.js';
 import type { ProviderAdapter } from '../provider/index.js';
 import type { SessionBackend } from '../session/backend.js';
 import { recogniseDialog, type ActivityInfo } from './activity.js';
+import { inputFootprint, stillInInput, watchedLines } from './input-box.js';
 import { readEvents } from './events.js';
 import { currentActivity, startBound } from './launch.js';
 import { assertAgentInPane } from './preflight.js';
@@ -18,8 +21,17 @@ import { paneOwner } from './session.js';
 /** Default bound on the agent confirming a prompt, ms (`AGENT_TEAM_DELIVERY_TIMEOUT_MS` overrides). */
 export const DELIVERY_BOUND_MS = 15_000;
 
-/** How a task reached the agent: `confirmed` by the agent, or only `typed` (a plain provider cannot confirm). */
-export type Delivery = 'confirmed' | 'typed';
+/**
+ * How a task reached the agent: `confirmed` by its prompt event; `submitted` — the typed text left its
+ * input box (an agent without prompt events); only `typed` — nothing could be checked (no events and no
+ * terminal: the process backend).
+ */
+export type Delivery = 'confirmed' | 'submitted' | 'typed';
+
+/** Lines captured to find the input box (the same count before and after typing). */
+const INPUT_CAPTURE_LINES = 80;
+/** Bound on typed text showing in the pane before Enter, ms (capped by the delivery bound). */
+const ECHO_BOUND_MS = 3000;
 
 /** The task did not reach the agent: exit 1, code `not_delivered`; `details` carry activity and screen. */
 export class NotDeliveredError extends OperationError {
@@ -119,21 +131,38 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   }
   // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
   await inPane(ctx);
+  // Without prompt events the input box is watched: what typing changed in the pane (input-box.ts).
+  const watchBox = !ctx.adapter.confirmsPrompt && ctx.backend.name !== 'process';
+  const before = watchBox ? await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES) : [];
   const typedAt = Date.now();
   await ctx.backend.sendText(ctx.paneId, text, { submit: false });
   if (ctx.adapter.submitDelayMs > 0) await sleep(ctx.adapter.submitDelayMs);
   const screen = await ctx.backend.capture(ctx.paneId, 40);
   const dialog = recogniseDialog(ctx.adapter.dialogs, screen);
   if (dialog) return fail(ctx, `the task was typed into ${ctx.id} but not submitted: ${dialog.name} appeared (agent-team never answers it)`, { activity: 'attention', dialog: { kind: dialog.kind, name: dialog.name }, screen });
+  const bound = deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
+  let watched: ReturnType<typeof watchedLines> = [];
+  if (watchBox) {
+    const echoBy = Date.now() + Math.min(bound, ECHO_BOUND_MS);
+    for (;;) {
+      watched = watchedLines(inputFootprint(before, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES)), text);
+      if (watched.length > 0) break;
+      // no Enter: whatever reads the pane later would get it with nothing typed before it
+      if (Date.now() >= echoBy) return fail(ctx, `the task was typed into ${ctx.id} but never showed in its pane within ${Math.min(bound, ECHO_BOUND_MS)} ms (the agent was not reading input); Enter was not pressed`);
+      await sleep(25);
+    }
+  }
   await ctx.backend.sendText(ctx.paneId, '');
-  // A plain provider has no events to confirm with: the caller reports the task as typed, unconfirmed.
-  if (!ctx.adapter.confirmsPrompt) return 'typed';
-  const deadline = Date.now() + deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
+  // The process backend echoes nothing: the caller reports the task as typed, unconfirmed.
+  if (!ctx.adapter.confirmsPrompt && !watchBox) return 'typed';
+  const deadline = Date.now() + bound;
   for (;;) {
     if (promptSeen(ctx.root, ctx.id, typedAt)) return 'confirmed';
+    if (watchBox && !stillInInput(watched, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES))) return 'submitted';
     if (Date.now() >= deadline) {
       const last = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
-      return fail(ctx, `the task was typed into ${ctx.id} but the agent did not confirm it within ${deliveryBound(ctx.deliveryTimeoutMs, ctx.env)} ms (activity: ${last.activity})`, last);
+      const why = watchBox ? `it stayed in the agent's input box for ${bound} ms (Enter was not taken)` : `the agent did not confirm it within ${bound} ms`;
+      return fail(ctx, `the task was typed into ${ctx.id} but ${why} (activity: ${last.activity})`, last);
     }
     await sleep(25);
   }

@@ -13,7 +13,8 @@ import { shellWord } from '../provider/shell.js';
 import type { SessionBackend } from '../session/backend.js';
 import { decideActivity, lastSessionId, type ActivityInfo } from './activity.js';
 import type { WorkerConfig } from './config.js';
-import { appendEvent, eventRecord, readEvents, writeHookScript } from './events.js';
+import { eventRecord } from './event-line.js';
+import { appendEvent, readEvents, writeHookScript } from './events.js';
 import { addWorktreeExcludes } from './exclude.js';
 import { workerPaths } from './paths.js';
 import { DEFAULT_PROVIDER, assertModel, providerFor } from './providers.js';
@@ -72,6 +73,7 @@ export async function planLaunch(
   const inWorktree = plan.files.filter((f) => f.startsWith(worktree + sep)).map((f) => `/${relative(worktree, f).split(sep).join('/')}`);
   if (inWorktree.length > 0) await addWorktreeExcludes(worktree, inWorktree);
   if (plan.resumeNote) warnings.push(plan.resumeNote);
+  warnings.push(...(plan.warnings ?? []));
   const sessionId = recorded ?? newSessionId;
   await appendEvent(root, id, {
     ...eventRecord('launch', sessionId ? { session_id: sessionId } : undefined, options.now),

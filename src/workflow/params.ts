@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { UnreadableFileError, UsageError } from '../errors.js';
 import { parseYamlData } from '../store/yaml-file.js';
 import type { ParamDecl, WorkflowTemplate } from './schema.js';
+import { shellQuote as q } from './shell-quote.js';
 
 /** A run's param values after checking: name → string | number | boolean | list of those. */
 export type ParamValues = Record<string, unknown>;
@@ -32,7 +33,7 @@ function expected(decl: ParamDecl): string {
  */
 export function coerceParam(name: string, decl: ParamDecl, value: unknown, fromText: boolean): unknown {
   const fail = (): never => {
-    throw new UsageError(`param ${name}: ${JSON.stringify(value)} is not ${expected(decl)}`, { code: 'invalid_param', hint: `give --param ${name}=<${expected(decl)}>` });
+    throw new UsageError(`param ${name}: ${JSON.stringify(value)} is not ${expected(decl)}`, { code: 'invalid_param', hint: `give --param ${q(name)}=${q(placeholder(decl))}` });
   };
   switch (decl.type) {
     case 'string':
@@ -60,12 +61,57 @@ export function coerceParam(name: string, decl: ParamDecl, value: unknown, fromT
   }
 }
 
+/** The `state init` command line as the caller gave it (paths as typed, relative to its folder), repeated by a refusal's hint. */
+export interface InitCommandLine {
+  workflowFile: string;
+  stateFile?: string;
+  runId?: string;
+  paramsFile?: string;
+}
+
+/**
+ * A value `--param` accepts for `decl`, for a hint: the declared default; else, where the type holds
+ * text, a placeholder to replace (`<the description>`, `<item>,<item>`); else an example (the first
+ * enum value, `0`, `true`), so the printed command runs as pasted.
+ */
+function placeholder(decl: ParamDecl): string {
+  if (decl.default !== undefined && decl.default !== null) return Array.isArray(decl.default) ? decl.default.map(String).join(',') : String(decl.default);
+  switch (decl.type) {
+    case 'string':
+      return `<${decl.description?.trim() || 'a string'}>`;
+    case 'list':
+      return '<item>,<item>';
+    case 'number':
+      return '0';
+    case 'boolean':
+      return 'true';
+    case 'enum':
+      return String(decl.values?.[0] ?? '');
+  }
+}
+
+/**
+ * The `state init` line of `command` with every `--param` of `texts`, where `name` gets `value`
+ * (in its place, or added last): a whole command, shell-quoted, that runs as pasted.
+ */
+function initLine(command: InitCommandLine, texts: [string, string][], name: string, value: string): string {
+  const params = texts.some(([k]) => k === name) ? texts.map(([k, v]): [string, string] => [k, k === name ? value : v]) : [...texts, [name, value] as [string, string]];
+  return [
+    `agent-team workflow state init ${q(command.workflowFile)}`,
+    ...(command.stateFile !== undefined ? [`--state-file ${q(command.stateFile)}`] : []),
+    ...(command.runId !== undefined ? [`--run-id ${q(command.runId)}`] : []),
+    ...(command.paramsFile !== undefined ? [`--params-file ${q(command.paramsFile)}`] : []),
+    ...params.map(([k, v]) => `--param ${q(k)}=${q(v)}`),
+  ].join(' ');
+}
+
 /**
  * The params of a new run: `given` (from `--params-file`, typed) merged with `texts` (from `--param`,
  * strings; they win), each checked against `template.params`; defaults filled in. Throws UsageError for
- * an unknown param (with the declared names), a wrong type, or a missing required one.
+ * an unknown param (with the declared names), a wrong type, or a missing required one; with `command`,
+ * the hint of a wrong or missing one is that command again with a value to replace for it.
  */
-export function resolveParams(template: WorkflowTemplate, given: Record<string, unknown>, texts: [string, string][]): ParamValues {
+export function resolveParams(template: WorkflowTemplate, given: Record<string, unknown>, texts: [string, string][], command?: InitCommandLine): ParamValues {
   const decls = template.params ?? {};
   const names = Object.keys(decls);
   const out: ParamValues = {};
@@ -79,15 +125,25 @@ export function resolveParams(template: WorkflowTemplate, given: Record<string, 
     }
     return decl;
   };
-  for (const [name, value] of Object.entries(given)) out[name] = coerceParam(name, check(name), value, false);
-  for (const [name, text] of texts) out[name] = coerceParam(name, check(name), text, true);
+  const hint = (name: string, decl: ParamDecl) => (command ? initLine(command, texts, name, placeholder(decl)) : `give --param ${q(name)}=${q(placeholder(decl))}`);
+  const coerce = (name: string, value: unknown, fromText: boolean) => {
+    const decl = check(name);
+    try {
+      return coerceParam(name, decl, value, fromText);
+    } catch (err) {
+      if (err instanceof UsageError && command) throw new UsageError(err.message, { code: 'invalid_param', hint: hint(name, decl) });
+      throw err;
+    }
+  };
+  for (const [name, value] of Object.entries(given)) out[name] = coerce(name, value, false);
+  for (const [name, text] of texts) out[name] = coerce(name, text, true);
   for (const [name, decl] of Object.entries(decls)) {
     if (name in out) continue;
     if (decl.default !== undefined) out[name] = coerceParam(name, decl, decl.default, false);
     else if (decl.required) {
       throw new UsageError(`param ${name} is required by workflow ${template.name}${decl.description ? ` (${decl.description})` : ''}`, {
         code: 'missing_param',
-        hint: `give --param ${name}=<${expected(decl)}>`,
+        hint: hint(name, decl),
       });
     }
   }

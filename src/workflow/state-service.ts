@@ -4,7 +4,7 @@
  * read-modify-write and writes via temp file + fsync + rename.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { OperationError, TransitionError, UnreadableFileError, UsageError } from '../errors.js';
 import { createFileExclusiveSync } from '../store/atomic-write.js';
 import { updateFileLocked } from '../store/locked-update.js';
@@ -32,6 +32,8 @@ export interface InitRunOptions {
   params?: Record<string, unknown>;
   /** Run inputs from `--param name=value` (strings; they win over `params`). */
   paramTexts?: [string, string][];
+  /** The `--params-file` path as typed (relative to `cwd`), repeated in the hint of a refused param. */
+  paramsFile?: string;
 }
 
 /** Result of {@link initRun}: where the run-state was written and what it holds. */
@@ -57,7 +59,8 @@ export function initRun(options: InitRunOptions): InitRunResult {
   const root = findRepoRoot(dirname(templatePath)) ?? agentsRootOf(templatePath) ?? resolve(cwd);
   const baseId = options.runId ?? defaultRunId(loaded.template.name, now);
   // checked before anything is written: a wrong or missing param leaves no run behind
-  const params = resolveParams(loaded.template, options.params ?? {}, options.paramTexts ?? []);
+  const command = { workflowFile: relative(resolve(cwd), templatePath) || templatePath, stateFile: options.stateFile, runId: options.runId, paramsFile: options.paramsFile };
+  const params = resolveParams(loaded.template, options.params ?? {}, options.paramTexts ?? [], command);
   const withParams = loaded.template.params !== undefined || Object.keys(params).length > 0;
   const ts = timestamp(now);
   const make = (runId: string): RunState => {

@@ -106,10 +106,12 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
   const forced = !isCurrent;
   // a run at several nodes (or a template that can fork, join or repeat) moves by the parallel rules
   const parallel = active.length > 1 || usesParallelKeys(template);
-  if (forced && active.length > 1) setActive(state, [state.current_node]); // --force leaves the parallel paths
   // A current node that says `completed` was re-entered by the Go version (which does not reset loops):
   // enter it properly, keeping that earlier visit in its history.
   if (forced || (!instance && current.node_states[node.id]?.status === 'completed')) enterNode(state, node.id, now);
+  // At one node, --force moves the run there (the Go semantics); at several, the forced node joins the
+  // active nodes and the other paths stay as they are (enterNode made it current_node: undo that).
+  if (active.length > 1) setActive(state, forced ? [...active, id] : active);
   const ns = nodeState(state, id);
   const entry: DecisionEntry = { timestamp: now, node: id, action: req.action };
   // a for_each instance does not speak for the actor: each instance has its own worker

@@ -82,6 +82,24 @@ export function busyWorkers(root: string, except?: string): Set<string> {
   return busy;
 }
 
+/**
+ * Workers this run's active nodes and instances other than `except` hold: the worker recorded on one at
+ * work (running, waiting, blocked), and the actor's worker of a `wait_for_completion` node, which waits
+ * on that worker's current work before any worker is recorded on it. A parallel step never gets them.
+ */
+export function workersHeldByActive(state: RunState, template: WorkflowTemplate, except: string): Set<string> {
+  const held = new Set<string>();
+  for (const id of activeNodeIds(state)) {
+    if (id === except) continue;
+    const ns = state.node_states[id];
+    if (ns?.worker && (ns.status === 'running' || ns.status === 'waiting' || ns.status === 'blocked')) held.add(ns.worker);
+    const node = template.nodes.find((n) => n.id === id);
+    const awaited = node?.type === 'wait_for_completion' && ns?.status !== 'completed' ? (ns?.status !== 'pending' ? ns?.worker : undefined) ?? workerForActor(state, template, node.actor) : null;
+    if (awaited) held.add(awaited);
+  }
+  return held;
+}
+
 /** The file whose lock serializes choosing workers across every run of a project: `<root>/.agents/workers` (lock folder `workers.lock`). */
 export function workersLockTarget(root: string): string {
   return join(root, '.agents', 'workers');
@@ -105,11 +123,8 @@ export async function reserveWorker(options: { stateFile: string; cwd: string; t
   return withFileLock(workersLockTarget(root), async () => {
     const held = busyWorkers(root, path);
     const state = readRunState(path);
-    // parallel steps of this run: a worker at work on another active node or instance is not free
-    for (const id of activeNodeIds(state)) {
-      const ns = state.node_states[id];
-      if (id !== node.id && ns?.worker && (ns.status === 'running' || ns.status === 'waiting' || ns.status === 'blocked')) held.add(ns.worker);
-    }
+    // parallel steps of this run: a worker at work on (or awaited by) another active node or instance is not free
+    for (const w of workersHeldByActive(state, template, node.id)) held.add(w);
     const lookup: WorkerLookup = { ...port, busy: (id) => held.has(id) || port.busy(id) };
     let choice = chooseWorker(state, template, node, lookup);
     const role = node.actor ? template.roles[node.actor]?.role : undefined;

@@ -12,7 +12,9 @@
 // positional first task, and the "? for shortcuts" ready marker. Test switches: `--trust-dialog`
 // (shows claude's trust screen until someone answers it; an answer is logged as "dialog answered"),
 // `--start-delay <ms>` (input typed before ready is lost, as in gemini/opencode), `--early-enter-ms <ms>`
-// (an Enter within that time after text stays unsent, as gemini does), `--exit-at-start` (exits at once).
+// (an Enter within that time after text stays unsent, as gemini does), `--ignore-enter` (every Enter is
+// ignored: typed text stays in the input line), `--exit-at-start` (exits at once). Without `--settings` it
+// runs no hooks: a plain provider, whose typed task is confirmed only by the text leaving its input line.
 // On a terminal it reads keys in raw mode (Enter = CR submits, LF is a newline in the input); on a pipe
 // (the process backend) it reads lines.
 // With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status?, delay_ms? }] })
@@ -29,7 +31,9 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../bin/agent-team.js', import.meta.url));
 // Like claude 2.1: `--dangerously-skip-permissions` is refused as root unless IS_SANDBOX=1, after start-up
 // (AGENT_TEAM_STANDIN_ROOT=1 makes a normal user count as root, so the path is tested everywhere).
-if (process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.() === 0 || process.env.AGENT_TEAM_STANDIN_ROOT === '1') && process.env.IS_SANDBOX !== '1') {
+// Like the real one (2.1.197, checked with --settings hooks as root), it runs no hook before it quits.
+const refusedAsRoot = process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.() === 0 || process.env.AGENT_TEAM_STANDIN_ROOT === '1') && process.env.IS_SANDBOX !== '1';
+if (refusedAsRoot) {
   process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
   setTimeout(() => process.exit(1), 300);
 }
@@ -43,20 +47,29 @@ const opt = (name) => {
 const flag = (name) => process.argv.includes(name);
 const settingsFile = opt('--settings');
 const hooks = settingsFile ? (JSON.parse(readFileSync(settingsFile, 'utf8')).hooks ?? {}) : {};
-const resumed = opt('--resume');
+// `--agy`: speaks like the Antigravity CLI instead: hooks from the workspace's .agents/hooks.json (named
+// hooks, each mapping SessionStart/PreInvocation/Stop to command handlers, camelCase payload with
+// conversationId), `--conversation <id>` resumes, "Type your message" is its ready line.
+const agyMode = flag('--agy');
+const agyHooksFile = join(process.cwd(), '.agents/hooks.json');
+const agyHooks = agyMode && existsSync(agyHooksFile) ? Object.values(JSON.parse(readFileSync(agyHooksFile, 'utf8'))).filter((h) => h && h.enabled !== false) : [];
+const AGY_EVENT = { SessionStart: 'SessionStart', UserPromptSubmit: 'PreInvocation', Stop: 'Stop' };
+const resumed = opt('--resume') ?? opt('--conversation');
 const sessionId = resumed ?? opt('--session-id') ?? randomUUID();
 const startDelay = Number(opt('--start-delay') ?? 0);
 const earlyEnterMs = Number(opt('--early-enter-ms') ?? 0);
-const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--start-delay', '--early-enter-ms', '--model']);
+const ignoreEnter = flag('--ignore-enter');
+const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--conversation', '--start-delay', '--early-enter-ms', '--model']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1]));
 const firstTask = positional[0];
 // an empty playbook file (e.g. --playbook /dev/null) means no steps
 const playbookText = playbookIndex > 0 ? readFileSync(process.argv[playbookIndex + 1], 'utf8') : '';
 const playbook = playbookText.trim() ? JSON.parse(playbookText) : { steps: [] };
 
-function log(event) {
+/** Logs `event` to the --log file and, unless `screen` is false, to the pane (what a real agent would not print stays off it). */
+function log(event, screen = true) {
   const line = `${new Date().toISOString()} ${event}`;
-  process.stdout.write(`[scripted-agent] ${event}\n`);
+  if (screen) process.stdout.write(`[scripted-agent] ${event}\n`);
   if (logFile) {
     mkdirSync(dirname(logFile), { recursive: true });
     appendFileSync(logFile, `${line}\n`);
@@ -133,16 +146,27 @@ function doChange(description, folder) {
 }
 
 
-/** Runs the `--settings` hooks of `name` as Claude Code does: each command through sh, JSON payload on stdin. */
+/** Runs one hook command through sh with `payload` as JSON on stdin. */
+function runHook(name, command, payload) {
+  try {
+    execSync(command, { input: JSON.stringify(payload), stdio: ['pipe', 'ignore', 'pipe'] });
+  } catch (err) {
+    log(`hook ${name} failed: ${err.message.split('\n')[0]}`);
+  }
+}
+
+/** Runs the hooks of claude event `name` as Claude Code does (`--settings`), or agy's counterpart (`--agy`). */
 function hook(name, extra = {}) {
+  if (agyMode) {
+    const event = AGY_EVENT[name];
+    const payload = { conversationId: sessionId, workspacePaths: [process.cwd()], ...(event === 'Stop' ? { terminationReason: 'NO_TOOL_CALL', fullyIdle: true } : {}) };
+    for (const named of agyHooks) for (const h of (event && named[event]) || []) if ((h.type ?? 'command') === 'command' && h.command) runHook(event, h.command, payload);
+    return;
+  }
   for (const group of hooks[name] ?? []) {
     for (const h of group.hooks ?? []) {
       if (h.type !== 'command') continue;
-      try {
-        execSync(h.command, { input: JSON.stringify({ session_id: sessionId, hook_event_name: name, cwd: process.cwd(), ...extra }), stdio: ['pipe', 'ignore', 'pipe'] });
-      } catch (err) {
-        log(`hook ${name} failed: ${err.message.split('\n')[0]}`);
-      }
+      runHook(name, h.command, { session_id: sessionId, hook_event_name: name, cwd: process.cwd(), ...extra });
     }
   }
 }
@@ -181,7 +205,7 @@ function becomeReady() {
   ready = true;
   hook('SessionStart', { source: resumed ? 'resume' : 'startup' });
   log(resumed ? `resumed session ${sessionId}` : `session ${sessionId}`);
-  process.stdout.write('\n? for shortcuts\n> ');
+  process.stdout.write(agyMode ? '\nType your message or @path/to/file\n> ' : '\n? for shortcuts\n> ');
   if (firstTask !== undefined) submit(firstTask);
 }
 
@@ -214,14 +238,18 @@ if (tty) {
       return;
     }
     if (!ready) {
-      log(`lost early input: ${JSON.stringify(chunk.slice(0, 40))}`);
+      log(`lost early input: ${JSON.stringify(chunk.slice(0, 40))}`, false);
       return;
     }
     for (const ch of chunk) {
       if (ch === '\u0003') exit(130);
       if (ch === '\r') {
         if (earlyEnterMs > 0 && input !== '' && Date.now() - lastChunkAt < earlyEnterMs) {
-          log('ignored early Enter');
+          log('ignored early Enter', false);
+          continue;
+        }
+        if (ignoreEnter) {
+          log('ignored Enter', false);
           continue;
         }
         const text = input;
@@ -251,7 +279,9 @@ if (tty) {
     hook('SessionEnd', { reason: 'stdin closed' });
   });
 }
-if (flag('--trust-dialog')) {
+if (refusedAsRoot) {
+  // quitting (above): never ready, no SessionStart
+} else if (flag('--trust-dialog')) {
   dialog = true;
   process.stdout.write(`Accessing workspace:\n\n ${process.cwd()}\n\n Do you trust the files in this folder?\n\n ❯ 1. Yes, I trust this folder\n   2. No, exit\n`);
   log('showing trust dialog');

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/session/index.js';
 import { waitFor } from '../../src/session/wait.js';
 import { seenPaths } from './skill-table.js';
+import { pasteInBash } from '../helpers/paste.js';
 import { execPrinted, makeTeam, type Team } from './support.js';
 
 const REPLIES = `version: 1
@@ -162,7 +163,8 @@ describe('reply-main closes the loop', () => {
     reply('hold', 'Blocked: the CI is down', '--status', 'blocked');
     expect(team.next(file)).toMatchObject({
       kind: 'act',
-      commands: [expect.stringMatching(/^agent-team workflow state block \S+ --node hold --reason 'Blocked: the CI is down'$/)],
+      // the printed line records the reason workflow run records: `<worker>: <message>`
+      commands: [expect.stringMatching(/^agent-team workflow state block \S+ --node hold --reason 'dev-001: Blocked: the CI is down'$/)],
     });
     let report = team.run(file);
     expect(report).toMatchObject({ stopped: 'blocked', run_status: 'blocked', steps: [{ node: 'hold', action: 'block' }], next: { kind: 'blocked', node: { id: 'hold' } } });
@@ -178,6 +180,12 @@ describe('reply-main closes the loop', () => {
     expect(team.bytes(file)).toBe(before);
 
     execPrinted(team, report.next.commands[0]);
+    // the same kind of reply, recorded by pasting the printed line into bash instead of workflow run: the same reason
+    reply('hold', 'Blocked: the CI is down again', '--status', 'blocked');
+    expect(pasteInBash(team.next(file).commands[0], team.root, team.env).code).toBe(0);
+    expect(team.show(file)).toMatchObject({ status: 'blocked', blocking_reason: 'dev-001: Blocked: the CI is down again', node_states: { hold: { status: 'blocked', summary: 'dev-001: Blocked: the CI is down again' } } });
+    expect(state.node_states.hold.summary).toBe('dev-001: Blocked: the CI is down');
+    execPrinted(team, team.next(file).commands[0]);
     // the controller's pane goes away; the worker's reply is still recorded
     await getBackend('process', { ...process.env, ...team.env } as NodeJS.ProcessEnv).kill(team.controllerPane);
     expect(reply('hold', 'Task completed: CI is back', '--status', 'done')).toMatchObject({ ok: true, delivered: false, controller_pane_id: null });

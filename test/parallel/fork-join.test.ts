@@ -98,6 +98,45 @@ describe('fork and join', () => {
     expect(s.active_nodes).toEqual(['api', 'ui']);
   });
 
+  it('--force on a node that is not active adds it to the active nodes; the other paths stay as they are', async () => {
+    const run = setupRun('fork', FORK);
+    cleanup = run.cleanup;
+    await transitionRun(run.path, { action: 'complete', node: 'split' }, run.dir);
+    await transitionRun(run.path, { action: 'start', node: 'api', worker: 'dev-001' }, run.dir);
+    await transitionRun(run.path, { action: 'wait', node: 'ui', worker: 'dev-002', reason: 'waiting for dev-002' }, run.dir);
+    // a deliberate out-of-order move to the join, while api and ui are still at work
+    await transitionRun(run.path, { action: 'start', node: 'integrate', force: true }, run.dir);
+    let s = run.state();
+    expect(s.active_nodes).toEqual(['api', 'ui', 'integrate']);
+    expect(s.current_node).toBe('api');
+    expect(s.node_states.api).toMatchObject({ status: 'running', worker: 'dev-001' });
+    expect(s.node_states.ui).toMatchObject({ status: 'waiting', worker: 'dev-002' });
+    expect(s.node_states.integrate?.status).toBe('running');
+    expect(s.decision_log.at(-1)).toMatchObject({ node: 'integrate', action: 'start', forced: true });
+    expect(s.status).toBe('running');
+    // completing the forced node (an end node) leaves the other paths running: the run is not completed
+    await transitionRun(run.path, { action: 'complete', node: 'integrate' }, run.dir);
+    s = run.state();
+    expect(s.status).not.toBe('completed');
+    expect(s.active_nodes).toEqual(['api', 'ui']);
+    expect(s.node_states.api).toMatchObject({ status: 'running', worker: 'dev-001' });
+    // a forced complete of a node off the active set moves only that path: its next (integrate) waits for the join
+    await transitionRun(run.path, { action: 'complete', node: 'split', force: true }, run.dir);
+    s = run.state();
+    expect(s.active_nodes).toEqual(['api', 'ui']);
+    expect(s.node_states.ui).toMatchObject({ status: 'waiting', worker: 'dev-002' });
+  });
+
+  it('--force in a run at one node still moves that one node (the Go semantics)', async () => {
+    const run = setupRun('fork', FORK);
+    cleanup = run.cleanup;
+    await transitionRun(run.path, { action: 'start', node: 'api', force: true, worker: 'dev-001' }, run.dir);
+    const s = run.state();
+    expect(s.current_node).toBe('api');
+    expect(s.active_nodes).toBeUndefined();
+    expect(s.node_states.api?.status).toBe('running');
+  });
+
   it('state next returns one step per active node; the first step stays at the top level', async () => {
     const run = setupRun('fork', FORK);
     cleanup = run.cleanup;

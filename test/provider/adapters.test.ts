@@ -74,6 +74,30 @@ describe('launch commands', () => {
     expect(plugin).toMatch(/session\.idle'\) send\('turn-end'/);
   });
 
+  it('agy: hooks in .agents/hooks.json of the worktree (a named hook of ours), --conversation; a hooks.json of the project is left alone', () => {
+    const dir = folder();
+    const plan = ADAPTERS.agy.buildLaunch(input(dir, { base: 'agy', resume: 'c-1' }));
+    expect(plan.command).toBe('agy --conversation c-1');
+    expect(plan.files).toEqual([join(dir, 'wt/.agents/hooks.json')]);
+    const hooks = JSON.parse(readFileSync(plan.files[0] as string, 'utf8'));
+    expect(Object.keys(hooks)).toEqual(['agent-team']);
+    expect(hooks['agent-team']).toEqual({
+      SessionStart: [{ type: 'command', command: `'${dir}/state/hook' session-start` }],
+      PreInvocation: [{ type: 'command', command: `'${dir}/state/hook' busy` }],
+      Stop: [{ type: 'command', command: `'${dir}/state/hook' turn-end` }],
+    });
+    // regenerated on the next launch (ours), but a project's own file is never touched
+    expect(ADAPTERS.agy.buildLaunch(input(dir, { base: 'agy' })).files).toEqual([join(dir, 'wt/.agents/hooks.json')]);
+    const own = '{ "lint": { "Stop": [{ "command": "make lint" }] } }\n';
+    writeFileSync(join(dir, 'wt/.agents/hooks.json'), own);
+    const kept = ADAPTERS.agy.buildLaunch(input(dir, { base: 'agy' }));
+    expect(kept.files).toEqual([]);
+    expect(kept.warnings?.[0]).toMatch(/agy's hooks were not installed: .*\.agents\/hooks\.json is the project's/);
+    expect(readFileSync(join(dir, 'wt/.agents/hooks.json'), 'utf8')).toBe(own);
+    // the conversation id comes with agy's camelCase payload
+    expect(eventRecord('busy', { conversationId: 'c-2', workspacePaths: ['/w'] }).session_id).toBe('c-2');
+  });
+
   it('user providers: plain commands stay plain, like: borrows the adapter, a built-in name keeps its adapter', () => {
     const project = { aider: { command: 'aider --yes' }, mine: { command: 'npx claude', like: 'claude' as const }, codex: { command: 'codex --full-auto' } };
     expect(resolveProvider('aider', project)).toMatchObject({ source: 'project', command: 'aider --yes', like: undefined });

@@ -1,9 +1,10 @@
 /** WezTerm cannot run here: argument building, list parsing, and the backend against a fake `wezterm` on PATH. */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OperationError, UsageError } from '../../src/errors.js';
 import { WeztermBackend, parseWeztermList, weztermSendSteps, weztermSpawnArgs } from '../../src/session/wezterm.js';
+import { tmuxSessionName } from '../../src/session/tmux.js';
 import { tempDir } from '../helpers/repo.js';
 
 const tmp = tempDir('agent-team-wezterm-');
@@ -46,7 +47,8 @@ describe('wezterm backend with a fake wezterm', () => {
 printf 'CALL' >> "${log}"; for a in "$@"; do printf ' [%s]' "$a" >> "${log}"; done; printf '\\n' >> "${log}"
 case "$2" in
   spawn) echo 7 ;;
-  list) cat "${list}" ;;
+  list) sed "s/@TITLE7@/$(cat "${tmp.dir}/title-7" 2>/dev/null)/" "${list}" ;;
+  set-tab-title) printf '%s' "$6" > "${tmp.dir}/title-$4" ;;
   send-text) printf 'STDIN[' >> "${log}"; cat >> "${log}"; printf ']\\n' >> "${log}" ;;
   kill-pane) [ "$4" = 7 ] || { echo "pane $4 not found" >&2; exit 1; } ;;
 esac
@@ -79,6 +81,7 @@ esac
         'CALL [cli] [send-text] [--pane-id] [7] [--no-paste]',
         'STDIN[\r]',
         'CALL [cli] [list] [--format] [json]',
+        'CALL [cli] [list] [--format] [json]',
         'CALL [cli] [set-tab-title] [--pane-id] [7] [--] [-dev 001]',
         'CALL [cli] [kill-pane] [--pane-id] [7]',
         'CALL [cli] [kill-pane] [--pane-id] [9]',
@@ -100,5 +103,35 @@ esac
     expect(await backend.foreground('%1')).toEqual({ kind: 'gone' });
     expect(await backend.notify('7', 'hello')).toBe(false);
     expect(await backend.attachCommand('7')).toBe('wezterm cli activate-pane --pane-id 7');
+  });
+
+  it('owns: the tab title set at spawn names the project and the worker; another project, another worker or a reused id is not owned', async () => {
+    rmSync(join(tmp.dir, 'title-7'), { force: true });
+    writeFileSync(list, JSON.stringify([
+      { pane_id: 7, tab_id: 3, tab_title: '@TITLE7@', cursor_x: 5, tty_name: null, is_dead: false },
+      { pane_id: 8, tab_id: 4, tab_title: '', tty_name: null, is_dead: false },
+    ]));
+    const root = join(tmp.dir, 'my repo');
+    mkdirSync(root, { recursive: true });
+    const mine = { root, workerId: 'dev-001' };
+    await backend.spawn({ workerId: 'dev-001', root, cwd: tmp.dir, stateDir: tmp.dir });
+    const mark = tmuxSessionName(root, 'dev-001');
+    expect(readFileSync(join(tmp.dir, 'title-7'), 'utf8')).toBe(mark);
+    expect(await backend.owns('7', mine)).toBe(true);
+    expect(await backend.owns('7', { root: join(tmp.dir, 'other'), workerId: 'dev-001' })).toBe(false);
+    expect(await backend.owns('7', { root, workerId: 'dev-002' })).toBe(false);
+    expect(await backend.owns('8', mine)).toBe(false); // a pane of no project (a user's tab)
+    expect(await backend.aliveMany(['7', '8'], new Map([['7', mine], ['8', mine]]))).toEqual(new Map([['7', true], ['8', false]]));
+    expect(await backend.isAlive('7', { root, workerId: 'dev-002' })).toBe(false);
+    expect(await backend.foreground('7', { root, workerId: 'dev-002' })).toEqual({ kind: 'gone' });
+    // open's setTitle keeps the mark (it already names the worker); a tab without a title gets it
+    await backend.setTitle('7', 'dev-001');
+    expect(readFileSync(join(tmp.dir, 'title-7'), 'utf8')).toBe(mark);
+    // WezTerm restarted: pane 7 is now somebody else's tab
+    writeFileSync(join(tmp.dir, 'title-7'), tmuxSessionName(join(tmp.dir, 'other'), 'dev-001'));
+    expect(await backend.owns('7', mine)).toBe(false);
+    // a WezTerm too old to list tab titles: any listed, live pane counts (the documented fallback)
+    writeFileSync(list, JSON.stringify([{ pane_id: 7, tty_name: null, is_dead: false }]));
+    expect(await backend.owns('7', mine)).toBe(true);
   });
 });

@@ -117,6 +117,22 @@ describe('worker open needs trust for a launch command from .agents/config.yaml'
     expect(existsSync(join(root, 'pwned-marker'))).toBe(false);
   });
 
+  it('trust covers like:: changing the built-in a provider behaves like stops worker open (trust_changed) until trusted again', () => {
+    const { root, run } = setup({ config: 'providers:\n    mine: { command: "touch like-marker", like: opencode }\n' });
+    expect(run('trust', '--json').code).toBe(0);
+    expect(run('worker', 'create', 'dev', '--provider', 'mine', '--json').code).toBe(0);
+    // the same command, now with claude's hook flags and first task on its command line
+    writeFileSync(join(root, '.agents/config.yaml'), 'providers:\n    mine: { command: "touch like-marker", like: claude }\n');
+    const r = run('worker', 'open', 'dev-001', '--json');
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(r.json.error.code).toBe('trust_changed');
+    expect(r.stderr).toContain('.agents/config.yaml providers.mine: touch like-marker (like: claude)');
+    expect(existsSync(join(root, '.worktrees/dev-001'))).toBe(false);
+    expect(existsSync(join(root, 'like-marker'))).toBe(false);
+    expect(run('trust', '--json').code).toBe(0);
+    expect(run('trust', '--list', '--json').stdout).toContain('"like": "claude"');
+  });
+
   it('built-in providers need no trust unless the config overrides them', () => {
     const { root } = setup({ config: 'providers:\n    aider: "aider --yes"\n' });
     expect(launchCommandsNeedingTrust(root, 'claude')).toEqual([]);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError } from '../../src/errors.js';
-import type { PaneForeground, PaneInfo, PaneOwner, SessionBackend, SpawnRequest } from '../../src/session/backend.js';
+import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from '../../src/session/backend.js';
 import { assignWorker } from '../../src/worker/assign.js';
 import { createWorker } from '../../src/worker/create.js';
 import { openWorker } from '../../src/worker/open.js';
@@ -54,8 +54,11 @@ class FakeBackend implements SessionBackend {
     if (!this.panes.has(paneId) || (owner && this.owners.get(paneId) !== owner.workerId)) return { kind: 'gone' };
     return this.alive.has(paneId) && !this.shells.has(paneId) ? { kind: 'program', command: 'agent' } : { kind: 'shell', command: 'bash' };
   }
-  async capture(): Promise<string[]> {
-    return [];
+  /** What each pane shows: submitted lines, then the input line holding text typed without Enter (an echoing agent). */
+  screens = new Map<string, { history: string[]; input: string }>();
+  async capture(paneId: string): Promise<string[]> {
+    const s = this.screens.get(paneId);
+    return s ? [...s.history, ...`> ${s.input}`.split('\n')] : [];
   }
   async notify(): Promise<boolean> {
     return false;
@@ -63,10 +66,17 @@ class FakeBackend implements SessionBackend {
   async attachCommand(paneId: string): Promise<string | undefined> {
     return this.panes.has(paneId) ? `tmux attach -t ${this.owners.get(paneId)}` : undefined;
   }
-  async sendText(paneId: string, text: string): Promise<void> {
+  async sendText(paneId: string, text: string, options: SendOptions = {}): Promise<void> {
     if (!this.panes.has(paneId)) throw new OperationError(`pane ${paneId} is gone`, { code: 'pane_gone' });
     if (text !== '') this.sent.push([paneId, text]); // '' is Enter alone, after text typed with submit: false
     this.alive.add(paneId);
+    const screen = this.screens.get(paneId) ?? { history: [], input: '' };
+    screen.input += text;
+    if (options.submit !== false) {
+      screen.history.push(...`> ${screen.input}`.split('\n'));
+      screen.input = '';
+    }
+    this.screens.set(paneId, screen);
   }
   async isAlive(paneId: string, owner?: PaneOwner): Promise<boolean> {
     return (await this.aliveMany([paneId], owner ? new Map([[paneId, owner]]) : undefined)).get(paneId) ?? false;
@@ -80,9 +90,6 @@ class FakeBackend implements SessionBackend {
     this.alive.delete(paneId);
   }
   async setTitle(): Promise<void> {}
-  async capture(): Promise<string[]> {
-    return [];
-  }
 }
 
 let project: Project;
@@ -150,7 +157,7 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
     const env = { TMUX_PANE: '%99', AGENT_TEAM_HOME: project.home, PATH: `${providerPath(project.home)}:${dirname(process.execPath)}` };
     for (let i = 0; i < 3; i++) await createWorker(project.root, 'dev', { provider: 'scripted' });
     const r = await assignWorker(project.root, 'dev-002', 'Build the thing', { backend, env, startCheck, design: '# Design\n' });
-    expect(r.delivery).toBe('typed'); // a plain provider has no events to confirm with
+    expect(r.delivery).toBe('submitted'); // a plain provider has no events: the text left its input line
     expect(r.opened?.paneId).toBe('%1');
     expect(r.change.files).toEqual(['change.yaml', 'design.md']);
     const [pane, message] = backend.sent.at(-1) ?? [];
@@ -179,7 +186,8 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('assign and reply type nothing when a shell holds the pane, even if a program "runs" there', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { TMUX_PANE: '%99', PATH: providerPath(project.home) };
+    // the start bound is what assign waits for a starting agent before it names the shell (not_agent)
+    const env = { TMUX_PANE: '%99', AGENT_TEAM_START_TIMEOUT_MS: '200', PATH: providerPath(project.home) };
     await createWorker(project.root, 'dev');
     await openWorker(project.root, 'dev-001', { backend, env, startCheck });
     backend.shells.add('%1');

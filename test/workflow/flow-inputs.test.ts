@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { pasteInBash } from '../helpers/paste.js';
 import { tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 import { expectRefused, lineCol } from './support.js';
 
@@ -99,6 +100,39 @@ describe('params', () => {
     expect(refused.hint).toMatch(/--param requirement=/);
     expectRefused(run(...base, '--param', 'requirement'), 2);
     expect(run('workflow', 'state', 'list', '--json').json.runs).toEqual([]);
+  });
+});
+
+describe('param hints are commands that work when pasted', () => {
+  it('missing_param and invalid_param: the real file path shell-quoted, the other inputs kept, a placeholder value in quotes', () => {
+    const { run, dir } = setup();
+    // a template path that needs quoting, typed from a subdirectory
+    writeFile(dir, '.agents/workflow/my flow.yaml', FLOW);
+    writeFile(dir, 'sub/p.json', JSON.stringify({ level: 'high' }));
+    const sub = join(dir, 'sub');
+    const at = (...args: string[]) => cli(args, { cwd: sub });
+
+    let refused = expectRefused(at('workflow', 'state', 'init', '../.agents/workflow/my flow.yaml', '--run-id', 'r1', '--params-file', 'p.json'), 2);
+    expect(refused.error).toMatch(/param requirement is required/);
+    expect(refused.hint).toBe("agent-team workflow state init '../.agents/workflow/my flow.yaml' --run-id r1 --params-file p.json --param requirement='<The feature to deliver>'");
+    let pasted = pasteInBash(`${refused.hint} --json`, sub);
+    expect(pasted.code, pasted.stderr).toBe(0);
+    expect(pasted.json.params).toMatchObject({ requirement: '<The feature to deliver>', level: 'high' });
+
+    refused = expectRefused(at('workflow', 'state', 'init', '../.agents/workflow/my flow.yaml', '--run-id', 'r2', '--param', "requirement=it's big", '--param', 'retries=many', '--param', 'strict=true'), 2);
+    expect(refused.error).toMatch(/param retries: "many" is not a number/);
+    expect(refused.hint).toBe("agent-team workflow state init '../.agents/workflow/my flow.yaml' --run-id r2 --param requirement='it'\\''s big' --param retries=2 --param strict=true");
+    pasted = pasteInBash(`${refused.hint} --json`, sub);
+    expect(pasted.code, pasted.stderr).toBe(0);
+    expect(pasted.json.params).toMatchObject({ requirement: "it's big", retries: 2, strict: true });
+
+    // an enum without a default: its first value; a boolean: true
+    refused = expectRefused(run('workflow', 'state', 'init', '.agents/workflow/flow.yaml', '--run-id', 'r3', '--param', 'requirement=x', '--param', 'level=medium'), 2);
+    expect(refused.hint).toBe('agent-team workflow state init .agents/workflow/flow.yaml --run-id r3 --param requirement=x --param level=low');
+    expect(pasteInBash(refused.hint as string, dir).code).toBe(0);
+    refused = expectRefused(run('workflow', 'state', 'init', '.agents/workflow/flow.yaml', '--run-id', 'r4', '--param', 'requirement=x', '--param', 'strict=maybe'), 2);
+    expect(refused.hint).toBe('agent-team workflow state init .agents/workflow/flow.yaml --run-id r4 --param requirement=x --param strict=true');
+    expect(pasteInBash(refused.hint as string, dir).code).toBe(0);
   });
 });
 

@@ -38,6 +38,7 @@ export function init([workflowFile]: string[], o: InitOptions): CommandResult {
     runId: o.runId,
     params: o.paramsFile !== undefined ? readParamsFile(o.paramsFile) : undefined,
     paramTexts: (o.param ?? []).map(splitParam),
+    paramsFile: o.paramsFile,
   });
   const params = result.state.params;
   const roles = loadRun(result.path).template?.template.roles ?? {};

@@ -147,7 +147,7 @@ export async function assign([id, description, provider]: string[], o: AssignOpt
     ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
     `change: ${r.change.dir}`,
-    `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''})`,
+    `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : r.delivery === 'submitted' ? 'it left the agent\'s input box' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''})`,
   ];
   return { json: snakeKeys({ ok: true, ...r }), text: lines.join('\n'), warnings: r.warnings };
 }

@@ -31,9 +31,9 @@ export function planReply(ctx: PlanContext): Step | undefined {
   const reply = ns.reply;
   if (!reply || (ns.status !== 'waiting' && ns.status !== 'running')) return undefined;
   if (reply.status === 'blocked') {
-    // the printed line keeps the worker's words (what a person types); the loop also names the worker
+    // the printed line and the loop record the same reason: who is blocked, in the worker's words
     const reason = `${reply.worker}: ${reply.message}`;
-    return ctx.step('act', `${reply.worker} reports it is blocked: ${reply.message}`, { commands: [blockLine(stateFile, node, reply.message)], done_when: 'the run is marked blocked' }, {
+    return ctx.step('act', `${reply.worker} reports it is blocked: ${reply.message}`, { commands: [blockLine(stateFile, node, reason)], done_when: 'the run is marked blocked' }, {
       kind: 'stop',
       stopped: 'blocked',
       why: `${reply.worker} reported it is blocked`,
