@@ -40,13 +40,14 @@ const lazyBuiltins = {
 /**
  * Dependencies that only cold commands use, left out of the bundle and loaded from node_modules by Node
  * when first imported: prompts (`create` and `worker delete` on a terminal; they pull in iconv-lite, half a
- * megabyte), execa (check commands of `workflow run`) and the MCP SDK (`agent-team mcp`, a long-running
- * server). Every command reads, and runs the top level of, the whole bundle, so these ~1.2 MB cost
- * each `validate` or transition ~3 ms (measured with `BENCH_ONLY=startup node bench/bench.js`).
+ * megabyte) and the MCP SDK (`agent-team mcp`, a long-running server, with ajv). Every command reads, and
+ * runs the top level of, the whole bundle, so these ~1 MB cost each `validate` or transition ~2.5 ms
+ * (measured with `BENCH_ONLY=startup node bench/bench.js`). execa stays in: every tmux call goes through
+ * it (`state next`, `worker …`), and Node 20 would load its ~40 ES modules without a code cache.
  * Their `import()` goes through IMPORTER (below): code that bin/agent-team.js compiles from a V8 code cache
  * on Node 20 (`vm.Script`) has no working `import()` ("A dynamic import callback was not specified").
  */
-const COLD_PACKAGES = ['@inquirer/prompts', 'execa', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'];
+const COLD_PACKAGES = ['@inquirer/prompts', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'];
 
 /** A real CommonJS module next to the bundle, loaded by Node itself, that imports ES modules for it. */
 const IMPORTER = 'dist/bundle/import.cjs';

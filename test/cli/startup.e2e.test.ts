@@ -7,8 +7,8 @@
  * write-file-atomic, `child_process` through git and execa). Each command runs the built CLI with a
  * `--require` preload that records the built-ins loaded after it, the way `process.moduleLoadList` lists them.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,24 +125,34 @@ describe('colour is loaded only when wanted, and still works', () => {
 });
 
 describe('packages left out of the bundle load on first use', () => {
-  it('a check command runs through execa, also when the bundle comes from the code cache', () => {
-    const home = join(repo.dir, 'home');
-    const cache = join(repo.dir, 'compile-cache');
-    writeFile(
-      repo.dir,
-      '.agents/workflow/checks.yaml',
-      'version: 1\nname: checks\nroles: {}\nentry: check\nnodes:\n  - id: check\n    type: controller_task\n    task: Run the check\n    command: "echo checked >> checked.txt"\n    end: true\n',
-    );
-    const env = { AGENT_TEAM_HOME: home, AGENT_TEAM_BACKEND: 'process', NODE_COMPILE_CACHE: cache };
-    expect(traced(['trust', '--json'], env).code).toBe(0);
-    for (const id of ['first', 'second']) {
-      // the first run writes the code cache of `workflow run`, the second is compiled from it
-      const init = traced(['workflow', 'state', 'init', '.agents/workflow/checks.yaml', '--run-id', id, '--json'], env);
-      expect(init.code, init.stderr).toBe(0);
-      const run = traced(['workflow', 'run', (JSON.parse(init.stdout) as { path: string }).path, '--json'], env);
-      expect(run.code, run.stderr).toBe(0);
-      expect((JSON.parse(run.stdout) as { run_status: string }).run_status).toBe('completed');
+  /**
+   * Runs `agent-team <args>` on a terminal (util-linux `script` gives it a pseudo-terminal) and types
+   * `answer` once `prompt` is on the screen. Resolves with the exit code and what the terminal showed.
+   */
+  function onTerminal(args: string[], prompt: string, answer: string, env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let answered = false;
+    child.stdout.on('data', (d: Buffer) => {
+      screen += d.toString('utf8');
+      if (!answered && screen.includes(prompt)) {
+        answered = true;
+        child.stdin.write(answer);
+      }
+    });
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, screen })));
+  }
+
+  it.runIf(spawnSync('script', ['--version']).status === 0)('a prompt on a terminal (@inquirer/prompts), also when the bundle comes from the code cache', async () => {
+    const env = { NODE_COMPILE_CACHE: join(repo.dir, 'compile-cache') };
+    for (const name of ['first', 'second']) {
+      // the first run writes the code cache of `workflow create`, the second is compiled from it
+      const roles = ['--cto-role', `cto-${name}`, '--dev-role', `dev-${name}`, '--qa-role', `qa-${name}`];
+      const r = await onTerminal(['workflow', 'create', name, '--output', `.agents/workflow/${name}.yaml`, ...roles], 'Create the missing roles', 'y\r', env);
+      expect(r.code, r.screen).toBe(0);
+      expect(r.screen).toContain('created role');
     }
-    expect(readFileSync(join(repo.dir, 'checked.txt'), 'utf8')).toBe('checked\nchecked\n');
+    expect(readdirSync(join(repo.dir, '.agents/teams')).sort()).toEqual(['cto-first', 'cto-second', 'dev-first', 'dev-second', 'qa-first', 'qa-second']);
   });
 });
