@@ -6,7 +6,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { OperationError } from '../errors.js';
 
 /** Environment variables that would point git at another repository; dropped so `cwd` decides. */
@@ -48,6 +48,7 @@ const TRUSTED = Object.fromEntries(
   ].map((k) => [k, true]),
 );
 
+/** simple-git clients by folder: the one cache of this module (a client per repository a command touches). */
 const clients = new Map<string, SimpleGit>();
 
 /**
@@ -63,11 +64,17 @@ export interface RunGitOptions {
   traced?: boolean;
 }
 
-/** The simple-git client for `cwd` (cached), configured so that any non-zero exit rejects; `traced`: with GIT_TRACE=2. */
-export function gitClient(cwd: string, traced = false): SimpleGit {
+/**
+ * The simple-git client for `cwd` (cached), configured so that any non-zero exit rejects; `traced`: with
+ * GIT_TRACE=2. simple-git is imported on the first git call, not at start-up: it loads `debug`, which
+ * opens stderr as a stream (`tty`, `net`), ~4 ms that commands which never run git (validate, show,
+ * transitions) do not pay.
+ */
+async function gitClient(cwd: string, traced = false): Promise<SimpleGit> {
   const key = traced ? `${cwd}\0traced` : cwd;
   let client = clients.get(key);
   if (!client) {
+    const { simpleGit } = await import('simple-git');
     client = simpleGit({
       baseDir: cwd,
       trimmed: false,
@@ -92,7 +99,7 @@ export function gitClient(cwd: string, traced = false): SimpleGit {
  */
 export async function runGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<string> {
   try {
-    const out = await gitClient(cwd, options.traced === true).raw(args);
+    const out = await (await gitClient(cwd, options.traced === true)).raw(args);
     return out.replace(/\r?\n$/, '');
   } catch (err) {
     const message = ((err as Error).message ?? String(err)).replace(TRACE_LINE, '').trim();
