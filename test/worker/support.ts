@@ -1,9 +1,11 @@
 /** Shared setup for worker tests: a temp repository with a project role and the scripted stand-in agent as a provider. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../src/session/wait.js';
-import { cli } from '../helpers/cli.js';
+import { toYaml } from '../../src/store/yaml-file.js';
+import { commandsHash, projectCommands } from '../../src/trust/commands.js';
+import { projectKey, trustFile } from '../../src/trust/store.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 
 /** Absolute path of the scripted stand-in agent. */
@@ -18,9 +20,23 @@ export interface Project {
 }
 
 /**
+ * Writes the trust record `agent-team trust` would write for the project at `root` into a fresh
+ * AGENT_TEAM_HOME (same functions, no CLI process: `agent-team trust` itself is tested in
+ * test/trust/trust.test.ts). Synchronous, for fixtures.
+ */
+function trustInHome(root: string, home: string): void {
+  const env = { AGENT_TEAM_HOME: home };
+  const commands = projectCommands(root);
+  const file = trustFile(env);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, toYaml({ version: 1, projects: [{ path: projectKey(root), hash: commandsHash(commands), trusted_at: new Date().toISOString(), commands }] }));
+}
+
+/**
  * A repository on `main` with role `dev` (.agents/teams/dev/system.md), `.agents/config.yaml` registering
  * the scripted agent as provider `scripted`, both committed, and an AGENT_TEAM_HOME in which the project
- * is trusted (`agent-team trust`: the launch command comes from the config) unless `trust: false`.
+ * is trusted (the record `agent-team trust` writes: the launch command comes from the config) unless
+ * `trust: false`.
  */
 export function makeProject(options: { commitAgents?: boolean; trust?: boolean } = {}): Project {
   const repo = tempRepo('agent-team-worker-');
@@ -33,10 +49,7 @@ export function makeProject(options: { commitAgents?: boolean; trust?: boolean }
     git(repo.dir, 'add', '-A');
     git(repo.dir, 'commit', '-q', '-m', 'agent-team setup');
   }
-  if (options.trust !== false) {
-    const trusted = cli(['trust', '--json'], { cwd: repo.dir, env: { AGENT_TEAM_HOME: home.dir } });
-    if (trusted.code !== 0) throw new Error(`agent-team trust failed: ${trusted.stderr}`);
-  }
+  if (options.trust !== false) trustInHome(repo.dir, home.dir);
   return {
     root: repo.dir,
     home: home.dir,
