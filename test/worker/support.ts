@@ -1,12 +1,10 @@
 /** Shared setup for worker tests: a temp repository with a project role and the scripted stand-in agent as a provider. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../src/session/wait.js';
-import { toYaml } from '../../src/store/yaml-file.js';
-import { commandsHash, projectCommands } from '../../src/trust/commands.js';
-import { projectKey, trustFile } from '../../src/trust/store.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
+import { trustInHome } from '../helpers/trust.js';
 
 /** Absolute path of the scripted stand-in agent. */
 export const AGENT = fileURLToPath(new URL('../agent/scripted-agent.mjs', import.meta.url));
@@ -17,19 +15,6 @@ export interface Project {
   home: string;
   agentLog: string;
   cleanup: () => void;
-}
-
-/**
- * Writes the trust record `agent-team trust` would write for the project at `root` into a fresh
- * AGENT_TEAM_HOME (same functions, no CLI process: `agent-team trust` itself is tested in
- * test/trust/trust.test.ts). Synchronous, for fixtures.
- */
-function trustInHome(root: string, home: string): void {
-  const env = { AGENT_TEAM_HOME: home };
-  const commands = projectCommands(root);
-  const file = trustFile(env);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, toYaml({ version: 1, projects: [{ path: projectKey(root), hash: commandsHash(commands), trusted_at: new Date().toISOString(), commands }] }));
 }
 
 /**
