@@ -67,6 +67,7 @@ export type ErrorCode =
   | 'run_completed'
   | 'run_cancelled'
   | 'workflow_file_outside'
+  | 'not_reassignable'
   | 'exists'
   // git (src/git/)
   | 'git_failed'

@@ -27,6 +27,7 @@ const UNIT = [
   'test/controller/skill.test.ts',
   'test/controller/skill-docs.test.ts',
   'test/store/watch.test.ts',
+  'test/store/atomic-write.test.ts',
   'test/store/yaml-boundary.test.ts',
   'test/store/home.test.ts',
   'test/cli/lazy.test.ts',

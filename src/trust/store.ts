@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnreadableFileError } from '../errors.js';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
