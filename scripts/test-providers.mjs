@@ -207,8 +207,11 @@ async function check(provider) {
       const flag = resumeFlag(opened.json.launch_command);
       const paneNow = opened.json.pane_id ?? pane;
       const said = afterCommand(tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', paneNow ?? '').stdout.split('\n'), flag ?? opened.json.launch_command);
-      const running = st?.state === 'running' && st?.activity !== 'exited';
-      const what = running ? `running, activity ${st.activity}${st.activity_reason ? ` (${st.activity_reason})` : ''}` : `cannot resume offline — the agent exited, the CLI said: ${said.join(' / ') || '(nothing)'}`;
+      // running with a known activity (ready, a dialog named…); still `starting` is no clear answer
+      const running = st?.state === 'running' && st?.activity !== 'exited' && st?.activity !== 'starting';
+      // still `starting` after the bound: show what the screen holds (the adapter's ready marker is not on it)
+      const screenNow = st?.activity === 'starting' ? ` — its screen: ${tmux('capture-pane', '-p', '-t', paneNow ?? '').stdout.split('\n').map((l) => l.trim()).filter(Boolean).slice(-8).join(' / ')}` : '';
+      const what = st?.state === 'running' && st?.activity !== 'exited' ? `running, activity ${st.activity}${st.activity_reason ? ` (${st.activity_reason})` : ''}${screenNow}` : `cannot resume offline — the agent exited, the CLI said: ${said.join(' / ') || '(nothing)'}`;
       if (opened.json.resumed) say('resume', running || said.length > 0, `${flag ?? 'resumed'} of ${sessionBefore ?? '(no id recorded)'}: ${what}`);
       else say('resume', running || said.length > 0, `no session id was recorded (the CLI reported none offline), so a new conversation started: ${what}`);
     }
