@@ -81,6 +81,22 @@ function prepareHome(provider, home, root) {
   void root;
 }
 
+/** Removes a temp folder a CLI may still be writing to: retried for up to ~10 s, then left with a note (never a crash). */
+async function removeDir(dir) {
+  for (let i = 0; ; i++) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      return;
+    } catch (err) {
+      if (i >= 8) {
+        console.log(`     (left ${dir}: ${err.code ?? err.message})`);
+        return;
+      }
+      await sleep(1000);
+    }
+  }
+}
+
 /**
  * What the CLI printed after its launch command line: the non-blank lines below the last line that holds
  * `marker` (the resume flag, or the command), at most 6. [] when the marker is not there.
@@ -219,9 +235,9 @@ async function check(provider) {
     say('error', false, err.stack ?? String(err));
   } finally {
     spawnSync(process.execPath, [BIN, 'worker', 'close', 'dev-001'], { cwd: root, env });
-    // the CLI may still be writing its files for a moment after its pane closed
-    rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
-    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    // the CLI may still be writing its files for a while after its pane closed
+    await removeDir(root);
+    await removeDir(home);
   }
   return out;
 }
