@@ -37,6 +37,26 @@ const lazyBuiltins = {
   },
 };
 
+/**
+ * Dependencies that only cold commands use, left out of the bundle and loaded from node_modules by Node
+ * when first imported: prompts (`create` and `worker delete` on a terminal; they pull in iconv-lite, half a
+ * megabyte) and the MCP SDK (`agent-team mcp`, a long-running server, with ajv). Every command reads, and
+ * runs the top level of, the whole bundle, so these ~1 MB cost each `validate` or transition ~2.5 ms
+ * (measured with `BENCH_ONLY=startup node bench/bench.js`). execa stays in: every tmux call goes through
+ * it (`state next`, `worker …`), and Node 20 would load its ~40 ES modules without a code cache.
+ * Their `import()` goes through IMPORTER (below): code that bin/agent-team.js compiles from a V8 code cache
+ * on Node 20 (`vm.Script`) has no working `import()` ("A dynamic import callback was not specified").
+ */
+const COLD_PACKAGES = ['@inquirer/prompts', '@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'];
+
+/** A real CommonJS module next to the bundle, loaded by Node itself, that imports ES modules for it. */
+const IMPORTER = 'dist/bundle/import.cjs';
+const IMPORTER_TEXT = `'use strict';
+// Imports a package left out of dist/bundle/agent-team.cjs (scripts/bundle.js, COLD_PACKAGES) for it:
+// on Node 20 the bundle is compiled by vm.Script, whose code cannot call import() itself.
+module.exports = (specifier) => import(specifier);
+`;
+
 const OUT = 'dist/bundle/agent-team.cjs';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -55,6 +75,7 @@ const result = await build({
   define: { 'import.meta.url': '__bundle_url', AGENT_TEAM_VERSION: JSON.stringify(version) },
   banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyBuiltins],
+  external: COLD_PACKAGES,
   // No comments or indentation: a third of the bytes to read on every start. Names are kept (no
   // identifier mangling), so error names and stack frames still read as in the sources.
   minifyWhitespace: true,
@@ -64,12 +85,20 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// Every import() of a cold package goes through IMPORTER; no other import() may be left (esbuild turns
+// those of our own modules into calls that initialise that part of the bundle).
+let text = result.outputFiles[0].text;
+for (const pkg of COLD_PACKAGES.filter((p) => !p.endsWith('*'))) text = text.replaceAll(`import(${JSON.stringify(pkg)})`, `require("./import.cjs")(${JSON.stringify(pkg)})`);
+const stray = /[^\w$.]import\(/.exec(text);
+if (stray) throw new Error(`${OUT} would call import() itself at offset ${stray.index} (${text.slice(stray.index, stray.index + 60)}); add the package to COLD_PACKAGES or bundle it`);
+
 // The launcher reads the bundle as latin1 (several ms faster than UTF-8 decoding for ~2 MB), which is
 // only right for pure ASCII; esbuild escapes everything else, but make sure.
-const bytes = result.outputFiles[0].contents;
+const bytes = Buffer.from(text, 'utf8');
 const at = bytes.findIndex((b) => b > 0x7f);
 if (at !== -1) throw new Error(`${OUT} would have a non-ASCII byte at offset ${at}; the launcher reads it as latin1`);
 mkdirSync(dirname(OUT), { recursive: true });
 const temp = `${OUT}.${process.pid}.tmp`;
+writeFileSync(IMPORTER, IMPORTER_TEXT); // first: a bundle is never there without it
 writeFileSync(temp, bytes);
 renameSync(temp, OUT);

@@ -3,7 +3,7 @@
  * `--json`), messages on stderr, colour only on a TTY and never with NO_COLOR.
  */
 import { fstatSync, writeSync } from 'node:fs';
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { EXIT, type ExitCode } from '../errors.js';
 
 /** What every handler returns: `json` for `--json`, `text` for people, and an exit code (default 0). */
@@ -69,11 +69,30 @@ export function writeOut(fd: 1 | 2, text: string): void {
 /** The SGR codes (open, close) of the styles {@link paint} uses, as chalk emits them at level 1. */
 const codes = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22], cyan: [36, 39] } as const;
 
-const chalkOn = new Chalk({ level: 1 });
+/**
+ * The chalk instance (16 colours), loaded by {@link loadColour} only when colour is on: chalk's colour
+ * detection loads `tty`, `net` and `stream` at import (~2 ms a command, measured), which no pipe needs.
+ * The one cache of this module; set once per process.
+ */
+let chalk: ChalkInstance | undefined;
 
-/** Wraps `text` in an ANSI style (chalk, 16 colours) when colour is enabled for `stream` ({@link colorEnabled}). */
+/**
+ * Loads chalk when colour is enabled on stdout or stderr ({@link colorEnabled}); a no-op otherwise.
+ * `runCli` awaits it before parsing, so every {@link paint} of a command can colour.
+ */
+export async function loadColour(): Promise<void> {
+  if (chalk !== undefined || !(colorEnabled(1) || colorEnabled(2))) return;
+  const { Chalk } = await import('chalk');
+  chalk = new Chalk({ level: 1 });
+}
+
+/**
+ * Wraps `text` in an ANSI style (chalk, 16 colours) when colour is enabled for `stream` ({@link colorEnabled}).
+ * Plain text until {@link loadColour} has run (it has in every command; an in-process caller that wants
+ * colour awaits it first).
+ */
 export function paint(style: keyof typeof codes, text: string, stream: OutputStream = 1): string {
-  return colorEnabled(stream) ? chalkOn[style](text) : text;
+  return chalk !== undefined && colorEnabled(stream) ? chalk[style](text) : text;
 }
 
 /**

@@ -15,7 +15,7 @@ import { makeTrustCommand } from './commands/trust.js';
 import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { errorDocument } from './error-document.js';
 import { Program } from './lazy.js';
-import { escapeControl, paint, toJsonText, writeMessage, writeOut } from './output.js';
+import { escapeControl, loadColour, paint, toJsonText, writeMessage, writeOut } from './output.js';
 
 /** The package version, inlined by scripts/bundle.js (esbuild `define`); undefined in the unbundled build. */
 declare const AGENT_TEAM_VERSION: string | undefined;
@@ -98,6 +98,7 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values
   exitOverrideDeep(program);
   if (json) heldOut = '';
+  await loadColour();
   // Someone waiting for another process's lock is told whom it waits for (the store never prints).
   setLockWaitReporter((message) => writeMessage(`${paint('dim', 'agent-team:', 2)} ${message}`));
   try {

@@ -6,7 +6,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { OperationError } from '../errors.js';
 
 /** Environment variables that would point git at another repository; dropped so `cwd` decides. */
@@ -48,12 +48,18 @@ const TRUSTED = Object.fromEntries(
   ].map((k) => [k, true]),
 );
 
+/** simple-git clients by folder: the one cache of this module (a client per repository a command touches). */
 const clients = new Map<string, SimpleGit>();
 
-/** The simple-git client for `cwd` (cached), configured so that any non-zero exit rejects. */
-export function gitClient(cwd: string): SimpleGit {
+/**
+ * The simple-git client for `cwd` (cached), configured so that any non-zero exit rejects. simple-git is
+ * imported on the first git call, not at start-up: it loads `debug`, which opens stderr as a stream
+ * (`tty`, `net`), ~4 ms that commands which never run git (validate, show, transitions) do not pay.
+ */
+async function gitClient(cwd: string): Promise<SimpleGit> {
   let client = clients.get(cwd);
   if (!client) {
+    const { simpleGit } = await import('simple-git');
     client = simpleGit({
       baseDir: cwd,
       trimmed: false,
@@ -78,7 +84,7 @@ export function gitClient(cwd: string): SimpleGit {
  */
 export async function runGit(cwd: string, args: string[]): Promise<string> {
   try {
-    const out = await gitClient(cwd).raw(args);
+    const out = await (await gitClient(cwd)).raw(args);
     return out.replace(/\r?\n$/, '');
   } catch (err) {
     const message = ((err as Error).message ?? String(err)).trim();

@@ -1,7 +1,8 @@
 /** Linked worktrees: add (on a new or existing branch), list, remove, and branch deletion. */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { OperationError } from '../errors.js';
+import { withFileLock } from '../store/lock.js';
 import { runGit } from './git.js';
 import { branchExists } from './repo.js';
 
@@ -38,25 +39,48 @@ export async function listWorktrees(root: string): Promise<WorktreeInfo[]> {
  * Creates the worktree `path` on `branch`: reuses the branch when it exists, else creates it at
  * `startPoint`. Returns whether the branch was created. Throws OperationError when `path` exists or
  * the branch is checked out elsewhere.
+ *
+ * `git worktree add` is not safe against itself: run while another add of the same repository is
+ * half-way (its `.git/worktrees/<name>/commondir` still empty), it dies with "failed to read
+ * …/commondir" after it had created its branch. So the adds of one repository (workers opened at once
+ * by parallel steps or by two runs) take turns under a lock in its `.git` folder, and a failed attempt
+ * is retried on the branch as it is then.
  */
 export async function addWorktree(root: string, path: string, branch: string, startPoint: string): Promise<{ branchCreated: boolean }> {
   if (existsSync(path)) throw new OperationError(`${path} already exists; not creating a worktree over it`, { code: 'worktree_exists' });
-  const exists = await branchExists(root, branch);
-  const add = () => runGit(root, exists ? ['worktree', 'add', path, branch] : ['worktree', 'add', '-b', branch, path, startPoint]);
-  try {
-    await add();
-  } catch (err) {
-    // A worktree folder deleted by hand is still registered ("already checked out" / "already registered"):
-    // prune the stale entry and try once more. (Pruning only then: git calls without output cost ~50 ms.)
-    await runGit(root, ['worktree', 'prune']);
-    if (existsSync(path)) {
-      // a concurrent open of the same worker (parallel steps) made it between our check and our add: use it
-      if ((await listWorktrees(root)).some((w) => resolve(w.path) === resolve(path)) && (await branchExists(root, branch))) return { branchCreated: false };
-      throw err;
+  const existed = await branchExists(root, branch);
+  const add = async () => runGit(root, (await branchExists(root, branch)) ? ['worktree', 'add', path, branch] : ['worktree', 'add', '-b', branch, path, startPoint]);
+  await inTurn(root, async () => {
+    try {
+      await runGit(root, existed ? ['worktree', 'add', path, branch] : ['worktree', 'add', '-b', branch, path, startPoint]);
+    } catch (err) {
+      // A worktree folder deleted by hand is still registered ("already checked out" / "already registered"),
+      // or another add's half-written entry got in the way: prune the stale entries and try once more, on
+      // the branch as it is now (the failed attempt may have created it). (Pruning only then: git calls
+      // without output cost ~50 ms.)
+      await runGit(root, ['worktree', 'prune']);
+      if (existsSync(path)) {
+        // a concurrent open of the same worker made it between our check and our add: use it
+        if ((await listWorktrees(root)).some((w) => resolve(w.path) === resolve(path)) && (await branchExists(root, branch))) return;
+        throw err;
+      }
+      await add();
     }
-    await add();
+  });
+  return { branchCreated: !existed };
+}
+
+/** Runs `fn` holding the repository's worktree-add lock (`.git/agent-team-worktree-add.lock`); without a `.git` folder (a linked worktree as root), just runs it. */
+async function inTurn(root: string, fn: () => Promise<void>): Promise<void> {
+  const gitDir = join(root, '.git');
+  let folder = false;
+  try {
+    folder = statSync(gitDir).isDirectory();
+  } catch {
+    // no .git here: nothing to lock on
   }
-  return { branchCreated: !exists };
+  if (!folder) return fn();
+  return withFileLock(join(gitDir, 'agent-team-worktree-add'), fn);
 }
 
 /** The lock reason of the worktree at `path` ('' when locked without one), or undefined when not locked or not listed. */

@@ -3,7 +3,7 @@
  * arguments to the CLI's own command line (see invoke.ts), so it returns exactly the CLI's `--json`
  * document and exit code; nothing here decides anything.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommandLine } from './invoke.js';
 
 /** One tool: name, description, input shape (zod) and the command line it runs. */

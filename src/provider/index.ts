@@ -11,8 +11,8 @@ import { gemini } from './gemini.js';
 import { opencode } from './opencode.js';
 import { plainAdapter } from './plain.js';
 
-export type { DialogRecogniser, ProviderAdapter, WorkerEvent } from './types.js';
-export { WORKER_EVENTS } from './types.js';
+// WORKER_EVENTS / WorkerEvent are imported from ./types.js directly (worker/event-line.ts stays lean for the hook program)
+export type { DialogRecogniser, ProviderAdapter } from './types.js';
 
 /** Names of the built-in providers. */
 export const BUILTIN_NAMES = ['claude', 'codex', 'gemini', 'opencode', 'agy'] as const;

@@ -13,7 +13,6 @@
  * guards against pid reuse) AND it has at least one child process (the provider). An idle shell is not
  * alive. Checked through `/proc` on Linux (no external process), one `ps` call elsewhere.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { appendFile, open, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
@@ -119,11 +118,21 @@ export class ProcessBackend implements SessionBackend {
     const input = openSync(fifo, constants.O_RDWR);
     const output = openSync(join(stateDir, PROCESS_FILES.log), 'a');
     try {
-      const child = spawn(this.shell, ['-c', BOOT_SCRIPT, this.shell, stateDir], {
+      const { execa } = await import('execa');
+      // The shell outlives this process: its own process group (detached, so execa's exit cleanup
+      // leaves it alone), stdio on the FIFO and the log, nothing buffered, and unref'd.
+      const child = execa(this.shell, ['-c', BOOT_SCRIPT, this.shell, stateDir], {
         cwd: request.cwd,
         env: { ...this.env, ...request.env },
-        stdio: [input, output, output],
+        extendEnv: false,
+        // integer fds go straight to child_process.spawn (execa's types only list the fds 0–9)
+        stdin: input as 0,
+        stdout: output as 1,
+        stderr: output as 2,
         detached: true,
+        cleanup: false,
+        buffer: false,
+        reject: false,
       });
       await Promise.race([
         once(child, 'spawn'),

@@ -1,13 +1,13 @@
 /**
  * Crash-safe writes: a temp file in the same folder, fsync, then rename (or link, for create-only), so a
- * crash at any point leaves either the old file or the new one, never a torn one. Replacing a file is
- * `write-file-atomic`'s job (it also keeps mode and owner and follows symlinks); creating one only when
- * it does not exist (temp file + hard link) is ours, as no library offers it.
+ * crash at any point leaves either the old file or the new one, never a torn one. A replaced file keeps
+ * its mode and (as root) its owner, and a symlink is written through, as `write-file-atomic` does; that
+ * library was used for replacing until 2026-11-30 and dropped because importing it loads `worker_threads`
+ * (for a temp-name hash), ~1.5 ms of every transition's start-up (bench/README.md), for the ~10 lines below.
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { nanoid } from 'nanoid';
-import writeFileAtomic from 'write-file-atomic';
 import { osError } from '../errors.js';
 
 /** Temp files of writes in progress, removed if the process exits mid-write (e.g. SIGINT → exit 130). */
@@ -36,12 +36,19 @@ function tempName(path: string): string {
   return `${path}.${process.pid}.${nanoid(10)}.tmp`;
 }
 
-/** Writes `content` to a new temp file next to `path` (mode `mode`), fsyncs it, and returns its path. */
-function writeTemp(path: string, content: string, mode?: number): string {
+/**
+ * Writes `content` to a new temp file next to `path`, fsyncs it, and returns its path. With `like` (the
+ * file it will replace), the temp file gets its mode and, when we are root, its owner.
+ */
+function writeTemp(path: string, content: string, like?: Stats): string {
   const temp = tempName(path);
   track(temp);
-  const fd = openSync(temp, 'wx', mode ?? 0o666);
+  const fd = openSync(temp, 'wx', 0o666);
   try {
+    if (like) {
+      fchmodSync(fd, like.mode & 0o7777); // exactly, not filtered by the umask as open's mode is
+      if (process.getuid?.() === 0) fchownSync(fd, like.uid, like.gid);
+    }
     writeFileSync(fd, content);
     fsyncSync(fd);
   } catch (err) {
@@ -56,16 +63,39 @@ function writeTemp(path: string, content: string, mode?: number): string {
 
 /**
  * Replaces `path` atomically with `content` (UTF-8), creating parent folders, fsyncing the file and its
- * folder. Throws the fs error on I/O failure; the old file is then unchanged.
+ * folder. A symlink is written through (the link stays); the replaced file keeps its mode and, as root,
+ * its owner. Throws the fs error (explained by `osError`) on I/O failure; the old file is then unchanged
+ * and no temp file is left.
  */
 export function writeFileAtomicSync(path: string, content: string): void {
+  let target = path;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic.sync(path, content, { fsync: true });
-  } catch (err) {
-    throw osError(err, path, `cannot write ${path}`);
+    target = realpathSync(path);
+  } catch {
+    // not there yet (or a dangling link, which the file then replaces)
   }
-  fsyncDir(dirname(path));
+  let temp: string | undefined;
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    temp = writeTemp(target, content, statIfFile(target));
+    renameSync(temp, target);
+  } catch (err) {
+    if (temp !== undefined) removeQuietly(temp);
+    throw osError(err, path, `cannot write ${path}`);
+  } finally {
+    if (temp !== undefined) pending.delete(temp);
+  }
+  fsyncDir(dirname(target));
+}
+
+/** The stats of `path` when it is a file (its mode and owner are kept), else undefined. */
+function statIfFile(path: string): Stats | undefined {
+  try {
+    const stats = statSync(path);
+    return stats.isFile() ? stats : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

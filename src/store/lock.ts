@@ -76,7 +76,6 @@ export function processStartTime(pid: number): string {
   }
 }
 
-const HOST = hostname();
 let selfStart: string | undefined;
 
 /** Whether `owner` (recorded on this host) still runs: its pid exists and started when it recorded. */
@@ -173,14 +172,14 @@ export function inspectLock(lockPath: string): LockStatus {
   const owner = parseOwner(text);
   // Lock files are linked into place complete, so an unparsable one was not written by agent-team.
   if (!owner) return Date.now() - mtimeMs > LEGACY_STALE_MS ? { kind: 'stale', why: 'the lock file names no owner' } : { kind: 'held', owner: unknownOwner() };
-  if (owner.host !== HOST) {
+  if (owner.host !== hostname()) {
     return Date.now() - mtimeMs > OTHER_HOST_STALE_MS ? { kind: 'stale', owner, why: `its holder on host ${owner.host} has not refreshed it for ${Math.round((Date.now() - mtimeMs) / 60_000)} min` } : { kind: 'held', owner };
   }
   return ownerAlive(owner) ? { kind: 'held', owner } : { kind: 'stale', owner, why: `process ${owner.pid} that took it is gone` };
 }
 
 function unknownOwner(): LockOwner {
-  return { pid: 0, start: '', host: HOST, token: '', command: 'unknown', acquired_at: '' };
+  return { pid: 0, start: '', host: hostname(), token: '', command: 'unknown', acquired_at: '' };
 }
 
 /** Lock files this process holds (path → token), removed on exit (e.g. SIGINT → exit 130). */
@@ -203,7 +202,7 @@ function ownerRecord(token: string): LockOwner {
   return {
     pid: process.pid,
     start: (selfStart ??= processStartTime(process.pid)),
-    host: HOST,
+    host: hostname(),
     token,
     command: `agent-team ${argv}`.slice(0, 200),
     acquired_at: new Date().toISOString(),
@@ -302,7 +301,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 function describeHolder(status: LockStatus, lockPath: string): string {
   if (status.kind === 'held') {
     const o = status.owner;
-    const who = o.pid > 0 ? `pid ${o.pid} (${o.command})${o.host !== HOST ? ` on host ${o.host}` : ''}` : 'an unknown process';
+    const who = o.pid > 0 ? `pid ${o.pid} (${o.command})${o.host !== hostname() ? ` on host ${o.host}` : ''}` : 'an unknown process';
     return `waiting for ${who} holding ${lockPath}${o.acquired_at ? ` since ${o.acquired_at}` : ''}`;
   }
   if (status.kind === 'legacy') return `waiting for an earlier agent-team version holding ${lockPath} (taken over when not refreshed for ${LEGACY_STALE_MS / 1000} s)`;

@@ -1,7 +1,17 @@
 /** Locating the repository root and resolving paths stored relative to it. No git process is spawned. */
 import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
+
+/**
+ * The user's agent-team home, absolute: `$AGENT_TEAM_HOME` (a relative value is resolved against the
+ * current folder), else `~/.agents` — where the Go version keeps global roles. Global roles
+ * (`<home>/roles/`) and trust records (`<home>/trust.yaml`) both live here.
+ */
+export function agentTeamHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AGENT_TEAM_HOME ? resolve(env.AGENT_TEAM_HOME) : join(homedir(), '.agents');
+}
 
 /**
  * The nearest folder at or above `start` that holds a `.git` entry (a folder in a repository, a file in a

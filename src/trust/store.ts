@@ -1,16 +1,16 @@
 /**
- * Trust records in the user's agent-team home (`$AGENT_TEAM_HOME`, else `~/.agent-team`), file
+ * Trust records in the user's agent-team home (`$AGENT_TEAM_HOME`, else `~/.agents`: agentTeamHome), file
  * `trust.yaml`: one entry per repository (its real path), the hash of the commands approved and the
  * commands themselves (for `agent-team trust --list`). Written atomically under a lock; a file that
  * does not parse is reported (exit 2) and never overwritten.
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnreadableFileError } from '../errors.js';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
+import { agentTeamHome } from '../store/paths.js';
 import { parseYamlData, toYaml } from '../store/yaml-file.js';
 import { commandsHash, projectCommands, type ProjectCommand } from './commands.js';
 
@@ -20,11 +20,6 @@ const TrustFileSchema = z.object({ version: z.literal(1), projects: z.array(Reco
 
 /** One trusted repository. */
 export type TrustRecord = z.infer<typeof RecordSchema>;
-
-/** The agent-team home: `$AGENT_TEAM_HOME`, else `~/.agent-team`. */
-export function agentTeamHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AGENT_TEAM_HOME && env.AGENT_TEAM_HOME !== '' ? resolve(env.AGENT_TEAM_HOME) : join(homedir(), '.agent-team');
-}
 
 /** Path of the trust file in {@link agentTeamHome}. */
 export function trustFile(env: NodeJS.ProcessEnv = process.env): string {

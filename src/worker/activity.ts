@@ -4,7 +4,7 @@
  * delivery.ts for the callers that read the facts).
  */
 import type { DialogRecogniser, ProviderAdapter } from '../provider/index.js';
-import type { WorkerEventRecord } from './events.js';
+import type { WorkerEventRecord } from './event-line.js';
 
 /** The closed set of activities (DESIGN.md "Worker activity and providers"). */
 export const ACTIVITIES = ['starting', 'ready', 'working', 'idle', 'needs-input', 'attention', 'rate-limited', 'exited'] as const;
@@ -50,6 +50,18 @@ export function lastSessionId(events: readonly WorkerEventRecord[], confirmed = 
     if (e?.session_id && (!confirmed || e.event !== 'launch')) return e.session_id;
   }
   return undefined;
+}
+
+/**
+ * Whether the agent itself reported since the last `launch` that it runs: any hook event but
+ * `session-end` (session-start, a prompt taken, a turn ended or failed, a notification). Ends
+ * `worker open`'s start check at once (preflight.ts); an agent that quits at once (claude as root)
+ * reports none of them.
+ */
+export function agentReported(events: readonly WorkerEventRecord[]): boolean {
+  const since = sinceLaunch(events);
+  if (since[0]?.event !== 'launch') return false;
+  return since.some((e) => e.event !== 'launch' && e.event !== 'session-end');
 }
 
 const RATE = /rate[_ -]?limit|usage limit|quota|429|overloaded/i;

@@ -117,7 +117,8 @@ export async function assignWorker(root: string, id: string, description: string
     let onCommandLine = false;
     if (!live.alive) {
       const launchedAt = Date.now();
-      opened = await openWorker(root, id, { ...options, task: message });
+      // the worktree was prepared above (its warnings already taken): open does not prepare it again
+      opened = await openWorker(root, id, { ...options, task: message, prepared: { ...prepared, warnings: [] } });
       warnings.push(...opened.warnings.filter((w) => !w.includes('needs you')));
       backend = await backendFor(options, opened.backend);
       paneId = opened.paneId;

@@ -4,12 +4,10 @@
  * `proposal.md` / `design.md`. The folder name uses local time and Go's `Slugify(desc, 50)`.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { readTextFile } from '../store/read-file.js';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { OperationError, UsageError } from '../errors.js';
+import { OperationError, UnreadableFileError, UsageError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
-import { toYaml } from '../store/yaml-file.js';
+import { readYamlFile, toYaml } from '../store/yaml-file.js';
 import { slugify } from '../workflow/names.js';
 import { goTimestamp } from './config.js';
 
@@ -111,12 +109,27 @@ export function listChanges(worktree: string): ChangeSummary[] {
     .filter((name) => existsSync(join(parent, name, 'change.yaml')))
     .map((name) => {
       try {
-        const data = parse(readTextFile(join(parent, name, 'change.yaml'), 'change.yaml')) as Record<string, unknown> | null;
-        return { name, status: String(data?.status ?? 'draft'), description: String(data?.description ?? '') };
+        const data = readChangeYaml(join(parent, name, 'change.yaml'));
+        return { name, status: String(data.status ?? 'draft'), description: String(data.description ?? '') };
       } catch {
         return { name, status: 'unreadable', description: '' };
       }
     });
+}
+
+/**
+ * The fields of one `change.yaml` (through the YAML boundary: bounded read, core schema, duplicate keys
+ * and alias bombs refused). Throws {@link UnreadableFileError} (exit 2) when the file is missing, not
+ * YAML, or not a mapping.
+ */
+function readChangeYaml(file: string): Record<string, unknown> {
+  const { data } = readYamlFile(file, 'change.yaml');
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UnreadableFileError(file, 'is not a mapping of change fields (name, description, status, created_at, assigned_to)', {
+      hint: `rewrite ${file} as "key: value" lines, or remove the change folder`,
+    });
+  }
+  return data as Record<string, unknown>;
 }
 
 /** Changes of a worktree that are not done or archived. */
@@ -146,17 +159,13 @@ export function newestOpenChange(worktree: string): string | undefined {
 
 /**
  * Sets `status` in the change's `change.yaml` (atomic rewrite keeping the other fields). Throws
- * OperationError when the change does not exist or cannot be read.
+ * OperationError `unknown_change` when the change does not exist and {@link UnreadableFileError} (exit 2,
+ * file untouched) when its change.yaml is not YAML or not a mapping.
  */
 export function setChangeStatus(worktree: string, change: string, status: string): void {
-  const file = join(worktree, normalizeChange(change), 'change.yaml');
-  let data: Record<string, unknown>;
-  try {
-    data = (parse(readTextFile(file, 'change.yaml')) as Record<string, unknown> | null) ?? {};
-  } catch (err) {
-    throw new OperationError(`cannot read ${file}: ${(err as Error).message}`, { code: 'unknown_change', cause: err });
-  }
-  writeFileAtomicSync(file, toYaml({ ...data, status }));
+  const { dir } = existingChange(worktree, change);
+  const file = join(dir, 'change.yaml');
+  writeFileAtomicSync(file, toYaml({ ...readChangeYaml(file), status }));
 }
 
 /** An existing change of the worktree as {@link createChange} describes one. Throws OperationError `unknown_change` when it does not exist. */

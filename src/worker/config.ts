@@ -5,7 +5,7 @@
  * true, and the oldest files' `default_provider` stands in for `provider`.
  */
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OperationError, UnreadableFileError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';

@@ -14,11 +14,12 @@ import { workerPaths, worktreeBase } from './paths.js';
 import { buildRolePrompt, installRolePrompt, runtimeExcludes } from './prompt.js';
 import { assertModel, assertProvider, DEFAULT_PROVIDER, launchCommand } from './providers.js';
 import { planLaunch, waitForStart, type LaunchResult } from './launch.js';
-import type { ActivityInfo } from './activity.js';
+import { agentReported, type ActivityInfo } from './activity.js';
+import { readEvents } from './events.js';
 import { installWorkerSkill, workerSkillDir } from './skill-install.js';
 import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { assertTrusted, launchCommandsNeedingTrust } from '../trust/check.js';
-import { assertProviderInstalled, awaitAgentStart, type StartCheckOptions } from './preflight.js';
+import { assertProviderInstalled, awaitAgentStart, settleBound, type StartCheckOptions } from './preflight.js';
 import { backendFor, currentControllerPane, paneEnv, paneOwner, type LifecycleOptions, type SessionOptions } from './session.js';
 
 /** Result of {@link prepareWorktree}. */
@@ -97,8 +98,13 @@ export interface OpenWorkerOptions extends LifecycleOptions {
   task?: string;
   /** Start a new conversation instead of resuming the recorded one (Go `--fresh`). */
   fresh?: boolean;
-  /** How long (ms) the agent must stay up to count as started, and an early "ready" signal: see preflight.ts. */
+  /**
+   * How long (ms) the agent must stay up to count as started, and an early "ready" signal: see
+   * preflight.ts. Default `ready`: the agent reported an event since this launch (activity.ts `agentReported`).
+   */
   startCheck?: Pick<StartCheckOptions, 'settleMs' | 'ready'>;
+  /** The worktree as {@link prepareWorktree} just left it (`worker assign` prepares it first): not prepared again. */
+  prepared?: PreparedWorktree;
 }
 
 /** Result of {@link openWorker}. `alreadyRunning`: the pane was alive, nothing was spawned or typed. */
@@ -175,7 +181,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
 
   // Before any pane exists: a missing binary would leave a shell that later text runs in.
   assertProviderInstalled(id, provider, launchCommand(root, provider, config.default_model || undefined), env, paths.worktree);
-  const prepared = await prepareWorktree(root, id, options);
+  const prepared = options.prepared ?? (await prepareWorktree(root, id, options));
   const backend = await backendFor(options, config.backend, true);
   const owner = paneOwner(root, id);
   const controllerPane = currentControllerPane(backend, env);
@@ -203,8 +209,10 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     await backend.setTitle(paneId, id).catch(() => undefined);
     await backend.sendText(paneId, command);
   }
-  // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root).
-  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, ...options.startCheck });
+  // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root). An
+  // agent whose hooks report (session-start, or the first task's prompt-submit) is up as soon as it says so.
+  const ready = async () => agentReported(readEvents(root, id));
+  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, settleMs: settleBound(env), ready, ...options.startCheck });
   const started = true;
   const activity = await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env);
   if (activity?.activity === 'attention') warnings.push(`${id} needs you: ${activity.reason ?? activity.dialog?.name}; agent-team never answers it`);

@@ -118,13 +118,23 @@ export function assertProviderInstalled(id: string, provider: string, command: s
   );
 }
 
+/** Default of {@link StartCheckOptions.settleMs}, ms: claude 2.1.197 refusing to run as root quits ≈ 0.65 s after it starts. */
+export const SETTLE_MS = 1000;
+
+/** The settle bound, ms: `AGENT_TEAM_START_SETTLE_MS` when it is a positive number, else {@link SETTLE_MS}. */
+export function settleBound(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.AGENT_TEAM_START_SETTLE_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : SETTLE_MS;
+}
+
 /** Options of {@link awaitAgentStart}. Times in milliseconds. */
 export interface StartCheckOptions {
   /** Bound on the agent appearing in the pane's foreground after the launch command (default 15 000). */
   startTimeoutMs?: number;
   /**
    * How long the agent must then hold the foreground to count as started, unless `ready` says so first
-   * (default 1000): an agent that quits at once (claude as root) is caught within this bound.
+   * (default {@link SETTLE_MS}): an agent that quits at once (claude as root) is caught within this
+   * bound. Only agents that report nothing (plain providers) wait it out.
    */
   settleMs?: number;
   /** Resolves true once the agent reported it is ready (a provider's event); ends the settle wait early. */
@@ -146,7 +156,7 @@ export async function awaitAgentStart(
   options: StartCheckOptions = {},
 ): Promise<string | undefined> {
   const startTimeoutMs = options.startTimeoutMs ?? 15_000;
-  const settleMs = options.settleMs ?? 1000;
+  const settleMs = options.settleMs ?? SETTLE_MS;
   let seen: PaneForeground | undefined;
   try {
     seen = await waitFor(

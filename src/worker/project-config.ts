@@ -4,7 +4,7 @@
  * (for later settings) and kept. A missing file means "no settings".
  */
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnreadableFileError } from '../errors.js';
 import { readYamlFile } from '../store/yaml-file.js';
 import { projectConfigPath } from './paths.js';

@@ -5,9 +5,9 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { OperationError, UsageError } from '../errors.js';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
+import { toYaml } from '../store/yaml-file.js';
 import { agentTeam } from '../workflow/shell-quote.js';
 import { assertName } from './ids.js';
 import { defaultRoleDescription, globalRolesDir, projectRolesDir, roleAt, type Role } from './roles.js';
@@ -37,7 +37,7 @@ const FRONT_MATTER = /^---\r?\n[\s\S]*?\r?\n---(\r?\n|$)/;
 /** SKILL.md text: `text` with front matter (`name`, `description`) added when it has none. */
 function skillMarkdown(name: string, description: string, body: string): string {
   if (FRONT_MATTER.test(body)) return body.endsWith('\n') ? body : `${body}\n`;
-  return `---\n${stringify({ name, description }, { lineWidth: 0 })}---\n\n${body.trim()}\n`;
+  return `---\n${toYaml({ name, description })}---\n\n${body.trim()}\n`;
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Roles: a folder holding `SKILL.md` and/or `system.md` (optional `references/role.yaml`), looked up in
  * the project (`.agents/teams/<role>/`) first, then globally (`~/.agents/roles/<role>/`, where
- * `$AGENT_TEAM_HOME` replaces `~/.agents`). Same layout and order as the Go `ResolveRole`.
+ * `$AGENT_TEAM_HOME` replaces `~/.agents`: see agentTeamHome). Same layout and order as the Go `ResolveRole`.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { agentTeamHome } from '../store/paths.js';
 import { readTextFile } from '../store/read-file.js';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { load as parse } from 'js-yaml';
+import { parseYamlData, readYamlFile } from '../store/yaml-file.js';
 import { OperationError } from '../errors.js';
 import { ID_NAME } from '../workflow/names.js';
 import { agentTeam } from '../workflow/shell-quote.js';
@@ -27,11 +27,6 @@ export interface Role {
   description?: string;
 }
 
-/** `$AGENT_TEAM_HOME`, else `~/.agents`. */
-export function agentTeamHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AGENT_TEAM_HOME && env.AGENT_TEAM_HOME !== '' ? env.AGENT_TEAM_HOME : join(homedir(), '.agents');
-}
-
 /** `.agents/teams` of the project at `root`. */
 export function projectRolesDir(root: string): string {
   return join(root, '.agents', 'teams');
@@ -46,17 +41,17 @@ function readDescription(path: string): string | undefined {
   const roleYaml = join(path, 'references', 'role.yaml');
   try {
     if (existsSync(roleYaml)) {
-      const data = parse(readTextFile(roleYaml, 'role.yaml')) as { description?: unknown } | null;
+      const data = readYamlFile(roleYaml, 'role.yaml').data as { description?: unknown } | null;
       if (data && typeof data.description === 'string') return data.description.trim();
     }
   } catch {
     // an unreadable role.yaml only loses the description
   }
   try {
-    const skill = readTextFile(join(path, 'SKILL.md'), 'role SKILL.md');
-    const fm = /^---\r?\n([\s\S]*?)\r?\n---/.exec(skill);
+    const skillFile = join(path, 'SKILL.md');
+    const fm = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readTextFile(skillFile, 'role SKILL.md'));
     if (fm) {
-      const data = parse(fm[1] as string) as { description?: unknown } | null;
+      const data = parseYamlData(skillFile, fm[1] as string) as { description?: unknown } | null;
       if (data && typeof data.description === 'string') return data.description.trim();
     }
   } catch {

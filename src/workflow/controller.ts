@@ -111,7 +111,10 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
         reserved?.();
       }
     };
-    const checks = Promise.all(todo.filter((s) => s.action.kind === 'check').map((s) => act(s)));
+    const checks = Promise.allSettled(todo.filter((s) => s.action.kind === 'check').map((s) => act(s))).then((results) => {
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
     let chosen: Promise<void> = Promise.resolve();
     const assigns = todo.filter((s) => s.action.kind === 'assign').map((s) => {
       const turn = chosen;
@@ -119,8 +122,13 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
       chosen = new Promise<void>((r) => (release = r));
       return turn.then(() => act(s, release));
     });
-    for (const s of todo.filter((x) => x.action.kind !== 'check' && x.action.kind !== 'assign')) await act(s);
-    await Promise.all([checks, ...assigns]);
+    const others = (async () => {
+      for (const s of todo.filter((x) => x.action.kind !== 'check' && x.action.kind !== 'assign')) await act(s);
+    })();
+    // every step of the round ends before the loop goes on or fails: a failed step must not release the
+    // run lock while the others are still opening their workers (the next call would open them again)
+    const failed = (await Promise.allSettled([others, checks, ...assigns])).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     acted += todo.length;
   }
   return stop('max_steps', `stopped after ${maxSteps} steps`);

@@ -3,7 +3,7 @@
  * `for_each`, `when:` conditions, `retry:` and `timeout:`. Spread into the node schema of `schema.ts`;
  * a template that uses none of them parses exactly as before.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const nonEmpty = z.string().trim().min(1);
 

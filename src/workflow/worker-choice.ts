@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { withFileLock } from '../store/lock.js';
 import { projectRoot } from '../store/paths.js';
 import { readRunState, timestamp } from './run-state.js';
-import type { RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
+import type { NodeState, RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
 import { listRuns, mutateRun } from './state-service.js';
 import { applyTransition } from './transitions.js';
 import type { WorkerLookup, WorkerPort } from './worker-port.js';
@@ -20,6 +20,12 @@ export type WorkerChoice =
   | { kind: 'reuse'; id: string }
   | { kind: 'create'; id: string }
   | { kind: 'none'; reason: string };
+
+/** The workers a node's current visit may not be given to: those it was taken from (`reassigned_from`, written by `state reassign`). */
+export function reassignedFrom(ns: NodeState | undefined): string[] {
+  const list = (ns as { reassigned_from?: unknown } | undefined)?.reassigned_from;
+  return Array.isArray(list) ? list.filter((w): w is string => typeof w === 'string') : [];
+}
 
 /** The worker playing `alias`: `role_worker_map`, else `roles.<alias>.worker`, else null. */
 export function workerForActor(state: RunState, template: WorkflowTemplate, alias: string | undefined): string | null {
@@ -38,9 +44,10 @@ export function chooseWorker(state: RunState, template: WorkflowTemplate, node: 
   const ns = state.node_states[node.id];
   const role = node.actor ? template.roles[node.actor]?.role : undefined;
   const candidates = [ns?.status !== 'pending' ? ns?.worker : undefined, node.actor ? state.role_worker_map[node.actor] : undefined, node.actor ? template.roles[node.actor]?.worker : undefined];
-  for (const id of candidates) if (id && lookup.exists(id) && !lookup.busy?.(id)) return { kind: 'existing', id };
+  const excluded = reassignedFrom(ns);
+  for (const id of candidates) if (id && !excluded.includes(id) && lookup.exists(id) && !lookup.busy?.(id)) return { kind: 'existing', id };
   if (!role) return { kind: 'none', reason: `node ${node.id} has no role to assign` };
-  if (template.defaults?.reuse_worker !== false && idle) return { kind: 'reuse', id: idle };
+  if (template.defaults?.reuse_worker !== false && idle && !excluded.includes(idle)) return { kind: 'reuse', id: idle };
   if (template.defaults?.create_worker_if_missing === false) {
     return { kind: 'none', reason: `no free worker plays ${node.actor} (${role}) and create_worker_if_missing is false: create one with agent-team worker create ${role} --yes` };
   }
@@ -82,6 +89,24 @@ export function busyWorkers(root: string, except?: string): Set<string> {
   return busy;
 }
 
+/**
+ * Workers this run's active nodes and instances other than `except` hold: the worker recorded on one at
+ * work (running, waiting, blocked), and the actor's worker of a `wait_for_completion` node, which waits
+ * on that worker's current work before any worker is recorded on it. A parallel step never gets them.
+ */
+export function workersHeldByActive(state: RunState, template: WorkflowTemplate, except: string): Set<string> {
+  const held = new Set<string>();
+  for (const id of activeNodeIds(state)) {
+    if (id === except) continue;
+    const ns = state.node_states[id];
+    if (ns?.worker && (ns.status === 'running' || ns.status === 'waiting' || ns.status === 'blocked')) held.add(ns.worker);
+    const node = template.nodes.find((n) => n.id === id);
+    const awaited = node?.type === 'wait_for_completion' && ns?.status !== 'completed' ? (ns?.status !== 'pending' ? ns?.worker : undefined) ?? workerForActor(state, template, node.actor) : null;
+    if (awaited) held.add(awaited);
+  }
+  return held;
+}
+
 /** The file whose lock serializes choosing workers across every run of a project: `<root>/.agents/workers` (lock folder `workers.lock`). */
 export function workersLockTarget(root: string): string {
   return join(root, '.agents', 'workers');
@@ -105,11 +130,10 @@ export async function reserveWorker(options: { stateFile: string; cwd: string; t
   return withFileLock(workersLockTarget(root), async () => {
     const held = busyWorkers(root, path);
     const state = readRunState(path);
-    // parallel steps of this run: a worker at work on another active node or instance is not free
-    for (const id of activeNodeIds(state)) {
-      const ns = state.node_states[id];
-      if (id !== node.id && ns?.worker && (ns.status === 'running' || ns.status === 'waiting' || ns.status === 'blocked')) held.add(ns.worker);
-    }
+    // parallel steps of this run: a worker at work on (or awaited by) another active node or instance is not free
+    for (const w of workersHeldByActive(state, template, node.id)) held.add(w);
+    // the workers this visit was taken from (state reassign) never get it back
+    for (const w of reassignedFrom(state.node_states[node.id])) held.add(w);
     const lookup: WorkerLookup = { ...port, busy: (id) => held.has(id) || port.busy(id) };
     let choice = chooseWorker(state, template, node, lookup);
     const role = node.actor ? template.roles[node.actor]?.role : undefined;

@@ -31,7 +31,9 @@ import { fileURLToPath } from 'node:url';
 const BIN = fileURLToPath(new URL('../../bin/agent-team.js', import.meta.url));
 // Like claude 2.1: `--dangerously-skip-permissions` is refused as root unless IS_SANDBOX=1, after start-up
 // (AGENT_TEAM_STANDIN_ROOT=1 makes a normal user count as root, so the path is tested everywhere).
-if (process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.() === 0 || process.env.AGENT_TEAM_STANDIN_ROOT === '1') && process.env.IS_SANDBOX !== '1') {
+// Like the real one (2.1.197, checked with --settings hooks as root), it runs no hook before it quits.
+const refusedAsRoot = process.argv.includes('--dangerously-skip-permissions') && (process.getuid?.() === 0 || process.env.AGENT_TEAM_STANDIN_ROOT === '1') && process.env.IS_SANDBOX !== '1';
+if (refusedAsRoot) {
   process.stderr.write('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\n');
   setTimeout(() => process.exit(1), 300);
 }
@@ -277,7 +279,9 @@ if (tty) {
     hook('SessionEnd', { reason: 'stdin closed' });
   });
 }
-if (flag('--trust-dialog')) {
+if (refusedAsRoot) {
+  // quitting (above): never ready, no SessionStart
+} else if (flag('--trust-dialog')) {
   dialog = true;
   process.stdout.write(`Accessing workspace:\n\n ${process.cwd()}\n\n Do you trust the files in this folder?\n\n ❯ 1. Yes, I trust this folder\n   2. No, exit\n`);
   log('showing trust dialog');

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-// `npm run demo`: one whole agent-team run, end to end, on this machine, with no AI provider and no
+// `npm run demo`: two whole agent-team runs, end to end, on this machine, with no AI provider and no
 // network. In a temp git repository holding a small package and its tests, the controller loop
-// (`agent-team workflow run`) drives the `demo` workflow of this repository's .agents/: a CTO worker
-// writes a plan (merged), a developer worker implements slugify(), the check `npm test` fails, the
-// developer fixes it, the check passes, the code is merged, and a person confirms the end.
+// (`agent-team workflow run`) drives:
+// 1. the `demo` workflow of this repository's .agents/: a CTO worker writes a plan (merged), a developer
+//    worker implements slugify(), the check `npm test` fails, the developer fixes it, the check passes,
+//    the code is merged, and a person confirms the end;
+// 2. the shipped `parallel` preset: the CTO splits the next requirement into two tasks, two developer
+//    workers implement them at once (for_each: one instance per task, each on its own worker, worktree
+//    and branch; the stand-in takes 2.5 s per task, so both are at work together), the join waits for
+//    both, a QA worker runs the tests on both branches merged into its own (builds_on), and the merge
+//    train merges every branch all or nothing before main moves.
 //
 // The workers are played by a SCRIPTED STAND-IN AGENT (test/agent/scripted-agent.mjs with
 // test/demo/playbook.json), not an AI: it reads what is typed into its pane and answers through the
 // real CLI (commit, then `agent-team reply-main`). Panes are real tmux sessions on a private socket
 // when tmux is installed, else headless processes (AGENT_TEAM_BACKEND=process).
 //
-// Exit 0 only when the run is `completed` and the merged code passes its tests.
+// Exit 0 only when both runs are `completed` and the merged code passes its tests.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +108,92 @@ const controller = await backend.spawn({ workerId: 'controller', cwd: repo, stat
 await backend.sendText(controller.paneId, `cat >> ${inbox}`);
 const paneEnv = backendName === 'tmux' ? { TMUX_PANE: controller.paneId } : { AGENT_TEAM_PANE: controller.paneId };
 
+/**
+ * Part 2: the `parallel` preset on the same project. Returns true when the run completed with the two
+ * tasks done by two distinct workers at once, joined, verified together and merged by the train, and
+ * main passes its tests; throws with what went wrong otherwise.
+ */
+async function parallelPart() {
+  say();
+  say(bold('Part 2: the parallel preset — tasks in parallel on distinct workers, a join, a merge train'));
+  write(
+    repo,
+    'test/capitalize.test.js',
+    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { capitalize } from '../src/capitalize.js';\n\ntest('upper-cases the first letter', () => assert.equal(capitalize('hello world'), 'Hello world'));\n",
+  );
+  write(
+    repo,
+    'test/reverse.test.js',
+    "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { reverse } from '../src/reverse.js';\n\ntest('reverses the characters', () => assert.equal(reverse('abc'), 'cba'));\n",
+  );
+  say(bold('$ agent-team workflow create team --preset parallel --cto-role cto --dev-role dev --qa-role qa'));
+  agentTeam(repo, ['workflow', 'create', 'team', '--preset', 'parallel', '--cto-role', 'cto', '--dev-role', 'dev', '--qa-role', 'qa']);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'string helpers: tests first; the parallel workflow');
+  // the preset's merge train has a check command: a new command, so the project is trusted again
+  say(bold('$ agent-team trust'));
+  say(agentTeam(repo, ['trust']).trim());
+  const requirement = 'Two string helpers whose tests are written: capitalize() and reverse()';
+  const stateFile = agentTeam(repo, ['workflow', 'state', 'init', '.agents/workflow/team.yaml', '--run-id', 'team-run', '--param', `requirement=${requirement}`, '--json']).path;
+  say(bold(`$ agent-team workflow state init .agents/workflow/team.yaml --param requirement='${requirement}'`) + dim(`  → ${stateFile}`));
+
+  const deadline = Date.now() + 110_000;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error('the parallel run did not complete in time');
+    // --wait: while workers work, block until the run needs the controller (woken by file changes)
+    const report = agentTeam(repo, ['workflow', 'run', stateFile, '--yes', '--wait', '--timeout', '60s', '--json'], paneEnv);
+    for (const s of report.steps) say(`  ${dim(elapsed())} ${s.node}: ${s.detail.split('\n')[0]}`);
+    say(`  ${dim(elapsed())} ${bold(`[${report.stopped}]`)} ${report.why.split('\n')[0]}`);
+    if (report.stopped === 'completed') break;
+    if (report.stopped === 'timeout') continue;
+    const node = report.next.node?.id;
+    if (report.stopped === 'decision' && node === 'implemented') {
+      // the controller's own node: review what the developers delivered, with the conflict forecast
+      const conflicts = (report.next.forecast ?? []).filter((f) => f.files?.length);
+      say(`  ${dim(elapsed())} ${bold('[controller]')} reviews the delivered tasks; conflict forecast: ${conflicts.length ? conflicts.map((f) => `${f.branch} × ${f.with}: ${f.files.join(', ')}`).join('; ') : 'none'}`);
+      agentTeam(repo, ['workflow', 'state', 'complete', stateFile, '--node', 'implemented', '--summary', 'both tasks delivered; no conflicts forecast']);
+      continue;
+    }
+    if (report.stopped === 'confirmation' && node === 'controller_finish') {
+      say(`  ${dim(elapsed())} ${bold('[person]')} reviews the merged result and approves`);
+      agentTeam(repo, ['workflow', 'state', 'confirm', stateFile, '--node', 'controller_finish', '--summary', 'approved in the demo']);
+      continue;
+    }
+    throw new Error(`the parallel run stopped for the controller unexpectedly: ${report.why}\n${JSON.stringify(report.next, null, 2)}`);
+  }
+
+  const state = agentTeam(repo, ['workflow', 'state', 'show', stateFile, '--json']);
+  const instances = Object.entries(state.node_states).filter(([id]) => id.startsWith('dev_implement/'));
+  const workers = instances.map(([, ns]) => ns.worker);
+  say();
+  say(bold('What ran in parallel'));
+  for (const [id, ns] of instances) say(`  ${id.padEnd(16)} ${ns.worker}  ${ns.status}  ${String(ns.item ?? '').slice(0, 70)}`);
+  // at work at the same time: each instance was given out before the other one completed
+  const spans = instances.map(([, ns]) => [Date.parse(ns.assignment?.at ?? ns.started_at), Date.parse(ns.completed_at)]);
+  const overlapped = spans.length === 2 && Math.max(spans[0][0], spans[1][0]) < Math.min(spans[0][1], spans[1][1]);
+  say(`  both at work at the same time: ${overlapped ? 'yes' : 'no (a worker finished before the other one started)'}`);
+  say(`  dev_implement: ${state.node_states.dev_implement.outcome} (${(state.node_states.dev_implement.outcomes ?? []).join(', ')}); qa_verify: ${state.node_states.qa_verify.outcome}`);
+  say(`  merge_all: ${(state.node_states.merge_all.summary ?? '').split('\n')[0]}`);
+  say();
+  say(bold('Graph (Mermaid)'));
+  say(agentTeam(repo, ['workflow', 'graph', '.agents/workflow/team.yaml', '--state', stateFile]).trimEnd());
+  const testRun = spawnSync('npm', ['test', '--silent'], { cwd: repo, encoding: 'utf8', env });
+  say();
+  say(bold(`Merged code on main: npm test → exit ${testRun.status}`));
+  say(git(repo, 'log', '--oneline', '--graph', '-10').split('\n').map((l) => `  ${l}`).join('\n'));
+  const checks = [
+    [state.status === 'completed', `the run is ${state.status}`],
+    [instances.length === 2 && new Set(workers).size === 2, `two instances on two distinct workers (${workers.join(', ')})`],
+    [state.node_states.dev_implement.outcome === 'passed' && state.node_states.qa_verify.outcome === 'passed', 'both tasks passed, and QA passed them together'],
+    [state.node_states.merge_all.status === 'completed' && /merged/.test(state.node_states.merge_all.summary ?? ''), 'the merge train merged the branches'],
+    [testRun.status === 0, `npm test on main exits ${testRun.status}`],
+  ];
+  const failed = checks.filter(([pass]) => !pass).map(([, what]) => what);
+  if (failed.length) throw new Error(`part 2: ${failed.join('; ')}`);
+  say(bold(`Part 2 passed in ${elapsed()}: ${checks.map(([, what]) => what).join('; ')}.`));
+  return true;
+}
+
 // ── 3. The run ─────────────────────────────────────────────────────────────────────────────────────
 let ok = false;
 try {
@@ -184,8 +276,12 @@ try {
   say(`  workflow:  ${join(repo, '.agents/workflow/demo.yaml')}`);
   say(`  workers:   ${join(repo, '.agents/workers/')} (configs), ${join(repo, '.worktrees/')} (worktrees)`);
   ok = state.status === 'completed' && testRun.status === 0;
+  if (!ok) throw new Error(`part 1 ended with the run ${state.status} and npm test exiting ${testRun.status}`);
   say();
-  say(ok ? bold(`Demo passed in ${elapsed()}: run completed, merged code passes its tests.`) : bold('Demo FAILED'));
+  say(bold(`Part 1 passed in ${elapsed()}: run completed, merged code passes its tests.`));
+  ok = await parallelPart();
+  say();
+  say(ok ? bold(`Demo passed in ${elapsed()}: both runs completed, merged code passes its tests.`) : bold('Demo FAILED'));
 } catch (err) {
   process.stderr.write(`demo failed: ${err.message}\n`);
   try {

@@ -4,10 +4,12 @@
  * an overdue command is killed and counts as failed, and an overdue worker node makes `next` offer a
  * nudge (`reply`) and a reassignment.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runController } from '../../src/workflow/controller.js';
 import { nextStep } from '../../src/workflow/next.js';
-import { loadRun, transitionRun } from '../../src/workflow/state-service.js';
+import { reassignRun } from '../../src/workflow/reassign.js';
+import { loadRun, mutateRun, transitionRun } from '../../src/workflow/state-service.js';
 import { FakePort, setupRun } from './support.js';
 
 let cleanup: (() => void) | undefined;
@@ -137,11 +139,71 @@ nodes:
     expect(step.message).toMatch(/build is overdue: dev-001 has had it for 2h(0m)?\S* \(timeout 30m\)/);
     expect(step.choices.map((c) => c.outcome)).toEqual(['reply', 'reassign']);
     expect(step.choices[0]?.command).toMatch(/^agent-team reply dev-001 /);
-    expect(step.choices[1]?.command).toBe("agent-team worker assign dev-002 'Build it'");
-    expect(step.then).toEqual(["agent-team workflow state wait run.yaml --node build --worker dev-002 --reason 'reassigned to dev-002'"]);
+    expect(step.choices[1]?.command).toMatch(/^agent-team workflow state reassign run\.yaml --node build --reason 'overdue: dev-001 had it for 2h\S* \(timeout 30m\)'$/);
     const report = await runController({ stateFile: run.path, port, cwd: run.dir });
     expect(report.stopped).toBe('decision');
     expect(report.why).toMatch(/overdue/);
+  });
+
+  it('reassigning a for_each instance keeps its item and visit count; workflow run gives it to another worker, never the old one', async () => {
+    const yaml = `version: 1
+name: many
+roles:
+    dev: { role: dev, worker: dev-001 }
+entry: build
+nodes:
+    - id: build
+      type: assign_role_task
+      actor: dev
+      for_each: { items: [alpha, beta] }
+      task: "Build {{item}}"
+      timeout: 30m
+      next: done
+    - id: done
+      type: controller_task
+      after: [build]
+      end: true
+`;
+    const run = setupRun('many', yaml);
+    cleanup = run.cleanup;
+    const port = new FakePort();
+    port.workers.set('dev-001', true);
+    await runController({ stateFile: run.path, port, cwd: run.dir });
+    let s = run.state();
+    expect(s.node_states['build/1']).toMatchObject({ status: 'waiting', worker: 'dev-001', item: 'alpha' });
+    const other = s.node_states['build/2']?.worker as string;
+    expect(other).not.toBe('dev-001');
+    // build/1 was started two hours ago: overdue
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await mutateRun(run.path, run.dir, (r) => ({ result: {}, state: { ...r.state, node_states: { ...r.state.node_states, 'build/1': { ...r.state.node_states['build/1']!, started_at: twoHoursAgo } } } }));
+    const loaded = loadRun(run.path, run.dir);
+    const step = nextStep(loaded.state, loaded.template!.template, 'run.yaml', port);
+    expect(step.kind).toBe('decide');
+    expect(step.choices.map((c) => c.outcome)).toEqual(['reply', 'reassign']);
+    expect(step.choices[1]?.command).toMatch(/^agent-team workflow state reassign run\.yaml --node build\/1 --reason /);
+
+    await reassignRun(run.path, { node: 'build/1', reason: 'overdue' }, run.dir);
+    s = run.state();
+    expect(s.node_states['build/1']).toMatchObject({ status: 'pending', visits: 1, item: 'alpha', reassigned_from: ['dev-001'] });
+    expect(s.node_states['build/1']?.history?.at(-1)).toMatchObject({ status: 'waiting', worker: 'dev-001', started_at: twoHoursAgo });
+    expect(s.active_nodes).toEqual(['build/1', 'build/2']);
+    expect(s.decision_log.at(-1)).toMatchObject({ node: 'build/1', action: 'reassign', worker: 'dev-001', summary: 'overdue' });
+    // dev-001 is the template's worker for dev, and free: still it never gets build/1 back
+    port.calls = [];
+    await runController({ stateFile: run.path, port, cwd: run.dir });
+    s = run.state();
+    const third = s.node_states['build/1']?.worker as string;
+    expect([`dev-001`, other]).not.toContain(third);
+    expect(port.calls).toContain(`assign ${third} Build alpha`);
+
+    // refused, nothing written: a node no worker is doing, a node not active
+    const before = readFileSync(run.path);
+    await expect(reassignRun(run.path, { node: 'done' }, run.dir)).rejects.toMatchObject({ code: 'not_current_node' });
+    await transitionRun(run.path, { action: 'block', node: 'build/2', reason: 'stuck' }, run.dir);
+    const blocked = readFileSync(run.path);
+    await expect(reassignRun(run.path, { node: 'build/2' }, run.dir)).rejects.toMatchObject({ code: 'not_reassignable' });
+    expect(readFileSync(run.path).equals(blocked)).toBe(true);
+    expect(before.equals(blocked)).toBe(false);
   });
 
   it('a node within its timeout just waits', async () => {

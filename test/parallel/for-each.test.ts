@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runController } from '../../src/workflow/controller.js';
 import { recordReply } from '../../src/workflow/replies.js';
-import { transitionRun } from '../../src/workflow/state-service.js';
+import { nextStep } from '../../src/workflow/next.js';
+import { loadRun, transitionRun } from '../../src/workflow/state-service.js';
 import { FakePort, setupRun } from './support.js';
 
 const EACH = (items: string, extra = '') => `version: 1
@@ -87,6 +88,29 @@ describe('for_each', () => {
     expect((s.node_states.build as { outcomes?: string[] }).outcomes).toEqual(['passed', 'failed']);
     expect(s.current_node).toBe('done');
     expect(s.decision_log.at(-1)).toMatchObject({ node: 'build/1', action: 'complete', next_node: 'done' });
+  });
+
+  it('a node that builds on a for_each node builds on the branch of every instance', async () => {
+    const verify = `      next: verify
+    - id: verify
+      type: verify_or_test
+      actor: qa
+      builds_on: [build]
+      task: Verify everything together
+      branches:
+          - { when: passed, next: done }
+          - { when: failed, next: done }
+`;
+    const run = setupRun('each', EACH('[a, b]', verify).replace('    dev: { role: dev }\n', '    dev: { role: dev }\n    qa: { role: qa }\n'));
+    cleanup = run.cleanup;
+    for (const [n, w] of [[1, 'dev-001'], [2, 'dev-002']] as const) {
+      await transitionRun(run.path, { action: 'start', node: `build/${n}`, worker: w }, run.dir);
+      await transitionRun(run.path, { action: 'complete', node: `build/${n}`, worker: w }, run.dir);
+    }
+    const loaded = loadRun(run.path, run.dir);
+    expect(loaded.state.current_node).toBe('verify');
+    const step = nextStep(loaded.state, loaded.template!.template, 'run.yaml', new FakePort());
+    expect(step.commands).toContain("agent-team worker assign qa-001 'Verify everything together (reply with --outcome passed or failed)' --builds-on team/dev-001 --builds-on team/dev-002");
   });
 
   it('takes its items from a node summary, one per line', async () => {

@@ -74,12 +74,16 @@ describe('workflow graph of parallel runs', () => {
     expect(byId.get('implemented')?.after).toEqual(['dev_implement']);
     expect(byId.get('merge_all')?.type).toBe('merge');
     expect(byId.get('merge_all')?.command).toBeDefined();
+    // QA verifies the delivered tasks together: every instance's branch merged into its own
+    expect(byId.get('qa_verify')?.builds_on).toEqual(['dev_implement']);
+    expect(t.params?.requirement).toMatchObject({ type: 'string', required: true });
+    expect(byId.get('cto_breakdown')?.task).toContain('{{params.requirement}}');
   });
 
   it('a run of the parallel preset fans out one instance per task line', async () => {
     const { readFileSync } = await import('node:fs');
     const { PRESETS_DIR } = await import('../../src/workflow/presets.js');
-    const run = setupRun('parallel', readFileSync(`${PRESETS_DIR}parallel.yaml`, 'utf8'));
+    const run = setupRun('parallel', readFileSync(`${PRESETS_DIR}parallel.yaml`, 'utf8'), { requirement: 'Sessions for the app' });
     cleanup = run.cleanup;
     // worker nodes are started before they complete (node_not_started)
     await transitionRun(run.path, { action: 'start', node: 'cto_breakdown', worker: 'cto-001' }, run.dir);

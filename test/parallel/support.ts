@@ -4,6 +4,7 @@
  * transitions and the controller loop are real).
  */
 import { writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { initRun, loadRun } from '../../src/workflow/state-service.js';
 import { FakePort as BaseFakePort } from '../helpers/fake-port.js';
 import { tempRepo, writeFile } from '../helpers/repo.js';
@@ -20,15 +21,20 @@ export class FakePort extends BaseFakePort {
   }
 }
 
-/** A temp repository holding `.agents/workflow/<name>.yaml` and a fresh run of it. */
+/**
+ * A temp repository holding `.agents/workflow/<name>.yaml` and a fresh run of it. `params` the template
+ * declares are given to `state init`; others (templates that read a param without declaring it) are
+ * written into the run-state's `params:` afterwards, as `state init --param` records them.
+ */
 export function setupRun(name: string, yaml: string, params?: Record<string, unknown>): { dir: string; path: string; cleanup: () => void; state: () => ReturnType<typeof loadRun>['state'] } {
   const repo = tempRepo('agent-team-parallel-');
   writeFile(repo.dir, `.agents/workflow/${name}.yaml`, yaml);
-  const { path } = initRun({ workflowFile: `.agents/workflow/${name}.yaml`, cwd: repo.dir, runId: 'r1' });
-  if (params) {
-    // run inputs as `state init --param` records them (top-level `params:` of the run-state)
+  const declared = Object.keys((parse(yaml) as { params?: Record<string, unknown> }).params ?? {});
+  const given = Object.entries(params ?? {});
+  const { path } = initRun({ workflowFile: `.agents/workflow/${name}.yaml`, cwd: repo.dir, runId: 'r1', params: Object.fromEntries(given.filter(([k]) => declared.includes(k))) });
+  if (given.some(([k]) => !declared.includes(k))) {
     const text = loadRun(path, repo.dir);
-    writeFileSync(path, `${JSON.stringify({ ...text.state, params })}\n`);
+    writeFileSync(path, `${JSON.stringify({ ...text.state, params: { ...text.state.params, ...params } })}\n`);
   }
   return { dir: repo.dir, path, cleanup: repo.cleanup, state: () => loadRun(path, repo.dir).state };
 }

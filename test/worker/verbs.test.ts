@@ -186,7 +186,8 @@ describe('openWorker / assignWorker / workerStatus with a fake backend', () => {
   it('assign and reply type nothing when a shell holds the pane, even if a program "runs" there', async () => {
     project = makeProject();
     const backend = new FakeBackend();
-    const env = { TMUX_PANE: '%99', PATH: providerPath(project.home) };
+    // the start bound is what assign waits for a starting agent before it names the shell (not_agent)
+    const env = { TMUX_PANE: '%99', AGENT_TEAM_START_TIMEOUT_MS: '200', PATH: providerPath(project.home) };
     await createWorker(project.root, 'dev');
     await openWorker(project.root, 'dev-001', { backend, env, startCheck });
     backend.shells.add('%1');

@@ -13,7 +13,7 @@ export function makeTrustCommand(): Command {
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nThe record (the repository\'s path and a hash of those commands) is kept in $AGENT_TEAM_HOME/trust.yaml (default ~/.agent-team).\nWhen a command is added or edited, workflow run and worker open stop again until you trust the new list. --yes never implies trust.',
+      '\nThe record (the repository\'s path and a hash of those commands) is kept in $AGENT_TEAM_HOME/trust.yaml (default ~/.agents/trust.yaml, next to the global roles).\nWhen a command is added or edited, workflow run and worker open stop again until you trust the new list. --yes never implies trust.',
     )
     .action(lazy(() => import('../handlers/trust.js'), 'trust'));
 }

@@ -113,6 +113,15 @@ export function makeStateCommand(): Command {
     .addOption(jsonOption())
     .action(lazy(state, 'cancel'));
 
+  cmd
+    .command('reassign')
+    .description("Take a worker node (or for_each instance) from its worker: the visit goes to history, the worker's change is superseded, and workflow run gives the node to another worker")
+    .argument('<state-file>', 'run-state file')
+    .requiredOption('--node <id>', 'the active node or instance a worker is doing')
+    .option('--reason <text>', 'why (logged in decision_log)')
+    .addOption(jsonOption())
+    .action(lazy(state, 'reassign'));
+
   const transition = (name: string, description: string, extra: (c: Command) => Command) =>
     extra(
       cmd

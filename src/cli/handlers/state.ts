@@ -1,7 +1,8 @@
-/** Handlers of `workflow state …`: init, show, list and the five transitions. */
+/** Handlers of `workflow state …`: init, show, list, cancel, reassign and the five transitions. */
 import { dirname } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
+import { reassignWorkerNode } from '../../worker/reassign.js';
 import { missingRoles, missingRoleWarnings } from '../../worker/roles.js';
 import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/names.js';
@@ -82,6 +83,22 @@ export async function cancel([stateFile]: string[], o: CancelOptions): Promise<C
     json: { ok: true, path: result.path, run_status: result.state.status, entry: result.entry, warnings: result.warnings },
     text: `cancelled ${result.state.run_id}: ${result.entry.summary}`,
     warnings: result.warnings,
+  };
+}
+
+/** Options of `state reassign`. */
+export interface ReassignOptions extends CommonOptions {
+  node: string;
+  reason?: string;
+}
+
+/** `state reassign <state-file> --node N [--reason R]`: takes the node from its worker (its change superseded); `workflow run` gives it to another. */
+export async function reassign([stateFile]: string[], o: ReassignOptions): Promise<CommandResult> {
+  const r = await reassignWorkerNode(stateFile ?? '', { node: o.node, reason: o.reason });
+  return {
+    json: { ok: true, path: r.path, action: 'reassign', node: o.node, from: r.from, superseded: r.superseded, run_status: r.state.status, current_node: r.state.current_node, entry: r.entry, warnings: r.warnings },
+    text: `took ${o.node} from ${r.from}${r.superseded ? ` (its change ${r.superseded} is superseded)` : ''}; agent-team workflow run gives it to another worker`,
+    warnings: r.warnings,
   };
 }
 

@@ -128,11 +128,11 @@ export async function graph([file]: string[], o: GraphOptions): Promise<CommandR
 
 /** `workflow schema`: the JSON Schema of templates, derived from the zod schema. */
 export async function schema(): Promise<CommandResult> {
-  const [{ z }, { TemplateSchema }] = await Promise.all([import('zod'), import('../../workflow/schema.js')]);
+  const { templateJsonSchema } = await import('../../workflow/schema.js');
   const json = {
     $id: 'https://agent-team.dev/schema/workflow-template.v1.json',
     title: 'agent-team workflow template (version 1)',
-    ...z.toJSONSchema(TemplateSchema, { target: 'draft-2020-12' }),
+    ...templateJsonSchema(),
   };
   return { json, text: JSON.stringify(json, null, 2) };
 }

@@ -3,6 +3,7 @@
  * handoff's default), what is missing from a `done` reply on a `requires_commits` node, and the text that
  * resends an assignment. Pure.
  */
+import { instanceIds } from '../for-each.js';
 import type { NodeReply, NodeState, RunState, WorkflowNode } from '../schema.js';
 
 /** The worker who did (or is doing) `id` in this run: the node's worker, else the latest earlier visit's. */
@@ -20,11 +21,15 @@ function nodeBefore(state: RunState, node: WorkflowNode): string | undefined {
 
 /**
  * The branches (`team/<worker>`) merged into `self`'s branch before `node`'s work: one per `builds_on`
- * node that has a worker in this run (not `self`), in order, each once. A handoff without `builds_on`
- * builds on the node before it.
+ * node that has a worker in this run (not `self`) — for a for_each node, one per instance — in order,
+ * each once. A handoff without `builds_on` builds on the node before it.
  */
 export function buildsOnBranches(state: RunState, node: WorkflowNode, self: string | null): string[] {
-  const sources = node.builds_on ?? (node.type === 'handoff' ? [nodeBefore(state, node)].filter((n): n is string => n !== undefined) : []);
+  const named = node.builds_on ?? (node.type === 'handoff' ? [nodeBefore(state, node)].filter((n): n is string => n !== undefined) : []);
+  const sources = named.flatMap((id) => {
+    const instances = instanceIds(state, id);
+    return instances.length ? instances : [id];
+  });
   const branches: string[] = [];
   for (const id of sources) {
     const worker = workerOfNode(state, id);

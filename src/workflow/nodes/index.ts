@@ -11,7 +11,7 @@ import type { NodeType } from '../schema.js';
 import { interpolate } from '../interpolate.js';
 import { outcomesOf } from '../transitions.js';
 import type { WorkerLookup } from '../worker-port.js';
-import { chooseWorker, workerForActor } from '../worker-choice.js';
+import { chooseWorker, workerForActor, workersHeldByActive } from '../worker-choice.js';
 import { assignRoleTask } from './assign-role-task.js';
 import { controllerTask } from './controller-task.js';
 import { decision } from './decision.js';
@@ -46,7 +46,7 @@ export function planSteps(state: RunState, template: WorkflowTemplate, stateFile
   const taken = new Set<string>();
   const steps: Step[] = [];
   for (const id of ids) {
-    const scoped = parallelLookup(lookup, state, ids, id, taken);
+    const scoped = parallelLookup(lookup, state, template, ids, id, taken);
     const step = planOne(state, template, stateFile, scoped, id);
     if (ids.length > 1 && step.node && step.action.kind === 'assign') {
       // the worker this step would get (the same choice its plan made) is not offered to the next step
@@ -69,14 +69,10 @@ export function planStep(state: RunState, template: WorkflowTemplate, stateFile:
   return { ...first, next: { ...first.next, steps: steps.map((s) => s.next) } };
 }
 
-/** `lookup` for step `id` of a run at several nodes: workers held by the other active nodes or taken by earlier steps are busy. */
-function parallelLookup(lookup: WorkerLookup, state: RunState, ids: string[], id: string, taken: Set<string>): WorkerLookup {
+/** `lookup` for step `id` of a run at several nodes: workers held by the other active nodes ({@link workersHeldByActive}) or taken by earlier steps are busy. */
+function parallelLookup(lookup: WorkerLookup, state: RunState, template: WorkflowTemplate, ids: string[], id: string, taken: Set<string>): WorkerLookup {
   if (ids.length < 2) return lookup;
-  const held = new Set(taken);
-  for (const other of ids) {
-    const ns = state.node_states[other];
-    if (other !== id && ns?.worker && ns.status !== 'pending' && ns.status !== 'completed') held.add(ns.worker);
-  }
+  const held = new Set([...taken, ...workersHeldByActive(state, template, id)]);
   return {
     ...lookup,
     busy: (w) => held.has(w) || lookup.busy?.(w) === true,

@@ -31,6 +31,11 @@ export function blockLine(stateFile: string, node: WorkflowNode, reason: string)
   return agentTeam('workflow', 'state', 'block', stateFile, '--node', node.id, '--reason', reason);
 }
 
+/** `workflow state reassign <file> --node <id> --reason R`: takes the node from its worker (the overdue step's choice). */
+export function reassignLine(stateFile: string, node: string, reason: string): string {
+  return agentTeam('workflow', 'state', 'reassign', stateFile, '--node', node, '--reason', reason);
+}
+
 /** Node types whose work is given to a worker with `worker assign` (verify_or_test only without `command:`). */
 export function isAssignedNode(node: WorkflowNode): boolean {
   return node.type === 'assign_role_task' || node.type === 'handoff' || (node.type === 'verify_or_test' && !node.command);

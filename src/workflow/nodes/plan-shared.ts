@@ -6,7 +6,7 @@ import { agentTeam } from '../shell-quote.js';
 import { formatDuration, overdue } from '../overdue.js';
 import { buildsOnBranches, missingEvidence } from './flow.js';
 import { chooseWorker, type WorkerChoice } from '../worker-choice.js';
-import { assignmentText, blockLine, finishLine, startLine, waitLine } from './lines.js';
+import { assignmentText, blockLine, finishLine, reassignLine, startLine, waitLine } from './lines.js';
 import type { Choice, PlanContext, Step } from './step.js';
 
 /** One choice per outcome of the node (or one plain finish line when it has none). */
@@ -158,22 +158,8 @@ export function planWorkerTask(ctx: PlanContext): Step {
     const stopped = lookup.running?.(id) === false;
     const byActivity = stopped ? undefined : planActivity(ctx, id);
     if (byActivity) return byActivity;
-    const late = stopped ? undefined : overdue(node, ns);
-    if (late) {
-      // timeout: the controller nudges the worker or gives the node to another worker
-      const why = `${node.id} is overdue: ${id} has had it for ${formatDuration(late.elapsedMs)} (timeout ${node.timeout})`;
-      const nudge = agentTeam('reply', id, `${node.id} is past its timeout of ${node.timeout}: finish, or reply-main with what blocks you`);
-      const other = lookup.nextId(role ?? 'worker');
-      return ctx.step('decide', why, {
-        choices: [
-          { outcome: 'reply', command: nudge },
-          { outcome: 'reassign', command: agentTeam('worker', 'assign', other, text) },
-        ],
-        commands: [],
-        done_when: `${id} replies, or the node is given to another worker (worker create ${role ?? 'worker'} --yes, worker open, then the reassign line)`,
-        then: [waitLine(stateFile, node, `reassigned to ${other}`, other)],
-      }, { kind: 'stop', stopped: 'decision', why });
-    }
+    const late = stopped ? undefined : planOverdue(ctx, id);
+    if (late) return late;
     return ctx.step('wait', `waiting for ${id} to finish ${node.id}`, {
       commands: stopped ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, text)] : [],
       // no completion lines while the worker works: its reply completes the node (workflow run --wait)
@@ -197,6 +183,27 @@ export function planWorkerTask(ctx: PlanContext): Step {
 }
 
 /**
+ * `timeout:` on a worker node whose visit `worker` has had for too long: the controller nudges the
+ * worker (`reply`) or takes the node from it (`state reassign`: recorded in the run-state, its change
+ * superseded; `workflow run` then gives it to another worker). Undefined when the visit is not overdue.
+ */
+function planOverdue(ctx: PlanContext, worker: string): Step | undefined {
+  const { node, ns, stateFile } = ctx;
+  const late = overdue(node, ns);
+  if (!late) return undefined;
+  const why = `${node.id} is overdue: ${worker} has had it for ${formatDuration(late.elapsedMs)} (timeout ${node.timeout})`;
+  const nudge = agentTeam('reply', worker, `${node.id} is past its timeout of ${node.timeout}: finish, or reply-main with what blocks you`);
+  return ctx.step('decide', why, {
+    choices: [
+      { outcome: 'reply', command: nudge },
+      { outcome: 'reassign', command: reassignLine(stateFile, node.id, `overdue: ${worker} had it for ${formatDuration(late.elapsedMs)} (timeout ${node.timeout})`) },
+    ],
+    commands: [],
+    done_when: `${worker} replies, or the node is reassigned (then workflow run gives it to another worker)`,
+  }, { kind: 'stop', stopped: 'decision', why });
+}
+
+/**
  * A visit already given to `worker` (recorded assignment, or a Go run's known worker): wait for its
  * reply; `state wait` first when the visit is still `running` (a crash between assign and wait); when
  * its agent stopped, reopen it and give it the same change again (never a new one).
@@ -208,6 +215,8 @@ function planAssigned(ctx: PlanContext, worker: string, change: string | undefin
   if (stopped) commands.push(agentTeam('worker', 'open', worker));
   if (stopped) commands.push(agentTeam('worker', 'assign', worker, text, ...(change ? ['--change', change] : [])));
   const moves = ns.status === 'waiting' ? [] : [{ action: 'wait' as const, node: node.id, worker, reason: `waiting for ${worker}` }];
+  const late = stopped || moves.length ? undefined : planOverdue(ctx, worker);
+  if (late) return late;
   if (moves.length) commands.push(waitLine(stateFile, node, `waiting for ${worker}`, worker));
   return ctx.step(moves.length ? 'act' : 'wait', `${moves.length ? `record that ${node.id} waits on ${worker}` : `waiting for ${worker} to finish ${node.id}`}${change ? ` (${change})` : ''}${stopped ? `; ${worker}'s agent stopped: reopen it and give it the same change again` : ''}`, {
     commands,

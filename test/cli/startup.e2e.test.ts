@@ -1,0 +1,158 @@
+/**
+ * Start-up (issue 13 item 5): a controller runs `validate`, `state show` and transitions dozens of times a
+ * run, so those commands must load only what they use. Speed itself is measured by `npm run bench`, never
+ * asserted here; these tests pin down the causes the bench traced (bench/README.md "Where the time goes"):
+ * Node built-in modules that a hot command has no use for and that cost milliseconds to load (`tty` and
+ * `net` came in through chalk's colour detection and simple-git's `debug`, `worker_threads` through
+ * write-file-atomic, `child_process` through git and execa). Each command runs the built CLI with a
+ * `--require` preload that records the built-ins loaded after it, the way `process.moduleLoadList` lists them.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+import { tempRepo, writeFile } from '../helpers/repo.js';
+import '../workflow/fresh-build.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PRESET = readFileSync(join(ROOT, 'presets/branching.yaml'), 'utf8');
+const repo = tempRepo('agent-team-startup-');
+afterAll(() => repo.cleanup());
+
+/** Built-in modules no hot command needs: each costs 1–2 ms of a ~50 ms budget (measured, bench/README.md). */
+const COLD = ['net', 'tty', 'stream', 'child_process', 'worker_threads', 'readline', 'http', 'https', 'zlib', 'dgram'];
+
+const PRELOAD = join(repo.dir, 'record-builtins.cjs');
+writeFileSync(
+  PRELOAD,
+  `const before = new Set(process.moduleLoadList);
+process.on('exit', () => {
+  const loaded = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+  require('node:fs').writeFileSync(process.env.RECORD_BUILTINS, JSON.stringify(loaded));
+});
+`,
+);
+
+interface Traced {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Public built-in modules (no `internal/…`) loaded after the preload, in load order. */
+  builtins: string[];
+}
+
+/** The cold built-ins `r` loaded; `stream` is excused when `crypto` is there, which loads it itself (sha256 of the template, nanoid). */
+function coldLoaded(r: Traced): string[] {
+  return r.builtins.filter((m) => COLD.includes(m) && !(m === 'stream' && r.builtins.includes('crypto')));
+}
+
+let runs = 0;
+/** Runs the built CLI as the bench does (stdio pipes, NO_COLOR=1 unless `env` says otherwise) and records the built-ins it loaded. */
+function traced(args: string[], env: Record<string, string | undefined> = {}): Traced {
+  const record = join(repo.dir, `builtins-${++runs}.json`);
+  const r = spawnSync(process.execPath, ['--require', PRELOAD, BIN, ...args], {
+    cwd: repo.dir,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, RECORD_BUILTINS: record, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  const all = JSON.parse(readFileSync(record, 'utf8')) as string[];
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, builtins: all.filter((m) => !m.startsWith('internal/')) };
+}
+
+let template = '';
+let stateFile = '';
+beforeAll(() => {
+  template = writeFile(repo.dir, '.agents/workflow/feature.yaml', PRESET.replace('name: branching', 'name: feature'));
+  const init = traced(['workflow', 'state', 'init', template, '--run-id', 'startup', '--param', 'requirement=Trace the start-up', '--json']);
+  expect(init.code, init.stderr).toBe(0);
+  stateFile = (JSON.parse(init.stdout) as { path: string }).path;
+});
+
+describe('hot commands load no built-in module they do not use', () => {
+  it('--version', () => {
+    const r = traced(['--version']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(coldLoaded(r)).toEqual([]);
+  });
+
+  it('workflow validate (with missing-role warnings, as in the bench), also with --json', () => {
+    for (const extra of [[], ['--json']]) {
+      const r = traced(['workflow', 'validate', template, ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('missing_role'); // the roles do not exist: the warnings path ran
+      expect(coldLoaded(r)).toEqual([]);
+      // nothing is hashed or random in a validation
+      expect(r.builtins).not.toContain('crypto');
+    }
+  });
+
+  it('workflow state show, start and complete', () => {
+    const show = traced(['workflow', 'state', 'show', stateFile]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(coldLoaded(show)).toEqual([]);
+    const start = traced(['workflow', 'state', 'start', stateFile, '--node', 'cto_breakdown', '--json']);
+    expect(start.code, start.stderr).toBe(0);
+    expect(coldLoaded(start)).toEqual([]);
+    const complete = traced(['workflow', 'state', 'complete', stateFile, '--node', 'cto_breakdown', '--summary', 'split', '--json']);
+    expect(complete.code, complete.stderr).toBe(0);
+    expect(coldLoaded(complete)).toEqual([]);
+    expect((JSON.parse(complete.stdout) as { current_node: string }).current_node).toBe('controller_dispatch');
+  });
+
+  it('a refused transition and a usage error go through the error funnel without them too', () => {
+    const refused = traced(['workflow', 'state', 'complete', stateFile, '--node', 'cto_breakdown']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: /m);
+    expect(coldLoaded(refused)).toEqual([]);
+    const usage = traced(['workflow', 'state', 'start', stateFile]);
+    expect(usage.code).toBe(2);
+    expect(coldLoaded(usage)).toEqual([]);
+  });
+});
+
+describe('colour is loaded only when wanted, and still works', () => {
+  it('FORCE_COLOR=1 colours the warnings (chalk, 16 colours); NO_COLOR=1 prints none', () => {
+    const coloured = traced(['workflow', 'validate', template], { FORCE_COLOR: '1', NO_COLOR: undefined });
+    expect(coloured.code, coloured.stderr).toBe(0);
+    expect(coloured.stdout).toContain('\u001b[33mwarning\u001b[39m');
+    const plain = traced(['workflow', 'validate', template]);
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect(plain.stderr).not.toContain('\u001b[');
+  });
+});
+
+describe('packages left out of the bundle load on first use', () => {
+  /**
+   * Runs `agent-team <args>` on a terminal (util-linux `script` gives it a pseudo-terminal) and types
+   * `answer` once `prompt` is on the screen. Resolves with the exit code and what the terminal showed.
+   */
+  function onTerminal(args: string[], prompt: string, answer: string, env: Record<string, string>): Promise<{ code: number | null; screen: string }> {
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repo.dir, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let answered = false;
+    child.stdout.on('data', (d: Buffer) => {
+      screen += d.toString('utf8');
+      if (!answered && screen.includes(prompt)) {
+        answered = true;
+        child.stdin.write(answer);
+      }
+    });
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, screen })));
+  }
+
+  it.runIf(spawnSync('script', ['--version']).status === 0)('a prompt on a terminal (@inquirer/prompts), also when the bundle comes from the code cache', async () => {
+    const env = { NODE_COMPILE_CACHE: join(repo.dir, 'compile-cache') };
+    for (const name of ['first', 'second']) {
+      // the first run writes the code cache of `workflow create`, the second is compiled from it
+      const roles = ['--cto-role', `cto-${name}`, '--dev-role', `dev-${name}`, '--qa-role', `qa-${name}`];
+      const r = await onTerminal(['workflow', 'create', name, '--output', `.agents/workflow/${name}.yaml`, ...roles], 'Create the missing roles', 'y\r', env);
+      expect(r.code, r.screen).toBe(0);
+      expect(r.screen).toContain('created role');
+    }
+    expect(readdirSync(join(repo.dir, '.agents/teams')).sort()).toEqual(['cto-first', 'cto-second', 'dev-first', 'dev-second', 'qa-first', 'qa-second']);
+  });
+});

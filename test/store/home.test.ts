@@ -1,0 +1,25 @@
+/**
+ * One rule for the user's agent-team home: `$AGENT_TEAM_HOME` (resolved to an absolute path), else
+ * `~/.agents` — the folder the Go version already reads global roles from. Global roles (`<home>/roles`)
+ * and trust records (`<home>/trust.yaml`) both live there, so one variable moves both.
+ */
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentTeamHome } from '../../src/store/paths.js';
+import { trustFile } from '../../src/trust/store.js';
+import { globalRolesDir } from '../../src/worker/roles.js';
+
+describe('the agent-team home', () => {
+  it.each([
+    ['unset', {}, join(homedir(), '.agents')],
+    ['empty', { AGENT_TEAM_HOME: '' }, join(homedir(), '.agents')],
+    ['absolute', { AGENT_TEAM_HOME: '/tmp/agent-team-home-x' }, '/tmp/agent-team-home-x'],
+    ['relative', { AGENT_TEAM_HOME: 'some/home' }, resolve('some/home')],
+  ])('%s AGENT_TEAM_HOME: global roles and trust records share one home', (_name, env, home) => {
+    expect(agentTeamHome(env)).toBe(home);
+    expect(globalRolesDir(env)).toBe(join(home, 'roles'));
+    expect(trustFile(env)).toBe(join(home, 'trust.yaml'));
+    expect(dirname(trustFile(env))).toBe(dirname(globalRolesDir(env)));
+  });
+});

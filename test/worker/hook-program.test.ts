@@ -1,0 +1,99 @@
+/**
+ * The worker's hook script and the hook program behind it (src/worker/hook-program.ts), with real files,
+ * real processes and the built CLI: an agent's hook event does not start the agent-team CLI, yet it
+ * writes the very line `agent-team worker event` writes, under the same lock (no line lost when both
+ * write at once), and it never fails the agent (exit 0, the problem in hook.log, nothing written).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hookScriptPath, writeHookScript } from '../../src/worker/events.js';
+import { cli, cliAsync } from '../helpers/cli.js';
+import { makeProject, type Project } from './support.js';
+
+let project: Project;
+afterEach(() => project?.cleanup());
+
+/** A project with worker dev-001 and its hook script written. */
+function setUp(): { hook: string; events: string; log: string } {
+  project = makeProject();
+  expect(cli(['worker', 'create', 'dev', '--provider', 'scripted'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);
+  writeHookScript(project.root, 'dev-001');
+  const dir = join(project.root, '.agents/workers/dev-001');
+  return { hook: hookScriptPath(project.root, 'dev-001'), events: join(dir, 'events.jsonl'), log: join(dir, 'hook.log') };
+}
+
+/** Runs the hook script as an agent does: `hook <event> [arg]`, the payload on stdin. */
+function runHook(hook: string, args: string[], payload = '', env: NodeJS.ProcessEnv = process.env): { code: number; stdout: string } {
+  const r = spawnSync(hook, args, { input: payload, encoding: 'utf8', env });
+  return { code: r.status ?? -1, stdout: r.stdout };
+}
+
+function readLines(file: string): Array<Record<string, unknown>> {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('the worker hook script', () => {
+  it('records an event without starting the agent-team CLI: the node process it starts runs the hook program', () => {
+    const { hook, events } = setUp();
+    // every node process the hook starts appends the script it runs (argv[1]) to `ran`
+    const ran = join(project.home, 'ran.txt');
+    const preload = join(project.home, 'preload.cjs');
+    writeFileSync(preload, `require('node:fs').appendFileSync(${JSON.stringify(ran)}, process.argv[1] + '\\n');\n`);
+    const r = runHook(hook, ['session-start'], JSON.stringify({ session_id: 'abc' }), { ...process.env, NODE_OPTIONS: `--require ${preload}` });
+    expect(r).toEqual({ code: 0, stdout: '' });
+    expect(readFileSync(ran, 'utf8').trim().split('\n')).toEqual([expect.stringMatching(/\/dist\/worker\/hook-program\.js$/)]);
+    expect(readLines(events)).toEqual([expect.objectContaining({ event: 'session-start', session_id: 'abc' })]);
+  });
+
+  it('writes the same line as `agent-team worker event` for the same payload', () => {
+    const { hook, events } = setUp();
+    const payload = JSON.stringify({ session_id: 's-1', hook_event_name: 'Notification', notification_type: 'permission_prompt', prompt: 'secret plan', transcript_path: '/t', message: 'x'.repeat(600) });
+    expect(runHook(hook, ['notification'], payload).code).toBe(0);
+    const viaCli = cli(['worker', 'event', 'dev-001', 'notification'], { cwd: project.root, input: payload });
+    expect(viaCli.code, viaCli.stderr).toBe(0);
+    const [fromHook, fromCli] = readLines(events);
+    expect(fromHook).toEqual({ ...fromCli, at: fromHook?.at });
+    expect(fromHook).toMatchObject({ session_id: 's-1', data: { notification_type: 'permission_prompt', prompt_chars: 11 } });
+    expect(JSON.stringify(fromHook)).not.toContain('secret plan');
+  });
+
+  it('takes the payload from its second argument (codex notify) as from stdin', () => {
+    const { hook, events } = setUp();
+    expect(runHook(hook, ['turn-end', JSON.stringify({ type: 'agent-turn-complete', thread_id: 't-9' })]).code).toBe(0);
+    expect(readLines(events)).toEqual([expect.objectContaining({ event: 'turn-end', session_id: 't-9' })]);
+  });
+
+  it('shares the events file lock with `agent-team worker event`: 12 hooks and 12 CLI runs at once, no line lost', async () => {
+    const { hook, events } = setUp();
+    const hookRun = (i: number) =>
+      new Promise<number>((resolve) => {
+        const child = spawn(hook, ['prompt-submit'], { stdio: ['pipe', 'ignore', 'ignore'] });
+        child.on('close', (code) => resolve(code ?? -1));
+        child.stdin.end(JSON.stringify({ session_id: `hook-${i}` }));
+      });
+    const runs = await Promise.all([
+      ...Array.from({ length: 12 }, (_, i) => hookRun(i)),
+      ...Array.from({ length: 12 }, () => cliAsync(['worker', 'event', 'dev-001', 'turn-end', '--root', project.root], { cwd: '/' }).then((r) => r.code)),
+    ]);
+    expect(runs).toEqual(Array(24).fill(0));
+    const lines = readLines(events);
+    expect(lines).toHaveLength(24);
+    expect(lines.filter((l) => l.event === 'prompt-submit').map((l) => l.session_id).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `hook-${i}`).sort());
+    expect(lines.filter((l) => l.event === 'turn-end')).toHaveLength(12);
+  });
+
+  it('never fails the agent: an unknown event or a deleted worker exits 0, writes nothing, and says why in hook.log', () => {
+    const { hook, events, log } = setUp();
+    expect(runHook(hook, ['sneeze'])).toEqual({ code: 0, stdout: '' });
+    expect(readFileSync(log, 'utf8')).toMatch(/unknown worker event "sneeze"; known events: launch, session-start/);
+    rmSync(join(project.root, '.agents/workers/dev-001/worker.yaml'));
+    expect(runHook(hook, ['turn-end'])).toEqual({ code: 0, stdout: '' });
+    expect(readFileSync(log, 'utf8')).toMatch(/no worker\.yaml next to .*events\.jsonl .*turn-end not recorded/);
+    expect(() => readFileSync(events)).toThrow();
+  });
+});
