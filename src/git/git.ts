@@ -52,12 +52,27 @@ const TRUSTED = Object.fromEntries(
 const clients = new Map<string, SimpleGit>();
 
 /**
- * The simple-git client for `cwd` (cached), configured so that any non-zero exit rejects. simple-git is
- * imported on the first git call, not at start-up: it loads `debug`, which opens stderr as a stream
- * (`tty`, `net`), ~4 ms that commands which never run git (validate, show, transitions) do not pay.
+ * simple-git 3.36 waits a fixed 50 ms after a git command that printed nothing (its completion plugin
+ * allows for late output), so a clean `git status` or a `git config` write costs 50 ms more than it
+ * runs. A traced call (options of {@link runGit}) sets `GIT_TRACE=2`: git prints a trace line on stderr
+ * as it starts, which ends that wait; stdout is unchanged and the lines are dropped from messages.
  */
-async function gitClient(cwd: string): Promise<SimpleGit> {
-  let client = clients.get(cwd);
+const TRACE_LINE = /^\d{2}:\d{2}:\d{2}\.\d+ \S+:\d+ +trace: .*(\r?\n|$)/gm;
+
+/** Options of {@link runGit}: `traced` for calls that often print nothing (see {@link TRACE_LINE}). */
+export interface RunGitOptions {
+  traced?: boolean;
+}
+
+/**
+ * The simple-git client for `cwd` (cached), configured so that any non-zero exit rejects; `traced`: with
+ * GIT_TRACE=2. simple-git is imported on the first git call, not at start-up: it loads `debug`, which
+ * opens stderr as a stream (`tty`, `net`), ~4 ms that commands which never run git (validate, show,
+ * transitions) do not pay.
+ */
+async function gitClient(cwd: string, traced = false): Promise<SimpleGit> {
+  const key = traced ? `${cwd}\0traced` : cwd;
+  let client = clients.get(key);
   if (!client) {
     const { simpleGit } = await import('simple-git');
     client = simpleGit({
@@ -69,11 +84,11 @@ async function gitClient(cwd: string): Promise<SimpleGit> {
       errors(error, result) {
         if (error) return error;
         if (result.exitCode === 0) return undefined;
-        const text = Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8').trim();
+        const text = Buffer.concat([...result.stdErr, ...result.stdOut]).toString('utf8').replace(TRACE_LINE, '').trim();
         return new Error(text || `git exited with code ${result.exitCode}`);
       },
-    }).env(cleanEnv());
-    clients.set(cwd, client);
+    }).env(traced ? { ...cleanEnv(), GIT_TRACE: '2' } : cleanEnv());
+    clients.set(key, client);
   }
   return client;
 }
@@ -82,20 +97,20 @@ async function gitClient(cwd: string): Promise<SimpleGit> {
  * Runs `git <args>` in `cwd` and returns stdout with the trailing newline removed.
  * Throws {@link OperationError} (code `git_failed`, details.args) with git's message on any failure.
  */
-export async function runGit(cwd: string, args: string[]): Promise<string> {
+export async function runGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<string> {
   try {
-    const out = await (await gitClient(cwd)).raw(args);
+    const out = await (await gitClient(cwd, options.traced === true)).raw(args);
     return out.replace(/\r?\n$/, '');
   } catch (err) {
-    const message = ((err as Error).message ?? String(err)).trim();
+    const message = ((err as Error).message ?? String(err)).replace(TRACE_LINE, '').trim();
     throw new OperationError(`git ${args.join(' ')} failed in ${cwd}: ${message}`, { code: 'git_failed', details: { args, cwd }, cause: err });
   }
 }
 
 /** Like {@link runGit} but resolves `undefined` instead of throwing (for probes such as rev-parse). */
-export async function tryGit(cwd: string, args: string[]): Promise<string | undefined> {
+export async function tryGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<string | undefined> {
   try {
-    return await runGit(cwd, args);
+    return await runGit(cwd, args, options);
   } catch {
     return undefined;
   }

@@ -44,7 +44,8 @@ export interface StatusEntry {
  * untracked files not ignored (ignored files, e.g. agent-team's excluded files, never appear).
  */
 export async function statusEntries(cwd: string, options: { untracked?: boolean } = {}): Promise<StatusEntry[]> {
-  const out = await runGit(cwd, ['status', '--porcelain=v1', '-z', `--untracked-files=${options.untracked === false ? 'no' : 'all'}`]);
+  // traced: a clean worktree prints nothing (git.ts TRACE_LINE)
+  const out = await runGit(cwd, ['status', '--porcelain=v1', '-z', `--untracked-files=${options.untracked === false ? 'no' : 'all'}`], { traced: true });
   const parts = out.split('\0');
   const entries: StatusEntry[] = [];
   for (let i = 0; i < parts.length; i++) {
@@ -60,7 +61,7 @@ export async function statusEntries(cwd: string, options: { untracked?: boolean 
 /** The subset of `paths` (relative to `cwd`) that git tracks in the index of `cwd`. */
 export async function trackedFiles(cwd: string, paths: string[]): Promise<string[]> {
   if (paths.length === 0) return [];
-  const out = await runGit(cwd, ['ls-files', '-z', '--', ...paths]);
+  const out = await runGit(cwd, ['ls-files', '-z', '--', ...paths], { traced: true }); // often prints nothing
   return out.split('\0').filter((p) => p !== '');
 }
 

@@ -89,11 +89,12 @@ export async function addWorktreeExcludes(worktree: string, patterns: string[]):
     // First time for this worktree: turn the setting on (once per repository), then seed the file.
     if ((await tryGit(worktree, ['config', '--bool', 'extensions.worktreeConfig'])) !== 'true') {
       // workers opened at once (a parallel run) race for .git/config's lock: the one that lost finds it set
-      if ((await tryGit(worktree, ['config', 'extensions.worktreeConfig', 'true'])) === undefined && (await tryGit(worktree, ['config', '--bool', 'extensions.worktreeConfig'])) !== 'true') {
-        await runGit(worktree, ['config', 'extensions.worktreeConfig', 'true']);
+      if ((await tryGit(worktree, ['config', 'extensions.worktreeConfig', 'true'], { traced: true })) === undefined && (await tryGit(worktree, ['config', '--bool', 'extensions.worktreeConfig'])) !== 'true') {
+        await runGit(worktree, ['config', 'extensions.worktreeConfig', 'true'], { traced: true });
       }
     }
-    await runGit(worktree, ['config', '--worktree', 'core.excludesFile', file]);
+    // config writes print nothing: traced (git.ts TRACE_LINE)
+    await runGit(worktree, ['config', '--worktree', 'core.excludesFile', file], { traced: true });
     const global = await globalExcludesFile(worktree);
     const copied = global ? `# copied from ${global} (core.excludesFile of this worktree replaces it)\n${readFileSync(global, 'utf8')}\n` : '';
     writeFileAtomicSync(file, copied);

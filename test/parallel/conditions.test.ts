@@ -10,47 +10,21 @@ import { runController } from '../../src/workflow/controller.js';
 import { nextStep } from '../../src/workflow/next.js';
 import { reassignRun } from '../../src/workflow/reassign.js';
 import { loadRun, mutateRun, transitionRun } from '../../src/workflow/state-service.js';
-import { FakePort, setupRun } from './support.js';
+import { FakePort, fixture, nodeOf, setupRun } from './support.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-const WHEN = `version: 1
-name: when
-roles:
-    dev: { role: dev }
-entry: split
-nodes:
-    - id: split
-      type: controller_task
-      next: [api, ui]
-    - id: api
-      type: controller_task
-      next: integrate
-    - id: ui
-      type: assign_role_task
-      actor: dev
-      when: { all: [ { param: with_ui, equals: true }, { not: { node: split, outcome: never } } ] }
-      next: integrate
-    - id: integrate
-      type: controller_task
-      after: [api, ui]
-      end: true
-`;
+/** The shared fork, api the controller's own node, ui a worker node entered only `when:` the run's with_ui param is true. */
+const WHEN = fixture('fork', (t) => {
+  const api = nodeOf(t, 'api');
+  delete api.actor;
+  api.type = 'controller_task';
+  nodeOf(t, 'ui').when = { all: [{ param: 'with_ui', equals: true }, { not: { node: 'split', outcome: 'never' } }] };
+});
 
-const CHECK = (extra: string, command: string) => `version: 1
-name: check
-roles: {}
-entry: test
-nodes:
-    - id: test
-      type: controller_task
-      command: "${command}"
-${extra}      next: done
-    - id: done
-      type: controller_task
-      end: true
-`;
+/** The shared check node running `command`, with `retry:`/`timeout:` from `extra`. */
+const CHECK = (extra: { retry?: number; timeout?: string }, command: string) => fixture('check', (t) => Object.assign(nodeOf(t, 'test'), { command, ...extra }));
 
 describe('when', () => {
   it('a false condition skips the node and the run goes on through the join', async () => {
@@ -78,7 +52,7 @@ describe('when', () => {
 describe('retry and timeout on commands', () => {
   it('retry: 1 reruns a failing check, which passes the second time', async () => {
     const command = 'if [ -f .tried ]; then exit 0; else touch .tried; exit 1; fi';
-    const run = setupRun('check', CHECK('      retry: 1\n', command));
+    const run = setupRun('check', CHECK({ retry: 1 }, command));
     cleanup = run.cleanup;
     const report = await runController({ stateFile: run.path, port: new FakePort(), cwd: run.dir });
     expect(report.steps.map((x) => x.action)).toEqual(['retry', 'check']);
@@ -90,7 +64,7 @@ describe('retry and timeout on commands', () => {
 
   it('without retry the same check fails once and blocks the node (as before)', async () => {
     const command = 'if [ -f .tried ]; then exit 0; else touch .tried; exit 1; fi';
-    const run = setupRun('check', CHECK('', command));
+    const run = setupRun('check', CHECK({}, command));
     cleanup = run.cleanup;
     const report = await runController({ stateFile: run.path, port: new FakePort(), cwd: run.dir });
     expect(report.stopped).toBe('blocked');
@@ -98,7 +72,7 @@ describe('retry and timeout on commands', () => {
   });
 
   it('a command past its timeout is killed (with its children) and counts as failed', async () => {
-    const run = setupRun('check', CHECK('      timeout: 1s\n', 'sleep 120 & wait'));
+    const run = setupRun('check', CHECK({ timeout: '1s' }, 'sleep 120 & wait'));
     cleanup = run.cleanup;
     const report = await runController({ stateFile: run.path, port: new FakePort(), cwd: run.dir });
     expect(report.stopped).toBe('blocked');
@@ -110,23 +84,7 @@ describe('retry and timeout on commands', () => {
 
 describe('timeout on a worker node', () => {
   it('an overdue worker node makes next offer a nudge and a reassignment; run stops for that decision', async () => {
-    const yaml = `version: 1
-name: slow
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Build it
-      timeout: 30m
-      next: done
-    - id: done
-      type: controller_task
-      end: true
-`;
-    const run = setupRun('slow', yaml);
+    const run = setupRun('slow', fixture('slow'));
     cleanup = run.cleanup;
     const port = new FakePort();
     port.workers.set('dev-001', true);
@@ -146,25 +104,13 @@ nodes:
   });
 
   it('reassigning a for_each instance keeps its item and visit count; workflow run gives it to another worker, never the old one', async () => {
-    const yaml = `version: 1
-name: many
-roles:
-    dev: { role: dev, worker: dev-001 }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      for_each: { items: [alpha, beta] }
-      task: "Build {{item}}"
-      timeout: 30m
-      next: done
-    - id: done
-      type: controller_task
-      after: [build]
-      end: true
-`;
-    const run = setupRun('many', yaml);
+    // the shared for_each node over two items, dev's preferred worker dev-001, a 30m timeout
+    const yaml = fixture('each', (t) => {
+      t.roles.dev = { role: 'dev', worker: 'dev-001' };
+      Object.assign(nodeOf(t, 'build'), { for_each: { items: ['alpha', 'beta'] }, timeout: '30m' });
+      nodeOf(t, 'done').after = ['build'];
+    });
+    const run = setupRun('each', yaml);
     cleanup = run.cleanup;
     const port = new FakePort();
     port.workers.set('dev-001', true);
@@ -207,23 +153,7 @@ nodes:
   });
 
   it('a node within its timeout just waits', async () => {
-    const yaml = `version: 1
-name: slow
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Build it
-      timeout: 30m
-      next: done
-    - id: done
-      type: controller_task
-      end: true
-`;
-    const run = setupRun('slow', yaml);
+    const run = setupRun('slow', fixture('slow'));
     cleanup = run.cleanup;
     const port = new FakePort();
     port.workers.set('dev-001', true);

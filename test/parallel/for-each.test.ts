@@ -8,31 +8,19 @@ import { runController } from '../../src/workflow/controller.js';
 import { recordReply } from '../../src/workflow/replies.js';
 import { nextStep } from '../../src/workflow/next.js';
 import { loadRun, transitionRun } from '../../src/workflow/state-service.js';
-import { FakePort, setupRun } from './support.js';
+import { FakePort, fixture, type FixtureTemplate, nodeOf, setupRun } from './support.js';
 
-const EACH = (items: string, extra = '') => `version: 1
-name: each
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      for_each: { items: ${items}, max_parallel: 2 }
-      task: "Build {{item}}"
-${extra || '      next: done\n'}    - id: done
-      type: controller_task
-      task: Review
-      end: true
-`;
+/** The shared for_each node (items alpha, beta, gamma; two at once), with `edit` applied to it. */
+const EACH = (edit?: (build: Record<string, unknown>, t: FixtureTemplate) => void) => fixture('each', (t) => edit?.(nodeOf(t, 'build'), t));
+/** The same node over two items, a and b. */
+const overAB = (build: Record<string, unknown>) => (build.for_each = { items: ['a', 'b'], max_parallel: 2 });
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 describe('for_each', () => {
   it('runs one instance per item on its own worker, never more than max_parallel at once', async () => {
-    const run = setupRun('each', EACH('[alpha, beta, gamma]'));
+    const run = setupRun('each', EACH());
     cleanup = run.cleanup;
     let s = run.state();
     expect(s.active_nodes).toEqual(['build/1', 'build/2', 'build/3']);
@@ -72,8 +60,18 @@ describe('for_each', () => {
   });
 
   it('the node fails when one instance fails, and its branches follow the aggregated outcome', async () => {
-    const branches = '      branches:\n          - { when: passed, next: done }\n          - { when: failed, next: done }\n';
-    const run = setupRun('each', EACH('[a, b]', branches));
+    // the node branches on its (aggregated) outcome
+    const run = setupRun(
+      'each',
+      EACH((build) => {
+        overAB(build);
+        delete build.next;
+        build.branches = [
+          { when: 'passed', next: 'done' },
+          { when: 'failed', next: 'done' },
+        ];
+      }),
+    );
     cleanup = run.cleanup;
     // worker nodes are started before they complete (node_not_started)
     await transitionRun(run.path, { action: 'start', node: 'build/2' }, run.dir);
@@ -91,17 +89,26 @@ describe('for_each', () => {
   });
 
   it('a node that builds on a for_each node builds on the branch of every instance', async () => {
-    const verify = `      next: verify
-    - id: verify
-      type: verify_or_test
-      actor: qa
-      builds_on: [build]
-      task: Verify everything together
-      branches:
-          - { when: passed, next: done }
-          - { when: failed, next: done }
-`;
-    const run = setupRun('each', EACH('[a, b]', verify).replace('    dev: { role: dev }\n', '    dev: { role: dev }\n    qa: { role: qa }\n'));
+    // after the for_each node, QA verifies on top of it (builds_on)
+    const run = setupRun(
+      'each',
+      EACH((build, t) => {
+        overAB(build);
+        build.next = 'verify';
+        t.roles.qa = { role: 'qa' };
+        t.nodes.splice(1, 0, {
+          id: 'verify',
+          type: 'verify_or_test',
+          actor: 'qa',
+          builds_on: ['build'],
+          task: 'Verify everything together',
+          branches: [
+            { when: 'passed', next: 'done' },
+            { when: 'failed', next: 'done' },
+          ],
+        });
+      }),
+    );
     cleanup = run.cleanup;
     for (const [n, w] of [[1, 'dev-001'], [2, 'dev-002']] as const) {
       await transitionRun(run.path, { action: 'start', node: `build/${n}`, worker: w }, run.dir);

@@ -6,29 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { git, tempRepo, writeFile } from '../helpers/repo.js';
+import { fixture } from './support.js';
 
-const FORK = `version: 1
-name: fork
-roles:
-    dev: { role: dev }
-entry: split
-nodes:
-    - id: split
-      type: controller_task
-      next: [api, ui]
-    - id: api
-      type: assign_role_task
-      actor: dev
-      next: join
-    - id: ui
-      type: assign_role_task
-      actor: dev
-      next: join
-    - id: join
-      type: controller_task
-      after: [api, ui]
-      end: true
-`;
+/** split → [api, ui] → integrate: two active worker nodes whose branches the forecast compares. */
+const FORK = fixture('fork');
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());

@@ -10,35 +10,10 @@ import { runController } from '../../src/workflow/controller.js';
 import { nextStep } from '../../src/workflow/next.js';
 import { recordReply } from '../../src/workflow/replies.js';
 import { loadRun, transitionRun } from '../../src/workflow/state-service.js';
-import { FakePort, setupRun } from './support.js';
+import { FakePort, fixture, setupRun } from './support.js';
 
-const FORK = `version: 1
-name: fork
-roles:
-    dev: { role: dev }
-    qa: { role: qa }
-entry: split
-nodes:
-    - id: split
-      type: controller_task
-      task: Split the work
-      next: [api, ui]
-    - id: api
-      type: assign_role_task
-      actor: dev
-      task: Build the API
-      next: integrate
-    - id: ui
-      type: assign_role_task
-      actor: dev
-      task: Build the UI
-      next: integrate
-    - id: integrate
-      type: controller_task
-      after: [api, ui]
-      task: Integrate
-      end: true
-`;
+/** split → [api, ui] (worker nodes of one actor) → integrate (the join). */
+const FORK = fixture('fork');
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());

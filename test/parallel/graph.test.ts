@@ -7,35 +7,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { overlayOf, renderGraph } from '../../src/workflow/graph.js';
 import { loadPreset } from '../../src/workflow/presets.js';
 import { transitionRun } from '../../src/workflow/state-service.js';
-import { setupRun } from './support.js';
+import { fixture, nodeOf, setupRun } from './support.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-const FORK = `version: 1
-name: fork
-roles:
-    dev: { role: dev }
-entry: split
-nodes:
-    - id: split
-      type: controller_task
-      next: [api, ui]
-    - id: api
-      type: assign_role_task
-      actor: dev
-      for_each: { items: [a, b, c], max_parallel: 2 }
-      task: "Build {{item}}"
-      next: join
-    - id: ui
-      type: assign_role_task
-      actor: dev
-      next: join
-    - id: join
-      type: controller_task
-      after: [api, ui]
-      end: true
-`;
+/** The shared fork, its api a for_each over three items (two at once), ui without a task. */
+const FORK = fixture('fork', (t) => {
+  Object.assign(nodeOf(t, 'api'), { for_each: { items: ['a', 'b', 'c'], max_parallel: 2 }, task: 'Build {{item}}' });
+  delete nodeOf(t, 'ui').task;
+});
 
 describe('workflow graph of parallel runs', () => {
   it('draws forks, joins and for_each nodes, and the progress of instances under a run-state', async () => {
@@ -60,7 +41,7 @@ describe('workflow graph of parallel runs', () => {
     expect(mermaid).toContain('for each: 3 items (max 2 at once)');
     expect(mermaid).toContain('instances api/1..3: 1 done, 1 at work');
     expect(mermaid).toContain('class api,ui current');
-    expect(mermaid).toContain('class join join');
+    expect(mermaid).toContain('class integrate join');
 
     const dot = renderGraph(template, 'dot', overlay);
     expect(dot).toContain('"split" -> "api" [label="fork", penwidth=2];');

@@ -11,31 +11,15 @@ import { runController } from '../../src/workflow/controller.js';
 import { transitionRun } from '../../src/workflow/state-service.js';
 import { createWorkerPort } from '../../src/worker/port.js';
 import { git, writeFile } from '../helpers/repo.js';
-import { setupRun } from './support.js';
+import { fixture, nodeOf, setupRun } from './support.js';
 
-const TRAIN = (command: string) => `version: 1
-name: train
-roles:
-    dev: { role: dev }
-entry: split
-nodes:
-    - id: split
-      type: controller_task
-      next: [api, ui]
-    - id: api
-      type: assign_role_task
-      actor: dev
-      next: integrate
-    - id: ui
-      type: assign_role_task
-      actor: dev
-      next: integrate
-    - id: integrate
-      type: merge
-      actor: dev
-      after: [api, ui]
-${command}      end: true
-`;
+/** The shared fork whose join is a merge node of the dev actor (a merge train), with the check `command` when given. */
+const TRAIN = (command?: string) =>
+  fixture('fork', (t) => {
+    const join = nodeOf(t, 'integrate');
+    delete join.task;
+    Object.assign(join, { type: 'merge', actor: 'dev', ...(command !== undefined ? { command } : {}) });
+  });
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -79,7 +63,7 @@ const clean = (dir: string) => {
 
 describe('merge train', () => {
   it('merges every branch of the pass, checks the integration, then fast-forwards the target', async () => {
-    const { run, port, main } = await runToTrain(TRAIN('      command: test -f api.txt && test -f ui.txt\n'), { 'dev-001': { 'api.txt': 'api\n' }, 'dev-002': { 'ui.txt': 'ui\n' } });
+    const { run, port, main } = await runToTrain(TRAIN('test -f api.txt && test -f ui.txt'), { 'dev-001': { 'api.txt': 'api\n' }, 'dev-002': { 'ui.txt': 'ui\n' } });
     const held = await runController({ stateFile: run.path, port, cwd: run.dir });
     expect(held.stopped).toBe('confirmation'); // approval first
     expect(git(run.dir, 'rev-parse', 'main')).toBe(main);
@@ -94,7 +78,7 @@ describe('merge train', () => {
   });
 
   it('a conflict leaves the target unchanged and blocks the node naming the branch and the file', async () => {
-    const { run, port, main } = await runToTrain(TRAIN(''), { 'dev-001': { 'shared.txt': 'from api\n' }, 'dev-002': { 'shared.txt': 'from ui\n' } });
+    const { run, port, main } = await runToTrain(TRAIN(), { 'dev-001': { 'shared.txt': 'from api\n' }, 'dev-002': { 'shared.txt': 'from ui\n' } });
     const report = await runController({ stateFile: run.path, port, cwd: run.dir, yes: true });
     expect(report.stopped).toBe('blocked');
     expect(git(run.dir, 'rev-parse', 'main')).toBe(main);
@@ -106,7 +90,7 @@ describe('merge train', () => {
   });
 
   it('a failed check on the integration leaves the target unchanged', async () => {
-    const { run, port, main } = await runToTrain(TRAIN('      command: "echo integration broken; exit 3"\n'), { 'dev-001': { 'api.txt': 'api\n' }, 'dev-002': { 'ui.txt': 'ui\n' } });
+    const { run, port, main } = await runToTrain(TRAIN('echo integration broken; exit 3'), { 'dev-001': { 'api.txt': 'api\n' }, 'dev-002': { 'ui.txt': 'ui\n' } });
     const report = await runController({ stateFile: run.path, port, cwd: run.dir, yes: true });
     expect(report.stopped).toBe('blocked');
     expect(git(run.dir, 'rev-parse', 'main')).toBe(main);

@@ -3,8 +3,8 @@
  * `initRun`, and a recording WorkerPort (the only stand-in: workers are the agent; files, locks,
  * transitions and the controller loop are real).
  */
-import { writeFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { initRun, loadRun } from '../../src/workflow/state-service.js';
 import { FakePort as BaseFakePort } from '../helpers/fake-port.js';
 import { tempRepo, writeFile } from '../helpers/repo.js';
@@ -39,3 +39,30 @@ export function setupRun(name: string, yaml: string, params?: Record<string, unk
   return { dir: repo.dir, path, cleanup: repo.cleanup, state: () => loadRun(path, repo.dir).state };
 }
 
+
+/** A template object as a test edits it: `nodes` a list of plain node objects. */
+export interface FixtureTemplate {
+  name: string;
+  roles: Record<string, Record<string, unknown>>;
+  entry: string;
+  nodes: Record<string, unknown>[];
+  [key: string]: unknown;
+}
+
+/** Node `id` of `t` (a live object to edit). Throws when there is none, so a fixture edit cannot silently miss. */
+export function nodeOf(t: FixtureTemplate, id: string): Record<string, unknown> {
+  const node = t.nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`fixture ${t.name} has no node ${id}`);
+  return node;
+}
+
+/**
+ * The shared template test/fixtures/parallel/<name>.yaml as YAML text, after `edit` changed its object
+ * (a key added to a node, a node's type changed, nodes added…): each test states what it changes next to
+ * what it proves, on a base the other tests share.
+ */
+export function fixture(name: string, edit?: (t: FixtureTemplate) => void): string {
+  const t = parse(readFileSync(new URL(`../fixtures/parallel/${name}.yaml`, import.meta.url), 'utf8')) as FixtureTemplate;
+  edit?.(t);
+  return stringify(t);
+}

@@ -13,35 +13,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runController } from '../../src/workflow/controller.js';
 import { planSteps } from '../../src/workflow/nodes/index.js';
 import { loadRun, transitionRun } from '../../src/workflow/state-service.js';
-import { FakePort, setupRun } from './support.js';
+import { FakePort, fixture, nodeOf, setupRun } from './support.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-/** A fork into a wait on the actor's worker (dev-001, named by the template) and a new task of the same actor. */
-const PINNED = `version: 1
-name: pinned
-roles:
-    dev: { role: dev, worker: dev-001 }
-entry: split
-nodes:
-    - id: split
-      type: controller_task
-      next: [watch, build]
-    - id: watch
-      type: wait_for_completion
-      actor: dev
-      next: join
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Build it
-      next: join
-    - id: join
-      type: controller_task
-      after: [watch, build]
-      end: true
-`;
+/** The shared fork, api a wait on the actor's worker (dev-001, named by the template), ui a new task of the same actor. */
+const PINNED = fixture('fork', (t) => {
+  t.roles.dev = { role: 'dev', worker: 'dev-001' };
+  const api = nodeOf(t, 'api');
+  delete api.task;
+  api.type = 'wait_for_completion';
+});
 
 /** A recording port that notes every open of a worker that starts while another open of it is under way. */
 class OverlapPort extends FakePort {
@@ -63,14 +46,14 @@ class OverlapPort extends FakePort {
 
 describe('distinct workers for parallel steps', () => {
   it('a wait on the actor\'s worker holds that worker: the parallel assignment of the same actor gets another one', async () => {
-    const run = setupRun('pinned', PINNED);
+    const run = setupRun('fork', PINNED);
     cleanup = run.cleanup;
     await transitionRun(run.path, { action: 'complete', node: 'split' }, run.dir);
     const port = new OverlapPort();
     port.workers.set('dev-001', false); // created, not running: the wait step reopens it
     const loaded = loadRun(run.path, run.dir);
     const steps = planSteps(loaded.state, loaded.template!.template, 'run.yaml', port);
-    expect(steps.map((s) => s.next.node?.id)).toEqual(['watch', 'build']);
+    expect(steps.map((s) => s.next.node?.id)).toEqual(['api', 'ui']);
     expect(steps[0]?.action).toMatchObject({ kind: 'resume', reopen: 'dev-001' });
     expect(steps[1]?.next.commands).not.toContain('agent-team worker open dev-001');
     expect(steps[1]?.next.commands).toContain('agent-team worker open dev-002');
@@ -78,39 +61,15 @@ describe('distinct workers for parallel steps', () => {
     const report = await runController({ stateFile: run.path, port, cwd: run.dir });
     expect(port.overlaps).toEqual([]);
     expect(port.calls.filter((c) => c.startsWith('open'))).toEqual(expect.arrayContaining(['open dev-001', 'open dev-002']));
-    expect(port.calls).toContain('assign dev-002 Build it');
+    expect(port.calls).toContain('assign dev-002 Build the UI');
     const s = run.state();
-    expect(s.node_states.watch).toMatchObject({ status: 'waiting', worker: 'dev-001' });
-    expect(s.node_states.build).toMatchObject({ status: 'waiting', worker: 'dev-002' });
+    expect(s.node_states.api).toMatchObject({ status: 'waiting', worker: 'dev-001' });
+    expect(s.node_states.ui).toMatchObject({ status: 'waiting', worker: 'dev-002' });
     expect(report.stopped).toBe('waiting');
   });
 
   it('when one step of a round fails, workflow run returns only after the other steps finished opening their workers', async () => {
-    const yaml = `version: 1
-name: fails
-roles:
-    dev: { role: dev }
-entry: split
-nodes:
-    - id: split
-      type: controller_task
-      next: [a, b]
-    - id: a
-      type: assign_role_task
-      actor: dev
-      task: Build a
-      next: join
-    - id: b
-      type: assign_role_task
-      actor: dev
-      task: Build b
-      next: join
-    - id: join
-      type: controller_task
-      after: [a, b]
-      end: true
-`;
-    const run = setupRun('fails', yaml);
+    const run = setupRun('fork', fixture('fork'));
     cleanup = run.cleanup;
     await transitionRun(run.path, { action: 'complete', node: 'split' }, run.dir);
     const finished: string[] = [];
@@ -127,7 +86,7 @@ nodes:
     await expect(runController({ stateFile: run.path, port, cwd: run.dir })).rejects.toThrow(/dev-001 cannot start its provider/);
     // nothing of that round is still under way once the call returned (its run lock is free again)
     expect(finished).toEqual(['dev-002']);
-    expect(port.calls).toContain('assign dev-002 Build b');
-    expect(run.state().node_states.b).toMatchObject({ status: 'waiting', worker: 'dev-002' });
+    expect(port.calls).toContain('assign dev-002 Build the UI');
+    expect(run.state().node_states.ui).toMatchObject({ status: 'waiting', worker: 'dev-002' });
   });
 });
