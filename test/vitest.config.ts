@@ -33,6 +33,7 @@ const UNIT = [
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',
+  'test/cli/error-codes.test.ts',
   'test/git/merge.test.ts', // the other test/git files spawn the built CLI
   'test/session/exec.test.ts',
   'test/session/index.test.ts',
