@@ -6,7 +6,7 @@
  * The retry then ran `git worktree add -b` for a branch that now existed and failed for good. Real
  * repositories, real git.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addWorktree, listWorktrees } from '../../src/git/worktree.js';
@@ -44,5 +44,7 @@ describe('addWorktree while other worktrees are being added', () => {
     }
     const branches = (await listWorktrees(dir)).map((w) => w.branch).filter((b) => b?.startsWith('team/'));
     expect(branches).toHaveLength(18);
+    // the turn-taking lock is gone once the adds are done
+    expect(existsSync(join(dir, '.git', 'agent-team-worktree-add.lock'))).toBe(false);
   });
 });

@@ -15,7 +15,7 @@ export function makeWorkflowCommand(): Command {
     .command('create')
     .description('Write a new workflow template from a preset (default .agents/workflow/<name>.yaml)')
     .argument('<name>', 'workflow name: letters, digits, ., _ and -')
-    .option('--preset <preset>', 'starter graph: branching, dev-first or test-first', 'branching')
+    .option('--preset <preset>', 'starter graph: branching, dev-first, test-first or parallel', 'branching')
     .option('--output <file>', 'where to write the template')
     .option('--cto-role <role>', 'role played by the cto alias', 'cto')
     .option('--dev-role <role>', 'role played by the dev alias', 'vite-react-dev')
