@@ -103,6 +103,12 @@ describe.each(cases)('session backend contract: $name', ({ name, make, skip }) =
     await backend.kill(busy.paneId);
   });
 
+  it.skipIf(skip)('refuses a folder that does not exist (cwd_missing), spawning nothing', async () => {
+    const stateDir = join(root, '.agents', 'workers', 'dev-900');
+    await expect(backend.spawn({ workerId: 'dev-900', root, cwd: join(root, 'missing'), stateDir })).rejects.toMatchObject({ code: 'cwd_missing', exitCode: 1 });
+    expect(existsSync(stateDir)).toBe(false);
+  });
+
   it.skipIf(skip)('capture shows the pane\'s last lines', async () => {
     const pane = await open();
     await backend.sendText(pane.paneId, 'echo contract-line-1; echo contract-line-2');
