@@ -33,6 +33,17 @@ describe('addWorktree while other worktrees are being added', () => {
     expect(git(path, 'status', '--porcelain')).toBe('');
   });
 
+  it('one worker opened twice at once: the second add uses the worktree the first one finished', async () => {
+    repo = tempRepo();
+    const { dir } = repo;
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const path = join(dir, '.worktrees', 'dev-001');
+    const results = await Promise.all([addWorktree(dir, path, 'team/dev-001', head), addWorktree(dir, path, 'team/dev-001', head)]);
+    expect(results.map((r) => r.branchCreated).sort()).toEqual([false, true]);
+    expect((await listWorktrees(dir)).filter((w) => w.path === path)).toHaveLength(1);
+    expect(git(path, 'status', '--porcelain')).toBe('');
+  });
+
   it('six workers opened at once, three times over: every worktree is made on its own branch', async () => {
     repo = tempRepo();
     const { dir } = repo;
