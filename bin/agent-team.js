@@ -1,37 +1,33 @@
 #!/usr/bin/env node
 'use strict';
-// Launcher: runs dist/bundle/agent-team.cjs, the one-file CommonJS bundle `npm run build` makes
-// (scripts/bundle.js), or the unbundled tsc output dist/cli/main.js when there is no bundle.
+// Launcher. Runs dist/bundle/agent-team.cjs, the one-file CommonJS bundle that `npm run build` makes
+// (scripts/bundle.js), or dist/cli/main.js (the plain tsc output) when there is no bundle.
 //
-// The compile cache, the one place it is explained: compiling the ~2 MB bundle is most of a command's
-// start-up. Node >= 22.1 keeps compiled code on disk itself once `module.enableCompileCache()` is called.
-// Node 20 has no such switch, so there this file compiles the bundle with a V8 code cache through the
-// public `vm.Script` `cachedData` API, one cache file per command (`workflow.state.start`), written after
-// that command's first run so it also holds the functions the command compiled, in a folder of its own per
-// installation (several installations share a machine; one must not delete another's cache). Both keep
-// the cache in $NODE_COMPILE_CACHE, default <tmpdir>/node-compile-cache; NODE_DISABLE_COMPILE_CACHE=1
-// turns both off.
-// What it saves is measured by `npm run bench` (bench/README.md).
-const { existsSync, readFileSync } = require('node:fs');
-const { join } = require('node:path');
-
-const bundle = join(__dirname, '..', 'dist', 'bundle', 'agent-team.cjs');
+// The compile cache, explained in this one place. Compiling the ~1 MB bundle would be a third of a
+// command's start-up, so V8's compiled code is kept on disk and reused:
+// - Node >= 22.1: `module.enableCompileCache()` makes Node's own loader do it.
+// - Node 20 has no such switch, so runWithCodeCache below compiles the bundle itself with V8's code cache
+//   (the public `vm.Script` `cachedData` API): one cache file per command (`workflow.state.start`), written
+//   after that command's first successful run so it also holds the functions the command compiled.
+// Both keep it under $NODE_COMPILE_CACHE (default <tmpdir>/node-compile-cache); Node 20's caches sit in
+// a folder per installation, so several checkouts on one machine do not delete each other's.
+// NODE_DISABLE_COMPILE_CACHE=1 turns both off. What it saves: `npm run bench`, bench/README.md.
+const fs = require('node:fs');
+const { dirname, join } = require('node:path');
 const nodeModule = require('node:module');
 
-if (!existsSync(bundle)) import(require('node:url').pathToFileURL(join(__dirname, '..', 'dist', 'cli', 'main.js')).href);
+const bundle = join(__dirname, '..', 'dist', 'bundle', 'agent-team.cjs');
+if (!fs.existsSync(bundle)) import(require('node:url').pathToFileURL(join(__dirname, '..', 'dist', 'cli', 'main.js')).href);
 else if (typeof nodeModule.enableCompileCache === 'function') {
   nodeModule.enableCompileCache();
   require(bundle);
 } else runWithCodeCache(bundle);
 
-/** Node 20: compiles and runs the CommonJS file `file` as `require` would, with a V8 code cache (see above). */
+/** Node 20: runs the CommonJS file `file` as `require` would, compiled from (and into) a V8 code cache. */
 function runWithCodeCache(file) {
-  const fs = require('node:fs');
   const vm = require('node:vm');
-  const { dirname } = require('node:path');
-  // Stat and read through one descriptor, so the cache key describes the text compiled (the build
-  // replaces the bundle by rename). The bundle is pure ASCII (scripts/bundle.js checks): latin1 is exact
-  // and several ms faster than UTF-8 for 2 MB.
+  // One descriptor for stat and read, so the cache key describes the text compiled (builds replace the
+  // bundle by rename). The bundle is pure ASCII (scripts/bundle.js checks), so latin1 is exact, and faster.
   const fd = fs.openSync(file, 'r');
   const { size, mtimeMs, ino } = fs.fstatSync(fd);
   const source = fs.readFileSync(fd, 'latin1');
@@ -40,42 +36,42 @@ function runWithCodeCache(file) {
   let cacheFile;
   let cached;
   if (process.env.NODE_DISABLE_COMPILE_CACHE !== '1') {
-    const dir = join(process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache'), 'agent-team', fnv1a(file));
+    const root = process.env.NODE_COMPILE_CACHE || join(require('node:os').tmpdir(), 'node-compile-cache');
+    const dir = join(root, 'agent-team', fnv1a(file));
     const build = `${process.version}-${process.arch}-${size}-${Math.trunc(mtimeMs)}-${ino}-`;
     cacheFile = join(dir, `${build}${commandWords().join('.') || '_'}.cache`);
     try {
-      cached = readFileSync(cacheFile);
+      cached = fs.readFileSync(cacheFile);
     } catch {
       cached = undefined;
     }
-    process.once('exit', () => {
-      if (cached !== undefined && !script.cachedDataRejected) return;
+    process.once('exit', (code) => {
+      if (code !== 0 || (cached !== undefined && !script.cachedDataRejected)) return;
       try {
         fs.mkdirSync(dir, { recursive: true });
-        // caches of this installation's earlier builds are dead weight
+        // caches of this installation's earlier builds (under this Node version) are dead weight
         for (const name of fs.readdirSync(dir)) if (name.startsWith(`${process.version}-`) && !name.startsWith(build)) fs.rmSync(join(dir, name), { force: true });
-        const temp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, script.createCachedData());
-        fs.renameSync(temp, cacheFile);
+        fs.writeFileSync(`${cacheFile}.${process.pid}.tmp`, script.createCachedData());
+        fs.renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
       } catch {
-        // the cache only saves time; without it the bundle still runs
+        // the cache only saves time
       }
     });
   }
-  // The CommonJS wrapper, as Node's own loader puts around a module's text.
+  // the wrapper Node's own loader puts around a CommonJS module
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
   const mod = { exports: {}, filename: file, id: '.', loaded: true };
   script.runInThisContext().call(mod.exports, mod.exports, nodeModule.createRequire(file), mod, file, dirname(file));
 }
 
-/** FNV-1a hash of `text` as 8 hex digits: names an installation's cache folder (node:crypto costs start-up time). */
+/** FNV-1a hash of `text` as 8 hex digits: names an installation's cache folder (node:crypto would cost ~2 ms). */
 function fnv1a(text) {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** The command words of argv (`workflow state start`, `worker open`), without the names and ids after them. */
+/** The command words of argv (`workflow state start`, `worker open`): up to 3 after `workflow state`, else 2. */
 function commandWords() {
   const words = [];
   for (const arg of process.argv.slice(2)) {
@@ -83,11 +79,4 @@ function commandWords() {
     words.push(arg);
   }
   return words;
-}
-
-/** os.tmpdir() without loading node:os (not loaded at start-up on Node 20), same rules on POSIX. */
-function tmpdir() {
-  if (process.platform === 'win32') return require('node:os').tmpdir();
-  const dir = process.env.TMPDIR || process.env.TMP || process.env.TEMP || '/tmp';
-  return dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
 }

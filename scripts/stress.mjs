@@ -7,7 +7,7 @@
 //
 //   node scripts/stress.mjs [--kills 200] [--paused 20] [--symlinked 100] [--pairs 20] [--only kills,paused,symlinked,pairs]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -193,23 +193,8 @@ async function symlinked() {
 }
 
 // 4. Pairs of concurrent `workflow run` on two runs of one template, one idle worker of the role.
-const SHARED = `version: 1
-name: shared
-roles:
-    dev: { role: dev }
-defaults:
-    create_worker_if_missing: false
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Build the shared part
-      next: done
-    - id: done
-      type: controller_task
-      end: true
-`;
+// The template of test/controller/cross-run.e2e.test.ts (the same experiment, repeated here).
+const SHARED = readFileSync(join(ROOT, 'test/fixtures/cross-run/shared.yaml'), 'utf8');
 
 async function pairs() {
   let doubled = 0;
@@ -230,8 +215,7 @@ async function pairs() {
     git(dir, 'commit', '-qm', 'setup');
     const env = { AGENT_TEAM_BACKEND: 'process', AGENT_TEAM_HOME: join(home, 'global') };
     try {
-      const help = await run(['--help'], dir, { env });
-      if (/\n\s+trust\b/.test(help.stdout)) await run(['trust', '--json'], dir, { env }); // projects must be trusted before their launch commands run
+      await ok(['trust', '--json'], dir, env); // the launch command comes from .agents/config.yaml
       await ok(['worker', 'create', 'dev', '--yes', '--json'], dir, env);
       const files = [];
       for (const id of ['r1', 'r2']) files.push((await ok(['workflow', 'state', 'init', '.agents/workflow/shared.yaml', '--run-id', id, '--json'], dir, env)).json.path);

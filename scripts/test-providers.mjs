@@ -81,6 +81,35 @@ function prepareHome(provider, home, root) {
   void root;
 }
 
+/** Removes a temp folder a CLI may still be writing to: retried for up to ~10 s, then left with a note (never a crash). */
+async function removeDir(dir) {
+  for (let i = 0; ; i++) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      return;
+    } catch (err) {
+      if (i >= 8) {
+        console.log(`     (left ${dir}: ${err.code ?? err.message})`);
+        return;
+      }
+      await sleep(1000);
+    }
+  }
+}
+
+/**
+ * What the CLI printed after its launch command line: the non-blank lines below the last line that holds
+ * `marker` (the resume flag, or the command), at most 6. [] when the marker is not there.
+ */
+function afterCommand(lines, marker) {
+  if (!marker) return [];
+  let at = -1;
+  lines.forEach((l, i) => {
+    if (l.includes(marker)) at = i;
+  });
+  return at < 0 ? [] : lines.slice(at + 1).map((l) => l.trim()).filter(Boolean).slice(0, 6);
+}
+
 /** The keys a person presses to get past a dialog (never sent by agent-team itself). */
 const ANSWER = { trust: '1', consent: '2' };
 
@@ -174,24 +203,41 @@ async function check(provider) {
       await sleep(200);
     }
     say('kill', exited?.activity === 'exited', `activity ${exited?.activity}${events(root).some((e) => e.event === 'session-end') ? ' (session-end event)' : ''}`);
-    // 4. open again → resumed, or the CLI's own words on why not
+    // 4. open again → resumed, or the CLI's own words on why not. Judged by the agent's process and events
+    // (worker status), and by what the CLI printed below its launch command line (the pane's history,
+    // wrapped lines joined), never by the screen's last lines alone: they may still be the command line.
     opened = agentTeam(root, env, 'worker', 'open', 'dev-001');
-    await sleep(3000);
-    const screen = tmux('capture-pane', '-p', '-t', pane ?? '').stdout.split('\n').filter((l) => l.trim()).slice(-4).join(' / ');
-    const st = agentTeam(root, env, 'worker', 'status').json?.workers?.[0];
-    if (opened.json?.resumed) {
-      const stillRunning = st?.state === 'running';
-      say('resume', stillRunning || /no conversation|not found|cannot|could not|no session/i.test(screen), `${opened.json.launch_command.match(/(--resume|resume|-s|--session-id|--conversation) \S+/)?.[0] ?? 'resumed'} of ${sessionBefore ?? '(no id recorded)'}: ${stillRunning ? `running, activity ${st.activity}` : `cannot resume offline — the CLI said: ${screen}`}`);
+    const resumeFlag = (command) => command?.match(/(--resume|resume|-s|--session-id|--conversation) \S+/)?.[0];
+    if (opened.code !== 0) {
+      // the agent quit at once (agent_exited): the pane is closed, its last lines come with the error
+      const err = opened.json?.error;
+      const said = afterCommand(err?.details?.lines ?? [], resumeFlag(err?.details?.launch_command) ?? err?.details?.launch_command);
+      say('resume', err?.code === 'agent_exited' && said.length > 0, `${resumeFlag(err?.details?.launch_command) ?? 'launch'} of ${sessionBefore ?? '(no id recorded)'}: cannot resume offline — worker open exit ${opened.code} (${err?.code}), the CLI said: ${said.join(' / ') || '(nothing)'}`);
     } else {
-      say('resume', opened.code === 0, `no session id was recorded, so a new conversation started (activity ${st?.activity}; the CLI reported no session id offline)`);
+      let st;
+      for (let i = 0; i < 150; i++) {
+        st = agentTeam(root, env, 'worker', 'status').json?.workers?.[0];
+        if (st && st.activity !== 'starting') break;
+        await sleep(200);
+      }
+      const flag = resumeFlag(opened.json.launch_command);
+      const paneNow = opened.json.pane_id ?? pane;
+      const said = afterCommand(tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', paneNow ?? '').stdout.split('\n'), flag ?? opened.json.launch_command);
+      // running with a known activity (ready, a dialog named…); still `starting` is no clear answer
+      const running = st?.state === 'running' && st?.activity !== 'exited' && st?.activity !== 'starting';
+      // still `starting` after the bound: show what the screen holds (the adapter's ready marker is not on it)
+      const screenNow = st?.activity === 'starting' ? ` — its screen: ${tmux('capture-pane', '-p', '-t', paneNow ?? '').stdout.split('\n').map((l) => l.trim()).filter(Boolean).slice(-8).join(' / ')}` : '';
+      const what = st?.state === 'running' && st?.activity !== 'exited' ? `running, activity ${st.activity}${st.activity_reason ? ` (${st.activity_reason})` : ''}${screenNow}` : `cannot resume offline — the agent exited, the CLI said: ${said.join(' / ') || '(nothing)'}`;
+      if (opened.json.resumed) say('resume', running || said.length > 0, `${flag ?? 'resumed'} of ${sessionBefore ?? '(no id recorded)'}: ${what}`);
+      else say('resume', running || said.length > 0, `no session id was recorded (the CLI reported none offline), so a new conversation started: ${what}`);
     }
   } catch (err) {
     say('error', false, err.stack ?? String(err));
   } finally {
     spawnSync(process.execPath, [BIN, 'worker', 'close', 'dev-001'], { cwd: root, env });
-    // the CLI may still be writing its files for a moment after its pane closed
-    rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
-    rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    // the CLI may still be writing its files for a while after its pane closed
+    await removeDir(root);
+    await removeDir(home);
   }
   return out;
 }

@@ -12,10 +12,127 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 /** One of the documented exit codes. */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * Every stable error code an {@link AgentTeamError} carries (the `code` of the `--json` error document),
+ * grouped by where it is thrown. A code is part of the interface: scripts and the controller skill
+ * branch on it, so one is added here, never renamed.
+ */
+export type ErrorCode =
+  // any layer
+  | 'failed'
+  | 'usage'
+  | 'timeout'
+  | 'interrupted'
+  | 'internal_error'
+  | 'invalid_name'
+  // the CLI (src/cli/)
+  | 'declined'
+  | 'invalid_duration'
+  | 'unreadable_input'
+  | 'global_role_needs_confirmation'
+  // files and OS errors (src/store/, osError below)
+  | 'unreadable_file'
+  | 'file_changed'
+  | 'file_too_large'
+  | 'is_a_directory'
+  | 'not_a_regular_file'
+  | 'lock_timeout'
+  | 'yaml_alias_limit'
+  | 'no_space'
+  | 'read_only'
+  | 'permission_denied'
+  | 'name_too_long'
+  | 'too_many_open_files'
+  | 'io_error'
+  | 'not_a_directory'
+  | 'symlink_loop'
+  // templates, run-states and transitions (src/workflow/)
+  | 'transition_refused'
+  | 'invalid_workflow'
+  | 'template_unusable'
+  | 'invalid_run_state'
+  | 'invalid_param'
+  | 'missing_param'
+  | 'unknown_param'
+  | 'unknown_preset'
+  | 'unknown_node'
+  | 'unknown_next_node'
+  | 'unknown_outcome'
+  | 'missing_outcome'
+  | 'missing_reason'
+  | 'not_current_node'
+  | 'node_not_started'
+  | 'requires_confirmation'
+  | 'no_confirmation_required'
+  | 'run_completed'
+  | 'run_cancelled'
+  | 'workflow_file_outside'
+  | 'not_reassignable'
+  | 'exists'
+  // git (src/git/)
+  | 'git_failed'
+  | 'merge_conflict'
+  | 'merge_failed'
+  | 'update_conflict'
+  | 'archive_failed'
+  | 'restore_failed'
+  | 'forecast_failed'
+  | 'train_conflict'
+  | 'train_check_failed'
+  | 'train_failed'
+  | 'unknown_branch'
+  | 'worktree_exists'
+  | 'would_overwrite_untracked'
+  // workers, roles, changes, providers (src/worker/)
+  | 'not_a_repository'
+  | 'unknown_worker'
+  | 'unknown_role'
+  | 'role_exists'
+  | 'unknown_provider'
+  | 'provider_not_installed'
+  | 'invalid_model'
+  | 'invalid_config'
+  | 'invalid_change'
+  | 'unknown_change'
+  | 'unknown_event'
+  | 'control_characters'
+  | 'dirty_tree'
+  | 'uncommitted_work'
+  | 'unmerged_commits'
+  | 'unsaved_commits'
+  | 'no_branch'
+  | 'worktree_locked'
+  | 'role_prompt_in_branch'
+  | 'not_in_worktree'
+  | 'not_running'
+  | 'not_agent'
+  | 'agent_exited'
+  | 'agent_not_started'
+  | 'not_delivered'
+  | 'no_controller_pane'
+  | 'controller_gone'
+  | 'controller_not_agent'
+  // trust (src/trust/)
+  | 'untrusted_project'
+  | 'trust_changed'
+  | 'invalid_trust_file'
+  | 'template_outside_project'
+  // session backends (src/session/)
+  | 'unknown_backend'
+  | 'not_installed'
+  | 'bad_pane_id'
+  | 'pane_gone'
+  | 'pane_exists'
+  | 'cwd_missing'
+  | 'fifo_failed'
+  | 'spawn_failed'
+  | 'tmux_failed'
+  | 'wezterm_failed';
+
 /** Options common to every {@link AgentTeamError}. */
 export interface ErrorOptions {
   /** Stable machine-readable code, e.g. `transition_refused`, `unreadable_file`. */
-  code?: string;
+  code?: ErrorCode;
   /** A command line or action that would work instead (rendered as "try: …"). */
   hint?: string;
   /** Extra structured data, copied into the `--json` error document. */
@@ -26,7 +143,7 @@ export interface ErrorOptions {
 /** Base class: a failure with an exit code, a stable code and an optional hint. */
 export class AgentTeamError extends Error {
   readonly exitCode: ExitCode;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
   readonly details?: Record<string, unknown>;
 
@@ -74,7 +191,7 @@ export class TransitionError extends OperationError {
 }
 
 /** What each OS error means for the user, and what fixes it: code, problem and hint (`{path}` = the file). */
-const OS_ERRORS: Record<string, { code: string; problem: string; hint: string }> = {
+const OS_ERRORS: Record<string, { code: ErrorCode; problem: string; hint: string }> = {
   ENOSPC: {
     code: 'no_space',
     problem: 'no space left on the device (the disk is full, or it has no free inodes)',
@@ -91,6 +208,14 @@ const OS_ERRORS: Record<string, { code: string; problem: string; hint: string }>
   ENOTDIR: { code: 'not_a_directory', problem: 'a part of the path is a file, not a folder', hint: 'check the path {path}' },
   ELOOP: { code: 'symlink_loop', problem: 'too many levels of symbolic links', hint: 'fix the symbolic links on the path {path}' },
 };
+
+/**
+ * Whether `err` is an {@link AgentTeamError} with code `code` (one of them when given several): the
+ * checked way to branch on an error caught as `unknown`.
+ */
+export function hasCode(err: unknown, ...codes: ErrorCode[]): err is AgentTeamError {
+  return err instanceof AgentTeamError && codes.includes(err.code);
+}
 
 /** Whether `err` is an fs/OS error with one of the errno codes {@link osError} explains. */
 export function isKnownOsError(err: unknown): err is NodeJS.ErrnoException {

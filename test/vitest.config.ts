@@ -9,6 +9,9 @@ import { defineConfig } from 'vitest/config';
  * - `e2e`: every other test file. They spawn the built CLI (`test/helpers/cli.ts`, which needs
  *   `npm run build`; `test/workflow/fresh-build.ts` refuses a stale one) and real tmux on private sockets.
  * A new test file is e2e unless it is listed in UNIT below, so the inner loop cannot silently slow down.
+ * Left out of UNIT although in-process, for their cost (CPU measured per file on 2 cores, 2026-11-30):
+ * test/parallel/merge-train and test/git/merge (~1–2.3 s each: dozens of git merges and checks) and
+ * test/cli/error-codes (~1 s: loads the TypeScript compiler).
  */
 const UNIT = [
   'test/workflow/schema.test.ts',
@@ -22,7 +25,6 @@ const UNIT = [
   'test/parallel/fork-join.test.ts',
   'test/parallel/for-each.test.ts',
   'test/parallel/conditions.test.ts',
-  'test/parallel/merge-train.test.ts',
   'test/parallel/graph.test.ts',
   'test/controller/skill.test.ts',
   'test/controller/skill-docs.test.ts',
@@ -33,7 +35,6 @@ const UNIT = [
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',
-  'test/git/merge.test.ts', // the other test/git files spawn the built CLI
   'test/session/exec.test.ts',
   'test/session/index.test.ts',
   'test/session/process.test.ts',

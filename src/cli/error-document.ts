@@ -4,12 +4,12 @@
  * `{ ok: false, error: { code, message, hint?, details? } }` with 1 (operation failed) or 2 (usage,
  * unreadable input); an error that is not an {@link AgentTeamError} is `internal_error`, exit 1.
  */
-import { AgentTeamError, EXIT, type ExitCode } from '../errors.js';
+import { AgentTeamError, EXIT, type ErrorCode, type ExitCode } from '../errors.js';
 
 /** A failure as printed: the exit code and the `--json` document. */
 export interface ErrorDocument {
   exitCode: ExitCode;
-  json: { ok: false; error: { code: string; message: string; hint?: string; details?: Record<string, unknown> } };
+  json: { ok: false; error: { code: ErrorCode; message: string; hint?: string; details?: Record<string, unknown> } };
 }
 
 /** The exit code and JSON document of `err` (see module comment). */

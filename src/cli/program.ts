@@ -27,19 +27,21 @@ function packageVersion(): string {
 }
 
 /**
- * Builds the command tree (no handler is imported until its command runs). With `group` (the first
- * operand, e.g. `workflow`), only that group is built when it is one of the big ones: commander then
- * dispatches into it exactly as with the whole tree, and a controller's every call skips building
- * ~60 unrelated options. Help and unknown names get the whole tree.
+ * Builds the command tree (no handler is imported until its command runs). With `words` (the operands of
+ * the command line, e.g. `['workflow', 'state', 'start', 'run.yaml']`), only what they name is built when
+ * it is in one of the big groups: the group, and inside `workflow` only the named subcommand (see
+ * makeWorkflowCommand). Commander then dispatches exactly as with the whole tree, and a controller's every
+ * call skips building ~60 unrelated options. Help, typos and unknown names get the whole tree.
  */
-export function makeProgram(group?: string): Program {
+export function makeProgram(words: readonly string[] = []): Program {
+  const group = words[0];
   const program = new Program('agent-team')
     .description('Run a team of AI coding agents through a workflow: templates, run-states, workers in git worktrees and terminal panes.')
     .version(packageVersion(), '-v, --version', 'output the version number (-V works too)')
     .option('--debug', 'print stack traces for errors')
     .showSuggestionAfterError(true)
     .exitOverride();
-  if (group === 'workflow') program.addCommand(makeWorkflowCommand());
+  if (group === 'workflow') program.addCommand(makeWorkflowCommand(words.slice(1)));
   else if (group === 'worker') program.addCommand(makeWorkerCommand());
   else {
     program.addCommand(makeWorkflowCommand());
@@ -95,7 +97,7 @@ export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
   argv = argv.map((a, i) => (a === '-V' && i >= 2 && (firstWord < 0 || i < firstWord) ? '-v' : a));
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
-  const program = makeProgram(argv.slice(2).find((a) => !a.startsWith('-'))); // root options take no values
+  const program = makeProgram(argv.slice(2).filter((a) => !a.startsWith('-'))); // root options take no values
   exitOverrideDeep(program);
   if (json) heldOut = '';
   await loadColour();

@@ -48,30 +48,36 @@ export async function listWorktrees(root: string): Promise<WorktreeInfo[]> {
  */
 export async function addWorktree(root: string, path: string, branch: string, startPoint: string): Promise<{ branchCreated: boolean }> {
   if (existsSync(path)) throw new OperationError(`${path} already exists; not creating a worktree over it`, { code: 'worktree_exists' });
-  const existed = await branchExists(root, branch);
+  const listed = async () => (await listWorktrees(root)).some((w) => resolve(w.path) === resolve(path)) && (await branchExists(root, branch));
   const add = async () => runGit(root, (await branchExists(root, branch)) ? ['worktree', 'add', path, branch] : ['worktree', 'add', '-b', branch, path, startPoint]);
-  await inTurn(root, async () => {
+  return inTurn(root, async () => {
+    // a concurrent open of the same worker made it while we waited for our turn (complete: its add is over): use it
+    if (existsSync(path)) {
+      if (await listed()) return { branchCreated: false };
+      throw new OperationError(`${path} already exists; not creating a worktree over it`, { code: 'worktree_exists' });
+    }
+    const branchCreated = !(await branchExists(root, branch));
     try {
-      await runGit(root, existed ? ['worktree', 'add', path, branch] : ['worktree', 'add', '-b', branch, path, startPoint]);
+      await add();
+      return { branchCreated };
     } catch (err) {
       // A worktree folder deleted by hand is still registered ("already checked out" / "already registered"),
-      // or another add's half-written entry got in the way: prune the stale entries and try once more, on
-      // the branch as it is now (the failed attempt may have created it). (Pruning only then: git calls
+      // or an add of another program got in the way: prune the stale entries and try once more, on the
+      // branch as it is now (the failed attempt may have created it). (Pruning only then: git calls
       // without output cost ~50 ms.)
       await runGit(root, ['worktree', 'prune']);
       if (existsSync(path)) {
-        // a concurrent open of the same worker made it between our check and our add: use it
-        if ((await listWorktrees(root)).some((w) => resolve(w.path) === resolve(path)) && (await branchExists(root, branch))) return;
+        if (await listed()) return { branchCreated: false };
         throw err;
       }
       await add();
+      return { branchCreated };
     }
   });
-  return { branchCreated: !existed };
 }
 
 /** Runs `fn` holding the repository's worktree-add lock (`.git/agent-team-worktree-add.lock`); without a `.git` folder (a linked worktree as root), just runs it. */
-async function inTurn(root: string, fn: () => Promise<void>): Promise<void> {
+async function inTurn<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const gitDir = join(root, '.git');
   let folder = false;
   try {

@@ -35,7 +35,7 @@ export interface CommandLine {
  */
 export async function invokeCommand(line: CommandLine): Promise<Invocation> {
   const words = [...line.path, ...(line.options ?? []), '--json', '--', ...(line.operands ?? [])];
-  const program = makeProgram(words[0]);
+  const program = makeProgram(line.path);
   exitOverrideDeep(program, silent);
   let result: CommandResult | undefined;
   try {

@@ -1,6 +1,7 @@
 /**
  * opencode (`opencode-ai` 1.18.33). No dialogs; "Ask anything…" once ready (≈ 4 s, 8 s on a first start
- * while it installs `@opencode-ai/plugin`); text typed before that is lost. Events through a plugin file
+ * while it installs `@opencode-ai/plugin`), or in a resumed session its prompt footer "ctrl+p commands";
+ * text typed before that is lost. Events through a plugin file
  * the worker's worktree carries, `.opencode/plugin/agent-team.js` (excluded for that worktree only):
  * `session.status` busy → busy, `session.idle` → turn-end, `session.error` → turn-failed,
  * `permission.asked` → needs-input. First task: `--prompt <task>`; resume: `-s <id>` (the id comes
@@ -49,7 +50,9 @@ export const opencode: ProviderAdapter = {
   binary: 'opencode',
   npmPackage: 'opencode-ai@1.18.33',
   dialogs: [],
-  readyMarker: /Ask anything/i,
+  // "Ask anything…" is the placeholder of a session's first prompt only; a resumed one (`-s`) shows the
+  // prompt's footer, "ctrl+p commands", under its input box (seen with 1.18.33 in npm run test:providers)
+  readyMarker: /Ask anything|ctrl\+p commands/i,
   submitDelayMs: 100,
   startBoundMs: 60_000,
   reportsStart: false,

@@ -4,6 +4,19 @@
  * `process` (a detached child with a FIFO for input and a log file). Text is always delivered
  * literally (multi-line safe, never through a shell).
  */
+import { statSync } from 'node:fs';
+import { OperationError } from '../errors.js';
+
+/** Every backend's check before `spawn`: throws OperationError `cwd_missing` unless `cwd` is an existing folder. */
+export function assertPaneCwd(cwd: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new OperationError(`cannot open a pane in ${cwd}: not a folder`, { code: 'cwd_missing' });
+}
 
 /** Backend names, as accepted by `AGENT_TEAM_BACKEND`. */
 export const BACKEND_NAMES = ['tmux', 'wezterm', 'process'] as const;

@@ -14,11 +14,11 @@
  * alive. Checked through `/proc` on Linux (no external process), one `ps` call elsewhere.
  */
 import { once } from 'node:events';
-import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { appendFile, open, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, delimiter, isAbsolute, join, resolve, sep } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
+import { assertPaneCwd, type PaneForeground, type PaneInfo, type PaneOwner, type SendOptions, type SessionBackend, type SpawnRequest } from './backend.js';
 import { run } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
 import { childrenOf, commandNames, pidRunning, processTree } from './proc-info.js';
@@ -96,9 +96,7 @@ export class ProcessBackend implements SessionBackend {
    * OperationError `pane_exists` when the stateDir's previous shell still runs, `cwd_missing` for a bad cwd.
    */
   async spawn(request: SpawnRequest): Promise<PaneInfo> {
-    if (!existsSync(request.cwd) || !statSync(request.cwd).isDirectory()) {
-      throw new OperationError(`cannot open a pane in ${request.cwd}: not a folder`, { code: 'cwd_missing' });
-    }
+    assertPaneCwd(request.cwd);
     const stateDir = resolve(request.stateDir);
     mkdirSync(stateDir, { recursive: true });
     const fifo = join(stateDir, PROCESS_FILES.fifo);

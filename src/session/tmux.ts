@@ -15,10 +15,9 @@
  * sees holding the terminal.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
+import { assertPaneCwd, type PaneForeground, type PaneInfo, type PaneOwner, type SendOptions, type SessionBackend, type SpawnRequest } from './backend.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
 import { foregroundIsOther, processTree } from './proc-info.js';
@@ -157,13 +156,7 @@ export class TmuxBackend implements SessionBackend {
 
   /** Creates the session (or window), then waits until the shell has drawn its prompt. */
   async spawn(request: SpawnRequest): Promise<PaneInfo> {
-    let isDir = false;
-    try {
-      isDir = statSync(request.cwd).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) throw new OperationError(`cannot open a pane in ${request.cwd}: not a folder`, { code: 'cwd_missing' });
+    assertPaneCwd(request.cwd);
     const current = request.newWindow ? this.currentPane() : undefined;
     // new-window cannot target a pane: put the window right after the controller's own window.
     const afterWindow = current ? await this.tmuxOk(['display-message', '-p', '-t', current, '#{session_id}:#{window_index}']) : undefined;

@@ -16,9 +16,8 @@
  * another project's tab or a user's tab is not. A WezTerm that lists no `tab_title` at all (older than
  * 20230408, which also lacks `set-tab-title`) falls back to "listed and not dead".
  */
-import { statSync } from 'node:fs';
 import { OperationError, UsageError } from '../errors.js';
-import type { PaneForeground, PaneInfo, PaneOwner, SendOptions, SessionBackend, SpawnRequest } from './backend.js';
+import { assertPaneCwd, type PaneForeground, type PaneInfo, type PaneOwner, type SendOptions, type SessionBackend, type SpawnRequest } from './backend.js';
 import { lastLines, typable } from './text.js';
 import { run, type RunResult } from './exec.js';
 import { foregroundOf, quoteArg } from './foreground.js';
@@ -133,13 +132,7 @@ export class WeztermBackend implements SessionBackend {
 
   /** Spawns a tab/window running `$SHELL` in `cwd`, then waits until the cursor moved (prompt drawn). */
   async spawn(request: SpawnRequest): Promise<PaneInfo> {
-    let isDir = false;
-    try {
-      isDir = statSync(request.cwd).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) throw new OperationError(`cannot open a pane in ${request.cwd}: not a folder`, { code: 'cwd_missing' });
+    assertPaneCwd(request.cwd);
     const paneId = (await this.weztermOk(weztermSpawnArgs(request, this.env.SHELL || '/bin/sh'))).trim();
     if (!WEZTERM_PANE_ID.test(paneId)) throw new OperationError(`wezterm printed "${paneId}" instead of a pane id`, { code: 'wezterm_failed' });
     // the owner mark; a WezTerm without set-tab-title lists no tab_title either (the fallback rule)

@@ -45,15 +45,10 @@ export interface CreatedChange {
   files: string[];
 }
 
-/** The Go `.tasks/config.yaml` defaults, written once per worktree. */
-const TASKS_CONFIG = toYaml({
-  version: 1,
-  defaults: { verify: { timeout: '5m' }, lifecycle: [...CHANGE_STATUSES] },
-});
-
-/** Writes `<worktree>/.tasks/config.yaml` with the Go defaults when missing. */
+/** Writes `<worktree>/.tasks/config.yaml` with the Go defaults when missing (serialized here, not at import: start-up time). */
 export function initTasksDir(worktree: string): void {
-  createFileExclusiveSync(join(worktree, '.tasks', 'config.yaml'), TASKS_CONFIG);
+  const defaults = toYaml({ version: 1, defaults: { verify: { timeout: '5m' }, lifecycle: [...CHANGE_STATUSES] } });
+  createFileExclusiveSync(join(worktree, '.tasks', 'config.yaml'), defaults);
 }
 
 /**

@@ -12,7 +12,7 @@ import { OperationError } from '../errors.js';
 import type { ProviderAdapter } from '../provider/index.js';
 import type { SessionBackend } from '../session/backend.js';
 import { recogniseDialog, type ActivityInfo } from './activity.js';
-import { inputFootprint, stillInInput, watchedLines } from './input-box.js';
+import { inputFootprint, stillInInput, watchedLines, type FootprintLine } from './input-box.js';
 import { readEvents } from './events.js';
 import { currentActivity, startBound } from './launch.js';
 import { assertAgentInPane } from './preflight.js';
@@ -141,7 +141,7 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   const dialog = recogniseDialog(ctx.adapter.dialogs, screen);
   if (dialog) return fail(ctx, `the task was typed into ${ctx.id} but not submitted: ${dialog.name} appeared (agent-team never answers it)`, { activity: 'attention', dialog: { kind: dialog.kind, name: dialog.name }, screen });
   const bound = deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
-  let watched: ReturnType<typeof watchedLines> = [];
+  let watched: FootprintLine[] = [];
   if (watchBox) {
     const echoBy = Date.now() + Math.min(bound, ECHO_BOUND_MS);
     for (;;) {

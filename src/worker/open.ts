@@ -5,6 +5,7 @@
 import type { SessionBackend } from '../session/backend.js';
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { hasCode } from '../errors.js';
 import { currentRef } from '../git/repo.js';
 import { addWorktree } from '../git/worktree.js';
 import { initTasksDir } from './changes.js';
@@ -199,7 +200,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
       await backend.sendText(config.pane_id, command);
       paneId = config.pane_id;
     } catch (err) {
-      if ((err as { code?: string }).code !== 'pane_gone') throw err;
+      if (!hasCode(err, 'pane_gone')) throw err;
     }
   }
   if (paneId === undefined) {

@@ -33,6 +33,11 @@ const EARLY_EXIT_HINTS: ReadonlyArray<{ pattern: RegExp; hint: (id: string) => s
     pattern: /cannot be used with root\/sudo privileges/i,
     hint: (id) => `run agent-team as a normal user, or let claude allow it as root with IS_SANDBOX=1: IS_SANDBOX=1 agent-team worker open ${id}`,
   },
+  {
+    // the recorded conversation was never saved by the CLI (gemini 0.61 exits 42 with these words)
+    pattern: /Error resuming session|No previous sessions found|Invalid session identifier|No conversation found with session ID/i,
+    hint: (id) => `the agent cannot resume its recorded conversation; start a new one: agent-team worker open ${id} --fresh`,
+  },
 ];
 
 /**

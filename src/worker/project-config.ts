@@ -13,22 +13,29 @@ import { BUILTIN_NAMES, type BuiltinName } from '../provider/index.js';
 /** Provider names: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 export const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const LaunchCommand = z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).trim().min(1, 'the launch command is empty');
+/**
+ * The zod schema of `.agents/config.yaml`, built on its first use: building zod schemas is start-up time
+ * (~1.5 ms, measured) that the commands which never read the config (validate, show, transitions) would
+ * pay for nothing. The one cache of this module.
+ */
+let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
 
-/** A provider entry: `"<command>"`, or `{ command: "<command>", like: claude|codex|gemini|opencode|agy }`. */
-const ProviderEntrySchema = z.union([
-  LaunchCommand,
-  z.strictObject({
-    command: LaunchCommand,
-    like: z.enum(BUILTIN_NAMES, { error: `like: expected one of ${BUILTIN_NAMES.join(', ')}` }).optional(),
-  }),
-], { error: 'expected the launch command as a string, or { command: "<launch command>", like: claude }' });
-
-const ProjectConfigSchema = z.looseObject({
-  providers: z.record(z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'), ProviderEntrySchema).nullish(),
-  default_provider: z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"').nullish(),
-  worktree_dir: z.string({ error: 'expected a folder, e.g. ../my-repo-worktrees' }).trim().min(1, 'the folder is empty').nullish(),
-});
+function buildConfigSchema() {
+  const LaunchCommand = z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).trim().min(1, 'the launch command is empty');
+  /** A provider entry: `"<command>"`, or `{ command: "<command>", like: claude|codex|gemini|opencode|agy }`. */
+  const ProviderEntrySchema = z.union([
+    LaunchCommand,
+    z.strictObject({
+      command: LaunchCommand,
+      like: z.enum(BUILTIN_NAMES, { error: `like: expected one of ${BUILTIN_NAMES.join(', ')}` }).optional(),
+    }),
+  ], { error: 'expected the launch command as a string, or { command: "<launch command>", like: claude }' });
+  return z.looseObject({
+    providers: z.record(z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'), ProviderEntrySchema).nullish(),
+    default_provider: z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"').nullish(),
+    worktree_dir: z.string({ error: 'expected a folder, e.g. ../my-repo-worktrees' }).trim().min(1, 'the folder is empty').nullish(),
+  });
+}
 
 /** The parsed project config. */
 export interface ProjectConfig {
@@ -51,7 +58,7 @@ export function readProjectConfig(root: string): ProjectConfig {
   if (!existsSync(path)) return { providers: {}, likes: {} };
   const loaded = readYamlFile(path);
   if (loaded.data === null || loaded.data === undefined) return { providers: {}, likes: {} };
-  const parsed = ProjectConfigSchema.safeParse(loaded.data);
+  const parsed = (configSchema ??= buildConfigSchema()).safeParse(loaded.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.map(String).join('.') || '(document)';

@@ -8,7 +8,7 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { OperationError, UsageError } from '../errors.js';
+import { hasCode, OperationError, UsageError } from '../errors.js';
 import { commonDir, gitDir, headSha, statusEntries, toplevel } from '../git/repo.js';
 import { recordReply, type RecordedReply } from '../workflow/replies.js';
 import type { ReplyStatus } from '../workflow/schema.js';
@@ -36,7 +36,7 @@ export async function replyToWorker(root: string, id: string, message: string, o
   const backend = await backendFor(options, config.backend);
   const text = controllerReply(message);
   await assertAgentInPane(backend, config.pane_id, paneOwner(root, id), `worker ${id} is not running its agent`, `agent-team worker open ${id}`).catch((err: unknown) => {
-    throw (err as { code?: string }).code === 'not_running' ? notRunning() : err;
+    throw hasCode(err, 'not_running') ? notRunning() : err;
   });
   await backend.sendText(config.pane_id, text);
   return { id, paneId: config.pane_id, text };
@@ -123,7 +123,7 @@ export async function replyToController(cwd: string, message: string, options: S
   try {
     await backend.sendText(pane, text);
   } catch (err) {
-    if ((err as { code?: string }).code === 'pane_gone') throw gone(err);
+    if (hasCode(err, 'pane_gone')) throw gone(err);
     throw err;
   }
   return { root, id, controllerPaneId: pane, text, delivery: 'typed', foreground: foreground.command };

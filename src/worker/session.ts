@@ -5,6 +5,7 @@
 import { BACKEND_NAMES, type BackendName, type PaneOwner, type SessionBackend } from '../session/backend.js';
 import { controllerPaneId, getBackend } from '../session/index.js';
 import { UsageError } from '../errors.js';
+import { agentTeamHome } from '../store/paths.js';
 
 /** Injection point for tests and the controller loop: a fixed backend instead of the env's choice. */
 export interface SessionOptions {
@@ -53,12 +54,15 @@ export function paneOwner(root: string, id: string): PaneOwner {
  */
 export const PASSTHROUGH_ENV = ['AGENT_TEAM_TMUX_SOCKET', 'AGENT_TEAM_HOME', 'AGENT_TEAM_WEZTERM_SOCKET', 'PATH', 'IS_SANDBOX'];
 
-/** The env additions of a worker pane: `AGENT_TEAM_WORKER_ID`, `AGENT_TEAM_BACKEND` and {@link PASSTHROUGH_ENV}. */
+/**
+ * The env additions of a worker pane: `AGENT_TEAM_WORKER_ID`, `AGENT_TEAM_BACKEND` and {@link PASSTHROUGH_ENV}
+ * (`AGENT_TEAM_HOME` made absolute, so a worker in its own worktree uses the controller's home).
+ */
 export function paneEnv(workerId: string, backend: SessionBackend, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = { AGENT_TEAM_WORKER_ID: workerId, AGENT_TEAM_BACKEND: backend.name };
   for (const key of PASSTHROUGH_ENV) {
     const value = env[key];
-    if (value !== undefined && value !== '') out[key] = value;
+    if (value !== undefined && value !== '') out[key] = key === 'AGENT_TEAM_HOME' ? agentTeamHome(env) : value;
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { UnreadableFileError } from '../errors.js';
 import { findRepoRoot } from '../store/paths.js';
 import { readFileBounded, SIZE_LIMIT } from '../store/read-file.js';
 import { parseYamlData, toYamlFast } from '../store/yaml-file.js';
-import { RUN_STATE_KEY_ORDER, RunStateSchema, type RunState } from './schema.js';
+import { parseContext, RUN_STATE_KEY_ORDER, RunStateSchema, type RunState } from './schema.js';
 import { slugify } from './names.js';
 import { formatPath } from './validate.js';
 
@@ -37,7 +37,9 @@ function checkRunState(path: string, data: unknown): RunState {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UnreadableFileError(path, 'is not a run-state (expected a YAML mapping with run_id, status, current_node…)');
   }
-  const parsed = RunStateSchema.safeParse(data);
+  const { decision_log: log, node_states: nodes } = data as { decision_log?: unknown; node_states?: unknown };
+  const entries = (Array.isArray(log) ? log.length : 0) + (nodes !== null && typeof nodes === 'object' ? Object.keys(nodes).length : 0);
+  const parsed = RunStateSchema.safeParse(data, parseContext(entries));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? formatPath(issue.path.filter((k): k is string | number => typeof k !== 'symbol')) : '(root)';

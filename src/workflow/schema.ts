@@ -103,6 +103,20 @@ export const TemplateSchema = z.strictObject({
 /** A workflow template as parsed. */
 export type WorkflowTemplate = z.infer<typeof TemplateSchema>;
 
+/** Inputs with fewer entries than this (nodes, decision-log entries) are parsed without zod's JIT. */
+const JIT_MIN_ENTRIES = 1000;
+
+/**
+ * zod's parse context for an input of `entries` entries (template nodes; run-state nodes plus decision-log
+ * entries). By default zod compiles a parser per object schema with `new Function` on its first parse
+ * ("JIT"); a CLI that parses once per process pays that compile every time, which only a large input repays.
+ * Measured (CPU, 2 cores): a preset template or run-state parses ~1 ms faster per schema without it, the
+ * 10,000-entry run-state ~9 ms slower.
+ */
+export function parseContext(entries: number): { jitless: boolean } {
+  return { jitless: entries < JIT_MIN_ENTRIES };
+}
+
 /**
  * The JSON Schema (draft 2020-12) of {@link TemplateSchema}, for `workflow schema` and editors. Here, and
  * not in the handler, so that zod is only ever imported as a namespace used by name (`z.string`): the

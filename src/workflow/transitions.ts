@@ -8,7 +8,7 @@ import { activeIds, baseNodeId, isInstanceId, setActive, summariseStatus } from 
 import { didYouMean } from './did-you-mean.js';
 import { leaveNode } from './fork-join.js';
 import { timestamp } from './run-state.js';
-import { shellQuote as q } from './shell-quote.js';
+import { agentTeam, shellQuote as q } from './shell-quote.js';
 import type { DecisionEntry, NodeState, RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
 
 /** The five transitions of `agent-team workflow state`. */
@@ -49,12 +49,19 @@ export function nextCommand(stateFile: string): string {
   return `agent-team workflow state next ${q(stateFile)}`;
 }
 
-/** One `agent-team workflow state complete|confirm …` line per outcome of `node` (one line without outcomes). */
+/** The command that finishes `node` with the given outcome (confirm when the node requires it). */
+export function finishLine(stateFile: string, node: WorkflowNode, extra: { outcome?: string; worker?: string | null; summary?: string } = {}): string {
+  const args = ['workflow', 'state', node.requires_confirmation ? 'confirm' : 'complete', stateFile, '--node', node.id];
+  if (extra.outcome) args.push('--outcome', extra.outcome);
+  if (extra.worker) args.push('--worker', extra.worker);
+  if (extra.summary) args.push('--summary', extra.summary);
+  return agentTeam(...args);
+}
+
+/** One {@link finishLine} per outcome of `node` (one line without outcomes). */
 export function finishCommands(stateFile: string, node: WorkflowNode): string[] {
-  const verb = node.requires_confirmation ? 'confirm' : 'complete';
-  const base = `agent-team workflow state ${verb} ${q(stateFile)} --node ${node.id}`;
   const outcomes = outcomesOf(node);
-  return outcomes.length ? outcomes.map((o) => `${base} --outcome ${q(o)}`) : [base];
+  return outcomes.length ? outcomes.map((outcome) => finishLine(stateFile, node, { outcome })) : [finishLine(stateFile, node)];
 }
 
 /**

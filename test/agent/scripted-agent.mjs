@@ -12,7 +12,8 @@
 // positional first task, and the "? for shortcuts" ready marker. Test switches: `--trust-dialog`
 // (shows claude's trust screen until someone answers it; an answer is logged as "dialog answered"),
 // `--start-delay <ms>` (input typed before ready is lost, as in gemini/opencode), `--early-enter-ms <ms>`
-// (an Enter within that time after text stays unsent, as gemini does), `--ignore-enter` (every Enter is
+// (an Enter within that time after text stays unsent, as gemini does), `--fail-resume` (a resume
+// exits 42 as gemini does without a saved session), `--ignore-enter` (every Enter is
 // ignored: typed text stays in the input line), `--exit-at-start` (exits at once). Without `--settings` it
 // runs no hooks: a plain provider, whose typed task is confirmed only by the text leaving its input line.
 // On a terminal it reads keys in raw mode (Enter = CR submits, LF is a newline in the input); on a pipe
@@ -216,6 +217,13 @@ function exit(code) {
 }
 
 log(`started in ${process.cwd()} as ${process.env.AGENT_TEAM_WORKER_ID ?? '(no worker id)'}`);
+// `--fail-resume`: a conversation that was never saved cannot be resumed, as gemini 0.61 answers
+// `--resume <id>` when it has no session for the project (exit 42)
+if (resumed && flag('--fail-resume')) {
+  process.stderr.write('Error resuming session: No previous sessions found for this project.\n');
+  log('resume failed', false);
+  process.exit(42);
+}
 if (flag('--exit-at-start')) {
   log('exit at start');
   process.exit(1);

@@ -67,6 +67,25 @@ describe('launcher', () => {
     expect(existsSync(off)).toBe(false);
   });
 
+  it.runIf(node20)('Node 20: the cache is written by the first run that succeeds, and then used, not rewritten', () => {
+    const dir = installCopy('first-success');
+    const cache = join(tmp.dir, 'cache-first-success');
+    const env = { NODE_COMPILE_CACHE: cache };
+    const caches = () => (existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : []);
+    // a failed run compiled only the error path: a cache of it would leave every later run compiling the rest
+    expect(run(dir, ['workflow', 'validate', join(tmp.dir, 'missing.yaml')], env).code).toBe(2);
+    expect(caches()).toEqual([]);
+    expect(run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env).code).toBe(0);
+    const [written] = caches();
+    expect(written).toMatch(/-workflow\.validate\.cache$/);
+    const size = statSync(written!).size;
+    const mtime = statSync(written!).mtimeMs;
+    expect(run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env).code).toBe(0);
+    expect(run(dir, ['workflow', 'validate', join(tmp.dir, 'missing.yaml')], env).code).toBe(2);
+    expect(caches()).toEqual([written]);
+    expect([statSync(written!).size, statSync(written!).mtimeMs]).toEqual([size, mtime]); // accepted by V8, so not written again
+  });
+
   it.runIf(node20)('Node 20: two installations sharing one cache folder keep their own caches (no rewrite on every run)', () => {
     const a = installCopy('install-a');
     const b = installCopy('install-b');

@@ -23,3 +23,23 @@ describe('shared options', () => {
     expect(json?.description).toMatch(/json|JSON|\{/);
   });
 });
+
+describe('the tree built for one command line (start-up: only what the words name)', () => {
+  const whole = leaves(makeProgram());
+  const workflowLeaves = whole.filter(([p]) => p.startsWith('workflow '));
+
+  it.each(workflowLeaves.map(([p, c]) => [p, c] as const))('%s: only that command is built, with the same help as in the whole tree', (path, cmd) => {
+    const built = leaves(makeProgram([...path.split(' '), 'file.yaml', 'value']));
+    expect(built.map(([p]) => p)).toEqual([path]);
+    expect(built[0]![1].helpInformation()).toBe(cmd.helpInformation());
+  });
+
+  it('help, a typo or no subcommand builds the whole group, so commander can list and suggest', () => {
+    const inWorkflow = workflowLeaves.map(([p]) => p);
+    expect(leaves(makeProgram(['workflow'])).map(([p]) => p)).toEqual(inWorkflow);
+    expect(leaves(makeProgram(['workflow', 'valdate'])).map(([p]) => p)).toEqual(inWorkflow);
+    expect(leaves(makeProgram(['workflow', 'help', 'state'])).map(([p]) => p)).toEqual(inWorkflow);
+    expect(leaves(makeProgram(['workflow', 'state', 'strat'])).map(([p]) => p)).toEqual(inWorkflow.filter((p) => p.startsWith('workflow state ')));
+    expect(leaves(makeProgram(['workflo'])).map(([p]) => p)).toEqual(whole.map(([p]) => p));
+  });
+});

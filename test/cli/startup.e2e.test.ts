@@ -28,9 +28,12 @@ const PRELOAD = join(repo.dir, 'record-builtins.cjs');
 writeFileSync(
   PRELOAD,
   `const before = new Set(process.moduleLoadList);
+// code compiled at run time with \`new Function(body)\` (zod's JIT), which no code cache holds
+let compiled = 0;
+globalThis.Function = new Proxy(Function, { construct(target, args) { if (String(args[args.length - 1] ?? '').trim() !== '') compiled++; return Reflect.construct(target, args); } });
 process.on('exit', () => {
   const loaded = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
-  require('node:fs').writeFileSync(process.env.RECORD_BUILTINS, JSON.stringify(loaded));
+  require('node:fs').writeFileSync(process.env.RECORD_BUILTINS, JSON.stringify({ loaded, compiled }));
 });
 `,
 );
@@ -41,6 +44,8 @@ interface Traced {
   stderr: string;
   /** Public built-in modules (no `internal/…`) loaded after the preload, in load order. */
   builtins: string[];
+  /** Functions compiled from a string at run time (`new Function(body)`). */
+  compiled: number;
 }
 
 /** The cold built-ins `r` loaded; `stream` is excused when `crypto` is there, which loads it itself (sha256 of the template, nanoid). */
@@ -58,8 +63,8 @@ function traced(args: string[], env: Record<string, string | undefined> = {}): T
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
   });
-  const all = JSON.parse(readFileSync(record, 'utf8')) as string[];
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, builtins: all.filter((m) => !m.startsWith('internal/')) };
+  const { loaded, compiled } = JSON.parse(readFileSync(record, 'utf8')) as { loaded: string[]; compiled: number };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, builtins: loaded.filter((m) => !m.startsWith('internal/')), compiled };
 }
 
 let template = '';
@@ -110,6 +115,26 @@ describe('hot commands load no built-in module they do not use', () => {
     const usage = traced(['workflow', 'state', 'start', stateFile]);
     expect(usage.code).toBe(2);
     expect(coldLoaded(usage)).toEqual([]);
+  });
+});
+
+describe('zod compiles a parser (its JIT) only for inputs large enough to repay it', () => {
+  it('a preset template and its run-state are parsed without compiling code; a 2,000-entry run-state is', () => {
+    const validate = traced(['workflow', 'validate', template, '--json']);
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(validate.compiled).toBe(0);
+    const show = traced(['workflow', 'state', 'show', stateFile, '--json']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.compiled).toBe(0);
+
+    const state = readFileSync(stateFile, 'utf8');
+    const entry = (k: number) => `    - timestamp: "2026-01-01T00:00:00Z"\n      node: cto_breakdown\n      action: note\n      summary: entry ${k}\n`;
+    const big = join(repo.dir, 'big-run.yaml');
+    writeFileSync(big, state.replace(/^decision_log:.*\n(?:[ -].*\n)*/m, `decision_log:\n${Array.from({ length: 2000 }, (_, k) => entry(k)).join('')}`));
+    const large = traced(['workflow', 'state', 'show', big, '--json']);
+    expect(large.code, large.stderr).toBe(0);
+    expect((JSON.parse(large.stdout) as { decision_log: unknown[] }).decision_log).toHaveLength(2000);
+    expect(large.compiled).toBeGreaterThan(0);
   });
 });
 

@@ -8,13 +8,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { getBackend } from '../../src/session/index.js';
 import { waitFor } from '../../src/session/wait.js';
+import { readRunState } from '../../src/workflow/run-state.js';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
+import { trustInHome } from '../helpers/trust.js';
 import { expectTaught, shellWords } from './skill-table.js';
 
 /** Absolute path of the scripted stand-in agent. */
@@ -145,9 +147,9 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
   let controllerPane = '';
 
   const at = (args: string[], cwd = root) => cli(args, { cwd, env });
-  // The scripted provider and any template command: come from the project, so it must be trusted first.
-  const trusted = at(['trust', '--json']);
-  if (trusted.code !== 0) throw new Error(`agent-team trust failed: ${trusted.stderr}`);
+  // The scripted provider and any template command: come from the project, so it must be trusted first
+  // (the record `agent-team trust` writes; the command itself is tested in test/trust/).
+  trustInHome(root, env.AGENT_TEAM_HOME as string);
   const ok = (args: string[], cwd = root) => {
     const r = at([...args, '--json'], cwd);
     expect(r.code, `agent-team ${args.join(' ')}\n${r.stderr}${r.stdout}`).toBe(0);
@@ -191,15 +193,18 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
       return at(['reply-main', message, ...flags, '--json'], join(root, '.worktrees', worker));
     },
     async waitForReply(file, node, timeoutMs = 20_000) {
-      return waitFor(
+      // Polls the run-state file in-process (a CLI per poll would compete with the agent for the CPU),
+      // then returns what `state show` prints once.
+      await waitFor(
         () => {
-          const s = team.show(file);
-          return s.node_states[node]?.reply || s.current_node !== node ? s : undefined;
+          const s = readRunState(resolve(root, file));
+          return s.node_states?.[node]?.reply || s.current_node !== node ? true : undefined;
         },
         { timeoutMs, intervalMs: 100, description: `a reply on ${node}` },
       ).catch((err: Error) => {
         throw new Error(`${err.message}\n--- agent log ---\n${readAgentLog()}`);
       });
+      return team.show(file);
     },
     async waitForAgent(text, count = 1, timeoutMs = 20_000) {
       return waitFor(() => (occurrences(readAgentLog(), text) >= count ? readAgentLog() : undefined), {

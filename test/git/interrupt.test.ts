@@ -98,9 +98,11 @@ function expectWholeOrNothing(dir: string, before: string, tip: string): 'merged
 }
 
 describe('an interrupted worker merge is completed or fully undone', () => {
-  it('Ctrl-C to the process group while git writes the files, 4 times', { timeout: 300_000 }, async () => {
+  it('Ctrl-C to the process group while git writes the files, twice', { timeout: 300_000 }, async () => {
     const { dir, before, tip } = bigBranch();
-    for (let i = 0; i < 4; i++) {
+    // Twice, not more: each round merges and resets 4,000 files; a second round shows the repository is
+    // reusable after an interrupted merge (the property itself is checked every round).
+    for (let i = 0; i < 2; i++) {
       const { child, done } = spawnCli(['worker', 'merge', 'dev-001', '--json'], dir);
       await whenExists(join(dir, 'bulk', '0000.txt'));
       process.kill(-(child.pid as number), 'SIGINT');
@@ -112,9 +114,9 @@ describe('an interrupted worker merge is completed or fully undone', () => {
     }
   });
 
-  it('SIGKILL to the process group while git writes the files: git finishes, no stale MERGE_HEAD, 3 times', { timeout: 300_000 }, async () => {
+  it('SIGKILL to the process group while git writes the files: git finishes, no stale MERGE_HEAD, twice', { timeout: 300_000 }, async () => {
     const { dir, before, tip } = bigBranch();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 2; i++) {
       const { child, done } = spawnCli(['worker', 'merge', 'dev-001', '--json'], dir);
       await whenExists(join(dir, 'bulk', '0000.txt'));
       process.kill(-(child.pid as number), 'SIGKILL');

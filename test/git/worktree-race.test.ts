@@ -6,7 +6,7 @@
  * The retry then ran `git worktree add -b` for a branch that now existed and failed for good. Real
  * repositories, real git.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addWorktree, listWorktrees } from '../../src/git/worktree.js';
@@ -33,6 +33,17 @@ describe('addWorktree while other worktrees are being added', () => {
     expect(git(path, 'status', '--porcelain')).toBe('');
   });
 
+  it('one worker opened twice at once: the second add uses the worktree the first one finished', async () => {
+    repo = tempRepo();
+    const { dir } = repo;
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const path = join(dir, '.worktrees', 'dev-001');
+    const results = await Promise.all([addWorktree(dir, path, 'team/dev-001', head), addWorktree(dir, path, 'team/dev-001', head)]);
+    expect(results.map((r) => r.branchCreated).sort()).toEqual([false, true]);
+    expect((await listWorktrees(dir)).filter((w) => w.path === path)).toHaveLength(1);
+    expect(git(path, 'status', '--porcelain')).toBe('');
+  });
+
   it('six workers opened at once, three times over: every worktree is made on its own branch', async () => {
     repo = tempRepo();
     const { dir } = repo;
@@ -44,5 +55,7 @@ describe('addWorktree while other worktrees are being added', () => {
     }
     const branches = (await listWorktrees(dir)).map((w) => w.branch).filter((b) => b?.startsWith('team/'));
     expect(branches).toHaveLength(18);
+    // the turn-taking lock is gone once the adds are done
+    expect(existsSync(join(dir, '.git', 'agent-team-worktree-add.lock'))).toBe(false);
   });
 });

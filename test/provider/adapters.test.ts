@@ -147,6 +147,15 @@ describe('activity', () => {
     expect(decide([launch, ev('session-start', 1)], { alive: false }).activity).toBe('exited');
   });
 
+  it('opencode is ready at its first prompt ("Ask anything") and in a resumed session (no placeholder, its prompt footer)', () => {
+    const opencode = (screen: string[]) => decideActivity({ events: [ev('launch', 0)], alive: true, adapter: ADAPTERS.opencode, screen }).activity;
+    expect(opencode(['┃  Ask anything... "Fix a TODO in the codebase"', '┃  Build · Big Pickle OpenCode Zen'])).toBe('ready');
+    // as `opencode -s <id>` drew it (npm run test:providers, opencode-ai 1.18.33)
+    const resumed = ['▣  Build · Big Pickle · interrupted', '┃', '┃  Build · Big Pickle OpenCode Zen', '╹▀▀▀▀▀▀▀▀', '/tmp/x/.worktrees/dev-001  tab agents  ctrl+p commands'];
+    expect(opencode(resumed)).toBe('ready');
+    expect(opencode(['Installing @opencode-ai/plugin...'])).toBe('starting');
+  });
+
   it('events of an earlier launch do not count; the session id survives', () => {
     const events = [ev('launch', 0, { session_id: 's1' }), ev('session-start', 1, { session_id: 's1' }), ev('turn-end', 2), ev('launch', 10, { session_id: 's1' })];
     expect(decide(events)).toMatchObject({ activity: 'starting', sessionId: 's1' });

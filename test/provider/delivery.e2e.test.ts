@@ -41,7 +41,7 @@ describe.skipIf(!hasTmux)('checked delivery with the stand-in agent as claude (t
     writeFile(
       project.root,
       '.agents/config.yaml',
-      `providers:\n${agent('standin', '')}${agent('trusting', ' --trust-dialog')}${agent('slow', ' --start-delay 1500')}${agent('deaf', ' --early-enter-ms 5000')}${agent('quick', ' --early-enter-ms 20')}`,
+      `providers:\n${agent('standin', '')}${agent('trusting', ' --trust-dialog')}${agent('slow', ' --start-delay 1500')}${agent('deaf', ' --early-enter-ms 5000')}${agent('quick', ' --early-enter-ms 20')}${agent('forgetful', ' --fail-resume')}`,
     );
     git(project.root, 'add', '-A');
     git(project.root, 'commit', '-q', '-m', 'stand-in providers');
@@ -166,5 +166,23 @@ describe.skipIf(!hasTmux)('checked delivery with the stand-in agent as claude (t
     expect(fresh.json.resumed).toBe(false);
     expect(fresh.json.session_id).not.toBe(before.session_id);
     expect(fresh.json.launch_command).toContain(`--session-id ${fresh.json.session_id}`);
+  });
+
+  it('a conversation the agent cannot resume: worker open exits 1 with its words and the --fresh command, which then works', async () => {
+    const created = run('worker', 'create', 'dev', '--provider', 'forgetful');
+    expect(created.code, created.stderr).toBe(0);
+    const id: string = created.json.worker_id;
+    const first = run('worker', 'open', id);
+    expect(first.code, first.stderr).toBe(0);
+    await waitForText(join(project.root, `.agents/workers/${id}/events.jsonl`), '"event":"session-start"');
+    expect(run('worker', 'close', id).code).toBe(0);
+    const r = run('worker', 'open', id);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.json.error.code).toBe('agent_exited');
+    expect(r.json.error.message).toContain('Error resuming session: No previous sessions found for this project.');
+    expect(r.json.error.hint).toMatch(new RegExp(`agent-team worker open ${id} --fresh$`));
+    const fresh = run('worker', 'open', id, '--fresh');
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.json.resumed).toBe(false);
   });
 });

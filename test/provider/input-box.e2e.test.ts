@@ -37,9 +37,9 @@ describe.skipIf(!hasTmux)('typed delivery to a plain provider is confirmed by th
 
   beforeAll(() => {
     project = makeProject();
-    // plain providers: no `like:`, no --settings, so the stand-in runs no hooks
+    // plain providers: no `like:`, no --settings, so the stand-in runs no hooks; `late` never reads input within the test
     const agent = (name: string, flags: string) => `    ${name}: "node ${AGENT} --log ${join(project.home, `${name}.log`)}${flags}"\n`;
-    writeFile(project.root, '.agents/config.yaml', `providers:\n${agent('plain', '')}${agent('stubborn', ' --ignore-enter')}${agent('late', ' --start-delay 6000')}`);
+    writeFile(project.root, '.agents/config.yaml', `providers:\n${agent('plain', '')}${agent('stubborn', ' --ignore-enter')}${agent('late', ' --start-delay 600000')}`);
     git(project.root, 'add', '-A');
     git(project.root, 'commit', '-q', '-m', 'plain stand-in providers');
     expect(cli(['trust'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);

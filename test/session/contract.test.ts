@@ -6,7 +6,7 @@
  * wezterm.test.ts against a fake `wezterm`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PaneOwner, SessionBackend } from '../../src/session/backend.js';
@@ -79,6 +79,34 @@ describe.each(cases)('session backend contract: $name', ({ name, make, skip }) =
     expect(await backend.isAlive(pane.paneId, pane.owner)).toBe(false);
     await expect(backend.kill(pane.paneId)).resolves.toBeUndefined();
     await expect(backend.sendText(pane.paneId, 'x')).rejects.toMatchObject({ code: 'pane_gone' });
+  });
+
+  it.skipIf(skip)('liveness of several panes in one query (idle, busy, killed, foreign ids), and again once the program exits', async () => {
+    const idle = await open();
+    const busy = await open();
+    const gone = await open();
+    // a program that runs until told to stop (no fixed duration): node, waiting for a file
+    const stop = join(root, `stop-${busy.owner.workerId}`);
+    await backend.sendText(busy.paneId, `node -e "setInterval(() => { if (require('fs').existsSync('${stop}')) process.exit(0); }, 20)"`);
+    await backend.kill(gone.paneId);
+    await waitFor(() => backend.isAlive(busy.paneId), { timeoutMs: 10_000, description: 'node to run' });
+    const foreign = ['%99999', 'proc:999999:/nowhere', '7'];
+    const alive = await backend.aliveMany([idle.paneId, busy.paneId, gone.paneId, ...foreign]);
+    expect([...alive.entries()]).toEqual([[idle.paneId, false], [busy.paneId, true], [gone.paneId, false], ...foreign.map((id) => [id, false])]);
+
+    writeFileSync(stop, '');
+    await waitFor(async () => !(await backend.isAlive(busy.paneId)), { timeoutMs: 10_000, description: 'node to exit' });
+    // the pane outlives its program: still the worker's, its shell back in front
+    expect(await backend.owns(busy.paneId, busy.owner)).toBe(true);
+    expect(await backend.foreground(busy.paneId, busy.owner)).toMatchObject({ kind: 'shell' });
+    await backend.kill(idle.paneId);
+    await backend.kill(busy.paneId);
+  });
+
+  it.skipIf(skip)('refuses a folder that does not exist (cwd_missing), spawning nothing', async () => {
+    const stateDir = join(root, '.agents', 'workers', 'dev-900');
+    await expect(backend.spawn({ workerId: 'dev-900', root, cwd: join(root, 'missing'), stateDir })).rejects.toMatchObject({ code: 'cwd_missing', exitCode: 1 });
+    expect(existsSync(stateDir)).toBe(false);
   });
 
   it.skipIf(skip)('capture shows the pane\'s last lines', async () => {

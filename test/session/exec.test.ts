@@ -5,19 +5,13 @@
  * code, `not_installed` (with the backend's hint), `timeout` (the program killed), never a shell.
  */
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError } from '../../src/errors.js';
 import { run } from '../../src/session/exec.js';
 import { pidRunning } from '../../src/session/proc-info.js';
 import { tempDir } from '../helpers/repo.js';
-
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
+import { sourcesMatching } from '../helpers/sources.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => {
@@ -33,11 +27,7 @@ function temp(): string {
 describe('run: external programs through execa', () => {
   it('only git is spawned with node:child_process (src/git/); everything else goes through execa', () => {
     const CHILD_PROCESS = /^\s*import\s+(?!type\b)[^;]*?from\s+'(?:node:)?child_process'|import\(\s*'(?:node:)?child_process'\s*\)/m;
-    const spawners = sources(SRC)
-      .filter((f) => CHILD_PROCESS.test(readFileSync(f, 'utf8')))
-      .map((f) => relative(SRC, f))
-      .filter((f) => !f.startsWith('git/'))
-      .sort();
+    const spawners = sourcesMatching(CHILD_PROCESS).filter((f) => !f.startsWith('git/'));
     // opencode.ts only holds the source text of the plugin opencode itself runs
     expect(spawners).toEqual(['provider/opencode.ts']);
   });

@@ -64,33 +64,6 @@ describe('process backend', () => {
     await backend.kill(pane.paneId);
   });
 
-  it('isAlive: false for the idle shell, true while a program runs, false after it exits', async () => {
-    const pane = await spawnWorker();
-    expect(await backend.isAlive(pane.paneId)).toBe(false);
-    await backend.sendText(pane.paneId, 'sleep 1');
-    await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 5000, description: 'sleep to run' });
-    expect(await backend.isAlive(pane.paneId)).toBe(true);
-    await waitFor(async () => !(await backend.isAlive(pane.paneId)), { timeoutMs: 5000, description: 'sleep to end' });
-    expect(pidRunning(parseProcessPaneId(pane.paneId)!.pid)).toBe(true);
-  });
-
-  it('aliveMany answers for several panes, killed panes and foreign ids', async () => {
-    const idle = await spawnWorker();
-    const busy = await spawnWorker();
-    const gone = await spawnWorker();
-    await backend.sendText(busy.paneId, `node -e "setInterval(()=>{},1000)"`);
-    await backend.kill(gone.paneId);
-    await waitFor(() => backend.isAlive(busy.paneId), { timeoutMs: 10_000, description: 'node to run' });
-    const alive = await backend.aliveMany([idle.paneId, busy.paneId, gone.paneId, 'proc:999999:/nowhere', '%1']);
-    expect([...alive.entries()]).toEqual([
-      [idle.paneId, false],
-      [busy.paneId, true],
-      [gone.paneId, false],
-      ['proc:999999:/nowhere', false],
-      ['%1', false],
-    ]);
-  });
-
   it('kill ends the whole process group, is quiet when gone, and frees the worker for a new spawn', async () => {
     const pane = await spawnWorker();
     const pidFile = join(tmp.dir, 'sleep.pid');

@@ -123,41 +123,6 @@ setInterval(() => {}, 1000);
     await backend.kill(pane.paneId);
   });
 
-  it('isAlive: false for the idle shell, true while a program runs, false again when it exits', async () => {
-    const pane = await spawnWorker();
-    expect(await backend.isAlive(pane.paneId)).toBe(false);
-    await backend.sendText(pane.paneId, 'sleep 30');
-    await waitFor(() => backend.isAlive(pane.paneId), { timeoutMs: 5000, description: 'sleep to run' });
-    expect(await backend.isAlive(pane.paneId)).toBe(true);
-    // Ctrl-C only once sleep itself runs: the shell's forked child, before it execs sleep, may miss it.
-    await waitFor(async () => (await backend.foreground(pane.paneId)).command === 'sleep', { timeoutMs: 5000, description: 'sleep in front' });
-    tmux('send-keys', '-t', pane.paneId, 'C-c');
-    await waitFor(async () => !(await backend.isAlive(pane.paneId)), { timeoutMs: 5000, description: 'sleep to stop' });
-    expect(await backend.isAlive(pane.paneId)).toBe(false);
-    expect(spawnSync('tmux', ['-L', socket, 'has-session', '-t', `=${pane.workerId}`]).status).toBe(0);
-    await backend.kill(pane.paneId);
-  });
-
-  it('aliveMany answers for several panes, gone panes and foreign ids', async () => {
-    const idle = await spawnWorker();
-    const busy = await spawnWorker();
-    const gone = await spawnWorker();
-    await backend.sendText(busy.paneId, `node -e "setInterval(()=>{},1000)"`);
-    await backend.kill(gone.paneId);
-    await waitFor(() => backend.isAlive(busy.paneId), { timeoutMs: 10_000, description: 'node to run' });
-    const alive = await backend.aliveMany([idle.paneId, busy.paneId, gone.paneId, '%99999', 'proc:1:/x', '7']);
-    expect([...alive.entries()]).toEqual([
-      [idle.paneId, false],
-      [busy.paneId, true],
-      [gone.paneId, false],
-      ['%99999', false],
-      ['proc:1:/x', false],
-      ['7', false],
-    ]);
-    await backend.kill(idle.paneId);
-    await backend.kill(busy.paneId);
-  });
-
   it('a pane is a worker\'s only when its @agent_team_root and @agent_team_worker tags match (owns, owner-aware aliveMany)', async () => {
     const owner = { root: tmp.dir, workerId: 'own-001' };
     const pane = await backend.spawn({ workerId: owner.workerId, root: owner.root, cwd: tmp.dir, stateDir: tmp.dir });

@@ -8,7 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentTeamHome } from '../../src/store/paths.js';
 import { trustFile } from '../../src/trust/store.js';
+import type { SessionBackend } from '../../src/session/backend.js';
 import { globalRolesDir } from '../../src/worker/roles.js';
+import { paneEnv } from '../../src/worker/session.js';
 
 describe('the agent-team home', () => {
   it.each([
@@ -21,5 +23,12 @@ describe('the agent-team home', () => {
     expect(globalRolesDir(env)).toBe(join(home, 'roles'));
     expect(trustFile(env)).toBe(join(home, 'trust.yaml'));
     expect(dirname(trustFile(env))).toBe(dirname(globalRolesDir(env)));
+  });
+
+  it('a worker pane gets the same home, absolute (its shell starts in another folder)', () => {
+    const backend = { name: 'process' } as SessionBackend;
+    expect(paneEnv('dev-001', backend, { AGENT_TEAM_HOME: 'some/home' }).AGENT_TEAM_HOME).toBe(resolve('some/home'));
+    expect(paneEnv('dev-001', backend, { AGENT_TEAM_HOME: '/abs/home' }).AGENT_TEAM_HOME).toBe('/abs/home');
+    expect(paneEnv('dev-001', backend, {})).not.toHaveProperty('AGENT_TEAM_HOME');
   });
 });

@@ -5,20 +5,14 @@
  * bench/README.md) stays behind it. The behaviour tests below are what the rule buys for role.yaml,
  * SKILL.md front matter and change.yaml.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnreadableFileError } from '../../src/errors.js';
 import { createChange, listChanges, setChangeStatus } from '../../src/worker/changes.js';
 import { roleAt } from '../../src/worker/roles.js';
 import { tempDir, writeFile } from '../helpers/repo.js';
-
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
+import { sourcesMatching } from '../helpers/sources.js';
 
 /** Value imports (not `import type`) of `yaml` or `js-yaml`, static or dynamic. */
 const YAML_IMPORT = /(?:^|\n)\s*import\s+(?!type\b)[^;]*?from\s+'(?:js-)?yaml'|import\(\s*'(?:js-)?yaml'\s*\)/;
@@ -37,11 +31,7 @@ function temp(): string {
 
 describe('the YAML boundary', () => {
   it('only src/store/yaml-file.ts imports a YAML library', () => {
-    const importers = sources(SRC)
-      .filter((f) => YAML_IMPORT.test(readFileSync(f, 'utf8')))
-      .map((f) => relative(SRC, f))
-      .sort();
-    expect(importers).toEqual(['store/yaml-file.ts']);
+    expect(sourcesMatching(YAML_IMPORT)).toEqual(['store/yaml-file.ts']);
   });
 
   it('role descriptions are read with the core schema: a date-like description stays the text written', () => {

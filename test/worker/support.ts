@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../../src/session/wait.js';
-import { cli } from '../helpers/cli.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
+import { trustInHome } from '../helpers/trust.js';
 
 /** Absolute path of the scripted stand-in agent. */
 export const AGENT = fileURLToPath(new URL('../agent/scripted-agent.mjs', import.meta.url));
@@ -20,7 +20,8 @@ export interface Project {
 /**
  * A repository on `main` with role `dev` (.agents/teams/dev/system.md), `.agents/config.yaml` registering
  * the scripted agent as provider `scripted`, both committed, and an AGENT_TEAM_HOME in which the project
- * is trusted (`agent-team trust`: the launch command comes from the config) unless `trust: false`.
+ * is trusted (the record `agent-team trust` writes: the launch command comes from the config) unless
+ * `trust: false`.
  */
 export function makeProject(options: { commitAgents?: boolean; trust?: boolean } = {}): Project {
   const repo = tempRepo('agent-team-worker-');
@@ -33,10 +34,7 @@ export function makeProject(options: { commitAgents?: boolean; trust?: boolean }
     git(repo.dir, 'add', '-A');
     git(repo.dir, 'commit', '-q', '-m', 'agent-team setup');
   }
-  if (options.trust !== false) {
-    const trusted = cli(['trust', '--json'], { cwd: repo.dir, env: { AGENT_TEAM_HOME: home.dir } });
-    if (trusted.code !== 0) throw new Error(`agent-team trust failed: ${trusted.stderr}`);
-  }
+  if (options.trust !== false) trustInHome(repo.dir, home.dir);
   return {
     root: repo.dir,
     home: home.dir,

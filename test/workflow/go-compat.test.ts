@@ -35,25 +35,27 @@ function goRepo(fixture: string, template = 'feature-delivery.yaml'): { dir: str
   return { dir: repo.dir, file };
 }
 
-/** Drives a run to completion the way a controller would (dev_first, then passed). Returns the steps. */
+/**
+ * Drives a run to completion the way a controller would (dev_first, then passed). Returns the steps.
+ * Each transition's `--json` answer gives the run's status and current node for the next step.
+ */
 function resume(cwd: string, file: string): string[] {
   const steps: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    const s = show(cwd, file);
-    if (s.status === 'completed') return steps;
-    const node = s.current_node as string;
-    // a paused run resumes with the transition it waits for; otherwise start the node first
-    if (s.status === 'ready' || s.status === 'blocked') {
-      const r = state(cwd, 'start', file, '--node', node);
-      expect(r.code, r.stderr).toBe(0);
-      steps.push(`start ${node}`);
-    }
-    const verb = CONFIRM_NODES.has(node) ? 'confirm' : 'complete';
-    const outcome = node === 'controller_dispatch' ? ['--outcome', 'dev_first'] : node === 'qa_verify' ? ['--outcome', 'passed'] : [];
-    const r = state(cwd, verb, file, '--node', node, ...outcome);
+  const first = show(cwd, file);
+  let at = { status: first.status as string, node: first.current_node as string };
+  const move = (verb: string, ...args: string[]) => {
+    const r = state(cwd, verb, file, '--node', at.node, ...args, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    steps.push(`${verb} ${node}`);
+    steps.push(`${verb} ${at.node}`);
+    at = { status: r.json.run_status, node: r.json.current_node };
+  };
+  for (let i = 0; i < 20; i++) {
+    if (at.status === 'completed') return steps;
+    // a paused run resumes with the transition it waits for; otherwise start the node first
+    if (at.status === 'ready' || at.status === 'blocked') move('start');
+    const outcome = at.node === 'controller_dispatch' ? ['--outcome', 'dev_first'] : at.node === 'qa_verify' ? ['--outcome', 'passed'] : [];
+    move(CONFIRM_NODES.has(at.node) ? 'confirm' : 'complete', ...outcome);
   }
   throw new Error('run did not complete in 20 steps');
 }

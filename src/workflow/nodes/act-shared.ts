@@ -3,6 +3,7 @@
  * worker its task (through {@link reserveWorker}), resuming a wait, and running a check command.
  */
 import { dirname, resolve } from 'node:path';
+import { hasCode } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
 import { clearCheck, describeUnfinishedCheck, recordCheckStart, runCheckCommand, unfinishedCheck } from '../check-command.js';
 import { runCheckWithRetry } from '../check-retry.js';
@@ -77,9 +78,8 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
       },
     });
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code !== 'merge_conflict' && code !== 'unknown_branch') throw err;
-    const reason = `builds_on: ${(err as Error).message}`;
+    if (!hasCode(err, 'merge_conflict', 'unknown_branch')) throw err;
+    const reason = `builds_on: ${err.message}`;
     await io.move({ action: 'block', node: node.id, reason });
     io.record(node.id, 'block', reason);
     return { stopped: 'blocked', why: reason };

@@ -7,15 +7,6 @@ import type { RunState, WorkflowNode, WorkflowTemplate } from '../schema.js';
 import { agentTeam } from '../shell-quote.js';
 import { outcomesOf } from '../transitions.js';
 
-/** The command that finishes `node` with the given outcome (confirm when the node requires it). */
-export function finishLine(stateFile: string, node: WorkflowNode, extra: { outcome?: string; worker?: string | null; summary?: string } = {}): string {
-  const args = ['workflow', 'state', node.requires_confirmation ? 'confirm' : 'complete', stateFile, '--node', node.id];
-  if (extra.outcome) args.push('--outcome', extra.outcome);
-  if (extra.worker) args.push('--worker', extra.worker);
-  if (extra.summary) args.push('--summary', extra.summary);
-  return agentTeam(...args);
-}
-
 /** `workflow state start <file> --node <id> [--worker W]`. */
 export function startLine(stateFile: string, node: WorkflowNode, worker?: string | null): string {
   return agentTeam('workflow', 'state', 'start', stateFile, '--node', node.id, ...(worker ? ['--worker', worker] : []));

@@ -5,7 +5,8 @@
  */
 import { agentTeam } from '../shell-quote.js';
 import { actCommon } from './act-shared.js';
-import { finishLine, startLine } from './lines.js';
+import { finishLine } from '../transitions.js';
+import { startLine } from './lines.js';
 import type { ActResult, NodeModule } from './step.js';
 import { actTrain, planTrain } from './merge-train-step.js';
 import { isMergeTrain } from '../merge-train.js';

@@ -6,7 +6,8 @@ import { agentTeam } from '../shell-quote.js';
 import { formatDuration, overdue } from '../overdue.js';
 import { buildsOnBranches, missingEvidence } from './flow.js';
 import { chooseWorker, type WorkerChoice } from '../worker-choice.js';
-import { assignmentText, blockLine, finishLine, reassignLine, startLine, waitLine } from './lines.js';
+import { finishLine } from '../transitions.js';
+import { assignmentText, blockLine, reassignLine, startLine, waitLine } from './lines.js';
 import type { Choice, PlanContext, Step } from './step.js';
 
 /** One choice per outcome of the node (or one plain finish line when it has none). */
