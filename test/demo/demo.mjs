@@ -67,7 +67,7 @@ async function sleep(ms) {
 
 // ── 1. A temp project: a package whose test describes slugify(), not yet implemented ──────────────
 const repo = mkdtempSync(join(tmpdir(), 'agent-team-demo-'));
-// The user's agent-team home (trust records) for this demo only, so the demo never touches ~/.agent-team.
+// The user's agent-team home (trust records, global roles) for this demo only, so the demo never touches ~/.agents.
 env.AGENT_TEAM_HOME = mkdtempSync(join(tmpdir(), 'agent-team-demo-home-'));
 say(bold('agent-team demo'));
 say(`Workers are played by a scripted stand-in agent (test/agent/scripted-agent.mjs), not an AI.`);

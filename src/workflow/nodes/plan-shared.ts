@@ -206,8 +206,9 @@ function planOverdue(ctx: PlanContext, worker: string): Step | undefined {
 
 /**
  * A visit already given to `worker` (recorded assignment, or a Go run's known worker): wait for its
- * reply; `state wait` first when the visit is still `running` (a crash between assign and wait); when
- * its agent stopped, reopen it and give it the same change again (never a new one).
+ * reply — or say what the worker's activity asks (idle without a reply, a dialog) or that it is overdue;
+ * `state wait` first when the visit is still `running` (a crash between assign and wait); when its
+ * agent stopped, reopen it and give it the same change again (never a new one).
  */
 function planAssigned(ctx: PlanContext, worker: string, change: string | undefined, text: string): Step {
   const { node, ns, lookup, stateFile } = ctx;
@@ -216,6 +217,9 @@ function planAssigned(ctx: PlanContext, worker: string, change: string | undefin
   if (stopped) commands.push(agentTeam('worker', 'open', worker));
   if (stopped) commands.push(agentTeam('worker', 'assign', worker, text, ...(change ? ['--change', change] : [])));
   const moves = ns.status === 'waiting' ? [] : [{ action: 'wait' as const, node: node.id, worker, reason: `waiting for ${worker}` }];
+  // while it waits on a running worker: what its activity asks of the controller, then its timeout
+  const byActivity = stopped || moves.length ? undefined : planActivity(ctx, worker);
+  if (byActivity) return byActivity;
   const late = stopped || moves.length ? undefined : planOverdue(ctx, worker);
   if (late) return late;
   if (moves.length) commands.push(waitLine(stateFile, node, `waiting for ${worker}`, worker));
