@@ -8,7 +8,8 @@ import { UnreadableFileError } from '../errors.js';
 import { findRepoRoot } from '../store/paths.js';
 import { readFileBounded, SIZE_LIMIT } from '../store/read-file.js';
 import { parseYamlData, toYamlFast } from '../store/yaml-file.js';
-import { parseContext, RUN_STATE_KEY_ORDER, RunStateSchema, type RunState } from './schema.js';
+import { RunStateSchema } from './run-state-schema.js';
+import { parseContext, RUN_STATE_KEY_ORDER, type RunState } from './schema.js';
 import { slugify } from './names.js';
 import { formatPath } from './validate.js';
 

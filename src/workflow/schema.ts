@@ -1,7 +1,7 @@
 /**
- * zod schemas for the two file formats of `../shared/DESIGN.md`: the workflow template (version 1,
- * strict: unknown keys are errors) and the run-state (version 1, Go field names; unknown keys are kept
- * so files written by the Go `agent-team` or a newer version survive a round trip).
+ * zod schemas of the workflow template (version 1 of `../shared/DESIGN.md`, strict: unknown keys are
+ * errors), and the constants and types of both file formats; the run-state's schemas, which `validate`
+ * does not need, are built in run-state-schema.ts.
  */
 import * as z from 'zod';
 import { NextSchema, PARALLEL_NODE_FIELDS } from './parallel-schema.js';
@@ -148,108 +148,13 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Node statuses, as the Go version writes them, and `skipped` (ours: a `when:` condition was false). */
 export const NODE_STATUSES = ['pending', 'running', 'waiting', 'completed', 'blocked', 'skipped'] as const;
 
-/** RFC 3339 date-time with an offset, as Go's time.Time and `toISOString()` write it. */
-const timestamp = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, 'expected an RFC 3339 timestamp such as 2026-03-13T15:30:00Z');
-
-const optionalText = z.string().optional();
-const nullToUndefined = (v: unknown) => (v === null ? undefined : v);
-
-/** An earlier visit of a node, kept when a loop re-enters it (our addition; Go ignores it). */
-export const NodeVisitSchema = z.looseObject({
-  status: z.enum(NODE_STATUSES),
-  outcome: optionalText,
-  summary: optionalText,
-  worker: optionalText,
-  started_at: timestamp.optional(),
-  completed_at: timestamp.optional(),
-  updated_at: timestamp.optional(),
-});
-
 /** Statuses a worker reports with `reply-main --status`. */
 export const REPLY_STATUSES = ['done', 'blocked', 'needs-input'] as const;
 /** One of {@link REPLY_STATUSES}. */
 export type ReplyStatus = (typeof REPLY_STATUSES)[number];
 
-/** The last worker reply recorded on a node (ours): `reply-main "<msg>" [--outcome L] [--status S]`. */
-export const NodeReplySchema = z.looseObject({
-  worker: z.string(),
-  message: z.string(),
-  status: z.enum(REPLY_STATUSES),
-  outcome: optionalText,
-  at: timestamp,
-  /** The change folder the reply answers (`reply-main --change`, default the worktree's newest open change). */
-  change: optionalText,
-  /** The worker branch's head commit when it replied, and whether its worktree was clean. */
-  head: optionalText,
-  clean: z.boolean().optional(),
-});
-/** A recorded worker reply. */
-export type NodeReply = z.infer<typeof NodeReplySchema>;
-
-/**
- * The assignment of a node visit (ours): the worker, the change folder it was given (relative to its
- * worktree, set once created) and when; with the worker branch's head at that moment (`base`), to tell
- * new commits. Written under the run lock before anything is typed.
- */
-export const AssignmentSchema = z.looseObject({
-  worker: z.string(),
-  change: optionalText,
-  at: timestamp,
-  base: optionalText,
-});
-/** A recorded assignment. */
-export type Assignment = z.infer<typeof AssignmentSchema>;
-
-/** The state of one node in a run. `visits`/`history`/`reply`/`assignment` are ours; the rest is the Go version's. */
-export const NodeStateSchema = NodeVisitSchema.extend({
-  assignment: z.preprocess(nullToUndefined, AssignmentSchema.optional()),
-  reply: z.preprocess(nullToUndefined, NodeReplySchema.optional()),
-  visits: z.number().int().nonnegative().optional(),
-  history: z.preprocess(nullToUndefined, z.array(NodeVisitSchema).optional()),
-});
-/** One node's state. */
-export type NodeState = z.infer<typeof NodeStateSchema>;
-
-/** One append-only `decision_log` entry. `action` is the transition (start, wait, block, complete, confirm, reply…). */
-export const DecisionEntrySchema = z.looseObject({
-  timestamp,
-  node: z.string(),
-  action: z.string().min(1),
-  outcome: optionalText,
-  next_node: optionalText,
-  summary: optionalText,
-  worker: optionalText,
-  forced: z.boolean().optional(),
-});
-/** One decision-log entry. */
-export type DecisionEntry = z.infer<typeof DecisionEntrySchema>;
-
-/** A run-state file, version 1 (Go field names). Missing maps and lists read as empty. */
-export const RunStateSchema = z.looseObject({
-  version: z.literal(1),
-  run_id: nonEmpty,
-  workflow_file: nonEmpty,
-  workflow_name: nonEmpty,
-  status: z.enum(RUN_STATUSES),
-  current_node: z.preprocess((v) => v ?? '', z.string()),
-  pending_confirmation: z.preprocess((v) => v ?? '', z.string()),
-  blocking_reason: z.preprocess((v) => v ?? '', z.string()),
-  role_worker_map: z.preprocess((v) => v ?? {}, z.record(z.string(), z.string())),
-  node_states: z.preprocess((v) => v ?? {}, z.record(z.string(), NodeStateSchema)),
-  decision_log: z.preprocess((v) => v ?? [], z.array(DecisionEntrySchema)),
-  created_at: timestamp,
-  updated_at: timestamp,
-  /** sha256 of the template bytes at `state init` (ours), to notice a template edited mid-run. */
-  workflow_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>').optional(),
-  /** Every node and instance the run is at (ours; only written when there is more than one). `current_node` is the first. */
-  active_nodes: z.preprocess(nullToUndefined, z.array(z.string()).optional()),
-  /** The run inputs given at `state init` (ours), checked against the template's `params:`. */
-  params: z.preprocess(nullToUndefined, z.record(z.string(), z.unknown()).optional()),
-});
-/** A run-state as parsed. */
-export type RunState = z.infer<typeof RunStateSchema>;
+// The run-state's zod schemas are in run-state-schema.ts: `validate` never builds them.
+export type { Assignment, DecisionEntry, NodeReply, NodeState, RunState } from './run-state-schema.js';
 
 /** Field order used when writing a run-state (the Go struct's order, then ours, then unknown keys). */
 export const RUN_STATE_KEY_ORDER = [

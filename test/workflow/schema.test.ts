@@ -1,7 +1,8 @@
 /** The zod schemas: strict templates, lenient (Go-compatible) run-states. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { NODE_TYPES, RunStateSchema, TemplateSchema } from '../../src/workflow/schema.js';
+import { RunStateSchema } from '../../src/workflow/run-state-schema.js';
+import { NODE_TYPES, TemplateSchema } from '../../src/workflow/schema.js';
 
 const template = {
   version: 1,
