@@ -70,6 +70,8 @@ export const gemini: ProviderAdapter = {
     { kind: 'login', name: "gemini's sign-in chooser", pattern: /How would you like to authenticate|Sign in with Google|Waiting for auth/i },
   ],
   readyMarker: /Type your message|@path\/to\/file/i,
+  // its input box's placeholder (its dialogs replace the input box; no ready screen could be seen offline)
+  promptLine: /Type your message|@path\/to\/file/i,
   submitDelayMs: 200,
   startBoundMs: 20_000,
   reportsStart: true,
