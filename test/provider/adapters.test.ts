@@ -47,13 +47,16 @@ describe('launch commands', () => {
     expect(plan.files).toEqual([]);
   });
 
-  it('gemini: a per-worker GEMINI_CLI_HOME with the user settings plus hooks, the rest of ~/.gemini linked', () => {
+  it('gemini: a per-worker GEMINI_CLI_HOME with the user settings plus hooks, the rest of ~/.gemini linked; --skip-trust, or gemini runs no hook', () => {
     const dir = folder();
     mkdirSync(join(dir, 'home/.gemini'), { recursive: true });
     writeFileSync(join(dir, 'home/.gemini/settings.json'), JSON.stringify({ theme: 'dark', hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'mine' }] }] } }));
     writeFileSync(join(dir, 'home/.gemini/oauth_creds.json'), '{}');
     const plan = ADAPTERS.gemini.buildLaunch(input(dir, { base: ADAPTERS.gemini.launch, task: '"$(cat t)"' }));
-    expect(plan.command).toBe(`GEMINI_CLI_HOME=${dir}/state/gemini-home gemini --approval-mode yolo -i "$(cat t)"`);
+    // gemini 0.61 registers no hook at all, not even the user's, in a folder it does not trust
+    // (HookRegistry.processHooksFromConfig): without --skip-trust no event ever came (npm run test:providers)
+    expect(plan.command).toBe(`GEMINI_CLI_HOME=${dir}/state/gemini-home gemini --approval-mode yolo --skip-trust -i "$(cat t)"`);
+    expect(ADAPTERS.gemini.buildLaunch(input(dir, { base: `${ADAPTERS.gemini.launch} --skip-trust`, resume: 'abc' })).command).toBe(`GEMINI_CLI_HOME=${dir}/state/gemini-home gemini --approval-mode yolo --skip-trust --resume abc`);
     const settings = JSON.parse(readFileSync(join(dir, 'state/gemini-home/.gemini/settings.json'), 'utf8'));
     expect(settings.theme).toBe('dark');
     expect(settings.hooks.SessionStart.map((h: { hooks: Array<{ command: string }> }) => h.hooks[0]?.command)).toEqual(['mine', `'${dir}/state/hook' session-start`]);
