@@ -447,11 +447,13 @@ if (want('workers')) {
 
   /**
    * Times `argsFor(id)` (a `worker open` or `worker assign`) on fresh workers: one untimed warm-up run,
-   * then max(5, RUNS/3) timed ones, each followed by `worker close`. `check(stdout)` throws on a bad result.
+   * then max(5, RUNS/3) timed ones, each followed by `worker close`, each next to a `node -e 0` (the ratio
+   * column: these rows' times move with the machine's load). `check(stdout)` throws on a bad result.
    */
   function timedOpens({ name, label, limitMs, dir, env, argsFor, check }) {
     const target = `≤ ${limitMs} ms`;
     const samples = [];
+    const base = [];
     const runs = Math.max(5, Math.round(RUNS / 3));
     try {
       if (label === 'tmux') keepTmuxServer();
@@ -462,7 +464,11 @@ if (want('workers')) {
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         if (r.status !== 0) throw new Error(String(r.stderr).trim().split('\n')[0] || `${argsFor(id).slice(0, 2).join(' ')} exited ${r.status}`);
         check?.(String(r.stdout));
-        if (i > 0) samples.push(ms);
+        const b = timeOnce(BASELINE, temp, {});
+        if (i > 0) {
+          samples.push(ms);
+          base.push(b);
+        }
         cli(dir, ['worker', 'close', id], env);
       }
     } catch (err) {
@@ -471,7 +477,8 @@ if (want('workers')) {
       if (label === 'tmux') spawnSync('tmux', ['-L', tmuxSocket, 'kill-server'], { stdio: 'ignore' });
     }
     const m = median(samples);
-    record({ name, median_ms: round(m, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });
+    const b = median(base);
+    record({ name, median_ms: round(m, 2), baseline_ms: round(b, 2), ratio: round(m / b, 2), target, pass: m <= limitMs, runs: samples.length, min_ms: round(Math.min(...samples), 2), max_ms: round(Math.max(...samples), 2) });
   }
 
   const backends = [

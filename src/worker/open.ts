@@ -207,14 +207,15 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow });
     paneId = pane.paneId;
     await saveSession(root, id, paneId, controllerPane, backend.name);
-    await backend.setTitle(paneId, id).catch(() => undefined);
-    await backend.sendText(paneId, command);
+    // the title is cosmetic: set while the launch command is typed, one multiplexer round trip less
+    await Promise.all([backend.setTitle(paneId, id).catch(() => undefined), backend.sendText(paneId, command)]);
   }
   // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root). An
   // agent whose hooks report (session-start, or the first task's prompt-submit) is up as soon as it says so.
   const ready = async () => agentReported(readEvents(root, id));
   await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, settleMs: settleBound(env), ready, ...options.startCheck });
   const started = true;
+  const attachCommand = backend.attachCommand(paneId).catch(() => undefined); // asked while the agent starts
   const activity = await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env);
   if (activity?.activity === 'attention') warnings.push(`${id} needs you: ${activity.reason ?? activity.dialog?.name}; agent-team never answers it`);
   return {
@@ -232,7 +233,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     resumed: launch.resumed,
     taskOnCommandLine: launch.taskOnCommandLine,
     activity,
-    attachCommand: await backend.attachCommand(paneId).catch(() => undefined),
+    attachCommand: await attachCommand,
     warnings,
   };
 }

@@ -126,6 +126,13 @@ export function assertProviderInstalled(id: string, provider: string, command: s
 /** Default of {@link StartCheckOptions.settleMs}, ms: claude 2.1.197 refusing to run as root quits ≈ 0.65 s after it starts. */
 export const SETTLE_MS = 1000;
 
+/**
+ * A shell back in front of the pane counts as the agent's exit once it held the terminal for this long
+ * (ms) and this many polls in a row: a launch line runs other programs before the agent (`$(cat …)`).
+ */
+const SHELL_GRACE_MS = 300;
+const SHELL_POLLS = 3;
+
 /** The settle bound, ms: `AGENT_TEAM_START_SETTLE_MS` when it is a positive number, else {@link SETTLE_MS}. */
 export function settleBound(env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env.AGENT_TEAM_START_SETTLE_MS);
@@ -177,13 +184,27 @@ export async function awaitAgentStart(
   }
   if (seen?.kind === 'program') {
     const settleEnd = Date.now() + settleMs;
+    // `agent … "$(cat task.txt)"` runs cat first: between cat and the agent the shell (or its fork, named
+    // like it) holds the terminal for a moment. Only a shell that stays in front is an exit.
+    let shellSince: number | undefined;
+    let shellPolls = 0;
     for (;;) {
       const f = await backend.foreground(paneId, owner);
-      if (f.kind !== 'program') {
+      if (f.kind === 'gone') {
         seen = f;
         break;
       }
-      if (Date.now() >= settleEnd || (options.ready !== undefined && (await options.ready()))) return f.command;
+      if (f.kind !== 'program') {
+        shellSince ??= Date.now();
+        if (++shellPolls >= SHELL_POLLS && Date.now() - shellSince >= SHELL_GRACE_MS) {
+          seen = f;
+          break;
+        }
+      } else {
+        shellSince = undefined;
+        shellPolls = 0;
+        if (Date.now() >= settleEnd || (options.ready !== undefined && (await options.ready()))) return f.command;
+      }
       await new Promise((r) => setTimeout(r, 15));
     }
   }

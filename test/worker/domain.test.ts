@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError, UnreadableFileError, UsageError } from '../../src/errors.js';
+import { agentReported } from '../../src/worker/activity.js';
+import { eventRecord } from '../../src/worker/event-line.js';
 import { createChange, localStamp } from '../../src/worker/changes.js';
 import { slugify } from '../../src/workflow/names.js';
 import { readWorkerConfig, serializeWorkerConfig, updateWorkerConfig } from '../../src/worker/config.js';
@@ -236,5 +238,21 @@ describe('role prompt and excludes', () => {
     expect(claude).toContain('agent-team reply-main "Task completed: <summary>"');
     expect(git(root, 'status', '--porcelain')).toBe('');
     expect(existsSync(join(prepared.worktree, '.tasks/config.yaml'))).toBe(true);
+  });
+});
+
+describe('agentReported (the agent said it runs, which ends worker open\'s start check)', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+  const ev = (name: Parameters<typeof eventRecord>[0], s: number) => eventRecord(name, undefined, at(s));
+  it.each([
+    ['no launch yet', [ev('session-start', 1)], false],
+    ['launched, nothing reported', [ev('launch', 1)], false],
+    ['an earlier agent reported, then a new launch', [ev('launch', 1), ev('session-start', 2), ev('launch', 3)], false],
+    ['only the end of a session (the agent quit)', [ev('launch', 1), ev('session-end', 2)], false],
+    ['SessionStart', [ev('launch', 1), ev('session-start', 2)], true],
+    ["the first task's prompt", [ev('launch', 1), ev('prompt-submit', 2)], true],
+    ['a failed turn (the agent runs, e.g. not logged in)', [ev('launch', 1), ev('turn-failed', 2)], true],
+  ] as const)('%s → %s', (_what, events, expected) => {
+    expect(agentReported(events)).toBe(expected);
   });
 });
