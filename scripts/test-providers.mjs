@@ -7,7 +7,7 @@
 //   worker open   → ready, or attention with the dialog named (then the dialog is answered here, as a
 //                   person would, with the adapter's documented key, so the rest can be checked)
 //   worker assign → delivered (the agent's prompt event), or exit 1 with the reason
-//   kill the agent → worker status says exited
+//   kill the agent → worker status says exited (and whether its hooks reported the exit: session-end)
 //   worker open   → the conversation resumed, or the CLI's own "cannot resume" words
 // Prints one line per check and a summary; exit 0 when every CLI gave a clear answer at every step
 // (an expected offline failure, such as a login screen, is a clear answer), 1 otherwise.
@@ -189,6 +189,7 @@ async function check(provider) {
     const panePid = Number(tmux('display-message', '-p', '-t', pane, '#{pane_pid}').stdout.trim());
     const stat = readFileSync(`/proc/${panePid}/stat`, 'utf8');
     const tpgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[5]);
+    const killedAt = Date.now();
     if (tpgid > 0 && tpgid !== panePid) {
       try {
         process.kill(-tpgid, 'SIGTERM');
@@ -202,7 +203,10 @@ async function check(provider) {
       if (exited?.activity === 'exited') break;
       await sleep(200);
     }
-    say('kill', exited?.activity === 'exited', `activity ${exited?.activity}${events(root).some((e) => e.event === 'session-end') ? ' (session-end event)' : ''}`);
+    // the hooks' word on the exit, said either way (gemini's hooks fire only in a folder it trusts)
+    const ended = events(root).some((e) => e.event === 'session-end' && Date.parse(e.at) >= killedAt - 1000);
+    const seen = [...new Set(events(root).map((e) => e.event))].join(', ');
+    say('kill', exited?.activity === 'exited', `activity ${exited?.activity} (${ended ? 'session-end event' : 'no session-end event: its hooks did not report the exit'}; events so far: ${seen})`);
     // 4. open again → resumed, or the CLI's own words on why not. Judged by the agent's process and events
     // (worker status), and by what the CLI printed below its launch command line (the pane's history,
     // wrapped lines joined), never by the screen's last lines alone: they may still be the command line.

@@ -63,6 +63,7 @@ export const agy: ProviderAdapter = {
     { kind: 'login', name: "agy's sign-in screen", pattern: /Sign in with Google|How would you like to authenticate/i },
   ],
   readyMarker: /Type your message|Ask anything/i,
+  promptLine: /Type your message|Ask anything/i,
   submitDelayMs: 200,
   startBoundMs: 20_000,
   reportsStart: false,

@@ -40,6 +40,9 @@ export const claude: ProviderAdapter = {
     { kind: 'setup', name: "claude's first-run theme chooser", pattern: /Choose the text style that looks best/i },
   ],
   readyMarker: /\? for shortcuts|bypass permissions on|Try "[^"]*"|^\s*>\s*$/m,
+  // 2.1.197 draws its input line "❯\u00a0" between two full-width rules, its footer below them; each of
+  // its dialogs starts below a rule of its own (seen in tmux, npm run test:providers)
+  promptLine: /^\s*\u2500{8,}\s*$|^\s*[>\u276f]\s*$|\? for shortcuts|bypass permissions on/,
   submitDelayMs: 60,
   startBoundMs: 15_000,
   reportsStart: true,

@@ -47,6 +47,8 @@ export const codex: ProviderAdapter = {
     { kind: 'trust', name: "codex's trust-this-folder dialog", pattern: /Trust this folder\?|Trust and continue|Do you trust the contents of this directory/i },
   ],
   readyMarker: /To get started, describe a task|context left|send\s+\u23ce|\u23ce send|Ctrl\+J newline|\? for shortcuts/i,
+  // its footer; its prompt's "›" starts the lines of its dialogs too ("› 1. Trust and continue")
+  promptLine: /context left|send\s+\u23ce|\u23ce send|Ctrl\+J newline|\? for shortcuts/i,
   submitDelayMs: 60,
   startBoundMs: 15_000,
   reportsStart: true,

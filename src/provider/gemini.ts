@@ -4,7 +4,10 @@
  * `.gemini/settings.json` fired nothing), so each worker gets its own settings home: `GEMINI_CLI_HOME`
  * (honoured by gemini's `homedir()`) points at `.agents/workers/<id>/gemini-home/`, whose `.gemini/`
  * links every entry of the user's `~/.gemini/` (credentials, trusted folders) except `settings.json`,
- * which is the user's settings plus our hooks. First task: `-i <task>`; resume: `--resume <id>`.
+ * which is the user's settings plus our hooks. `--skip-trust` (trust the worktree for this session only):
+ * in a folder it does not trust, gemini 0.61 registers no hook at all, the user's included
+ * (`HookRegistry.processHooksFromConfig`: "Project hooks disabled because the folder is not trusted"),
+ * so behind its trust dialog no event ever came. First task: `-i <task>`; resume: `--resume <id>`.
  * A paste followed by Enter 0 ms later stays unsent as "[Pasted Text: N lines]", 50 ms later it is sent.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -70,6 +73,8 @@ export const gemini: ProviderAdapter = {
     { kind: 'login', name: "gemini's sign-in chooser", pattern: /How would you like to authenticate|Sign in with Google|Waiting for auth/i },
   ],
   readyMarker: /Type your message|@path\/to\/file/i,
+  // its input box's placeholder (its dialogs replace the input box; no ready screen could be seen offline)
+  promptLine: /Type your message|@path\/to\/file/i,
   submitDelayMs: 200,
   startBoundMs: 20_000,
   reportsStart: true,
@@ -79,6 +84,7 @@ export const gemini: ProviderAdapter = {
   buildLaunch(input) {
     const { home, settings } = geminiHome(input.stateDir, input.home, input.hook);
     const session = input.resume ? `--resume ${shellWord(input.resume)}` : undefined;
-    return { command: commandLine(`GEMINI_CLI_HOME=${shellWord(home)}`, input.base, session, input.task && `-i ${input.task}`), files: [settings] };
+    const skipTrust = input.base.split(/\s+/).includes('--skip-trust') ? undefined : '--skip-trust';
+    return { command: commandLine(`GEMINI_CLI_HOME=${shellWord(home)}`, input.base, skipTrust, session, input.task && `-i ${input.task}`), files: [settings] };
   },
 };

@@ -53,6 +53,7 @@ export const opencode: ProviderAdapter = {
   // "Ask anything…" is the placeholder of a session's first prompt only; a resumed one (`-s`) shows the
   // prompt's footer, "ctrl+p commands", under its input box (seen with 1.18.33 in npm run test:providers)
   readyMarker: /Ask anything|ctrl\+p commands/i,
+  promptLine: /Ask anything|ctrl\+p commands/i,
   submitDelayMs: 100,
   startBoundMs: 60_000,
   reportsStart: false,

@@ -70,6 +70,12 @@ export interface ProviderAdapter {
   readonly dialogs: readonly DialogRecogniser[];
   /** The agent's input prompt is on screen: it accepts typed text. */
   readonly readyMarker: RegExp;
+  /**
+   * A line of the agent's own prompt area (its input box's frame, its input line or its footer), tested
+   * line by line. A dialog is recognised only below the last such line on screen: above it is the
+   * conversation, whose words ("Please run /login" in an earlier reply) are no dialog (worker/activity.ts).
+   */
+  readonly promptLine: RegExp;
   /** Pause between pasting text and pressing Enter, ms (gemini drops an Enter 0 ms after a paste). */
   readonly submitDelayMs: number;
   /** Bound on the agent reaching its prompt (or a dialog) after launch, ms. */

@@ -27,10 +27,37 @@ export interface ActivityInfo {
   reason?: string;
 }
 
-/** The dialog among `dialogs` that `screen` shows, if any. */
-export function recogniseDialog(dialogs: readonly DialogRecogniser[], screen: readonly string[]): DialogRecogniser | undefined {
-  const text = screen.join('\n');
-  return dialogs.find((d) => d.pattern.test(text));
+/**
+ * The live bottom of `screen`: the lines below the last line of the agent's prompt area (`promptLine`,
+ * tested per line), where a blocking screen is drawn; the whole screen when no such line shows (the
+ * agent is not at its prompt). Lines above the prompt are the conversation.
+ */
+export function liveBottom(promptLine: RegExp, screen: readonly string[]): string[] {
+  for (let i = screen.length - 1; i >= 0; i--) if (promptLine.test(screen[i] ?? '')) return screen.slice(i + 1);
+  return [...screen];
+}
+
+const ws = (s: string) => s.replace(/\s+/g, ' ');
+/** A line's text without an input box's border and prompt sign. */
+const inputText = (line: string) => ws(line.replace(/^[\s\u2502\u2503|>\u276f\u203a]+/, '').replace(/[\s\u2502\u2503|]+$/, ''));
+
+/**
+ * The dialog of `adapter` that `screen` shows, if any: one of its {@link DialogRecogniser}s matching its
+ * {@link liveBottom}, never the conversation above its prompt (a resumed claude with "Please run /login" in
+ * its history is at its prompt, not at a login screen). `typed`: text just typed and not yet submitted;
+ * lines that show it are the input, not a dialog (a task may quote a dialog's words).
+ */
+export function recogniseDialog(adapter: Pick<ProviderAdapter, 'dialogs' | 'promptLine'>, screen: readonly string[], typed?: string): DialogRecogniser | undefined {
+  let lines = liveBottom(adapter.promptLine, screen);
+  if (typed !== undefined) {
+    const text = ws(typed);
+    lines = lines.filter((line) => {
+      const shown = inputText(line);
+      return shown === '' || !text.includes(shown);
+    });
+  }
+  const text = lines.join('\n');
+  return adapter.dialogs.find((d) => d.pattern.test(text));
 }
 
 /** The events after (and including) the last `launch`; all events when there is none. */
@@ -68,7 +95,8 @@ const RATE = /rate[_ -]?limit|usage limit|quota|429|overloaded/i;
 
 /**
  * The activity of a worker. `alive`: its agent process runs in its pane. `screen` (optional): the pane's
- * last lines, checked for the adapter's dialogs (→ `attention`) and ready marker (`starting` → `ready`).
+ * last lines, checked for the adapter's dialogs below its prompt (→ `attention`, see {@link recogniseDialog})
+ * and for its ready marker (`starting` → `ready`).
  */
 export function decideActivity(input: { events: readonly WorkerEventRecord[]; alive: boolean; adapter: ProviderAdapter; screen?: readonly string[] }): ActivityInfo {
   const events = sinceLaunch(input.events);
@@ -79,7 +107,7 @@ export function decideActivity(input: { events: readonly WorkerEventRecord[]; al
     return { ...base, activity: 'exited', since: last?.event === 'session-end' ? last.at : undefined };
   }
   if (input.screen) {
-    const dialog = recogniseDialog(input.adapter.dialogs, input.screen);
+    const dialog = recogniseDialog(input.adapter, input.screen);
     if (dialog) return { ...base, activity: 'attention', dialog: { kind: dialog.kind, name: dialog.name }, screen: [...input.screen], reason: `${dialog.name} is on screen` };
   }
   let info: ActivityInfo = { ...base, activity: 'starting', since: events[0]?.event === 'launch' ? events[0].at : undefined };

@@ -138,7 +138,8 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   await ctx.backend.sendText(ctx.paneId, text, { submit: false });
   if (ctx.adapter.submitDelayMs > 0) await sleep(ctx.adapter.submitDelayMs);
   const screen = await ctx.backend.capture(ctx.paneId, 40);
-  const dialog = recogniseDialog(ctx.adapter.dialogs, screen);
+  // the typed text is in the input now: its words are no dialog, whatever they quote
+  const dialog = recogniseDialog(ctx.adapter, screen, text);
   if (dialog) return fail(ctx, `the task was typed into ${ctx.id} but not submitted: ${dialog.name} appeared (agent-team never answers it)`, { activity: 'attention', dialog: { kind: dialog.kind, name: dialog.name }, screen });
   const bound = deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
   let watched: FootprintLine[] = [];

@@ -14,7 +14,8 @@
 // `--start-delay <ms>` (input typed before ready is lost, as in gemini/opencode), `--early-enter-ms <ms>`
 // (an Enter within that time after text stays unsent, as gemini does), `--fail-resume` (a resume
 // exits 42 as gemini does without a saved session), `--ignore-enter` (every Enter is
-// ignored: typed text stays in the input line), `--exit-at-start` (exits at once). Without `--settings` it
+// ignored: typed text stays in the input line), `--exit-at-start` (exits at once), `--history <file>`
+// (prints the file as the conversation so far above its ready prompt, as a resumed claude does). Without `--settings` it
 // runs no hooks: a plain provider, whose typed task is confirmed only by the text leaving its input line.
 // On a terminal it reads keys in raw mode (Enter = CR submits, LF is a newline in the input); on a pipe
 // (the process backend) it reads lines.
@@ -60,7 +61,8 @@ const sessionId = resumed ?? opt('--session-id') ?? randomUUID();
 const startDelay = Number(opt('--start-delay') ?? 0);
 const earlyEnterMs = Number(opt('--early-enter-ms') ?? 0);
 const ignoreEnter = flag('--ignore-enter');
-const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--conversation', '--start-delay', '--early-enter-ms', '--model']);
+const history = opt('--history');
+const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--conversation', '--start-delay', '--early-enter-ms', '--model', '--history']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1]));
 const firstTask = positional[0];
 // an empty playbook file (e.g. --playbook /dev/null) means no steps
@@ -206,6 +208,7 @@ function becomeReady() {
   ready = true;
   hook('SessionStart', { source: resumed ? 'resume' : 'startup' });
   log(resumed ? `resumed session ${sessionId}` : `session ${sessionId}`);
+  if (history) process.stdout.write(`${readFileSync(history, 'utf8').replace(/\n?$/, '\n')}`);
   process.stdout.write(agyMode ? '\nType your message or @path/to/file\n> ' : '\n? for shortcuts\n> ');
   if (firstTask !== undefined) submit(firstTask);
 }

@@ -47,13 +47,16 @@ describe('launch commands', () => {
     expect(plan.files).toEqual([]);
   });
 
-  it('gemini: a per-worker GEMINI_CLI_HOME with the user settings plus hooks, the rest of ~/.gemini linked', () => {
+  it('gemini: a per-worker GEMINI_CLI_HOME with the user settings plus hooks, the rest of ~/.gemini linked; --skip-trust, or gemini runs no hook', () => {
     const dir = folder();
     mkdirSync(join(dir, 'home/.gemini'), { recursive: true });
     writeFileSync(join(dir, 'home/.gemini/settings.json'), JSON.stringify({ theme: 'dark', hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'mine' }] }] } }));
     writeFileSync(join(dir, 'home/.gemini/oauth_creds.json'), '{}');
     const plan = ADAPTERS.gemini.buildLaunch(input(dir, { base: ADAPTERS.gemini.launch, task: '"$(cat t)"' }));
-    expect(plan.command).toBe(`GEMINI_CLI_HOME=${dir}/state/gemini-home gemini --approval-mode yolo -i "$(cat t)"`);
+    // gemini 0.61 registers no hook at all, not even the user's, in a folder it does not trust
+    // (HookRegistry.processHooksFromConfig): without --skip-trust no event ever came (npm run test:providers)
+    expect(plan.command).toBe(`GEMINI_CLI_HOME=${dir}/state/gemini-home gemini --approval-mode yolo --skip-trust -i "$(cat t)"`);
+    expect(ADAPTERS.gemini.buildLaunch(input(dir, { base: `${ADAPTERS.gemini.launch} --skip-trust`, resume: 'abc' })).command).toBe(`GEMINI_CLI_HOME=${dir}/state/gemini-home gemini --approval-mode yolo --skip-trust --resume abc`);
     const settings = JSON.parse(readFileSync(join(dir, 'state/gemini-home/.gemini/settings.json'), 'utf8'));
     expect(settings.theme).toBe('dark');
     expect(settings.hooks.SessionStart.map((h: { hooks: Array<{ command: string }> }) => h.hooks[0]?.command)).toEqual(['mine', `'${dir}/state/hook' session-start`]);
@@ -120,10 +123,62 @@ describe('dialog recognisers (screens as the real CLIs drew them, provider-notes
     ['gemini', 'How would you like to authenticate for this project?\n● 1. Sign in with Google', 'login'],
   ];
   it.each(cases)('%s: %j is %s', (name, screen, kind) => {
-    expect(recogniseDialog(ADAPTERS[name as 'claude'].dialogs, screen.split('\n'))?.kind).toBe(kind);
+    expect(recogniseDialog(ADAPTERS[name as 'claude'], screen.split('\n'))?.kind).toBe(kind);
   });
   it('a ready prompt is no dialog', () => {
-    for (const name of BUILTIN_NAMES) expect(recogniseDialog(ADAPTERS[name].dialogs, ['> ', '? for shortcuts', 'Ask anything...'])).toBeUndefined();
+    for (const name of BUILTIN_NAMES) expect(recogniseDialog(ADAPTERS[name], ['> ', '? for shortcuts', 'Ask anything...'])).toBeUndefined();
+  });
+});
+
+describe('dialogs only at the live bottom of the screen, never in the conversation above the prompt', () => {
+  // claude 2.1.197 as drawn in tmux (npm run test:providers, offline): a rule above each dialog, the input
+  // line "❯\u00a0" between two rules, the footer below them
+  const rule = '─'.repeat(80);
+  const command = ['root@vm:/tmp/x/.worktrees/dev-001# claude --dangerously-skip-permissions --settings /tmp/x/.agents/workers/dev-001/claude-settings.json'];
+  const trust = [...command, rule, ' Accessing workspace:', ' /tmp/x/.worktrees/dev-001', ' Quick safety check: Is this a project you created or one you trust?', ' ❯ 1. Yes, I trust this folder', '   2. No, exit', ' Enter to confirm · Esc to cancel'];
+  const consent = [...command, rule, '  WARNING: Claude Code running in Bypass Permissions mode', '  In Bypass Permissions mode, Claude Code will not ask for your approval', '  ❯ 1. No, exit', '    2. Yes, I accept', '  Enter to confirm · Esc to cancel'];
+  const resumed = [
+    ...command,
+    ' ▐▛███▜▌   Claude Code v2.1.197',
+    '❯ [New Change Assigned] Add a line to README.md saying hello',
+    '  ⎿  Not logged in · Please run /login',
+    '✻ Brewed for 0s',
+    rule,
+    '❯\u00a0',
+    rule,
+    '  ⏵⏵ bypass permissions on (shift+tab to cycle) · ← for agents',
+    '                                                    Not logged in · Run /login',
+    '                                                              ● high · /effort',
+  ];
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 6, 0, s));
+  const started = [eventRecord('launch', undefined, at(0)), eventRecord('session-start', { session_id: 's' }, at(1))];
+
+  it('claude: a resumed conversation whose history says "Please run /login" is ready, not attention', () => {
+    expect(decideActivity({ events: started, alive: true, adapter: ADAPTERS.claude, screen: resumed })).toMatchObject({ activity: 'ready' });
+    expect(recogniseDialog(ADAPTERS.claude, resumed)).toBeUndefined();
+  });
+
+  it('claude: its trust and bypass-permissions screens are still recognised, also below an earlier session in the same pane', () => {
+    expect(recogniseDialog(ADAPTERS.claude, trust)?.kind).toBe('trust');
+    expect(recogniseDialog(ADAPTERS.claude, consent)?.kind).toBe('consent');
+    expect(recogniseDialog(ADAPTERS.claude, [...resumed, ...trust])?.kind).toBe('trust');
+    expect(decideActivity({ events: started, alive: true, adapter: ADAPTERS.claude, screen: consent })).toMatchObject({ activity: 'attention', dialog: { kind: 'consent' } });
+  });
+
+  it('a line-based agent (the stand-in): history above its prompt is no dialog, a dialog printed below it is', () => {
+    const history = ['> Add a line', '  Not logged in · Please run /login', '  Do you trust the files in this folder? ❯ 1. Yes, I trust this folder'];
+    expect(recogniseDialog(ADAPTERS.claude, [...history, '? for shortcuts', '> '])).toBeUndefined();
+    expect(recogniseDialog(ADAPTERS.claude, ['? for shortcuts', '> ', 'Accessing workspace:', ' Do you trust the files in this folder?', ' ❯ 1. Yes, I trust this folder'])?.kind).toBe('trust');
+    // a plain provider knows every built-in's dialogs and every built-in's prompt
+    const plain = plainAdapter('aider', 'aider');
+    expect(recogniseDialog(plain, [...history, 'Sign in with ChatGPT', '? for shortcuts', '> '])).toBeUndefined();
+    expect(recogniseDialog(plain, ['> ', 'How would you like to authenticate for this project?', '● 1. Sign in with Google'])?.kind).toBe('login');
+  });
+
+  it('text still in the input box (a task that quotes a dialog) is no dialog', () => {
+    const typed = 'Explain why it says "Please run /login" and fix it';
+    expect(recogniseDialog(ADAPTERS.claude, ['? for shortcuts', `> ${typed}`], typed)).toBeUndefined();
+    expect(recogniseDialog(ADAPTERS.claude, ['? for shortcuts', `> ${typed}`])?.kind).toBe('login');
   });
 });
 
