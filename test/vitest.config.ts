@@ -35,6 +35,7 @@ const UNIT = [
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',
+  'test/cli/printed-lines.test.ts',
   'test/session/exec.test.ts',
   'test/session/index.test.ts',
   'test/session/process.test.ts',

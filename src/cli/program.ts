@@ -16,6 +16,7 @@ import { makeWorkerCommand, makeWorkerCommands } from './commands/worker.js';
 import { errorDocument } from './error-document.js';
 import { Program } from './lazy.js';
 import { escapeControl, loadColour, paint, toJsonText, writeMessage, writeOut } from './output.js';
+import { hintLabel } from './hint-label.js';
 
 /** The package version, inlined by scripts/bundle.js (esbuild `define`); undefined in the unbundled build. */
 declare const AGENT_TEAM_VERSION: string | undefined;
@@ -133,7 +134,7 @@ export function reportError(error: unknown, options: { json: boolean; debug: boo
   const doc = errorDocument(err);
   writeMessage(`${paint('red', 'error:', 2)} ${escapeControl(doc.json.error.message)}`);
   if (err instanceof AgentTeamError) {
-    if (err.hint) writeMessage(`${paint('dim', 'try:', 2)} ${escapeControl(err.hint)}`);
+    if (err.hint) writeMessage(`${paint('dim', hintLabel(err.hint), 2)} ${escapeControl(err.hint)}`);
   } else if (!options.debug) writeOut(2, '(this is a bug in agent-team; rerun with --debug for the stack trace)\n');
   if (options.debug && err instanceof Error && err.stack) writeOut(2, `${err.stack}\n`);
   if (options.json) writeOut(1, `${toJsonText(doc.json)}\n`);

@@ -27,7 +27,3 @@ export function foregroundOf(command: string | undefined): PaneForeground {
   return { kind: isShellCommand(command) ? 'shell' : 'program', command: command.trim() };
 }
 
-/** `arg` quoted for bash when it needs it (`'…'`, with `'` as `'\''`); plain words stay as they are. */
-export function quoteArg(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}

@@ -20,7 +20,8 @@ import { basename, delimiter, isAbsolute, join, resolve, sep } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import { assertPaneCwd, type PaneForeground, type PaneInfo, type PaneOwner, type SendOptions, type SessionBackend, type SpawnRequest } from './backend.js';
 import { run } from './exec.js';
-import { foregroundOf, quoteArg } from './foreground.js';
+import { foregroundOf } from './foreground.js';
+import { shellQuote } from '../shell-quote.js';
 import { childrenOf, commandNames, pidRunning, processTree } from './proc-info.js';
 import { screenLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
@@ -267,7 +268,7 @@ export class ProcessBackend implements SessionBackend {
     const pane = parseProcessPaneId(paneId);
     if (!pane) return undefined;
     const log = join(pane.stateDir, PROCESS_FILES.log);
-    return (await stat(log).then(() => true, () => false)) ? `tail -f ${quoteArg(log)}` : undefined;
+    return (await stat(log).then(() => true, () => false)) ? `tail -f ${shellQuote(log)}` : undefined;
   }
 
   /** SIGTERM to the shell's process group (provider included), SIGKILL if it outlives the bound; no error when gone. */

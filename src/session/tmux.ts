@@ -19,7 +19,8 @@ import { basename } from 'node:path';
 import { OperationError, UsageError } from '../errors.js';
 import { assertPaneCwd, type PaneForeground, type PaneInfo, type PaneOwner, type SendOptions, type SessionBackend, type SpawnRequest } from './backend.js';
 import { run, type RunResult } from './exec.js';
-import { foregroundOf, quoteArg } from './foreground.js';
+import { foregroundOf } from './foreground.js';
+import { shellQuote } from '../shell-quote.js';
 import { foregroundIsOther, processTree } from './proc-info.js';
 import { lastLines, typable } from './text.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
@@ -313,7 +314,7 @@ export class TmuxBackend implements SessionBackend {
 
   /** The pasteable `tmux … attach -t <target>` line for this backend's server. */
   private attachLine(target: string): string {
-    return ['tmux', ...tmuxServerArgs(this.socket), 'attach', '-t', target].map(quoteArg).join(' ');
+    return ['tmux', ...tmuxServerArgs(this.socket), 'attach', '-t', target].map(shellQuote).join(' ');
   }
 
   /** Every pane of the server (one `list-panes -a`), or none when no server runs. */

@@ -20,7 +20,8 @@ import { OperationError, UsageError } from '../errors.js';
 import { assertPaneCwd, type PaneForeground, type PaneInfo, type PaneOwner, type SendOptions, type SessionBackend, type SpawnRequest } from './backend.js';
 import { lastLines, typable } from './text.js';
 import { run, type RunResult } from './exec.js';
-import { foregroundOf, quoteArg } from './foreground.js';
+import { foregroundOf } from './foreground.js';
+import { shellQuote } from '../shell-quote.js';
 import { busyTerminals, terminalForegrounds } from './proc-info.js';
 import { tmuxSessionName } from './tmux.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
@@ -211,7 +212,7 @@ export class WeztermBackend implements SessionBackend {
 
   /** `wezterm cli activate-pane --pane-id N`. */
   async attachCommand(paneId: string): Promise<string | undefined> {
-    return WEZTERM_PANE_ID.test(paneId) ? ['wezterm', 'cli', 'activate-pane', '--pane-id', paneId].map(quoteArg).join(' ') : undefined;
+    return WEZTERM_PANE_ID.test(paneId) ? ['wezterm', 'cli', 'activate-pane', '--pane-id', paneId].map(shellQuote).join(' ') : undefined;
   }
 
   /** `kill-pane`; no error when the pane is already gone. */

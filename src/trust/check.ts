@@ -4,7 +4,7 @@
  * commands. Built-in launch commands need no trust. `--yes` never stands in for trust.
  */
 import { OperationError } from '../errors.js';
-import { shellQuote } from '../workflow/shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 import { commandKey, commandsHash, configCommands, describeCommand, projectCommands, TEMPLATES_DIR, type ProjectCommand } from './commands.js';
 import { projectKey, trustRecordOf, type TrustRecord } from './store.js';
 
@@ -64,6 +64,6 @@ export function assertTrusted(root: string, needed: readonly ProjectCommand[], e
   throw new OperationError(`${why}; nothing was run. Review what trusting it allows:\n${list}`, {
     code: status.state === 'untrusted' ? 'untrusted_project' : 'trust_changed',
     details: { path: status.path, hash: status.hash, commands: status.commands, needed },
-    hint: `if you trust these commands: ${trustCommandFor(root)}`,
+    hint: `ask the person to review these commands; only with their yes: ${trustCommandFor(root)}`,
   });
 }

@@ -1,20 +1,28 @@
 /**
- * The conflict forecast for workers (issue 12): for the given workers' branches `team/<id>` that exist,
- * the files that would conflict with the controller's current branch and with each other
- * (`git/forecast.ts`; nothing is checked out). Shown by `worker status` and `workflow state next`.
+ * The conflict forecast for workers (issue 12): for the given workers' branches `team/<id>` that exist
+ * and are not merged into the controller's current branch yet, the files that would conflict with that
+ * branch and with each other (`git/forecast.ts`; nothing is checked out). Shown by `worker status`,
+ * `workflow state next` and `workflow run`.
  */
 import { forecastConflicts, type ForecastConflict } from '../git/forecast.js';
-import { currentRef, listBranches } from '../git/repo.js';
+import { runGit } from '../git/git.js';
+import { currentRef } from '../git/repo.js';
 import { BRANCH_PREFIX } from './paths.js';
 
-/** The forecast for `ids` (all workers with a branch when omitted) against the current branch; [] outside a repository with commits. */
+/**
+ * The forecast for `ids` (all workers with a branch when omitted) against the current branch, leaving out
+ * branches already merged into it (they can conflict with nothing the target does not hold); [] outside a
+ * repository with commits.
+ */
 export async function workerForecast(root: string, ids?: string[]): Promise<ForecastConflict[]> {
-  if (ids?.length === 0) return []; // no git call when no worker is active (most `state next` calls)
+  if (ids?.length === 0) return []; // no git call when the run has no worker yet
   let target: string;
   let existing: string[];
   try {
     target = (await currentRef(root)).ref;
-    existing = await listBranches(root, BRANCH_PREFIX);
+    // one call lists the worker branches that hold commits the target does not
+    const out = await runGit(root, ['for-each-ref', '--no-merged', target, '--format=%(refname:short)', `refs/heads/${BRANCH_PREFIX}`], { traced: true });
+    existing = out.split('\n').map((l) => l.trim()).filter((b) => b.startsWith(BRANCH_PREFIX));
   } catch {
     return [];
   }
@@ -23,10 +31,19 @@ export async function workerForecast(root: string, ids?: string[]): Promise<Fore
   return branches.length ? forecastConflicts(root, target, branches) : [];
 }
 
-/** The workers recorded on a run's active nodes and instances (the branches `state next` forecasts). */
-export function activeWorkers(state: { current_node: string; active_nodes?: string[]; node_states: Record<string, { worker?: string; status: string }> }): string[] {
-  const ids = state.active_nodes?.length ? state.active_nodes : state.current_node ? [state.current_node] : [];
-  return [...new Set(ids.map((id) => state.node_states[id]?.worker).filter((w): w is string => typeof w === 'string' && w !== ''))];
+/**
+ * The workers a run has given work to (the branches `state next` and `workflow run` forecast): the worker
+ * recorded on every node and instance, on its current visit (unless it is pending again) and on its
+ * earlier visits — not only the active nodes, so the forecast stays at a join or a review node after the
+ * instances completed. {@link workerForecast} leaves out the branches merged already.
+ */
+export function runWorkers(state: { node_states: Record<string, { worker?: string; status: string; history?: Array<{ worker?: string }> }> }): string[] {
+  const ids: string[] = [];
+  for (const ns of Object.values(state.node_states)) {
+    if (ns.status !== 'pending' && ns.worker) ids.push(ns.worker);
+    for (const visit of ns.history ?? []) if (visit.worker) ids.push(visit.worker);
+  }
+  return [...new Set(ids)];
 }
 
 /** One line per predicted conflict: `team/a × main: x.ts, y.ts`. */

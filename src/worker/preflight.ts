@@ -8,7 +8,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { OperationError } from '../errors.js';
 import type { PaneForeground, PaneOwner, SessionBackend } from '../session/backend.js';
-import { quoteArg } from '../session/foreground.js';
+import { shellQuote } from '../shell-quote.js';
 import { WaitTimeoutError, waitFor } from '../session/wait.js';
 import { updateWorkerConfig } from './config.js';
 import { workerPaths } from './paths.js';
@@ -219,7 +219,7 @@ export async function awaitAgentStart(
   const what = started ? `${launch.provider} exited right after it started (within ${settleMs} ms)` : `${launch.provider} did not start within ${startTimeoutMs} ms`;
   throw new OperationError(`worker ${owner.workerId}: ${what}; the pane was closed and nothing was typed into it.${screen ? `\nLast lines of the pane:\n${indent(lines)}` : ''}`, {
     code: started ? 'agent_exited' : 'agent_not_started',
-    hint: known?.hint(owner.workerId) ?? `run the launch command by hand to see why: cd ${quoteArg(workerPaths(root, owner.workerId).worktree)} && ${launch.command}`,
+    hint: known?.hint(owner.workerId) ?? `run the launch command by hand to see why: cd ${shellQuote(workerPaths(root, owner.workerId).worktree)} && ${launch.command}`,
     details: { pane_id: paneId, provider: launch.provider, launch_command: launch.command, lines },
   });
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { trackedFiles } from '../git/repo.js';
 import { findRepoRoot } from '../store/paths.js';
-import { shellQuote } from '../workflow/shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 import { addExcludes } from './exclude.js';
 
 /** Absolute path of the package's `skills/` folder. */

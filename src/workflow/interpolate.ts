@@ -5,7 +5,7 @@
  * into a `command:` are shell-quoted. `{{item}}` belongs to `for_each` and is left to it.
  */
 import type { NodeState, RunState, WorkflowTemplate } from './schema.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../shell-quote.js';
 
 /** Fields of `{{nodes.ID.<field>}}`. */
 export const NODE_REF_FIELDS = ['outcome', 'summary', 'worker', 'branch', 'visits', 'outcomes'] as const;

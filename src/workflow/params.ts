@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { UnreadableFileError, UsageError } from '../errors.js';
 import { parseYamlData } from '../store/yaml-file.js';
 import type { ParamDecl, WorkflowTemplate } from './schema.js';
-import { shellQuote as q } from './shell-quote.js';
+import { shellQuote as q } from '../shell-quote.js';
 
 /** A run's param values after checking: name → string | number | boolean | list of those. */
 export type ParamValues = Record<string, unknown>;

@@ -32,7 +32,7 @@ export function readRunState(path: string): RunState {
 }
 
 /** How run-states are read: at most 64 MB, regular files only (see readFileBounded). */
-export const RUN_STATE_READ = { limit: SIZE_LIMIT.runState, what: 'run-state', notFoundHint: 'list runs with: agent-team workflow state list' } as const;
+export const RUN_STATE_READ = { limit: SIZE_LIMIT.runState, what: 'run-state', notFoundHint: 'agent-team workflow state list' } as const;
 
 function checkRunState(path: string, data: unknown): RunState {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {

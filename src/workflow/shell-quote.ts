@@ -1,9 +1,5 @@
-/** POSIX shell quoting for the command lines we print as hints and in `workflow state next`. */
-
-/** `arg` as one shell word: unchanged when it is plain, else single-quoted (`'` escaped as `'\''`). */
-export function shellQuote(arg: string): string {
-  return /^[\w./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
+/** The `agent-team …` command lines printed in hints and by `workflow state next` (quoting: src/shell-quote.ts). */
+import { shellQuote } from '../shell-quote.js';
 
 /** `agent-team` followed by the arguments, each quoted as needed. */
 export function agentTeam(...args: string[]): string {

@@ -8,7 +8,8 @@ import { activeIds, baseNodeId, isInstanceId, setActive, summariseStatus } from 
 import { didYouMean } from './did-you-mean.js';
 import { leaveNode } from './fork-join.js';
 import { timestamp } from './run-state.js';
-import { agentTeam, shellQuote as q } from './shell-quote.js';
+import { shellQuote as q } from '../shell-quote.js';
+import { agentTeam } from './shell-quote.js';
 import type { DecisionEntry, NodeState, RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
 
 /** The five transitions of `agent-team workflow state`. */

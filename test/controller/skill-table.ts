@@ -105,7 +105,26 @@ export function shellWords(line: string): string[] {
   let inWord = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i] as string;
-    if (c === "'") {
+    if (c === '$' && line[i + 1] === "'") {
+      // bash's ANSI-C quoting, which agent-team uses for text holding a newline or another control character
+      const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'" };
+      let j = i + 2;
+      for (; j < line.length && line[j] !== "'"; j++) {
+        if (line[j] !== '\\') word += line[j];
+        else if (line[j + 1] === 'x') {
+          word += String.fromCharCode(Number.parseInt(line.slice(j + 2, j + 4), 16));
+          j += 3;
+        } else {
+          const e = escapes[line[j + 1] ?? ''];
+          if (e === undefined) throw new Error(`unknown escape \\${line[j + 1] ?? ''} in $'…' in: ${line}`);
+          word += e;
+          j++;
+        }
+      }
+      if (j >= line.length) throw new Error(`unterminated $' in: ${line}`);
+      i = j;
+      inWord = true;
+    } else if (c === "'") {
       const end = line.indexOf("'", i + 1);
       if (end < 0) throw new Error(`unterminated ' in: ${line}`);
       word += line.slice(i + 1, end);

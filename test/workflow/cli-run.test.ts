@@ -19,7 +19,8 @@ afterEach(() => {
 function refusedTransition(cwd: string, file: string, args: string[], code: string): string[] {
   const before = bytes(file);
   const r = state(cwd, args[0] as string, file, ...args.slice(1));
-  const { hint } = expectRefused(r, 1);
+  const { hint, label } = expectRefused(r, 1);
+  expect(label, 'a refusal of a transition offers a command that runs as printed').toBe('try');
   expect(bytes(file).equals(before), 'a refused transition must not touch the file').toBe(true);
   const json = state(cwd, args[0] as string, file, ...args.slice(1), '--json');
   expect(json.code).toBe(1);

@@ -1,4 +1,5 @@
 /** Unreadable run-states: exit 2 naming the file, and the file is never written. */
+import { pasteInBash } from '../helpers/paste.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -94,11 +95,19 @@ describe('corrupt run-states', () => {
     expect(state(repo.dir, 'show', syntax).stderr).toMatch(/invalid YAML at \d+:\d+/);
   });
 
-  it('a missing run-state is exit 2 with a hint to list runs', () => {
+  it('a missing run-state is exit 2 with a try: line that lists runs as printed', () => {
     const r = state(repo.dir, 'start', 'nope.yaml', '--node', 'cto_breakdown');
-    const { error, hint } = expectRefused(r, 2);
+    const { error, hint, label } = expectRefused(r, 2);
     expect(error).toContain('nope.yaml');
-    expect(hint).toBe('list runs with: agent-team workflow state list');
+    expect(label).toBe('try');
+    expect(pasteInBash(hint as string, repo.dir).code).toBe(0);
+  });
+
+  it('a hint in words is labelled hint:, never try: (only a try: line runs as printed)', () => {
+    const file = writeFile(repo.dir, 'bad-shape.yaml', 'version: 1\nrun_id: x\nstatus: 5\ncurrent_node: a\n');
+    const { hint, label } = expectRefused(state(repo.dir, 'start', file, '--node', 'cto_breakdown'), 2);
+    expect(hint).toMatch(/restore the file/);
+    expect(label).toBe('hint');
   });
 
   it('workflow validate and state init on a garbage template exit 2', () => {

@@ -22,14 +22,18 @@ export function lineCol(text: string, search: string, offset = 0, nth = 1): { li
   return { line, col };
 }
 
-/** Asserts a failed CLI run: exit code, exactly one `error:` line and a `try:` line on stderr. */
-export function expectRefused(r: CliResult, exitCode = 1): { error: string; hint?: string } {
+/**
+ * Asserts a failed CLI run: exit code and exactly one `error:` line on stderr. Returns the error text and
+ * the hint: a `try:` line (one command that runs as printed, `label: 'try'`) or a `hint:` line (words).
+ */
+export function expectRefused(r: CliResult, exitCode = 1): { error: string; hint?: string; label?: 'try' | 'hint' } {
   expect(r.code, `stderr: ${r.stderr}\nstdout: ${r.stdout}`).toBe(exitCode);
   const lines = r.stderr.split('\n').filter((l) => l !== '');
   const errors = lines.filter((l) => l.startsWith('error: '));
   expect(errors, r.stderr).toHaveLength(1);
-  const hint = lines.find((l) => l.startsWith('try: '));
-  return { error: (errors[0] as string).slice('error: '.length), hint: hint?.slice('try: '.length) };
+  const hint = lines.find((l) => l.startsWith('try: ') || l.startsWith('hint: '));
+  const label = hint === undefined ? undefined : hint.startsWith('try: ') ? 'try' : 'hint';
+  return { error: (errors[0] as string).slice('error: '.length), hint: hint?.slice(`${label}: `.length), label };
 }
 
 /** A temp git repo with `.agents/workflow/<name>.yaml` created from `preset` by the CLI. */

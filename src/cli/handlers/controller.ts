@@ -6,7 +6,7 @@ import { runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
-import { activeWorkers, forecastLines, workerForecast } from '../../worker/forecast.js';
+import { forecastLines, runWorkers, workerForecast } from '../../worker/forecast.js';
 import type { ForecastConflict } from '../../git/forecast.js';
 import { assertTrusted } from '../../trust/check.js';
 import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
@@ -51,8 +51,8 @@ async function computeNext(file: string): Promise<{ step: NextStep; root: string
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const missing = missingRoles(root, template.roles);
-  // the conflict forecast of the active workers' branches, so the controller can act before a merge fails
-  const forecast = await workerForecast(root, activeWorkers(run.state)).catch(() => []);
+  // the conflict forecast of the run's unmerged worker branches, so the controller can act before a merge fails
+  const forecast = await workerForecast(root, runWorkers(run.state)).catch(() => []);
   return { step, root, missing, forecast, warnings: [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...step.warnings, ...missingRoleWarnings(missing)] };
 }
 
@@ -139,8 +139,8 @@ export async function run([stateFile]: string[], o: RunOptions): Promise<Command
   }
   const stopped = timedOut ? 'timeout' : report.stopped;
   const why = timedOut ? `nothing needed the controller within ${String(o.timeout ?? DEFAULT_WAIT)} (${report.why}); run it again to keep waiting` : report.why;
-  // the same document `state next` prints, with the conflict forecast of the active workers' branches
-  const forecast = await workerForecast(root, activeWorkers(report.state)).catch(() => []);
+  // the same document `state next` prints, with the conflict forecast of the run's unmerged worker branches
+  const forecast = await workerForecast(root, runWorkers(report.state)).catch(() => []);
   const text = [`stopped: ${stopped} — ${why}`, '', renderNext(report.next)].join('\n') + forecastText(forecast);
   return {
     json: { ok: true, steps, stopped, why, run_status: report.state.status, next: { ...report.next, forecast }, ...(timedOut !== undefined ? { timed_out: timedOut } : {}) },

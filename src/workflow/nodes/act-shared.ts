@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { hasCode } from '../../errors.js';
+import { conflictOf, recordBuildsOnConflict, type BuildsOnConflict } from '../builds-on-conflict.js';
 import { projectRoot } from '../../store/paths.js';
 import { clearCheck, describeUnfinishedCheck, recordCheckStart, runCheckCommand, unfinishedCheck } from '../check-command.js';
 import { runCheckWithRetry } from '../check-retry.js';
@@ -81,6 +82,7 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
     if (!hasCode(err, 'merge_conflict', 'unknown_branch')) throw err;
     const reason = `builds_on: ${err.message}`;
     await io.move({ action: 'block', node: node.id, reason });
+    await recordConflict(io, node, conflictOf(err, worker, branches, reason));
     io.record(node.id, 'block', reason);
     return { stopped: 'blocked', why: reason };
   }
@@ -88,6 +90,11 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
   io.record(node.id, 'assign', `assigned ${node.id} to ${worker} (${assigned.change})`);
   await io.move({ action: 'wait', node: node.id, worker, reason: `waiting for ${worker}` });
   return { stopped: 'waiting', why: `waiting for ${worker} to reply on ${node.id}` };
+}
+
+/** Records a builds_on conflict next to the block it caused (so `state next` offers a way to resolve it). */
+async function recordConflict(io: ActIO, node: WorkflowNode, conflict: BuildsOnConflict | undefined): Promise<void> {
+  if (conflict) await recordBuildsOnConflict(io.stateFile, io.cwd, node.id, conflict);
 }
 
 /** Writes `assignment` on the node's current visit under the run lock. */
@@ -130,12 +137,14 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
   if (action.start) await io.move({ action: 'start', node: node.id });
   if (action.worker && action.buildsOn.length && io.port.worktree(action.worker) && io.port.buildOn) {
     // the check runs where the code under test is: the branches it builds on first
+    const branches = action.buildsOn.filter((b) => b !== `team/${action.worker}`);
     try {
-      const { merged } = await io.port.buildOn(action.worker, action.buildsOn.filter((b) => b !== `team/${action.worker}`));
+      const { merged } = await io.port.buildOn(action.worker, branches);
       if (merged.length) io.record(node.id, 'build_on', `${action.worker} builds on ${merged.join(', ')}`);
     } catch (err) {
       const reason = `builds_on: ${(err as Error).message}`;
       await io.move({ action: 'block', node: node.id, reason });
+      await recordConflict(io, node, conflictOf(err, action.worker, branches, reason));
       return { stopped: 'blocked', why: reason };
     }
   }

@@ -5,6 +5,7 @@
  * missing entry.
  */
 import { activeIds, baseNodeId, isInstanceId, nodeOfId } from '../active.js';
+import { conflictChoices, recordedConflict } from '../builds-on-conflict.js';
 import { instanceHasSlot, instanceNode } from '../for-each.js';
 import type { NodeState, RunState, WorkflowNode, WorkflowTemplate } from '../schema.js';
 import type { NodeType } from '../schema.js';
@@ -171,7 +172,16 @@ function planOne(state: RunState, template: WorkflowTemplate, stateFile: string,
     },
   };
   if ((single && state.status === 'blocked') || ns.status === 'blocked') {
-    const why = `node ${node.id} is blocked: ${(single ? state.blocking_reason : '') || ns.summary || 'no reason recorded'}`;
+    const reason = (single ? state.blocking_reason : '') || ns.summary || '';
+    const why = `node ${node.id} is blocked: ${reason || 'no reason recorded'}`;
+    // a builds_on conflict: the retry alone would conflict the same way, so first send it to a developer
+    const conflict = recordedConflict(ns, reason);
+    if (conflict) {
+      return ctx.step('blocked', why, {
+        choices: conflictChoices(conflict, node.id, state.run_id, startLine(stateFile, node, assigned)),
+        done_when: `${conflict.branch} holds ${conflict.others.join(' and ')} with ${conflict.files.join(', ')} resolved; then retry (starting the node again clears the block)`,
+      }, { kind: 'stop', stopped: 'blocked', why });
+    }
     return ctx.step('blocked', why, {
       commands: [startLine(stateFile, node, assigned)],
       done_when: 'the cause in blocking_reason is fixed; starting the node again clears the block',

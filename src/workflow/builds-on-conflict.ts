@@ -1,0 +1,72 @@
+/**
+ * A `builds_on` merge that conflicts: merging a worker branch into the node worker's branch (before its
+ * task is given, or before its check runs) stopped on conflicting files and blocked the node. The loop
+ * records the conflict on the node (`builds_on_conflict`, ours; Go ignores it) next to the block, and
+ * `state next` turns it into choices that can resolve it — send the conflict to the developer whose
+ * branch conflicts (`worker assign`: merge the other branches in, resolve the files named, commit), then
+ * start the node again — instead of only the retry, which would conflict the same way.
+ */
+import type { Choice } from './nodes/step.js';
+import type { NodeState } from './schema.js';
+import { agentTeam } from './shell-quote.js';
+import { mutateRun } from './state-service.js';
+
+/** A recorded builds_on conflict: `branch` (team/<id>) conflicted in `files` with `worker`'s branch, which holds (or was to hold) `others`; `reason` is the block it explains. */
+export interface BuildsOnConflict {
+  worker: string;
+  branch: string;
+  files: string[];
+  others: string[];
+  reason: string;
+}
+
+/**
+ * The conflict behind a builds_on failure, from OperationError `merge_conflict`'s details (`branch`,
+ * `conflicts`); undefined for any other error (an unknown branch: nothing to resolve by merging).
+ */
+export function conflictOf(err: unknown, worker: string, branches: string[], reason: string): BuildsOnConflict | undefined {
+  const details = (err as { code?: string; details?: { branch?: unknown; conflicts?: unknown } }).details;
+  if ((err as { code?: string }).code !== 'merge_conflict' || typeof details?.branch !== 'string' || !Array.isArray(details.conflicts)) return undefined;
+  const branch = details.branch;
+  const files = details.conflicts.filter((f): f is string => typeof f === 'string');
+  const others = branches.filter((b) => b !== branch);
+  return { worker, branch, files, others: others.length ? others : [`team/${worker}`], reason };
+}
+
+/** Writes `conflict` on node `nodeId`'s current visit under the run lock (after the block was written). */
+export async function recordBuildsOnConflict(stateFile: string, cwd: string, nodeId: string, conflict: BuildsOnConflict): Promise<void> {
+  await mutateRun(stateFile, cwd, (run) => {
+    const ns = run.state.node_states[nodeId];
+    if (!ns) return { result: {} };
+    return { result: {}, state: { ...run.state, node_states: { ...run.state.node_states, [nodeId]: { ...ns, builds_on_conflict: conflict } } } };
+  });
+}
+
+/** The conflict recorded on `ns` when it explains the block `reason` (a later block for another cause ignores an old one). */
+export function recordedConflict(ns: NodeState, reason: string): BuildsOnConflict | undefined {
+  const c = (ns as { builds_on_conflict?: Partial<BuildsOnConflict> }).builds_on_conflict;
+  if (!c || c.reason !== reason || typeof c.branch !== 'string' || typeof c.worker !== 'string' || !Array.isArray(c.files) || !Array.isArray(c.others)) return undefined;
+  return c as BuildsOnConflict;
+}
+
+/**
+ * The line that sends `conflict` to the worker whose branch conflicts (`team/<id>`): a `worker assign`
+ * asking it to merge the other branches into its own, resolve the files and commit — after which
+ * merging its branch brings both sides without a conflict. Null when the branch is no worker's.
+ */
+export function resolveLine(conflict: BuildsOnConflict, nodeId: string, runId: string): string | null {
+  const owner = /^team\/(.+)$/.exec(conflict.branch)?.[1];
+  if (!owner) return null;
+  const others = conflict.others.join(' and ');
+  const files = conflict.files.join(', ');
+  const text =
+    `Resolve a merge conflict for ${nodeId} (run ${runId}): it builds on ${conflict.branch} together with ${others}, and merging them conflicts in ${files}. ` +
+    `Merge ${others} into your branch ${conflict.branch} (git merge ${conflict.others.join(' ')}), resolve ${files} keeping both sides' intent, and commit the merge.`;
+  return agentTeam('worker', 'assign', owner, text);
+}
+
+/** The choices at a node blocked by `conflict`: `resolve` (send it to the branch's worker) and `retry` (`retryLine`, once it is resolved). */
+export function conflictChoices(conflict: BuildsOnConflict, nodeId: string, runId: string, retryLine: string): Choice[] {
+  const resolve = resolveLine(conflict, nodeId, runId);
+  return [...(resolve ? [{ outcome: 'resolve', command: resolve }] : []), { outcome: 'retry', command: retryLine }];
+}
