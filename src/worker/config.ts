@@ -34,25 +34,31 @@ export const GO_FIELD_ORDER = [
 /** Fields Go writes even when empty (no `omitempty`). */
 const ALWAYS = new Set(['worker_id', 'role', 'provider', 'pane_id', 'created_at']);
 
-const str = z.union([z.string(), z.number()]).transform(String);
+/**
+ * The fields agent-team reads; others pass through untouched. Built on first use (the one cache of this
+ * module): commands that read no worker config, such as every transition, do not pay for building it.
+ */
+let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
 
-/** The fields agent-team reads; others pass through untouched. */
-const WorkerConfigSchema = z.looseObject({
-  worker_id: str.optional(),
-  role: str.optional(),
-  role_scope: str.optional(),
-  role_path: str.optional(),
-  provider: str.optional(),
-  default_provider: str.optional(),
-  default_model: str.optional(),
-  main_session_id: str.optional(),
-  pane_id: str.nullish(),
-  controller_pane_id: str.nullish(),
-  created_at: str.optional(),
-  updated_at: str.optional(),
-  worktree_created: z.boolean().nullish(),
-  backend: str.optional(),
-});
+function buildConfigSchema() {
+  const str = z.union([z.string(), z.number()]).transform(String);
+  return z.looseObject({
+    worker_id: str.optional(),
+    role: str.optional(),
+    role_scope: str.optional(),
+    role_path: str.optional(),
+    provider: str.optional(),
+    default_provider: str.optional(),
+    default_model: str.optional(),
+    main_session_id: str.optional(),
+    pane_id: str.nullish(),
+    controller_pane_id: str.nullish(),
+    created_at: str.optional(),
+    updated_at: str.optional(),
+    worktree_created: z.boolean().nullish(),
+    backend: str.optional(),
+  });
+}
 
 /** A worker's config. Known fields are typed; `[key]` holds anything else found in the file. */
 export interface WorkerConfig {
@@ -113,7 +119,7 @@ export function readWorkerConfig(root: string, id: string): WorkerConfig {
     throw new OperationError(`no worker ${id} (${path} does not exist)`, { code: 'unknown_worker', hint: 'list workers with: agent-team worker status' });
   }
   const loaded = readYamlFile(path);
-  const parsed = WorkerConfigSchema.safeParse(loaded.data);
+  const parsed = (configSchema ??= buildConfigSchema()).safeParse(loaded.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UnreadableFileError(path, `${issue?.path.join('.') || '(document)'}: ${issue?.message ?? 'not a worker config'}`);
