@@ -233,7 +233,10 @@ export async function cancelRun(stateFile: string, reason: string, cwd = process
 
 /** One line of `workflow state list`. `error` is set (and the rest partial) for unreadable files. */
 export interface RunSummary {
+  /** The run-state file relative to the repository root (as the Go version lists it). */
   path: string;
+  /** The same file as an absolute path: it works from any folder. */
+  absolute_path: string;
   run_id: string;
   workflow: string;
   status: string;
@@ -263,9 +266,9 @@ export function listRuns(cwd = process.cwd()): RunSummary[] {
       const display = relativeToRoot(root, path);
       try {
         const s = parseRunState(display, readBytes(display, path));
-        out.push({ path: display, run_id: s.run_id, workflow: s.workflow_name, status: s.status, current_node: s.current_node, updated_at: s.updated_at, ...(s.params ? { params: s.params } : {}) });
+        out.push({ path: display, absolute_path: path, run_id: s.run_id, workflow: s.workflow_name, status: s.status, current_node: s.current_node, updated_at: s.updated_at, ...(s.params ? { params: s.params } : {}) });
       } catch (err) {
-        out.push({ path: display, run_id: name.replace(/\.ya?ml$/, ''), workflow, status: 'unreadable', current_node: '', updated_at: '', error: (err as Error).message });
+        out.push({ path: display, absolute_path: path, run_id: name.replace(/\.ya?ml$/, ''), workflow, status: 'unreadable', current_node: '', updated_at: '', error: (err as Error).message });
       }
     }
   }

@@ -1,5 +1,5 @@
 /** `workflow create|validate|graph|schema` and `state init|list` in text mode: outputs, refusals, exit codes. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -217,5 +217,14 @@ describe('state list', () => {
     expect(lines.find((l) => l.startsWith('broken '))).toContain('unreadable');
     const json = cli(['workflow', 'state', 'list', '--json'], { cwd: r0.dir }).json;
     expect(json.runs.map((r: { run_id: string; status: string }) => `${r.run_id}:${r.status}`).sort()).toEqual(['a:ready', 'b:ready', 'broken:unreadable']);
+
+    // from a subfolder, `path` (relative to the repository root) does not name the file, absolute_path does
+    mkdirSync(join(r0.dir, 'sub', 'dir'), { recursive: true });
+    const fromSub = cli(['workflow', 'state', 'list', '--json'], { cwd: join(r0.dir, 'sub', 'dir') }).json;
+    const runA = fromSub.runs.find((r: { run_id: string }) => r.run_id === 'a');
+    expect(runA.path).toBe('.agents/workflow/runs/feat/a.yaml');
+    const shown = cli(['workflow', 'state', 'show', runA.absolute_path, '--json'], { cwd: join(r0.dir, 'sub', 'dir') });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.json.run_id).toBe('a');
   });
 });

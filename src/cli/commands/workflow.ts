@@ -40,7 +40,7 @@ export function makeWorkflowCommand(only?: readonly string[]): Command {
       .option('--dev-role <role>', 'role played by the dev alias', 'vite-react-dev')
       .option('--qa-role <role>', 'role played by the qa alias', 'qa')
       .addOption(new Option('--execution-mode <mode>', 'how `workflow run` acts').choices(['semi_auto', 'manual']).default('semi_auto'))
-      .option('--create-roles', 'also create the roles the template names that do not exist (asked on a terminal; without one, only listed)')
+      .option('--create-roles', 'create the roles the template names that do not exist (without this flag: asked on a terminal, else only listed with the role create line for each)')
       .option('--force', 'overwrite an existing file')
       .addOption(jsonOption())
       .addHelpText('after', '\nExample:\n  agent-team workflow create feature-delivery --preset dev-first --create-roles')
