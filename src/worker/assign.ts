@@ -11,7 +11,9 @@ import { PROMPT_FILES } from './prompt.js';
 import { backendFor } from './session.js';
 import { workerSkillDir } from './skill-install.js';
 import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWorkerOptions } from './open.js';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { workerPaths } from './paths.js';
 import { confirmLaunchTask, deliverTyped, type Delivery } from './delivery.js';
 import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
@@ -49,6 +51,51 @@ export async function buildOn(worktree: string, branches: string[]): Promise<str
     merged.push(branch);
   }
   return merged;
+}
+
+/** What {@link startAfresh} did: the commits (`<short sha> <subject>`) the branch held beyond your branch, and the branch keeping them. */
+export interface FreshStart {
+  /** Your branch (or commit) the worker's branch now starts from. */
+  upstream: string;
+  commits: string[];
+  /** The backup branch holding the commits (`agent-team-backup/<id>-<YYYYMMDD-HHMMSS>`). */
+  backup: string;
+  /** False when the branch was left as it was (uncommitted work in the worktree, or git refused): `reason` says why. */
+  reset: boolean;
+  reason?: string;
+}
+
+/**
+ * Starts `team/<id>` afresh from the controller's current branch when it holds commits that branch does
+ * not (work of an earlier run, finished or cancelled): those commits are first kept on a new branch
+ * `agent-team-backup/<id>-<stamp>` (never a `team/` name, which would read as a worker), then the branch
+ * is moved to your branch — in its worktree with `git reset --keep` (refuses rather than lose a change),
+ * or with `git branch -f` when it has no worktree. Undefined when the branch holds nothing of its own or
+ * does not exist. A worktree with uncommitted work is left as it was (`reset: false`).
+ */
+export async function startAfresh(root: string, id: string, now = new Date()): Promise<FreshStart | undefined> {
+  assertName('worker id', id);
+  const paths = workerPaths(root, id);
+  if (!(await branchExists(root, paths.branch))) return undefined;
+  const upstream = await currentRef(root);
+  const log = await runGit(root, ['log', '--format=%h %s', `${upstream.sha}..${paths.branch}`], { traced: true });
+  const commits = log.split('\n').filter((l) => l.trim() !== '');
+  if (commits.length === 0) return undefined;
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  let backup = `agent-team-backup/${id}-${stamp}`;
+  for (let n = 2; await branchExists(root, backup); n++) backup = `agent-team-backup/${id}-${stamp}-${n}`;
+  await runGit(root, ['branch', backup, paths.branch]);
+  const checkedOut = existsSync(join(paths.worktree, '.git'));
+  if (checkedOut && (await statusEntries(paths.worktree)).length > 0) {
+    return { upstream: upstream.ref, commits, backup, reset: false, reason: `${id} has uncommitted work` };
+  }
+  try {
+    if (checkedOut) await runGit(paths.worktree, ['reset', '-q', '--keep', upstream.sha]);
+    else await runGit(root, ['branch', '-f', paths.branch, upstream.sha]);
+  } catch (err) {
+    return { upstream: upstream.ref, commits, backup, reset: false, reason: `git refused: ${(err as Error).message.split('\n')[0]}` };
+  }
+  return { upstream: upstream.ref, commits, backup, reset: true };
 }
 
 /** Result of {@link assignWorker}. */

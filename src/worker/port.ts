@@ -9,7 +9,7 @@ import type { WorkerPort } from '../workflow/worker-port.js';
 import { busyWorkers } from '../workflow/worker-choice.js';
 import { isWorktreeCreated, readWorkerConfig } from './config.js';
 import { branchWorkerIds, nextWorkerId } from './ids.js';
-import { assignWorker, buildOn } from './assign.js';
+import { assignWorker, buildOn, startAfresh } from './assign.js';
 import { createWorker, listWorkerIds } from './create.js';
 import { mergeWorker, mergeWorkersTrain } from './merge.js';
 import { openWorker } from './open.js';
@@ -108,6 +108,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     async buildOn(id, branches) {
       return { merged: await buildOn(workerPaths(root, id).worktree, branches) };
     },
+    startAfresh: (id) => startAfresh(root, id),
     async resend(id, change, description) {
       await assignWorker(root, id, description, { ...options, change });
       running.set(id, true);

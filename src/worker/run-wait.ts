@@ -51,6 +51,17 @@ export function onlyWaiting(step: NextStep): boolean {
   return step.kind === 'wait' && step.commands.length === 0;
 }
 
+/**
+ * How long to wait for a file change before looking again, ms: the re-check interval, or less when a
+ * waiting step becomes overdue sooner (`overdue_at`, on the step or any active step), so an overdue
+ * worker is reported at its deadline, not at the next re-check.
+ */
+function recheckFor(step: NextStep, recheckMs: number, now = Date.now()): number {
+  const dues = [step, ...(step.steps ?? [])].map((s) => (s.overdue_at ? Date.parse(s.overdue_at) : NaN)).filter((t) => !Number.isNaN(t));
+  // a few ms past the deadline: the visit is overdue once more than `timeout` has passed
+  return dues.length ? Math.max(1, Math.min(recheckMs, Math.min(...dues) - now + 20)) : recheckMs;
+}
+
 /** Options of {@link waitForNext} and {@link runUntilNeeded}: `timeoutMs` from now; `recheckMs` default {@link RECHECK_MS}. */
 export interface WaitLoopOptions {
   root: string;
@@ -72,9 +83,11 @@ export async function waitForNext(compute: () => Promise<NextStep>, options: Wai
     const first = await compute();
     if (!onlyWaiting(first)) return { step: first, timedOut: false };
     const key = stepKey(first);
+    let last = first;
     for (;;) {
-      const outcome = await watcher.wait({ deadline, recheckMs: options.recheckMs ?? RECHECK_MS, signal: options.signal });
+      const outcome = await watcher.wait({ deadline, recheckMs: recheckFor(last, options.recheckMs ?? RECHECK_MS), signal: options.signal });
       const step = await compute();
+      last = step;
       if (!onlyWaiting(step) || stepKey(step) !== key) return { step, timedOut: false };
       if (outcome === 'timeout') return { step, timedOut: true };
     }
@@ -106,7 +119,7 @@ export async function runUntilNeeded(runOnce: (maxSteps: number) => Promise<RunR
     let key = stepKey(report.next);
     for (;;) {
       if (report.stopped !== 'waiting' || steps.length >= maxSteps) return { report, steps, timedOut: false };
-      const outcome = await watcher.wait({ deadline, recheckMs: options.recheckMs ?? RECHECK_MS, signal: options.signal });
+      const outcome = await watcher.wait({ deadline, recheckMs: recheckFor(report.next, options.recheckMs ?? RECHECK_MS), signal: options.signal });
       report = await runOnce(maxSteps - steps.length);
       steps.push(...report.steps);
       if (report.stopped === 'waiting' && report.steps.length === 0 && stepKey(report.next) !== key) return { report, steps, timedOut: false };

@@ -65,7 +65,12 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     const run = loadRun(stateFile, cwd);
     const template = run.template?.template;
     if (!template) throw new OperationError(`cannot compute the next step: ${run.templateProblem ?? 'template unavailable'}`);
-    return { steps, stopped, why, next: planStep(run.state, template, stateFile, port).next, state: run.state };
+    const fresh = planStep(run.state, template, stateFile, port);
+    // time may have turned a wait into a decision since the round was planned (a worker became overdue):
+    // report what the controller is shown, never "waiting" next to a decision
+    const now = stopped === 'waiting' ? pureStop(fresh) : undefined;
+    if (now && now.stopped !== 'waiting') return { steps, stopped: now.stopped, why: now.why, next: fresh.next, state: run.state };
+    return { steps, stopped, why, next: fresh.next, state: run.state };
   };
   const io = (template: WorkflowTemplate): ActIO => ({
     port,

@@ -2,17 +2,34 @@
  * `timeout:` on a worker node: a visit whose worker has had the task longer than the timeout is overdue.
  * `state next` then says so and offers the controller two choices — nudge the worker (`reply`) or give
  * the node to another worker (reassign) — and `workflow run` stops for that decision. Pure apart from
- * reading the clock.
+ * reading the clock. The clock restarts when the controller nudges or answers the worker (`overdue_from`)
+ * and when a block is cleared.
  */
 import { durationMs } from './parallel-schema.js';
 import type { NodeState, WorkflowNode } from './schema.js';
 
-/** How overdue a visit is: the time since it was given (ms) and the limit, or undefined when it is not. */
+/**
+ * When the overdue clock of a visit started (ms since the epoch): the latest of its assignment (else its
+ * start) and `overdue_from` (a nudge, an answer, a cleared block); undefined when it never started.
+ */
+function clockStart(ns: NodeState): number | undefined {
+  const times = [ns.assignment?.at ?? ns.started_at, ns.overdue_from].filter((t): t is string => t !== undefined).map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
+  return times.length ? Math.max(...times) : undefined;
+}
+
+/** When the visit becomes overdue (ms since the epoch), or undefined when the node has no `timeout:` or the clock has not started. */
+export function overdueAt(node: WorkflowNode, ns: NodeState): number | undefined {
+  const limitMs = durationMs(node.timeout);
+  const since = clockStart(ns);
+  return limitMs === undefined || since === undefined ? undefined : since + limitMs;
+}
+
+/** How overdue a visit is: the time since its clock started (ms; see {@link overdueAt}) and the limit, or undefined when it is not. */
 export function overdue(node: WorkflowNode, ns: NodeState, now = Date.now()): { elapsedMs: number; limitMs: number } | undefined {
   const limitMs = durationMs(node.timeout);
-  const since = (ns as { assignment?: { at?: string } }).assignment?.at ?? ns.started_at;
-  if (limitMs === undefined || !since) return undefined;
-  const elapsedMs = now - Date.parse(since);
+  const since = clockStart(ns);
+  if (limitMs === undefined || since === undefined) return undefined;
+  const elapsedMs = now - since;
   return elapsedMs > limitMs ? { elapsedMs, limitMs } : undefined;
 }
 

@@ -95,3 +95,44 @@ export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now =
   }
   return recorded;
 }
+
+/** A run where the controller's `reply <id>` was recorded: `answer` (it answered the node's needs-input reply) or `nudge`. */
+export interface RecordedAnswer extends RecordedReply {
+  action: 'answer' | 'nudge';
+}
+
+/**
+ * Records the controller's message to `worker` (`reply <id> "<msg>"`, once typed) on every active run
+ * whose node waits on that worker (`cwd` anywhere in the main repository): an `answer` when the node's
+ * last reply is an unanswered needs-input one (the reply is marked answered, so `next`/`run` wait for
+ * the worker's next reply-main instead of asking again), else a `nudge`. Either restarts the node's
+ * overdue clock (`overdue_from`). Unreadable runs are skipped. Returns where it was recorded.
+ */
+export async function recordControllerReply(worker: string, message: string, cwd = process.cwd(), now = new Date()): Promise<RecordedAnswer[]> {
+  const root = projectRoot(cwd);
+  const recorded: RecordedAnswer[] = [];
+  for (const summary of listRuns(root)) {
+    if (summary.error || summary.status === 'completed' || summary.status === 'cancelled') continue;
+    try {
+      const result = await mutateRun<{ run_id?: string; node?: string; action?: 'answer' | 'nudge' }>(join(root, summary.path), root, (run) => {
+        const state: RunState = { ...run.state, node_states: { ...run.state.node_states } };
+        const node = awaitsReplyFrom(state, worker, (id) => run.template.nodes.get(id), run.template.template);
+        const original = node === undefined ? undefined : state.node_states[node];
+        if (node === undefined || !original) return { result: {} };
+        const at = timestamp(now);
+        const ns = { ...original, overdue_from: at, updated_at: at };
+        const answers = ns.reply?.status === 'needs-input' && ns.reply.answered_at === undefined;
+        if (answers && ns.reply) ns.reply = { ...ns.reply, answer: message, answered_at: at };
+        const action = answers ? 'answer' : 'nudge';
+        state.node_states[node] = ns;
+        state.decision_log = [...state.decision_log, { timestamp: at, node, action, worker, summary: message }];
+        state.updated_at = at;
+        return { result: { run_id: state.run_id, node, action }, state };
+      });
+      if (result.run_id && result.node && result.action) recorded.push({ path: result.path, run_id: result.run_id, node: result.node, action: result.action });
+    } catch {
+      // a run that cannot be read or whose template is broken does not stop the message reaching others
+    }
+  }
+  return recorded;
+}

@@ -39,6 +39,9 @@ export const NodeReplySchema = z.looseObject({
   /** The worker branch's head commit when it replied, and whether its worktree was clean. */
   head: optionalText,
   clean: z.boolean().optional(),
+  /** A `needs-input` reply the controller answered (`reply <id>`): the answer and when. Answered, it asks nothing more of the controller. */
+  answer: optionalText,
+  answered_at: timestamp.optional(),
 });
 /** A recorded worker reply. */
 export type NodeReply = z.infer<typeof NodeReplySchema>;
@@ -57,12 +60,14 @@ export const AssignmentSchema = z.looseObject({
 /** A recorded assignment. */
 export type Assignment = z.infer<typeof AssignmentSchema>;
 
-/** The state of one node in a run. `visits`/`history`/`reply`/`assignment` are ours; the rest is the Go version's. */
+/** The state of one node in a run. `visits`/`history`/`reply`/`assignment`/`overdue_from` are ours; the rest is the Go version's. */
 export const NodeStateSchema = NodeVisitSchema.extend({
   assignment: z.preprocess(nullToUndefined, AssignmentSchema.optional()),
   reply: z.preprocess(nullToUndefined, NodeReplySchema.optional()),
   visits: z.number().int().nonnegative().optional(),
   history: z.preprocess(nullToUndefined, z.array(NodeVisitSchema).optional()),
+  /** When the overdue clock (`timeout:`) last restarted on this visit: the controller's nudge or answer, or a cleared block; unset → the assignment. */
+  overdue_from: timestamp.optional(),
 });
 /** One node's state. */
 export type NodeState = z.infer<typeof NodeStateSchema>;

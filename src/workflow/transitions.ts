@@ -130,6 +130,8 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
 
   switch (req.action) {
     case 'start':
+      // clearing a block restarts the overdue clock (`timeout:`): the worker gets its full time again
+      if (ns.status === 'blocked') ns.overdue_from = now;
       ns.status = 'running';
       ns.started_at ??= now;
       ns.updated_at = now;

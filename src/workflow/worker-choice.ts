@@ -2,7 +2,8 @@
  * Which worker does a node: {@link chooseWorker} decides (pure, shared by `state next` and `workflow run`)
  * and {@link reserveWorker} decides again and records the choice in the run-state while holding the
  * project-wide workers lock, so two runs (two `workflow run` processes) never take the same idle worker:
- * a worker with an open assignment in any active run is busy.
+ * a worker held by any run that is not finished is busy ({@link busyWorkers}). A worker a run uses for
+ * the first time starts afresh from your branch when it holds another run's commits ({@link freshenWorker}).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -65,10 +66,16 @@ function activeNodeIds(state: RunState): string[] {
   return [...ids];
 }
 
+/** Node statuses whose recorded worker a run that is not finished holds: at work, blocked, or done with work not yet merged by the run. */
+const HOLDING = new Set(['running', 'waiting', 'blocked', 'completed']);
+
 /**
- * Workers with an open assignment in an active run under `root` other than `except` (an absolute
- * run-state path): the worker recorded on an active node that is running or waiting. Unreadable runs
- * claim no worker. Reads every run-state once.
+ * Workers held by a run under `root` other than `except` (an absolute run-state path) that is not
+ * finished (completed or cancelled): the worker recorded on any node's current visit that is at work
+ * (running, waiting), blocked, or completed — a blocked run (e.g. blocked by the person) keeps its
+ * workers, and a completed node's worker keeps the code the run has not merged yet on its branch, so no
+ * other run is handed it as idle (and rebases or resets that code). Unreadable runs claim no worker.
+ * Reads every run-state once.
  */
 export function busyWorkers(root: string, except?: string): Set<string> {
   const busy = new Set<string>();
@@ -78,15 +85,41 @@ export function busyWorkers(root: string, except?: string): Set<string> {
     if (except && resolve(path) === resolve(except)) continue;
     try {
       const state = readRunState(path);
-      for (const id of activeNodeIds(state)) {
-        const ns = state.node_states[id];
-        if (ns?.worker && (ns.status === 'waiting' || ns.status === 'running')) busy.add(ns.worker);
-      }
+      for (const ns of Object.values(state.node_states)) if (ns.worker && HOLDING.has(ns.status)) busy.add(ns.worker);
     } catch {
       // an unreadable run claims no worker
     }
   }
   return busy;
+}
+
+/** Whether this run gave `worker` work before the current visit of `nodeId`: on another node or instance, or on an earlier visit. */
+export function workedInRun(state: RunState, nodeId: string, worker: string): boolean {
+  return Object.entries(state.node_states).some(
+    ([id, ns]) => (id !== nodeId && ns.status !== 'pending' && ns.worker === worker) || (ns.history ?? []).some((v) => v.worker === worker),
+  );
+}
+
+/**
+ * Before a worker this run has not used yet gets its first task of the run: when its branch holds
+ * commits your branch does not (an earlier, finished run's work, or work by hand), it starts afresh
+ * from your branch with those commits kept on a backup branch (`port.startAfresh`), and the run's
+ * `decision_log` gets a `fresh_start` entry naming the commits and the backup. Returns that text, or
+ * undefined when nothing was there. Throws what the port and the run-state write throw.
+ */
+export async function freshenWorker(options: { stateFile: string; cwd: string; nodeId: string; worker: string; port: WorkerPort; now?: () => Date }): Promise<string | undefined> {
+  const { stateFile, cwd, nodeId, worker, port } = options;
+  if (!port.startAfresh || workedInRun(readRunState(resolve(cwd, stateFile)), nodeId, worker)) return undefined;
+  const fresh = await port.startAfresh(worker);
+  if (!fresh) return undefined;
+  const n = fresh.commits.length;
+  const held = `team/${worker} held ${n} commit${n === 1 ? '' : 's'} not on ${fresh.upstream} from outside this run (${fresh.commits.join('; ')}), kept on branch ${fresh.backup}`;
+  const summary = fresh.reset
+    ? `${worker} started afresh from ${fresh.upstream}: ${held}`
+    : `${worker} could not be started afresh (${fresh.reason}): ${held}; they stay on its branch and reach this run's work`;
+  const at = timestamp(options.now?.() ?? new Date());
+  await mutateRun(stateFile, cwd, (run) => ({ result: {}, state: { ...run.state, decision_log: [...run.state.decision_log, { timestamp: at, node: nodeId, action: 'fresh_start', summary, worker }], updated_at: at } }));
+  return summary;
 }
 
 /**

@@ -54,6 +54,12 @@ export interface WorkerPort extends WorkerLookup {
    * OperationError `merge_conflict` naming the files.
    */
   buildOn?(id: string, branches: string[]): Promise<{ merged: string[] }>;
+  /**
+   * Starts `team/<id>` afresh from the current branch when it holds commits that branch does not (an
+   * earlier run's work), keeping them on the backup branch it names; undefined when there were none.
+   * `reset: false` when the branch was left as it was (uncommitted work, or git refused), with `reason`.
+   */
+  startAfresh?(id: string): Promise<{ upstream: string; commits: string[]; backup: string; reset: boolean; reason?: string } | undefined>;
   /** Types the assignment of the existing change folder `change` again (a restarted agent); no new change is made. */
   resend?(id: string, change: string, description: string): Promise<void>;
   /** Sets the status of a change folder (`.tasks/changes/<name>/`) of the worker (e.g. `superseded`). */

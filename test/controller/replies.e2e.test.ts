@@ -122,7 +122,7 @@ describe('reply-main closes the loop', () => {
     reply('review', 'Need input: hello or hi?', '--status', 'needs-input');
     const report = expectStopsForController(/dev-001 needs input: Need input: hello or hi\?/);
     expect(report.next).toMatchObject({ kind: 'decide', node: { id: 'review' }, reply: { status: 'needs-input' }, commands: [], reply_template: "agent-team reply dev-001 '<answer>'" });
-    expect(report.next.choices.map((c: any) => c.outcome)).toEqual(['passed', 'failed']);
+    expect(report.next.choices.map((c: any) => c.outcome)).toEqual(['answer', 'passed', 'failed']);
     expect(team.next(file)).toEqual(report.next);
     execPrinted(team, report.next.reply_template, { answer: 'hello, please' });
     await team.waitForAgent('controller said: hello, please');

@@ -1,18 +1,24 @@
 /** Handlers of `reply <id> <message>` and `reply-main <message>`; the domain is in src/worker/reply.ts. */
 import { OperationError, UsageError } from '../../errors.js';
 import { assertTypable } from '../../worker/messages.js';
-import type { RecordedReply } from '../../workflow/replies.js';
+import { recordControllerReply, type RecordedReply } from '../../workflow/replies.js';
 import type { ReplyStatus } from '../../workflow/schema.js';
 import { assertName } from '../../worker/ids.js';
 import { inferReplyStatus, locateWorker, recordWorkerReply, replyToController, replyToWorker } from '../../worker/reply.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import type { CommandResult, CommonOptions } from '../output.js';
 
-/** `reply <id> <message>`: types `[Main Controller Reply] <message>` into the worker's pane. */
+/**
+ * `reply <id> <message>`: types `[Main Controller Reply] <message>` into the worker's pane, then records
+ * it on the runs waiting on that worker (an answer to its question, or a nudge).
+ */
 export async function reply([id, message]: string[]): Promise<CommandResult> {
   assertName('worker id', id);
-  const r = await replyToWorker(await mainRepoRoot(), id as string, message ?? '');
-  return { json: { ok: true, worker_id: r.id, pane_id: r.paneId, text: r.text }, text: `replied to ${r.id}` };
+  const root = await mainRepoRoot();
+  const r = await replyToWorker(root, id as string, message ?? '');
+  const recorded = await recordControllerReply(r.id, message ?? '', root);
+  const lines = [`replied to ${r.id}`, ...recorded.map((x) => `recorded on run ${x.run_id}, node ${x.node}, as ${x.action === 'answer' ? 'the answer to its question' : 'a nudge (its timeout counts from now)'}`)];
+  return { json: { ok: true, worker_id: r.id, pane_id: r.paneId, text: r.text, recorded }, text: lines.join('\n') };
 }
 
 /** Options of `reply-main`. */

@@ -11,7 +11,7 @@ import { runCheckWithRetry } from '../check-retry.js';
 import { timestamp } from '../run-state.js';
 import type { Assignment, WorkflowNode } from '../schema.js';
 import { loadRun, mutateRun } from '../state-service.js';
-import { reserveWorker } from '../worker-choice.js';
+import { freshenWorker, reserveWorker } from '../worker-choice.js';
 import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
 
 const GO_ON: ActResult = { stopped: null };
@@ -65,6 +65,9 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
   const role = node.actor ? io.template.roles[node.actor]?.role : undefined;
   if (reserved.kind === 'reuse') io.record(node.id, 'reuse', `reusing idle worker ${worker} (${role})`);
   if (reserved.kind === 'create') io.record(node.id, 'create', `created worker ${worker} (${role})`);
+  // a worker new to this run carries no other run's commits into its work (kept on a backup branch)
+  const fresh = reserved.kind === 'create' ? undefined : await freshenWorker({ stateFile: io.stateFile, cwd: io.cwd, nodeId: node.id, worker, port: io.port });
+  if (fresh) io.record(node.id, 'fresh_start', fresh);
   const { opened } = await io.port.open(worker);
   if (opened) io.record(node.id, 'open', `opened ${worker}`);
   const branches = buildsOn.filter((b) => b !== `team/${worker}`);

@@ -3,7 +3,7 @@
  * the controller's own judgement. Pure: they read the {@link PlanContext} and return a {@link Step}.
  */
 import { agentTeam } from '../shell-quote.js';
-import { formatDuration, overdue } from '../overdue.js';
+import { formatDuration, overdue, overdueAt } from '../overdue.js';
 import { buildsOnBranches, missingEvidence } from './flow.js';
 import { chooseWorker, type WorkerChoice } from '../worker-choice.js';
 import { finishLine } from '../transitions.js';
@@ -31,6 +31,8 @@ export function planReply(ctx: PlanContext): Step | undefined {
   const { ns, node, outcomes, stateFile } = ctx;
   const reply = ns.reply;
   if (!reply || (ns.status !== 'waiting' && ns.status !== 'running')) return undefined;
+  // an answered question asks nothing more: the node waits for the worker's next reply
+  if (reply.status === 'needs-input' && reply.answered_at !== undefined) return undefined;
   if (reply.status === 'blocked') {
     // the printed line and the loop record the same reason: who is blocked, in the worker's words
     const reason = `${reply.worker}: ${reply.message}`;
@@ -62,14 +64,16 @@ export function planReply(ctx: PlanContext): Step | undefined {
       record: { action: 'complete', detail: `${reply.worker} finished${reply.outcome ? ` (${reply.outcome})` : ''}: ${reply.message}` },
     });
   }
-  const choices = choicesFor(ctx, reply.worker, reply.message);
   if (reply.status === 'needs-input') {
+    // answering comes first; closing the node instead needs the controller's own summary, never the worker's question
+    const answer = agentTeam('reply', reply.worker, '<answer>');
     return ctx.step('decide', `${reply.worker} needs input: ${reply.message}`, {
-      reply_template: agentTeam('reply', reply.worker, '<answer>'),
-      choices,
-      done_when: `you answered ${reply.worker}; it replies again with reply-main`,
+      reply_template: answer,
+      choices: [{ outcome: 'answer', command: answer }, ...choicesFor(ctx, reply.worker, '<summary>')],
+      done_when: `you answered ${reply.worker} (the answer is recorded on the run); it goes on and replies again with reply-main`,
     }, { kind: 'stop', stopped: 'decision', why: `${reply.worker} needs input: ${reply.message}` });
   }
+  const choices = choicesFor(ctx, reply.worker, reply.message);
   if (usable) {
     const reason = `${reply.worker} finished: ${reply.message}`;
     return ctx.step('confirm', `${reply.worker} finished (${reply.message}); node ${node.id} requires confirmation`, { choices, done_when: 'the controller (or the person, for confirmations) chose' }, {
@@ -223,8 +227,11 @@ function planAssigned(ctx: PlanContext, worker: string, change: string | undefin
   const late = stopped || moves.length ? undefined : planOverdue(ctx, worker);
   if (late) return late;
   if (moves.length) commands.push(waitLine(stateFile, node, `waiting for ${worker}`, worker));
-  return ctx.step(moves.length ? 'act' : 'wait', `${moves.length ? `record that ${node.id} waits on ${worker}` : `waiting for ${worker} to finish ${node.id}`}${change ? ` (${change})` : ''}${stopped ? `; ${worker}'s agent stopped: reopen it and give it the same change again` : ''}`, {
+  const answered = ns.reply?.status === 'needs-input' && ns.reply.answer !== undefined ? `; you answered its question (${ns.reply.answer}), it replies again with reply-main` : '';
+  const due = overdueAt(node, ns);
+  return ctx.step(moves.length ? 'act' : 'wait', `${moves.length ? `record that ${node.id} waits on ${worker}` : `waiting for ${worker} to finish ${node.id}`}${change ? ` (${change})` : ''}${answered}${stopped ? `; ${worker}'s agent stopped: reopen it and give it the same change again` : ''}`, {
     commands,
+    ...(due !== undefined ? { overdue_at: new Date(due).toISOString() } : {}),
     // no completion lines while the worker works: its reply completes the node (workflow run --wait)
     done_when: replyDone(ctx, worker),
   }, {

@@ -59,6 +59,8 @@ export interface NextStep {
   reply: NodeReply | null;
   /** Every active node's or instance's step, the first being this one (only on the top-level document). */
   steps?: NextStep[];
+  /** When the worker's visit becomes overdue (`timeout:`, RFC 3339), on a step that waits for it; `--wait` wakes then. */
+  overdue_at?: string;
   /** What the controller should know (e.g. a `{{…}}` reference left as written because its node is not done yet). */
   warnings: string[];
 }

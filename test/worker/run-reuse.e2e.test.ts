@@ -1,0 +1,84 @@
+/**
+ * Reusing a worker across runs, end to end with the built CLI, real git and the scripted stand-in agent
+ * on the headless process backend:
+ * - a worker whose branch still holds a finished (cancelled) run's commits is started afresh from your
+ *   branch for the next run: the commits are kept on a backup branch, and the run's log names them and it;
+ * - a worker held by a run that is blocked (not finished) is not handed to another run as idle.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTeam, type Team } from '../controller/support.js';
+import { git } from '../helpers/repo.js';
+
+let team: Team | undefined;
+afterEach(async () => {
+  await team?.cleanup();
+  team = undefined;
+});
+
+const SOLO = `version: 1
+name: solo
+params:
+    task: { type: string, required: true }
+roles:
+    dev: { role: dev }
+entry: build
+nodes:
+    - id: build
+      type: assign_role_task
+      actor: dev
+      task: "Do: {{params.task}}"
+      next: finish
+    - id: finish
+      type: controller_task
+      end: true
+`;
+
+const PLAYBOOK = [
+  { match: 'Do: farewell', files: { 'farewell.js': 'export const bye = 1;\n' }, commit: 'Add farewell', reply: 'Task completed: farewell' },
+  { match: 'Do: hello', files: { 'hello.js': 'export const hi = 1;\n' }, commit: 'Add hello', reply: 'Task completed: hello' },
+];
+
+/** Subjects of the commits on `branch` that main does not hold. */
+const ownCommits = (t: Team, branch: string) => git(t.root, 'log', '--format=%s', `main..${branch}`).split('\n').filter(Boolean);
+
+describe('a worker reused by the next run', () => {
+  it("starts afresh from your branch when it holds a cancelled run's commits: kept on a backup branch, named in the log", async () => {
+    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO }, playbook: PLAYBOOK });
+    const first = team.init('solo', 'r1', '--param', 'task=farewell');
+    expect(team.run(first).stopped).toBe('waiting');
+    await team.waitForReply(first, 'build');
+    expect(ownCommits(team, 'team/dev-001')).toEqual(['Add farewell']);
+    expect(team.at(['workflow', 'state', 'cancel', first, '--reason', 'cancelled by the person', '--json']).code).toBe(0);
+
+    const second = team.init('solo', 'r2', '--param', 'task=hello');
+    const report = team.run(second);
+    expect(report.stopped).toBe('waiting');
+    expect(team.show(second).node_states.build.worker).toBe('dev-001');
+    const fresh = report.steps.find((s: { action: string }) => s.action === 'fresh_start');
+    expect(fresh?.detail).toMatch(/Add farewell/);
+    const backup = /(agent-team-backup\/dev-001-\S+)/.exec(fresh.detail)?.[1] as string;
+    expect(backup).toBeDefined();
+    // nothing lost: the backup branch holds the cancelled run's commit
+    expect(ownCommits(team, backup)).toEqual(['Add farewell']);
+    await team.waitForReply(second, 'build');
+    // the new run's branch holds only its own work
+    expect(ownCommits(team, 'team/dev-001')).toEqual(['Add hello']);
+    expect(team.show(second).decision_log.some((e: { action: string; summary?: string }) => e.action === 'fresh_start' && e.summary?.includes(backup))).toBe(true);
+  }, 120_000);
+
+  it('a run blocked by the person (not finished) keeps its worker: the next run gets another one', async () => {
+    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO }, playbook: PLAYBOOK });
+    const first = team.init('solo', 'r1', '--param', 'task=farewell');
+    expect(team.run(first).stopped).toBe('waiting');
+    await team.waitForReply(first, 'build');
+    expect(team.at(['workflow', 'state', 'block', first, '--node', 'build', '--reason', 'cancelled by the person', '--json']).code).toBe(0);
+
+    const second = team.init('solo', 'r2', '--param', 'task=hello');
+    expect(team.run(second).stopped).toBe('waiting');
+    expect(team.show(second).node_states.build.worker).toBe('dev-002');
+    await team.waitForReply(second, 'build');
+    expect(ownCommits(team, 'team/dev-002')).toEqual(['Add hello']);
+    // the blocked run's work is where it was
+    expect(ownCommits(team, 'team/dev-001')).toEqual(['Add farewell']);
+  }, 120_000);
+});
