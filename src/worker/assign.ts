@@ -66,6 +66,19 @@ export interface FreshStart {
 }
 
 /**
+ * The commits (`<short sha> <subject>`, newest first) `team/<id>` holds that the controller's current
+ * branch does not, with that branch; undefined when there are none or the branch does not exist.
+ */
+export async function carriedCommits(root: string, id: string): Promise<{ upstream: { ref: string; sha: string }; commits: string[] } | undefined> {
+  const branch = workerPaths(root, id).branch;
+  if (!(await branchExists(root, branch))) return undefined;
+  const upstream = await currentRef(root);
+  const log = await runGit(root, ['log', '--format=%h %s', `${upstream.sha}..${branch}`], { traced: true });
+  const commits = log.split('\n').filter((l) => l.trim() !== '');
+  return commits.length ? { upstream, commits } : undefined;
+}
+
+/**
  * Starts `team/<id>` afresh from the controller's current branch when it holds commits that branch does
  * not (work of an earlier run, finished or cancelled): those commits are first kept on a new branch
  * `agent-team-backup/<id>-<stamp>` (never a `team/` name, which would read as a worker), then the branch
@@ -76,11 +89,9 @@ export interface FreshStart {
 export async function startAfresh(root: string, id: string, now = new Date()): Promise<FreshStart | undefined> {
   assertName('worker id', id);
   const paths = workerPaths(root, id);
-  if (!(await branchExists(root, paths.branch))) return undefined;
-  const upstream = await currentRef(root);
-  const log = await runGit(root, ['log', '--format=%h %s', `${upstream.sha}..${paths.branch}`], { traced: true });
-  const commits = log.split('\n').filter((l) => l.trim() !== '');
-  if (commits.length === 0) return undefined;
+  const carried = await carriedCommits(root, id);
+  if (!carried) return undefined;
+  const { upstream, commits } = carried;
   const stamp = now.toISOString().replace(/\.\d{3}Z$/, '').replace(/[-:]/g, '').replace('T', '-');
   let backup = `agent-team-backup/${id}-${stamp}`;
   for (let n = 2; await branchExists(root, backup); n++) backup = `agent-team-backup/${id}-${stamp}-${n}`;

@@ -51,6 +51,9 @@ describe('a worker reused by the next run', () => {
     expect(team.at(['workflow', 'state', 'cancel', first, '--reason', 'cancelled by the person', '--json']).code).toBe(0);
 
     const second = team.init('solo', 'r2', '--param', 'task=hello');
+    // next says it before run does it
+    const next = team.next(second);
+    expect(next.warnings.join('\n')).toMatch(/dev-001 holds 1 commit\(s\) not on main from outside this run \(\w+ Add farewell\): workflow run starts team\/dev-001 afresh/);
     const report = team.run(second);
     expect(report.stopped).toBe('waiting');
     expect(team.show(second).node_states.build.worker).toBe('dev-001');

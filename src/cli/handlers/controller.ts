@@ -7,6 +7,8 @@ import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../wor
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
 import { forecastLines, runWorkers, workerForecast } from '../../worker/forecast.js';
+import { carriedCommits } from '../../worker/assign.js';
+import { workedInRun } from '../../workflow/worker-choice.js';
 import type { ForecastConflict } from '../../git/forecast.js';
 import { assertTrusted } from '../../trust/check.js';
 import { commandsOfTemplateData, configCommands } from '../../trust/commands.js';
@@ -51,6 +53,9 @@ async function computeNext(file: string): Promise<{ step: NextStep; root: string
   const idle = role && needsWorker && template.defaults?.reuse_worker !== false ? await port.findIdle(role, []) : undefined;
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const missing = missingRoles(root, template.roles);
+  // the idle worker `workflow run` would reuse: say now that it starts afresh (another run's commits go to a backup branch)
+  const carried = idle && node && !workedInRun(run.state, node.id, idle) ? await carriedCommits(root, idle).catch(() => undefined) : undefined;
+  if (carried) step.warnings.push(`${idle} holds ${carried.commits.length} commit(s) not on ${carried.upstream.ref} from outside this run (${carried.commits.join('; ')}): workflow run starts team/${idle} afresh from ${carried.upstream.ref} and keeps them on a backup branch`);
   // the conflict forecast of the run's unmerged worker branches, so the controller can act before a merge fails
   const forecast = await workerForecast(root, runWorkers(run.state)).catch(() => []);
   return { step, root, missing, forecast, warnings: [...run.warnings, ...(run.templateProblem ? [run.templateProblem] : []), ...step.warnings, ...missingRoleWarnings(missing)] };
