@@ -6,7 +6,7 @@
 //
 // Environment knobs: BENCH_RUNS (default 21 timed runs per case), BENCH_WARMUP (default 3),
 // BENCH_KEEP=1 (keep the temp repositories and print where they are), BENCH_TASK_SECONDS (T of the
-// parallel-runs section, default 15), BENCH_PARALLEL=0 (skip that section), BENCH_ONLY=startup,workers,parallel
+// parallel-runs section, default 10), BENCH_PARALLEL=0 (skip that section), BENCH_ONLY=startup,workers,parallel
 // (run only the named sections; results go to bench/results-<sections>.json instead).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,9 +1,10 @@
 // Bench section "4 independent tasks, the stand-in agent taking T seconds each" (issue 12): wall time
 // of a run whose node has `for_each` over 4 items (4 workers at once) against the same 4 tasks as 4
-// sequential nodes, both driven by `agent-team workflow run` with the scripted stand-in agent
-// (test/agent/scripted-agent.mjs, `delay_ms` = T) on the headless process backend. Target: for_each
+// sequential nodes, both driven by `agent-team workflow run --wait` with the scripted stand-in agent as a
+// claude-like provider (test/agent/scripted-agent.mjs, `like: claude`, `delay_ms` = T) on the headless
+// process backend. Target: for_each
 // ≤ 1.5 T (sequential ≥ 4 T). Run alone with `node bench/parallel.js` (after `npm run build`);
-// BENCH_TASK_SECONDS sets T (default 15).
+// BENCH_TASK_SECONDS sets T (default 10).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,13 +67,15 @@ function timeRun(temp, name, yaml, seconds, env) {
   git('config', 'commit.gpgsign', 'false');
   const playbook = write(dir, '../' + name + '-playbook.json', JSON.stringify({ steps: TASKS.map((t) => ({ match: `task ${t}`, files: { [`${t}.txt`]: `${t}\n` }, commit: `Build ${t}`, reply: `Task completed: ${t}`, delay_ms: seconds * 1000 })) }));
   write(dir, '.agents/teams/dev/system.md', 'You build things.\n');
-  write(dir, '.agents/config.yaml', `default_provider: scripted\nproviders:\n    scripted: "node ${AGENT} --playbook ${playbook} --log ${join(temp, `${name}-agent.log`)}"\n`);
+  // like: claude — the stand-in speaks claude's hooks (start, prompt received, turn ended), as a real agent does
+  write(dir, '.agents/config.yaml', `default_provider: scripted\nproviders:\n    scripted: { command: "node ${AGENT} --playbook ${playbook} --log ${join(temp, `${name}-agent.log`)}", like: claude }\n`);
   write(dir, '.agents/workflow/' + name + '.yaml', yaml);
   write(dir, '.gitignore', '.agents/workflow/runs/\n.agents/workers/\n.worktrees/\n');
   write(dir, 'README.md', '# bench\n');
   git('add', '-A');
   git('commit', '-q', '-m', 'setup');
-  const cli = (...args) => spawnSync(NODE, [BIN, ...args], { cwd: dir, env: gitEnv, encoding: 'utf8', timeout: 120_000 });
+  const limit = seconds * TASKS.length * 4 + 120; // seconds
+  const cli = (...args) => spawnSync(NODE, [BIN, ...args], { cwd: dir, env: gitEnv, encoding: 'utf8', timeout: (limit + 30) * 1000 });
   // the stand-in agent is a provider from .agents/config.yaml: the project must be trusted first
   const trusted = cli('trust', '--json');
   if (trusted.status !== 0) throw new Error(`trust: ${trusted.stderr}`);
@@ -81,15 +84,12 @@ function timeRun(temp, name, yaml, seconds, env) {
   const file = JSON.parse(init.stdout).path;
   const t0 = performance.now();
   try {
+    // as a controller drives it: `workflow run --wait` acts, then blocks until the run needs the controller
     for (;;) {
-      const r = cli('workflow', 'run', file, '--json');
+      const r = cli('workflow', 'run', file, '--wait', '--timeout', `${limit}s`, '--json');
       if (r.status !== 0) throw new Error(`workflow run: ${r.stderr || r.stdout}`);
-      const state = readFileSync(file, 'utf8');
-      if (/^current_node: done$/m.test(state)) return (performance.now() - t0) / 1000;
-      if ((performance.now() - t0) / 1000 > seconds * TASKS.length * 4 + 120) throw new Error(`${name} did not finish: ${JSON.parse(r.stdout).why}`);
-      // wait for the next worker reply (a file change) without a fixed sleep per task
-      const before = state;
-      while (readFileSync(file, 'utf8') === before && (performance.now() - t0) / 1000 < seconds * TASKS.length * 4 + 120) spawnSync('sleep', ['0.2']);
+      if (/^current_node: done$/m.test(readFileSync(file, 'utf8'))) return (performance.now() - t0) / 1000;
+      if ((performance.now() - t0) / 1000 > limit) throw new Error(`${name} did not finish: ${r.stdout}`);
     }
   } finally {
     // stop the stand-in agents (process backend: each pane is a process group recorded as proc:<pid>:…)
@@ -109,7 +109,7 @@ function timeRun(temp, name, yaml, seconds, env) {
  * Measures both runs with tasks of `seconds` s each. Returns { seconds, for_each_s, sequential_s,
  * for_each_ratio, sequential_ratio, pass } (ratios are wall time / T).
  */
-export function parallelCase(seconds = Number(process.env.BENCH_TASK_SECONDS ?? 15)) {
+export function parallelCase(seconds = Number(process.env.BENCH_TASK_SECONDS ?? 10)) {
   const temp = mkdtempSync(join(tmpdir(), 'agent-team-bench-parallel-'));
   const env = { ...process.env, NO_COLOR: '1', AGENT_TEAM_BACKEND: 'process', AGENT_TEAM_HOME: join(temp, 'home') };
   for (const k of ['FORCE_COLOR', 'TMUX', 'TMUX_PANE', 'WEZTERM_PANE', 'AGENT_TEAM_PANE', 'AGENT_TEAM_WORKER_ID']) delete env[k];
