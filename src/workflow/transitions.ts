@@ -3,7 +3,7 @@
  * and a request, return the new run-state and the decision-log entry, or throw a TransitionError whose
  * hint is the command that would work. Nothing here reads or writes files.
  */
-import { TransitionError } from '../errors.js';
+import { TransitionError, UsageError } from '../errors.js';
 import { activeIds, baseNodeId, isInstanceId, setActive, summariseStatus } from './active.js';
 import { didYouMean } from './did-you-mean.js';
 import { leaveNode } from './fork-join.js';
@@ -282,11 +282,26 @@ function blockOverVisited(state: RunState, node: WorkflowNode, now: string): voi
 }
 
 /**
+ * The outcomes a node without branches takes besides none: a check's result (`passed` on exit 0, else
+ * `failed`), which for_each aggregates over its instances and `{{nodes.ID.outcome}}` reads.
+ */
+export const UNBRANCHED_OUTCOMES: readonly string[] = ['passed', 'failed'];
+
+/**
  * The nodes that follow `node` (one, several for a fork, none when completing it ends the run or it is a
- * for_each instance, which only checks the outcome). Throws TransitionError.
+ * for_each instance, which only checks the outcome). Throws TransitionError, or UsageError
+ * `unknown_outcome` (exit 2) for an outcome a node without branches cannot take.
  */
 function chooseNext(node: WorkflowNode, nodes: Map<string, WorkflowNode>, req: TransitionRequest, instance = false): string[] {
   const file = q(req.stateFile);
+  if (outcomesOf(node).length === 0 && req.outcome !== undefined && !UNBRANCHED_OUTCOMES.includes(req.outcome)) {
+    // bad input, not a refused move: the node could never take it (Go recorded any word; files it wrote still load)
+    throw new UsageError(`node ${node.id} has no branches, so it takes no outcome ${JSON.stringify(req.outcome)}: leave out --outcome, or give ${UNBRANCHED_OUTCOMES.join(' or ')} (a check's result)`, {
+      code: 'unknown_outcome',
+      hint: finishCommand(req.stateFile, node),
+      details: { node: node.id, outcome: req.outcome, outcomes: [...UNBRANCHED_OUTCOMES] },
+    });
+  }
   if (req.nextNode !== undefined) {
     if (!nodes.has(req.nextNode)) {
       const suggestion = didYouMean(req.nextNode, nodes.keys());

@@ -101,15 +101,15 @@ export function workedInRun(state: RunState, nodeId: string, worker: string): bo
 }
 
 /**
- * Before a worker this run has not used yet gets its first task of the run: when its branch holds
- * commits your branch does not (an earlier, finished run's work, or work by hand), it starts afresh
- * from your branch with those commits kept on a backup branch (`port.startAfresh`), and the run's
- * `decision_log` gets a `fresh_start` entry naming the commits and the backup. Returns that text, or
- * undefined when nothing was there. Throws what the port and the run-state write throw.
+ * Before a worker new to this run (a {@link Reservation}'s `newToRun`) gets its first task of the run:
+ * when its branch holds commits your branch does not (an earlier, finished run's work, or work by hand),
+ * it starts afresh from your branch with those commits kept on a backup branch (`port.startAfresh`), and
+ * the run's `decision_log` gets a `fresh_start` entry naming the commits and the backup. Returns that
+ * text, or undefined when nothing was there. Throws what the port and the run-state write throw.
  */
 export async function freshenWorker(options: { stateFile: string; cwd: string; nodeId: string; worker: string; port: WorkerPort; now?: () => Date }): Promise<string | undefined> {
   const { stateFile, cwd, nodeId, worker, port } = options;
-  if (!port.startAfresh || workedInRun(readRunState(resolve(cwd, stateFile)), nodeId, worker)) return undefined;
+  if (!port.startAfresh) return undefined;
   const fresh = await port.startAfresh(worker);
   if (!fresh) return undefined;
   const n = fresh.commits.length;
@@ -145,8 +145,11 @@ export function workersLockTarget(root: string): string {
   return join(root, '.agents', 'workers');
 }
 
-/** A reserved worker: how it was found, and the actions taken (`reuse`, `create`) for the loop's record. */
-export type Reservation = { kind: 'existing' | 'reuse' | 'create'; id: string } | { kind: 'none'; reason: string };
+/**
+ * A reserved worker: how it was found, and the actions taken (`reuse`, `create`) for the loop's record;
+ * `newToRun` when the run had recorded it on no node or visit before (not even an earlier try of this one).
+ */
+export type Reservation = { kind: 'existing' | 'reuse' | 'create'; id: string; newToRun: boolean } | { kind: 'none'; reason: string };
 
 /**
  * Chooses the worker for the current visit of `node` (as {@link chooseWorker}, with a fresh view of
@@ -176,6 +179,8 @@ export async function reserveWorker(options: { stateFile: string; cwd: string; t
     }
     if (choice.kind === 'none') return choice;
     const id = choice.kind === 'create' ? await port.create(role as string) : choice.id;
+    // read before the reservation is written: a worker this node had already (a retry) is not new to the run
+    const newToRun = !workedInRun(state, node.id, id) && state.node_states[node.id]?.worker !== id;
     const now = options.now?.() ?? new Date();
     await mutateRun(stateFile, cwd, (run) => {
       const ns = run.state.node_states[node.id];
@@ -188,6 +193,6 @@ export async function reserveWorker(options: { stateFile: string; cwd: string; t
       const at = timestamp(now);
       return { result: {}, state: { ...run.state, node_states: { ...run.state.node_states, [node.id]: { ...ns, worker: id, updated_at: at } }, updated_at: at } };
     });
-    return { kind: choice.kind, id };
+    return { kind: choice.kind, id, newToRun };
   });
 }

@@ -97,6 +97,8 @@ describe('builds_on conflict', () => {
     expect(retried.code, retried.stderr).toBe(0);
     const again = team.run(file);
     expect(again.stopped, again.why).toBe('waiting');
+    // QA's branch holds this run's work from the first try: it is built on again, never "started afresh"
+    expect(again.steps.map((s: { action: string }) => s.action)).not.toContain('fresh_start');
     expect(readFileSync(join(team.root, '.worktrees/qa-001/greet.txt'), 'utf8')).toBe('left\nright\n');
     const replied = await team.waitForReply(file, 'qa_verify');
     expect(replied.node_states.qa_verify.reply).toMatchObject({ outcome: 'passed' });

@@ -2,16 +2,18 @@
  * One contract for every session backend that can run here (issue 13 item 4): open, type literally,
  * liveness, the foreground check ("never type into a shell"), ownership by project and worker, capture,
  * attach command, kill. tmux runs on a private socket (killed in afterAll); the process backend on
- * real detached shells. WezTerm cannot run here: its argument building and list parsing are tested in
- * wezterm.test.ts against a fake `wezterm`.
+ * real detached shells; the WezTerm backend against `test/helpers/fake-wezterm.mjs`, a `wezterm cli`
+ * stand-in whose panes are real shells on another private tmux server (WezTerm itself cannot run here;
+ * its argument building and list parsing are also pinned in wezterm.test.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PaneOwner, SessionBackend } from '../../src/session/backend.js';
 import { ProcessBackend } from '../../src/session/process.js';
 import { TmuxBackend } from '../../src/session/tmux.js';
+import { WeztermBackend } from '../../src/session/wezterm.js';
 import { waitFor } from '../../src/session/wait.js';
 import { tempDir } from '../helpers/repo.js';
 
@@ -21,15 +23,26 @@ const tmuxEnv: NodeJS.ProcessEnv = { ...process.env, AGENT_TEAM_TMUX_SOCKET: soc
 delete tmuxEnv.TMUX;
 delete tmuxEnv.TMUX_PANE;
 
+const tmp = tempDir('agent-team-contract-');
+
+// `wezterm` on PATH is the fake, its panes on their own private tmux server
+const weztermSocket = `${socket}-wezterm`;
+const weztermBin = join(tmp.dir, 'bin');
+mkdirSync(weztermBin, { recursive: true });
+symlinkSync(join(import.meta.dirname, '..', 'helpers', 'fake-wezterm.mjs'), join(weztermBin, 'wezterm'));
+const weztermEnv: NodeJS.ProcessEnv = { ...tmuxEnv, PATH: `${weztermBin}${delimiter}${process.env.PATH ?? ''}`, FAKE_WEZTERM_TMUX_SOCKET: weztermSocket, SHELL: '/bin/bash' };
+
 const cases: Array<{ name: string; make: () => SessionBackend; skip: boolean }> = [
   { name: 'tmux', make: () => new TmuxBackend({ env: tmuxEnv }), skip: !hasTmux },
   { name: 'process', make: () => new ProcessBackend({ timeoutMs: 3000 }), skip: false },
+  { name: 'wezterm (fake wezterm cli over tmux)', make: () => new WeztermBackend({ env: weztermEnv }), skip: !hasTmux },
 ];
 
-const tmp = tempDir('agent-team-contract-');
 afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  for (const s of [socket, weztermSocket]) {
+    spawnSync('tmux', ['-L', s, 'kill-server']);
+    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, s), { force: true });
+  }
   tmp.cleanup();
 });
 
@@ -38,7 +51,7 @@ const TRICKY = `quotes "d" 'q' $HOME \`touch tick-ran\` $(touch dollar-ran); tou
 
 describe.each(cases)('session backend contract: $name', ({ name, make, skip }) => {
   const backend = make();
-  const root = join(tmp.dir, name);
+  const root = join(tmp.dir, name.split(' ')[0] as string);
   let seq = 0;
   const open = async () => {
     const owner: PaneOwner = { root, workerId: `dev-${String(++seq).padStart(3, '0')}` };
@@ -71,7 +84,7 @@ describe.each(cases)('session backend contract: $name', ({ name, make, skip }) =
     await waitFor(() => existsSync(out) && readFileSync(out, 'utf8') === `${TRICKY}\n`, { timeoutMs: 5000, description: 'cat output' }).catch(() => undefined);
     expect(readFileSync(out, 'utf8')).toBe(`${TRICKY}\n`);
     for (const marker of ['tick-ran', 'dollar-ran', 'semi-ran']) expect(existsSync(join(root, marker))).toBe(false);
-    expect(await backend.attachCommand(pane.paneId)).toMatch(/^(tmux .*attach -t |tail -f )/);
+    expect(await backend.attachCommand(pane.paneId)).toMatch(/^(tmux .*attach -t |tail -f |wezterm cli activate-pane --pane-id )/);
 
     await backend.kill(pane.paneId);
     await waitFor(async () => !(await backend.owns(pane.paneId, pane.owner)), { timeoutMs: 5000, description: 'the pane to go' });

@@ -1,6 +1,6 @@
 /** The transition rules as pure functions: every transition allowed and refused. */
 import { describe, expect, it } from 'vitest';
-import { TransitionError } from '../../src/errors.js';
+import { TransitionError, UsageError } from '../../src/errors.js';
 import { loadPreset } from '../../src/workflow/presets.js';
 import type { RunState } from '../../src/workflow/schema.js';
 import { applyTransition, enterNode, type TransitionAction, type TransitionRequest } from '../../src/workflow/transitions.js';
@@ -214,6 +214,28 @@ describe('complete', () => {
     expect(err.code).toBe('unknown_outcome');
     expect(err.message).toContain('did you mean passed?');
     expect(err.message).toContain('its outcomes are passed, failed');
+  });
+
+  it('on a node without branches refuses an outcome it cannot take (exit 2), naming the node, the outcome and the allowed ones; nothing changes', () => {
+    const state = deepFreeze(step(fresh(), 'start', 'cto_breakdown'));
+    let err: unknown;
+    try {
+      step(state, 'complete', 'cto_breakdown', { outcome: 'bogus' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).code).toBe('unknown_outcome');
+    expect((err as UsageError).message).toBe('node cto_breakdown has no branches, so it takes no outcome "bogus": leave out --outcome, or give passed or failed (a check\'s result)');
+    expect((err as UsageError).hint).toBe(`agent-team workflow state complete ${FILE} --node cto_breakdown`);
+    expect(state.node_states.cto_breakdown?.status).toBe('running');
+  });
+
+  it('on a node without branches takes no outcome, or passed/failed (a check\'s result, which for_each aggregates)', () => {
+    expect(step(step(fresh(), 'start', 'cto_breakdown'), 'complete', 'cto_breakdown').node_states.cto_breakdown?.outcome).toBeUndefined();
+    expect(step(step(fresh(), 'start', 'cto_breakdown'), 'complete', 'cto_breakdown', { outcome: 'passed' }).node_states.cto_breakdown?.outcome).toBe('passed');
+    expect(step(step(fresh(), 'start', 'cto_breakdown'), 'complete', 'cto_breakdown', { outcome: 'failed' }).current_node).toBe('controller_dispatch');
   });
 
   it('on a branching node follows the branch of the outcome', () => {

@@ -54,7 +54,7 @@ async function computeNext(file: string): Promise<{ step: NextStep; root: string
   const step = nextStep(run.state, template, file, { ...port, idle: (r) => (r === role ? idle : undefined) });
   const missing = missingRoles(root, template.roles);
   // the idle worker `workflow run` would reuse: say now that it starts afresh (another run's commits go to a backup branch)
-  const carried = idle && node && !workedInRun(run.state, node.id, idle) ? await carriedCommits(root, idle).catch(() => undefined) : undefined;
+  const carried = idle && node && !workedInRun(run.state, node.id, idle) && run.state.node_states[node.id]?.worker !== idle ? await carriedCommits(root, idle).catch(() => undefined) : undefined;
   if (carried) step.warnings.push(`${idle} holds ${carried.commits.length} commit(s) not on ${carried.upstream.ref} from outside this run (${carried.commits.join('; ')}): workflow run starts team/${idle} afresh from ${carried.upstream.ref} and keeps them on a backup branch`);
   // the conflict forecast of the run's unmerged worker branches, so the controller can act before a merge fails
   const forecast = await workerForecast(root, runWorkers(run.state)).catch(() => []);

@@ -2,7 +2,7 @@
 import { dirname } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
-import { reassignWorkerNode } from '../../worker/reassign.js';
+import { reassignWorkerNode, supersedeCompletedChange } from '../../worker/reassign.js';
 import { missingRoles, missingRoleWarnings } from '../../worker/roles.js';
 import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/names.js';
@@ -136,10 +136,13 @@ async function transition(action: TransitionAction, stateFile: string, o: Transi
   else if (action === 'block') text = `blocked on ${node}`;
   else text = `${action === 'confirm' ? 'confirmed' : 'completed'} ${node}\nnext_node=${s.status === 'completed' ? '<end>' : s.current_node}`;
   if (result.entry.forced) text += '\n(forced: logged in decision_log)';
+  const warnings = [...result.warnings];
+  // closed without the worker's done reply: the change it still holds is superseded (and said so)
+  const superseded = action === 'complete' || action === 'confirm' ? supersedeCompletedChange(stateFile, s, node, warnings) : null;
   return {
-    json: { ok: true, path: result.path, action, node, run_status: s.status, current_node: s.current_node, entry: result.entry, warnings: result.warnings },
+    json: { ok: true, path: result.path, action, node, run_status: s.status, current_node: s.current_node, entry: result.entry, ...(superseded ? { superseded } : {}), warnings },
     text,
-    warnings: result.warnings,
+    warnings,
   };
 }
 

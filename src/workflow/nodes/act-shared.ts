@@ -66,7 +66,7 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
   if (reserved.kind === 'reuse') io.record(node.id, 'reuse', `reusing idle worker ${worker} (${role})`);
   if (reserved.kind === 'create') io.record(node.id, 'create', `created worker ${worker} (${role})`);
   // a worker new to this run carries no other run's commits into its work (kept on a backup branch)
-  const fresh = reserved.kind === 'create' ? undefined : await freshenWorker({ stateFile: io.stateFile, cwd: io.cwd, nodeId: node.id, worker, port: io.port });
+  const fresh = reserved.kind === 'create' || !reserved.newToRun ? undefined : await freshenWorker({ stateFile: io.stateFile, cwd: io.cwd, nodeId: node.id, worker, port: io.port });
   if (fresh) io.record(node.id, 'fresh_start', fresh);
   const { opened } = await io.port.open(worker);
   if (opened) io.record(node.id, 'open', `opened ${worker}`);

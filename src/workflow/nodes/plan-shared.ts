@@ -6,7 +6,7 @@ import { agentTeam } from '../shell-quote.js';
 import { formatDuration, overdue, overdueAt } from '../overdue.js';
 import { buildsOnBranches, missingEvidence } from './flow.js';
 import { chooseWorker, type WorkerChoice } from '../worker-choice.js';
-import { finishLine } from '../transitions.js';
+import { finishLine, UNBRANCHED_OUTCOMES } from '../transitions.js';
 import { assignmentText, blockLine, reassignLine, startLine, waitLine } from './lines.js';
 import type { Choice, PlanContext, Step } from './step.js';
 
@@ -55,13 +55,15 @@ export function planReply(ctx: PlanContext): Step | undefined {
     }, { kind: 'stop', stopped: 'decision', why: `${reply.worker}'s done reply on ${node.id} lacks evidence: ${missing.join('; ')}` });
   }
   if (usable && !node.requires_confirmation) {
+    // a node without branches takes only passed/failed: another word the worker gave is left out, not refused
+    const outcome = outcomes.length > 0 || (reply.outcome !== undefined && UNBRANCHED_OUTCOMES.includes(reply.outcome)) ? reply.outcome : undefined;
     return ctx.step('act', `${reply.worker} finished: ${reply.message}`, {
-      commands: [finishLine(stateFile, node, { outcome: reply.outcome, worker: reply.worker, summary: reply.message })],
+      commands: [finishLine(stateFile, node, { outcome, worker: reply.worker, summary: reply.message })],
       done_when: `node ${node.id} is completed`,
     }, {
       kind: 'advance',
-      moves: [{ action: 'complete', node: node.id, outcome: reply.outcome, worker: reply.worker, summary: reply.message }],
-      record: { action: 'complete', detail: `${reply.worker} finished${reply.outcome ? ` (${reply.outcome})` : ''}: ${reply.message}` },
+      moves: [{ action: 'complete', node: node.id, outcome, worker: reply.worker, summary: reply.message }],
+      record: { action: 'complete', detail: `${reply.worker} finished${outcome ? ` (${outcome})` : ''}: ${reply.message}` },
     });
   }
   if (reply.status === 'needs-input') {
