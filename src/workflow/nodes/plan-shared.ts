@@ -167,8 +167,10 @@ export function planWorkerTask(ctx: PlanContext): Step {
     if (byActivity) return byActivity;
     const late = stopped ? undefined : planOverdue(ctx, id);
     if (late) return late;
+    const due = overdueAt(node, ns);
     return ctx.step('wait', `waiting for ${id} to finish ${node.id}`, {
       commands: stopped ? [agentTeam('worker', 'open', id), agentTeam('worker', 'assign', id, text)] : [],
+      ...(due !== undefined ? { overdue_at: new Date(due).toISOString() } : {}),
       // no completion lines while the worker works: its reply completes the node (workflow run --wait)
       done_when: replyDone(ctx, id),
     }, {
