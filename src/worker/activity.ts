@@ -32,7 +32,7 @@ export interface ActivityInfo {
  * tested per line), where a blocking screen is drawn; the whole screen when no such line shows (the
  * agent is not at its prompt). Lines above the prompt are the conversation.
  */
-export function liveBottom(promptLine: RegExp, screen: readonly string[]): string[] {
+function liveBottom(promptLine: RegExp, screen: readonly string[]): string[] {
   for (let i = screen.length - 1; i >= 0; i--) if (promptLine.test(screen[i] ?? '')) return screen.slice(i + 1);
   return [...screen];
 }
