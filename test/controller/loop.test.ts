@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runController } from '../../src/workflow/controller.js';
 import { FakePort } from '../helpers/fake-port.js';
 import { initRun, loadRun } from '../../src/workflow/state-service.js';
@@ -232,5 +232,33 @@ nodes:
     expect(second.stopped).toBe('confirmation');
     expect(readFileSync(join(repo.dir, 'ran.txt'), 'utf8')).toBe('ran\n'); // ran once
     expect(second.next.choices.map((c) => c.outcome)).toEqual(['passed', 'failed']);
+  });
+});
+
+describe('a worker that becomes overdue while workflow run looks', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('is reported as the decision it is, never as "waiting" next to an overdue decision', async () => {
+    const repo = tempRepo();
+    cleanup = repo.cleanup;
+    writeFile(repo.dir, '.agents/workflow/late.yaml', TEMPLATE('    reuse_worker: true').replace('      task: Build it\n', '      task: Build it\n      timeout: 10s\n'));
+    const { path } = initRun({ workflowFile: '.agents/workflow/late.yaml', cwd: repo.dir, runId: 'r1' });
+    const port = new FakePort();
+    expect((await runController({ stateFile: path, port, cwd: repo.dir })).stopped).toBe('waiting');
+    // the clock passes the timeout between the round's plan and the report's: each plan looks at the
+    // worker's activity twice (the step and its node document), so the third look moves the clock on
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now());
+    let looks = 0;
+    Object.assign(port, {
+      activity: () => {
+        if (++looks === 3) vi.setSystemTime(Date.now() + 60_000);
+        return 'working';
+      },
+    });
+    const report = await runController({ stateFile: path, port, cwd: repo.dir });
+    expect(looks).toBe(4);
+    expect(report.next).toMatchObject({ kind: 'decide', message: expect.stringMatching(/^build is overdue/) });
+    expect(report).toMatchObject({ stopped: 'decision', why: expect.stringMatching(/^build is overdue/) });
   });
 });
