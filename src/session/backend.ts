@@ -59,6 +59,12 @@ export interface SpawnRequest {
   env?: Record<string, string>;
   /** Open a new window/tab instead of a split or detached session, where the backend has the notion. */
   newWindow?: boolean;
+  /**
+   * A command line (POSIX shell syntax, e.g. a provider's launch command) the backend may start as the
+   * pane's own program, so nothing is typed; the pane keeps an interactive shell after it exits. A
+   * backend that does so says {@link PaneInfo.commandStarted}; otherwise the caller types it.
+   */
+  command?: string;
 }
 
 /**
@@ -74,6 +80,8 @@ export interface PaneInfo {
    * false when the bound passed first (the pane exists and typed text is buffered, so callers may go on).
    */
   ready?: boolean;
+  /** True when the backend started {@link SpawnRequest.command} itself (the caller must not type it). */
+  commandStarted?: boolean;
 }
 
 /** Options of {@link SessionBackend.sendText}. */

@@ -74,15 +74,31 @@ export function tmuxArg(value: string): string {
  * `afterWindow` (a target window such as `$0:1`) is given. Env additions become `-e K=V`. Throws
  * UsageError for a worker id tmux cannot name a session.
  */
-export function tmuxSpawnArgs(request: SpawnRequest, afterWindow?: string): string[] {
+export function tmuxSpawnArgs(request: SpawnRequest, afterWindow?: string, shell?: string): string[] {
   if (request.workerId === '' || /[:.\s]/.test(request.workerId)) {
     throw new UsageError(`worker id "${request.workerId}" cannot name a tmux session (no ':', '.' or spaces)`);
   }
   const env = Object.entries(request.env ?? {}).flatMap(([k, v]) => ['-e', tmuxArg(`${k}=${v}`)]);
-  const where = afterWindow
-    ? ['new-window', '-d', '-a', '-t', afterWindow, '-n', request.workerId]
-    : ['new-session', '-d', '-s', tmuxSessionName(request.root, request.workerId)];
-  return [...where, '-c', tmuxArg(request.cwd), '-P', '-F', '#{pane_id}', ...env];
+  const session = tmuxSessionName(request.root, request.workerId);
+  const where = afterWindow ? ['new-window', '-d', '-a', '-t', afterWindow, '-n', request.workerId] : ['new-session', '-d', '-s', session];
+  const program = request.command === undefined ? [] : paneProgram(request.command, shell ?? '/bin/sh').map(tmuxArg);
+  const args = [...where, '-c', tmuxArg(request.cwd), '-P', '-F', '#{pane_id}', ...env, ...program];
+  if (afterWindow) return args;
+  // A new session's only pane is tagged and titled in the same tmux call (one client start instead of
+  // three), named by the exact session (`=name:`): untargeted, they would go to TMUX_PANE's pane.
+  const pane = `=${session}:`;
+  return [...args, ';', ...tmuxTagArgs(pane, request), ';', 'select-pane', '-t', pane, '-T', request.workerId];
+}
+
+/**
+ * The pane's own program for a launch `command`: `<shell> -l -i -c '<command>\nexec <shell> -l'`. The
+ * shell is started as tmux starts a pane's shell (login, interactive: the user's start-up files run, and
+ * job control gives the command its own process group, which the liveness rule needs), runs the
+ * command, then becomes the interactive shell the pane keeps after the agent exits. A newline, not `;`,
+ * separates them, so a command ending in a comment or `&` cannot swallow the `exec`.
+ */
+export function paneProgram(command: string, shell: string): string[] {
+  return [shell, '-l', '-i', '-c', `${command}\nexec ${shellQuote(shell)} -l`];
 }
 
 /**
@@ -155,7 +171,11 @@ export class TmuxBackend implements SessionBackend {
     return pane;
   }
 
-  /** Creates the session (or window), then waits until the shell has drawn its prompt. */
+  /**
+   * Creates the session (or window), tagged with its owner. With `request.command`, the pane runs it as
+   * its own program ({@link paneProgram}) and `commandStarted` is set; otherwise waits until the shell
+   * has drawn its prompt.
+   */
   async spawn(request: SpawnRequest): Promise<PaneInfo> {
     assertPaneCwd(request.cwd);
     const current = request.newWindow ? this.currentPane() : undefined;
@@ -163,7 +183,9 @@ export class TmuxBackend implements SessionBackend {
     const afterWindow = current ? await this.tmuxOk(['display-message', '-p', '-t', current, '#{session_id}:#{window_index}']) : undefined;
     // A server whose last session was just killed is still exiting; a client that reaches it then gets
     // "server exited unexpectedly". Retry (bounded) until a fresh server answers.
-    const args = tmuxSpawnArgs(request, afterWindow);
+    // The pane's shell: tmux's own default is $SHELL; a relative or missing one would not start.
+    const shell = this.env.SHELL?.startsWith('/') ? this.env.SHELL : '/bin/sh';
+    const args = tmuxSpawnArgs(request, afterWindow, shell);
     const r = await waitFor(
       async () => {
         const attempt = await this.tmux(args);
@@ -185,7 +207,13 @@ export class TmuxBackend implements SessionBackend {
     }
     const paneId = r.stdout.trim();
     if (!TMUX_PANE_ID.test(paneId)) throw new OperationError(`tmux printed "${paneId}" instead of a pane id`, { code: 'tmux_failed' });
-    await this.tmuxOk(tmuxTagArgs(paneId, request));
+    if (afterWindow) await this.tmuxOk(tmuxTagArgs(paneId, request));
+    if (request.command !== undefined) {
+      // The command runs as the pane's program: no prompt to wait for, nothing to type. Whether it started
+      // (or quit at once) is the caller's start check (worker/preflight.ts), as for a typed one.
+      if (afterWindow) await this.setTitle(paneId, request.workerId);
+      return { paneId, busy: false, commandStarted: true };
+    }
     const ready = await this.waitReady(paneId);
     return { paneId, busy: false, ready };
   }

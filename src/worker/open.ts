@@ -204,11 +204,13 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     }
   }
   if (paneId === undefined) {
-    const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow });
+    // A backend that can start the launch command as the pane's own program (tmux) does: no prompt to
+    // wait for, nothing typed, the title set in the same call. Others get it typed into the new shell.
+    const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow, command });
     paneId = pane.paneId;
     await saveSession(root, id, paneId, controllerPane, backend.name);
     // the title is cosmetic: set while the launch command is typed, one multiplexer round trip less
-    await Promise.all([backend.setTitle(paneId, id).catch(() => undefined), backend.sendText(paneId, command)]);
+    if (!pane.commandStarted) await Promise.all([backend.setTitle(paneId, id).catch(() => undefined), backend.sendText(paneId, command)]);
   }
   // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root). An
   // agent whose hooks report (session-start, or the first task's prompt-submit) is up as soon as it says so.

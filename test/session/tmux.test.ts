@@ -7,6 +7,7 @@ import { OperationError, UsageError } from '../../src/errors.js';
 import { TmuxBackend, tmuxArg, tmuxSessionName } from '../../src/session/tmux.js';
 import { waitFor } from '../../src/session/wait.js';
 import { tempDir } from '../helpers/repo.js';
+import { shellQuote } from '../../src/shell-quote.js';
 
 const socket = `agent-team-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const env: NodeJS.ProcessEnv = { ...process.env, AGENT_TEAM_TMUX_SOCKET: socket };
@@ -188,6 +189,38 @@ setInterval(() => {}, 1000);
     const pane = await inside.spawn({ workerId: 'win-001', cwd: tmp.dir, stateDir: tmp.dir, newWindow: true });
     expect(tmux('display-message', '-p', '-t', pane.paneId, '#{session_name} #{window_name}')).toBe(`${controller.workerId} win-001`);
     expect(tmux('list-windows', '-t', `=${controller.workerId}`).split('\n')).toHaveLength(2);
+    await inside.kill(pane.paneId);
+    await backend.kill(controller.paneId);
+  });
+
+  it('spawn with a command runs it as the pane\'s own program in one tmux call: nothing typed, tags and title on the new pane, a shell kept after it exits', async () => {
+    const controller = await spawnWorker();
+    // a client with TMUX_PANE set: an untargeted option would land on the controller's pane
+    const inside = new TmuxBackend({ env: { ...env, TMUX_PANE: controller.paneId } });
+    const owner = { root: tmp.dir, workerId: 'cmd-001' };
+    const go = join(tmp.dir, 'cmd-go');
+    const out = join(tmp.dir, 'cmd-env');
+    const program = `require('fs').writeFileSync(${JSON.stringify(out)}, process.env.AGENT_TEAM_TEST_VAR + ' ' + process.cwd()); setInterval(() => { if (require('fs').existsSync(${JSON.stringify(go)})) process.exit(0); }, 20)`;
+    const command = `${shellQuote(process.execPath)} -e ${shellQuote(program)}`;
+    const pane = await inside.spawn({ ...owner, cwd: tmp.dir, stateDir: tmp.dir, env: { AGENT_TEAM_TEST_VAR: 'a b $c' }, command });
+    expect(pane.commandStarted).toBe(true);
+    await waitFor(() => existsSync(out) && readFileSync(out, 'utf8') !== '', { timeoutMs: 10_000, description: 'the pane command to run' });
+    expect(readFileSync(out, 'utf8')).toBe(`a b $c ${tmp.dir}`);
+    expect(await inside.owns(pane.paneId, owner)).toBe(true);
+    expect(tmux('display-message', '-p', '-t', controller.paneId, `#{@agent_team_worker}|#{pane_title}`)).not.toContain('cmd-001');
+    expect(tmux('display-message', '-p', '-t', pane.paneId, '#{pane_title}')).toBe('cmd-001');
+    expect(await inside.isAlive(pane.paneId, owner)).toBe(true);
+    expect(await inside.foreground(pane.paneId, owner)).toMatchObject({ kind: 'program' });
+    // nothing was typed: the command line never appears on the screen
+    expect((await inside.capture(pane.paneId)).join('\n')).not.toContain('setInterval');
+    // the program ends: the pane keeps an interactive shell, which is not "alive" and holds the terminal
+    writeFileSync(go, '');
+    await waitFor(async () => (await inside.foreground(pane.paneId, owner)).kind === 'shell', { timeoutMs: 10_000, description: 'the shell back in front' });
+    expect(await inside.isAlive(pane.paneId, owner)).toBe(false);
+    const shellOut = join(tmp.dir, 'cmd-shell');
+    await inside.sendText(pane.paneId, `printf kept > ${shellOut}`);
+    await waitFor(() => existsSync(shellOut), { timeoutMs: 10_000, description: 'the kept shell to run a line' });
+    expect(readFileSync(shellOut, 'utf8')).toBe('kept');
     await inside.kill(pane.paneId);
     await backend.kill(controller.paneId);
   });
