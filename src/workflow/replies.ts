@@ -105,8 +105,8 @@ export interface RecordedAnswer extends RecordedReply {
  * Records the controller's message to `worker` (`reply <id> "<msg>"`, once typed) on every active run
  * whose node waits on that worker (`cwd` anywhere in the main repository): an `answer` when the node's
  * last reply is an unanswered needs-input one (the reply is marked answered, so `next`/`run` wait for
- * the worker's next reply-main instead of asking again), else a `nudge`. Either restarts the node's
- * overdue clock (`overdue_from`). Unreadable runs are skipped. Returns where it was recorded.
+ * the worker's next reply-main instead of asking again), else a `nudge`. Either restarts the overdue
+ * clock (`overdue_from`) of a node with a `timeout:`. Unreadable runs are skipped. Returns where it was recorded.
  */
 export async function recordControllerReply(worker: string, message: string, cwd = process.cwd(), now = new Date()): Promise<RecordedAnswer[]> {
   const root = projectRoot(cwd);
@@ -120,7 +120,9 @@ export async function recordControllerReply(worker: string, message: string, cwd
         const original = node === undefined ? undefined : state.node_states[node];
         if (node === undefined || !original) return { result: {} };
         const at = timestamp(now);
-        const ns = { ...original, overdue_from: at, updated_at: at };
+        // the overdue clock restarts only on a node that has one (`timeout:`)
+        const timed = run.template.nodes.get(baseNodeId(node))?.timeout !== undefined;
+        const ns = { ...original, ...(timed ? { overdue_from: at } : {}), updated_at: at };
         const answers = ns.reply?.status === 'needs-input' && ns.reply.answered_at === undefined;
         if (answers && ns.reply) ns.reply = { ...ns.reply, answer: message, answered_at: at };
         const action = answers ? 'answer' : 'nudge';

@@ -130,8 +130,9 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
 
   switch (req.action) {
     case 'start':
-      // clearing a block restarts the overdue clock (`timeout:`): the worker gets its full time again
-      if (ns.status === 'blocked') ns.overdue_from = now;
+      // clearing a block restarts the overdue clock of a node with a `timeout:` (the worker gets its full
+      // time again); a node without one gets no new key, so a Go run-state stays Go-shaped
+      if (ns.status === 'blocked' && node.timeout !== undefined) ns.overdue_from = now;
       ns.status = 'running';
       ns.started_at ??= now;
       ns.updated_at = now;
