@@ -97,7 +97,7 @@ export function tmuxSpawnArgs(request: SpawnRequest, afterWindow?: string, shell
  * command, then becomes the interactive shell the pane keeps after the agent exits. A newline, not `;`,
  * separates them, so a command ending in a comment or `&` cannot swallow the `exec`.
  */
-export function paneProgram(command: string, shell: string): string[] {
+function paneProgram(command: string, shell: string): string[] {
   return [shell, '-l', '-i', '-c', `${command}\nexec ${shellQuote(shell)} -l`];
 }
 
