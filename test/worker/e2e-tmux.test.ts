@@ -79,6 +79,9 @@ describe.skipIf(!hasTmux)('workers over tmux (private socket)', () => {
     expect(readFileSync(join(wt, 'CLAUDE.md'), 'utf8')).toContain('<!-- AGENT_TEAM:START -->');
     await waitForText(project.agentLog, 'started in');
     expect(readFileSync(project.agentLog, 'utf8')).toContain('as dev-001');
+    // the launch command is the pane's own program: never typed into its shell (no echo of it on the screen)
+    expect(tmux('capture-pane', '-p', '-J', '-t', opened.json.pane_id, '-S', '-200')).not.toContain(opened.json.launch_command);
+    expect(tmux('display-message', '-p', '-t', opened.json.pane_id, '#{pane_title} #{@agent_team_worker}')).toBe('dev-001 dev-001');
 
     const again = run('worker', 'open', 'dev-001');
     expect(again.code).toBe(0);
