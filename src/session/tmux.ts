@@ -10,7 +10,8 @@
  * Liveness rule: a pane is alive when tmux lists it, it is not dead (`#{pane_dead}`), and the terminal's
  * foreground process group is not the shell's own (`/proc/<pane_pid>/stat` tpgid ≠ pgrp, or `ps`
  * elsewhere) — i.e. the shell started a program (the provider) that still runs. An idle shell at its
- * prompt is not alive. This needs the pane to start a job-control shell (tmux's default). The
+ * prompt is not alive. This needs the pane to start a job-control shell: tmux's default, or, when
+ * `spawn` is given the launch command, the user's shell as a login interactive shell (`-l -i -c`). The
  * foreground (for "never type into a shell") is `#{pane_current_command}`: the process tmux itself
  * sees holding the terminal.
  */
