@@ -72,7 +72,9 @@ export function tmuxArg(value: string): string {
 /**
  * The tmux command (without the server arguments) that creates a worker's pane and prints its id:
  * `new-session -d -s <session name>` by default, `new-window -d -a -t <afterWindow> -n <id>` when
- * `afterWindow` (a target window such as `$0:1`) is given. Env additions become `-e K=V`. Throws
+ * `afterWindow` (a target window such as `$0:1`) is given. Env additions become `-e K=V`; `request.command`
+ * becomes the pane's program ({@link paneProgram} with `shell`, default `/bin/sh`). A new session is tagged
+ * ({@link tmuxTagArgs}) and titled in the same call (`;`-joined); a new window is left to the caller. Throws
  * UsageError for a worker id tmux cannot name a session.
  */
 export function tmuxSpawnArgs(request: SpawnRequest, afterWindow?: string, shell?: string): string[] {
