@@ -109,7 +109,7 @@ describe.skipIf(!hasTmux)('a worker session left behind by an interrupted open (
     const opened = run('worker', 'open', 'dev-005');
     expect(opened.code).toBe(1);
     expect(opened.stderr).toContain(`tmux session ${name} already exists`);
-    expect(opened.stderr).toContain(`tmux -L ${socket} kill-session -t '=${name}'`);
+    expect(opened.stderr).toContain(`tmux -L ${socket} kill-session -t =${name}`);
     expect(run('worker', 'close', 'dev-005').code).toBe(0);
     expect(run('doctor', '--fix').json.findings.filter((f: { path: string }) => f.path.includes('dev-005'))).toEqual([]);
     expect(sessions()).toContain(name);
