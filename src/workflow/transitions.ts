@@ -243,12 +243,16 @@ function paramFlags(params: Record<string, unknown> | undefined): string {
     .join('');
 }
 
-/** Throws TransitionError (`run_completed` / `run_cancelled`, exit 1) when the run is final. */
+/**
+ * Throws TransitionError (`run_completed` / `run_cancelled`, exit 1) when the run is final. Its hint is
+ * words (printed as `hint:`, not `try:`): the run's work is done or dropped, so the `state init` line that
+ * would start the same work again is only for when the person asks for it.
+ */
 export function assertNotFinished(current: RunState): void {
   if (current.status === 'completed' || current.status === 'cancelled') {
     throw new TransitionError(`run ${current.run_id} is ${current.status}; it accepts no transition`, {
       code: current.status === 'completed' ? 'run_completed' : 'run_cancelled',
-      hint: `agent-team workflow state init ${q(current.workflow_file)}${paramFlags(current.params)}`,
+      hint: `nothing is left to do on this run; only if the person asks for the same work again, start a new run: agent-team workflow state init ${q(current.workflow_file)}${paramFlags(current.params)}`,
     });
   }
 }

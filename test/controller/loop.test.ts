@@ -261,4 +261,24 @@ describe('a worker that becomes overdue while workflow run looks', () => {
     expect(report.next).toMatchObject({ kind: 'decide', message: expect.stringMatching(/^build is overdue/) });
     expect(report).toMatchObject({ stopped: 'decision', why: expect.stringMatching(/^build is overdue/) });
   });
+
+  it('a worker reopened and given its task again gets its full time again (the clock restarts)', async () => {
+    const repo = tempRepo();
+    cleanup = repo.cleanup;
+    writeFile(repo.dir, '.agents/workflow/late.yaml', TEMPLATE('    reuse_worker: true').replace('      task: Build it\n', '      task: Build it\n      timeout: 10s\n'));
+    const { path } = initRun({ workflowFile: '.agents/workflow/late.yaml', cwd: repo.dir, runId: 'r2' });
+    const port = new FakePort();
+    expect((await runController({ stateFile: path, port, cwd: repo.dir })).stopped).toBe('waiting');
+    // 60 s later the worker's agent has stopped (a crash): workflow run reopens it and gives it the task again
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60_000);
+    port.workers.set('dev-001', false);
+    const report = await runController({ stateFile: path, port, cwd: repo.dir });
+    expect(port.calls.slice(-2)).toEqual(['open dev-001', 'assign dev-001 Build it']);
+    expect(report.stopped, report.why).toBe('waiting');
+    expect(report.next.message).not.toMatch(/overdue/);
+    // and the clock runs from the resend: 11 s later the node is overdue again
+    vi.setSystemTime(Date.now() + 11_000);
+    expect((await runController({ stateFile: path, port, cwd: repo.dir })).why).toMatch(/^build is overdue/);
+  });
 });

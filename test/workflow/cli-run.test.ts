@@ -148,11 +148,16 @@ describe('a full branching run without --force', () => {
     ]);
     expect(end.decision_log.filter((e: { forced?: boolean }) => e.forced)).toEqual([]);
 
-    // a completed run accepts nothing, even with --force
-    const hint4 = refusedTransition(cwd, f, ['start', '--node', 'controller_finish', '--force'], 'run_completed');
-    refusedTransition(cwd, f, ['complete', '--node', 'dev_fix', '--force'], 'run_completed');
-    // its hint starts a new run
-    // with the run's params (issue 9 item 1), so it works as printed
+    // a completed run accepts nothing, even with --force; its hint is words, never a try: line (a
+    // controller that ran it would start the delivered work over), naming the state init of a new run
+    // with the run's params (issue 9 item 1), which works as printed
+    const before = bytes(f);
+    const done = expectRefused(state(cwd, 'start', f, '--node', 'controller_finish', '--force'), 1);
+    expect(bytes(f).equals(before)).toBe(true);
+    expect(done.label).toBe('hint');
+    expect(done.hint).toMatch(/^nothing is left to do on this run; only if the person asks for the same work again, start a new run: agent-team /);
+    const hint4 = (done.hint as string).split(': agent-team ')[1]?.split(' ') ?? [];
+    expect(state(cwd, 'complete', f, '--node', 'dev_fix', '--force', '--json').json).toMatchObject({ ok: false, error: { code: 'run_completed' } });
     expect(hint4.slice(0, 4)).toEqual(['workflow', 'state', 'init', '.agents/workflow/feat.yaml']);
     expect(hint4.join(' ')).toBe("workflow state init .agents/workflow/feat.yaml --param 'requirement=Add a login page'");
     expect(runHint(cwd, [...hint4.slice(0, 4), ...PRESET_PARAMS]).stdout).toContain('current_node=cto_breakdown');

@@ -101,6 +101,8 @@ describe('corrupt run-states', () => {
     expect(error).toContain('nope.yaml');
     expect(label).toBe('try');
     expect(pasteInBash(hint as string, repo.dir).code).toBe(0);
+    // --json: error.try holds the command (a reader can tell a command from words)
+    expect(state(repo.dir, 'start', 'nope.yaml', '--node', 'cto_breakdown', '--json').json.error).toMatchObject({ hint, try: hint });
   });
 
   it('a hint in words is labelled hint:, never try: (only a try: line runs as printed)', () => {
@@ -108,6 +110,9 @@ describe('corrupt run-states', () => {
     const { hint, label } = expectRefused(state(repo.dir, 'start', file, '--node', 'cto_breakdown'), 2);
     expect(hint).toMatch(/restore the file/);
     expect(label).toBe('hint');
+    const json = state(repo.dir, 'start', file, '--node', 'cto_breakdown', '--json').json.error;
+    expect(json.hint).toBe(hint);
+    expect(json).not.toHaveProperty('try');
   });
 
   it('workflow validate and state init on a garbage template exit 2', () => {

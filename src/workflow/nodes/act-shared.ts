@@ -41,6 +41,7 @@ export async function actCommon(step: Step, node: WorkflowNode, io: ActIO): Prom
         await io.port.open(action.reopen);
         if (action.resend !== undefined && io.port.resend) await io.port.resend(action.reopen, action.resend.change, action.resend.text);
         else if (action.reassign !== undefined) await io.port.assign(action.reopen, action.reassign);
+        if (action.resend !== undefined || action.reassign !== undefined) await restartOverdueClock(io, node);
         io.record(node.id, 'reopen', action.detail ?? `${action.reopen} had stopped: reopened in its worktree`);
       }
       return { stopped: 'waiting', why: action.why };
@@ -49,6 +50,21 @@ export async function actCommon(step: Step, node: WorkflowNode, io: ActIO): Prom
     default:
       throw new Error(`node type ${node.type} cannot ${action.kind} (this is a bug in agent-team)`);
   }
+}
+
+/**
+ * Restarts the overdue clock of `node` (`overdue_from` = now, under the run lock) once its worker was
+ * reopened and given the task again: the task was lost with the agent, so the worker gets its full
+ * `timeout:` from now. A node without `timeout:` is left as it is (no new key in a Go run-state).
+ */
+async function restartOverdueClock(io: ActIO, node: WorkflowNode): Promise<void> {
+  if (node.timeout === undefined) return;
+  await mutateRun(io.stateFile, io.cwd, (run) => {
+    const ns = run.state.node_states[node.id];
+    if (!ns) return { result: {} };
+    const at = timestamp(new Date());
+    return { result: {}, state: { ...run.state, node_states: { ...run.state.node_states, [node.id]: { ...ns, overdue_from: at } }, updated_at: at } };
+  });
 }
 
 /**
