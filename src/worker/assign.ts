@@ -36,8 +36,8 @@ export interface AssignOptions extends OpenWorkerOptions {
 /**
  * Merges `branches` into the branch checked out in `worktree`, in order: skipped when already contained,
  * fast-forward when possible, else a merge commit. Returns the branches that brought commits. A conflict
- * is aborted (the branch as it was) and thrown as OperationError `merge_conflict` naming the files; an
- * unknown branch as OperationError `unknown_branch`.
+ * aborts that merge only (the branches merged before it stay, listed in `details.merged`) and is thrown
+ * as OperationError `merge_conflict` naming the files; an unknown branch as OperationError `unknown_branch`.
  */
 export async function buildOn(worktree: string, branches: string[]): Promise<string[]> {
   const merged: string[] = [];
@@ -47,7 +47,21 @@ export async function buildOn(worktree: string, branches: string[]): Promise<str
     }
     if (await isAncestor(worktree, branch, 'HEAD')) continue;
     if (await isAncestor(worktree, 'HEAD', branch)) await runGit(worktree, ['merge', '--ff-only', branch]);
-    else await mergeBranch(worktree, branch, { message: `Build on ${branch} (agent-team builds_on)` });
+    else {
+      try {
+        await mergeBranch(worktree, branch, { message: `Build on ${branch} (agent-team builds_on)` });
+      } catch (err) {
+        // only this merge was aborted: the branches merged before it stay, and the message says so
+        if (!(err instanceof OperationError) || err.code !== 'merge_conflict' || merged.length === 0) throw err;
+        const files = ((err.details?.conflicts as string[] | undefined) ?? []).join(', ');
+        throw new OperationError(`merging ${branch} conflicts in ${files}; that merge was aborted (${worktree} keeps ${merged.join(', ')}, merged before it)`, {
+          code: 'merge_conflict',
+          details: { ...err.details, merged },
+          ...(err.hint ? { hint: err.hint } : {}),
+          cause: err,
+        });
+      }
+    }
     merged.push(branch);
   }
   return merged;

@@ -153,14 +153,15 @@ export function newestOpenChange(worktree: string): string | undefined {
 }
 
 /**
- * Sets `status` in the change's `change.yaml` (atomic rewrite keeping the other fields). Throws
- * OperationError `unknown_change` when the change does not exist and {@link UnreadableFileError} (exit 2,
- * file untouched) when its change.yaml is not YAML or not a mapping.
+ * Sets `status` in the change's `change.yaml` (atomic rewrite keeping the other fields), plus `extra`
+ * fields (e.g. the worker's `reply` and `replied_at`). Throws OperationError `unknown_change` when the
+ * change does not exist and {@link UnreadableFileError} (exit 2, file untouched) when its change.yaml is
+ * not YAML or not a mapping.
  */
-export function setChangeStatus(worktree: string, change: string, status: string): void {
+export function setChangeStatus(worktree: string, change: string, status: string, extra: Record<string, string> = {}): void {
   const { dir } = existingChange(worktree, change);
   const file = join(dir, 'change.yaml');
-  writeFileAtomicSync(file, toYaml({ ...readChangeYaml(file), status }));
+  writeFileAtomicSync(file, toYaml({ ...readChangeYaml(file), status, ...extra }));
 }
 
 /** An existing change of the worktree as {@link createChange} describes one. Throws OperationError `unknown_change` when it does not exist. */

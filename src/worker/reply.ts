@@ -11,8 +11,10 @@ import { existsSync } from 'node:fs';
 import { hasCode, OperationError, UsageError } from '../errors.js';
 import { commonDir, gitDir, headSha, statusEntries, toplevel } from '../git/repo.js';
 import { recordReply, type RecordedReply } from '../workflow/replies.js';
+import { timestamp } from '../workflow/run-state.js';
 import type { ReplyStatus } from '../workflow/schema.js';
 import { newestOpenChange, normalizeChange, setChangeStatus } from './changes.js';
+import { writeLastReply } from './last-reply.js';
 import { readWorkerConfig } from './config.js';
 import { ID_NAME } from '../workflow/names.js';
 import { assertName } from './ids.js';
@@ -153,13 +155,17 @@ export interface ReplyEvidence {
 /**
  * Records a worker's reply on every active run waiting on it (see workflow/replies.ts) with its
  * evidence — the change it answers (`change`, default the newest open change), the branch head and
- * whether the worktree is clean — and marks that change `done`, `blocked` or `needs-input`. Throws
- * UsageError for a malformed `change`, OperationError when the named change does not exist.
+ * whether the worktree is clean — marks that change `done`, `blocked` or `needs-input` with the reply
+ * (`reply`, `replied_at` in its change.yaml), and keeps it as the worker's last reply (last-reply.ts,
+ * shown by `worker status`; `workerRecord` is its path, undefined when it could not be written), so a
+ * reply no run waits for is not lost. Throws UsageError for a malformed `change`, OperationError when
+ * the named change does not exist.
  */
 export async function recordWorkerReply(
   where: WorkerLocation,
   reply: { message: string; status: ReplyStatus; outcome?: string; change?: string },
-): Promise<{ recorded: RecordedReply[]; evidence: ReplyEvidence }> {
+  now = new Date(),
+): Promise<{ recorded: RecordedReply[]; evidence: ReplyEvidence; workerRecord?: string; changeRecorded: boolean }> {
   const worktree = where.worktree ?? workerPaths(where.root, where.id).worktree;
   const evidence: ReplyEvidence = {};
   if (existsSync(join(worktree, '.git'))) {
@@ -170,7 +176,14 @@ export async function recordWorkerReply(
     evidence.head = await headSha(worktree);
     evidence.clean = (await statusEntries(worktree)).length === 0;
   }
-  const recorded = await recordReply({ worker: where.id, message: reply.message, status: reply.status, ...(reply.outcome ? { outcome: reply.outcome } : {}), ...evidence }, where.root);
-  if (evidence.change) setChangeStatus(worktree, evidence.change, reply.status);
-  return { recorded, evidence };
+  const recorded = await recordReply({ worker: where.id, message: reply.message, status: reply.status, ...(reply.outcome ? { outcome: reply.outcome } : {}), ...evidence }, where.root, now);
+  const at = timestamp(now);
+  if (evidence.change) setChangeStatus(worktree, evidence.change, reply.status, { reply: reply.message, replied_at: at });
+  let workerRecord: string | undefined;
+  try {
+    workerRecord = writeLastReply(where.root, where.id, { message: reply.message, status: reply.status, at, outcome: reply.outcome, ...evidence, runs: recorded.map((r) => r.run_id) });
+  } catch {
+    // the worker folder is unwritable: the reply still counts where it was recorded (runs, change)
+  }
+  return { recorded, evidence, workerRecord, changeRecorded: evidence.change !== undefined };
 }

@@ -13,6 +13,7 @@ import { backendFor, paneOwner, type LifecycleOptions } from './session.js';
 import { listWorkerIds } from './create.js';
 import { decideActivity, type Activity, type ActivityInfo } from './activity.js';
 import { readEvents } from './events.js';
+import { readLastReply, type LastReply } from './last-reply.js';
 import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
 /** One row of {@link workerStatus}. */
@@ -40,6 +41,8 @@ export interface WorkerStatus {
   /** For attention/needs-input/rate-limited: why, the dialog, the reset time. */
   activityReason?: string;
   resetsAt?: string;
+  /** The worker's last `reply-main` (last-reply.ts), whether or not a run took it. */
+  lastReply?: LastReply;
   error?: string;
 }
 
@@ -156,6 +159,7 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
           row.worktree = row.dirtyFiles.length ? 'dirty' : 'clean';
           row.activeChanges = activeChanges(paths.worktree);
         }
+        row.lastReply = readLastReply(root, id);
       } catch (err) {
         row.error = (err as Error).message;
       }

@@ -4,7 +4,8 @@
  * node `reply`, a `reply` entry in decision_log) and on no other run; `workflow run` then completes with
  * the outcome when it is one of the node's labels, completes a node without branches on `done`, blocks on
  * `blocked`, and stops for the controller (stopped "decision", run-state untouched) on `needs-input` or a
- * missing or unknown outcome — it never guesses. A reply still counts when the controller pane is gone.
+ * missing or unknown outcome — it never guesses. A reply still counts when the controller pane is gone,
+ * and one no run waits for is kept as the worker's last reply (`worker status`).
  * Headless process backend: no multiplexer is needed here.
  */
 import { readFileSync } from 'node:fs';
@@ -194,10 +195,14 @@ describe('reply-main closes the loop', () => {
     expect(report).toMatchObject({ stopped: 'decision', next: { kind: 'decide', node: { id: 'done' } } });
     execPrinted(team, report.next.choices[0].command, { summary: 'closed' });
     expect(team.run(file)).toMatchObject({ stopped: 'completed' });
-    // a finished run takes no more replies, and with no pane and no run the reply fails
+    // a finished run takes no more replies; with no pane and no run the reply is kept as the worker's last reply
+    const finished = team.bytes(file);
     const orphan = team.replyMain('dev-001', 'Task completed: late');
-    expect(orphan.code).toBe(1);
-    expect(orphan.json).toMatchObject({ ok: false, error: { code: 'controller_gone' } });
+    expect(orphan.code, orphan.stderr).toBe(0);
+    expect(orphan.json).toMatchObject({ ok: true, delivered: false, recorded: [], worker_record: expect.stringMatching(/\.agents\/workers\/dev-001\/last-reply\.yaml$/) });
+    expect(orphan.stderr).toContain('is not running');
+    expect(team.bytes(file), 'a finished run is not touched').toBe(finished);
+    expect(team.ok(['worker', 'status']).workers[0].last_reply).toMatchObject({ message: 'Task completed: late', status: 'done', runs: [] });
     expect([...seenPaths]).toEqual(expect.arrayContaining(['reply', 'workflow state block', 'workflow state start', 'workflow state complete']));
   });
 });

@@ -1,5 +1,5 @@
 /** The built CLI's refusals and usage errors: exit codes, error codes, and that nothing changed. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareWorktree } from '../../src/worker/open.js';
@@ -194,15 +194,24 @@ describe('delete, assign and reply refusals', () => {
     expect(readFileSync(join(root, '.agents/workers/dev-001/worker.yaml'), 'utf8')).toContain('pane_id: ""');
   });
 
-  it('reply-main: exit 2 outside a worker worktree, exit 1 when no controller pane is recorded', async () => {
+  it('reply-main: exit 2 outside a worker worktree; with no controller pane and no run, exit 0 kept as the last reply, exit 1 only when it reached nothing', async () => {
     const { root, run } = setup();
     const outside = run('reply-main', 'hello');
     expect(outside.code).toBe(2);
     expect(outside.json.error.code).toBe('not_in_worktree');
     const wt = await workerWithCommit(root, run, 'x.txt', 'x\n');
-    const inside = cli(['reply-main', 'Task completed: x', '--json'], { cwd: join(wt, '.tasks'), env: { AGENT_TEAM_BACKEND: 'process', AGENT_TEAM_WORKER_ID: undefined } });
-    expect(inside.code).toBe(1);
-    expect(inside.json.error).toMatchObject({ code: 'no_controller_pane' });
-    expect(inside.json.error.message).toContain('dev-001');
+    const replyMain = () => cli(['reply-main', 'Task completed: x', '--json'], { cwd: join(wt, '.tasks'), env: { AGENT_TEAM_BACKEND: 'process', AGENT_TEAM_WORKER_ID: undefined } });
+    const kept = replyMain();
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.json).toMatchObject({ ok: true, delivered: false, recorded: [], worker_record: join(root, '.agents/workers/dev-001/last-reply.yaml') });
+    expect(kept.stderr).toContain('no controller pane recorded for worker dev-001');
+    expect(readFileSync(join(root, '.agents/workers/dev-001/last-reply.yaml'), 'utf8')).toContain('message: "Task completed: x"');
+    // the worker record cannot be written (a folder in its place) and nothing else took the reply
+    rmSync(join(root, '.agents/workers/dev-001/last-reply.yaml'));
+    mkdirSync(join(root, '.agents/workers/dev-001/last-reply.yaml'));
+    const lost = replyMain();
+    expect(lost.code).toBe(1);
+    expect(lost.json.error).toMatchObject({ code: 'no_controller_pane' });
+    expect(lost.json.error.message).toContain('dev-001');
   });
 });

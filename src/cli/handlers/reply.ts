@@ -31,8 +31,8 @@ export interface ReplyMainOptions extends CommonOptions {
 
 /**
  * `reply-main <message> [--outcome L] [--status S]`: records the reply on every active run waiting on
- * this worker, and types `[Worker: <id>] <message>` into the controller's pane. Fails (exit 1) only when
- * the reply reached neither a run nor the pane.
+ * this worker, on its change and as its last reply (`worker status`), and types `[Worker: <id>] <message>`
+ * into the controller's pane. Fails (exit 1) only when the reply reached none of these.
  */
 export async function replyMain([message]: string[], o: ReplyMainOptions): Promise<CommandResult> {
   const text = message ?? '';
@@ -49,13 +49,17 @@ export async function replyMain([message]: string[], o: ReplyMainOptions): Promi
   try {
     delivered = await replyToController(process.cwd(), text);
   } catch (err) {
-    if (recorded.length === 0 || !(err instanceof OperationError)) throw err;
-    warnings.push(`${err.message} (the reply was recorded in ${recorded.map((r) => r.run_id).join(', ')})`);
+    // exit 1 only when the reply reached nothing: no run, no change, no worker record, no pane
+    const kept = [...recorded.map((r) => `run ${r.run_id}`), ...(answered.changeRecorded ? [`change ${answered.evidence.change}`] : []), ...(answered.workerRecord ? [answered.workerRecord] : [])];
+    if (kept.length === 0 || !(err instanceof OperationError)) throw err;
+    warnings.push(`${err.message} (the reply was recorded in ${kept.join(', ')})`);
   }
   const lines = [delivered ? (delivered.delivery === 'typed' ? `sent to the main controller from ${where.id}` : `shown in the controller's pane ${delivered.controllerPaneId} without typing (it runs ${delivered.foreground ?? 'a shell'})`) : `not delivered to the controller pane`];
   for (const r of recorded) lines.push(r.late ? `logged on run ${r.run_id}, node ${r.node}, as a late reply (it answers an older change)` : `recorded on run ${r.run_id}, node ${r.node}`);
+  if (answered.changeRecorded) lines.push(`recorded on change ${answered.evidence.change} (status ${status})`);
+  if (!delivered && recorded.length === 0 && answered.workerRecord) lines.push(`no run waits on ${where.id}: the controller sees this reply with: agent-team worker status`);
   return {
-    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, delivery: delivered?.delivery ?? 'none', controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, change: answered.evidence.change ?? null, head: answered.evidence.head ?? null, clean: answered.evidence.clean ?? null, recorded },
+    json: { ok: true, worker_id: where.id, delivered: delivered !== undefined, delivery: delivered?.delivery ?? 'none', controller_pane_id: delivered?.controllerPaneId ?? null, text: delivered?.text ?? null, status, outcome: outcome ?? null, change: answered.evidence.change ?? null, head: answered.evidence.head ?? null, clean: answered.evidence.clean ?? null, recorded, worker_record: answered.workerRecord ?? null },
     text: lines.join('\n'),
     warnings,
   };

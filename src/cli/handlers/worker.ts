@@ -172,8 +172,9 @@ export async function status(): Promise<CommandResult> {
   const inside = !relative(root, base).startsWith('..') && !isAbsolute(relative(root, base));
   // worktrees inside the repository are crawled by tools started at its root (test runners, linters)
   const where = `worktrees: ${base}${inside && s.workers.length ? ' (inside the repository: test runners started at its root also see workers\' unmerged code; set worktree_dir: in .agents/config.yaml to keep them outside)' : ''}`;
+  const replies = s.workers.flatMap((w) => (w.lastReply ? [`${w.id} replied ${w.lastReply.at} (${w.lastReply.status}${w.lastReply.change ? `, change ${w.lastReply.change}` : ''}${w.lastReply.runs?.length ? `, run ${w.lastReply.runs.join(', ')}` : ', no run waited for it'}): ${w.lastReply.message}`] : []));
   const forecast = s.forecast.length ? ['', 'conflict forecast (git merge-tree, nothing checked out):', ...forecastLines(s.forecast).map((l) => `  ${l}`)] : [];
-  const text = s.workers.length ? [renderTable(header, rows), where, ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const text = s.workers.length ? [renderTable(header, rows), where, ...(replies.length ? ['', 'last replies (reply-main):', ...replies.map((l) => `  ${l}`)] : []), ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
   return { json: snakeKeys({ controllerRef: s.controllerRef, worktreeDir: base, worktreesInsideRepository: inside, workers: s.workers, forecast: s.forecast }), text, warnings };
 }
