@@ -25,6 +25,9 @@ const PINNED = {
   opencode: 'opencode-ai@1.18.33',
 };
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// PROVIDERS_KEEP=1 (or --keep): keep each CLI's repository and HOME, with the worker's pane history saved as
+// .agents/workers/dev-001/pane-history.txt before it is closed, and print where they are
+const keep = process.argv.includes('--keep') || process.env.PROVIDERS_KEEP === '1';
 const cache = process.env.AGENT_TEAM_PROVIDER_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'agent-team', 'providers');
 const socketBase = `agent-team-providers-${process.pid}`;
 let socket = socketBase;
@@ -238,7 +241,20 @@ async function check(provider) {
   } catch (err) {
     say('error', false, err.stack ?? String(err));
   } finally {
+    if (keep) {
+      const paneNow = agentTeam(root, env, 'worker', 'status').json?.workers?.[0]?.pane_id;
+      const history = paneNow ? tmux('capture-pane', '-p', '-J', '-S', '-', '-t', paneNow).stdout : '(no pane)\n';
+      try {
+        writeFileSync(join(root, '.agents/workers/dev-001/pane-history.txt'), history);
+      } catch {
+        // no worker folder
+      }
+    }
     spawnSync(process.execPath, [BIN, 'worker', 'close', 'dev-001'], { cwd: root, env });
+    if (keep) {
+      console.log(`     ${provider.padEnd(8)} (kept ${root} and ${home})`);
+      return out;
+    }
     // the CLI may still be writing its files for a while after its pane closed
     await removeDir(root);
     await removeDir(home);

@@ -60,9 +60,19 @@ export function recogniseDialog(adapter: Pick<ProviderAdapter, 'dialogs' | 'prom
   return adapter.dialogs.find((d) => d.pattern.test(text));
 }
 
-/** The events after (and including) the last `launch`; all events when there is none. */
+/**
+ * The events after (and including) the last `launch`; all events when there is none. An event appended
+ * after the launch but dated before it is left out: a hook of the previous agent that was still running
+ * when the new one was launched (gemini 0.61 runs SessionEnd up to three times as it dies; the hook
+ * program dates a line when the hook started, hook-program.ts).
+ */
 export function sinceLaunch(events: readonly WorkerEventRecord[]): WorkerEventRecord[] {
-  for (let i = events.length - 1; i >= 0; i--) if (events[i]?.event === 'launch') return events.slice(i);
+  for (let i = events.length - 1; i >= 0; i--) {
+    const launch = events[i];
+    if (launch?.event !== 'launch') continue;
+    const launchedAt = Date.parse(launch.at);
+    return [launch, ...events.slice(i + 1).filter((e) => !(Date.parse(e.at) < launchedAt))];
+  }
   return [...events];
 }
 

@@ -9,10 +9,12 @@
  *
  * It never fails the agent: any problem (unknown event, no worker.yaml next to the events file, a lock
  * timeout) is one line on stderr, which the hook script appends to `hook.log`, and the exit code is 0.
+ * Its line's `at` is the time this process started, i.e. when the agent ran the hook.
  * Plain Node on purpose: tsc emits it to dist/ as is (not bundled); `files` ships dist/.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { isatty } from 'node:tty';
 import { recordEventLine } from './event-line.js';
 
@@ -31,7 +33,9 @@ async function main(argv: string[]): Promise<void> {
   if (!eventsFile || !event) throw new Error('usage: hook-program.js <events.jsonl> <event> (payload on stdin)');
   // The worker must exist (as `worker event` checks with its worker.yaml): a deleted worker's hook writes nothing.
   if (!existsSync(join(dirname(eventsFile), 'worker.yaml'))) throw new Error(`no worker.yaml next to ${eventsFile} (the worker was deleted?); ${event} not recorded`);
-  await recordEventLine(eventsFile, event, readPayload());
+  // dated when the agent ran the hook (this process's start), not when the lock let it append: a hook
+  // of a killed agent that appends after the next `launch` is then older than it (activity.ts sinceLaunch)
+  await recordEventLine(eventsFile, event, readPayload(), new Date(performance.timeOrigin));
 }
 
 try {

@@ -216,6 +216,17 @@ describe('activity', () => {
     expect(decide(events)).toMatchObject({ activity: 'starting', sessionId: 's1' });
   });
 
+  it("a hook of the previous agent that lands after the new launch (gemini's late SessionEnd) is not the new agent's exit", () => {
+    // as npm run test:providers recorded it (gemini 0.61): killed at ~1 s, three SessionEnd hooks; the third
+    // was appended after `worker open` had launched the resumed gemini, which was still starting
+    const events = [ev('launch', 0), ev('session-start', 4, { session_id: 's1' }), ev('session-end', 5, { session_id: 's1' }), ev('session-end', 5, { session_id: 's1' }), ev('launch', 7, { session_id: 's1' }), ev('session-end', 6, { session_id: 's1' })];
+    expect(decide(events)).toMatchObject({ activity: 'starting', sessionId: 's1', since: at(7).toISOString() });
+    // the new agent's own events still count, in the order they came
+    expect(decide([...events, ev('session-start', 9, { session_id: 's1' })]).activity).toBe('ready');
+    expect(decide([...events, ev('session-start', 9, { session_id: 's1' }), ev('session-end', 12, { session_id: 's1' })]).activity).toBe('exited');
+    expect(decide(events, { alive: false })).toMatchObject({ activity: 'exited', since: undefined });
+  });
+
   it('a dialog on screen is attention with the lines; the ready marker ends starting only without a session-start hook', () => {
     const screen = ['Do you trust the files in this folder?', '❯ 1. Yes, I trust this folder'];
     expect(decide([ev('launch', 0), ev('session-start', 1)], { screen })).toMatchObject({ activity: 'attention', dialog: { kind: 'trust' }, screen });

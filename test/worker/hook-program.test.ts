@@ -5,9 +5,10 @@
  * write at once), and it never fails the agent (exit 0, the problem in hook.log, nothing written).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withFileLock } from '../../src/store/lock.js';
 import { hookScriptPath, writeHookScript } from '../../src/worker/events.js';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { makeProject, type Project } from './support.js';
@@ -85,6 +86,30 @@ describe('the worker hook script', () => {
     expect(lines).toHaveLength(24);
     expect(lines.filter((l) => l.event === 'prompt-submit').map((l) => l.session_id).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `hook-${i}`).sort());
     expect(lines.filter((l) => l.event === 'turn-end')).toHaveLength(12);
+  });
+
+  it("dates its line when the agent ran the hook, not when the lock let it append (a late line of a killed agent is older than the next launch)", async () => {
+    const { hook, events } = setUp();
+    const started = join(project.home, 'started.txt');
+    const preload = join(project.home, 'preload.cjs');
+    writeFileSync(preload, `require('node:fs').writeFileSync(${JSON.stringify(started)}, 'x');\n`);
+    let releasedAt = 0;
+    let child: ReturnType<typeof spawn> | undefined;
+    // the promise is wrapped: withFileLock would await a returned promise while holding the lock
+    const { done } = await withFileLock(events, async () => {
+      child = spawn(hook, ['session-end'], { stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+      const closed = new Promise<number>((resolve) => child?.on('close', (code) => resolve(code ?? -1)));
+      child.stdin?.end(JSON.stringify({ session_id: 'late' }));
+      // the hook program has started (and waits for this lock)
+      for (let i = 0; i < 400 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(existsSync(started)).toBe(true);
+      releasedAt = Date.now();
+      return { done: closed };
+    });
+    expect(await done).toBe(0);
+    const [line] = readLines(events);
+    expect(line).toMatchObject({ event: 'session-end', session_id: 'late' });
+    expect(Date.parse(String(line?.at))).toBeLessThanOrEqual(releasedAt);
   });
 
   it('never fails the agent: an unknown event or a deleted worker exits 0, writes nothing, and says why in hook.log', () => {
