@@ -187,7 +187,6 @@ async function check(provider) {
       const why = `${err?.message?.split('\n')[0] ?? assigned.stderr.trim()}`;
       say('assign', err?.code === 'not_delivered', `not delivered, exit ${assigned.code}: ${why}${err?.details?.screen ? ` | screen: ${err.details.screen.filter((l) => l.trim()).slice(-3).join(' / ')}` : ''}`);
     }
-    const sessionBefore = agentTeam(root, env, 'worker', 'status').json?.workers?.[0]?.session_id;
     // 3. kill the agent (its process group, the pane's shell stays) → exited
     const panePid = Number(tmux('display-message', '-p', '-t', pane, '#{pane_pid}').stdout.trim());
     const stat = readFileSync(`/proc/${panePid}/stat`, 'utf8');
@@ -207,6 +206,8 @@ async function check(provider) {
       await sleep(200);
     }
     // the hooks' word on the exit, said either way (gemini's hooks fire only in a folder it trusts)
+    // the id the agent reported (its SessionStart hook may finish after the kill: it is not lost, hook-program.ts)
+    const sessionBefore = agentTeam(root, env, 'worker', 'status').json?.workers?.[0]?.session_id;
     const ended = events(root).some((e) => e.event === 'session-end' && Date.parse(e.at) >= killedAt - 1000);
     const seen = [...new Set(events(root).map((e) => e.event))].join(', ');
     say('kill', exited?.activity === 'exited', `activity ${exited?.activity} (${ended ? 'session-end event' : 'no session-end event: its hooks did not report the exit'}; events so far: ${seen})`);

@@ -16,7 +16,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isatty } from 'node:tty';
-import { recordEventLine } from './event-line.js';
+
+// The agent's process group may be signalled while this runs (the agent killed or interrupted): the event
+// is still recorded. First thing, before the lock and the event module load (Node resets the dispositions
+// the hook script set; where `setsid` exists this process is in a session of its own anyway).
+for (const signal of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
+const { recordEventLine } = await import('./event-line.js');
 
 /** The payload text on stdin; '' when stdin is a terminal, closed or unreadable. */
 function readPayload(): string {

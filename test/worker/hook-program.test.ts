@@ -112,6 +112,28 @@ describe('the worker hook script', () => {
     expect(Date.parse(String(line?.at))).toBeLessThanOrEqual(releasedAt);
   });
 
+  it("records the event even when the agent's process group is signalled while the hook runs (gemini killed during its SessionStart hook)", async () => {
+    const { hook, events } = setUp();
+    const started = join(project.home, 'started.txt');
+    const preload = join(project.home, 'preload.cjs');
+    writeFileSync(preload, `require('node:fs').writeFileSync(${JSON.stringify(started)}, 'x');\n`);
+    // the hook runs in the agent's process group (here: its own group, as the agent's pane gives it one);
+    // the agent is killed the way a person or test:providers kills it: SIGTERM, then SIGINT and SIGHUP, to the group
+    const { done } = await withFileLock(events, async () => {
+      const child = spawn(hook, ['session-start'], { stdio: ['pipe', 'ignore', 'ignore'], detached: true, env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+      const closed = new Promise<number | string>((resolve) => child.on('close', (code, signal) => resolve(code ?? String(signal))));
+      child.stdin?.end(JSON.stringify({ session_id: 'sess-1', hook_event_name: 'SessionStart' }));
+      for (let i = 0; i < 400 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(existsSync(started)).toBe(true);
+      for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.kill(-(child.pid as number), signal);
+      return { done: closed };
+    });
+    expect(await done).toBe(0);
+    // the hook program may still append after its shell is gone: wait for its line, bounded
+    for (let i = 0; i < 400 && !existsSync(events); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(readLines(events)).toEqual([expect.objectContaining({ event: 'session-start', session_id: 'sess-1' })]);
+  });
+
   it('never fails the agent: an unknown event or a deleted worker exits 0, writes nothing, and says why in hook.log', () => {
     const { hook, events, log } = setUp();
     expect(runHook(hook, ['sneeze'])).toEqual({ code: 0, stdout: '' });
