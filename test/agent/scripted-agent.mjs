@@ -15,7 +15,9 @@
 // (an Enter within that time after text stays unsent, as gemini does), `--fail-resume` (a resume
 // exits 42 as gemini does without a saved session), `--ignore-enter` (every Enter is
 // ignored: typed text stays in the input line), `--exit-at-start` (exits at once), `--history <file>`
-// (prints the file as the conversation so far above its ready prompt, as a resumed claude does). Without `--settings` it
+// (prints the file as the conversation so far above its ready prompt, as a resumed claude does),
+// `--late-session-end <go-file>` (when killed, one more SessionEnd hook that appends only once <go-file>
+// exists, as gemini's late SessionEnd hooks do). Without `--settings` it
 // runs no hooks: a plain provider, whose typed task is confirmed only by the text leaving its input line.
 // On a terminal it reads keys in raw mode (Enter = CR submits, LF is a newline in the input); on a pipe
 // (the process backend) it reads lines.
@@ -23,7 +25,7 @@
 // the first step whose `match` occurs in the description says which files to write, the commit message
 // and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour. A step
 // with `once: true` is used only for the first description it matches (e.g. a check that fails once).
-import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -62,7 +64,7 @@ const startDelay = Number(opt('--start-delay') ?? 0);
 const earlyEnterMs = Number(opt('--early-enter-ms') ?? 0);
 const ignoreEnter = flag('--ignore-enter');
 const history = opt('--history');
-const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--conversation', '--start-delay', '--early-enter-ms', '--model', '--history']);
+const VALUED = new Set(['--log', '--playbook', '--settings', '--session-id', '--resume', '--conversation', '--start-delay', '--early-enter-ms', '--model', '--history', '--late-session-end']);
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !VALUED.has(all[i - 1]));
 const firstTask = positional[0];
 // an empty playbook file (e.g. --playbook /dev/null) means no steps
@@ -213,7 +215,27 @@ function becomeReady() {
   if (firstTask !== undefined) submit(firstTask);
 }
 
+/**
+ * `--late-session-end <go-file>`: as gemini 0.61 does when killed, one more SessionEnd hook that outlives
+ * the agent: its hook program starts now but appends only once <go-file> exists (a preload waits for it).
+ */
+function lateSessionEnd(go) {
+  const waiter = join(dirname(go), 'late-hook-waiter.cjs');
+  writeFileSync(waiter, `const fs = require('node:fs'); while (!fs.existsSync(${JSON.stringify(go)})) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);\n`);
+  const payload = JSON.stringify({ session_id: sessionId, hook_event_name: 'SessionEnd', cwd: process.cwd(), reason: 'exit' });
+  for (const group of hooks.SessionEnd ?? []) {
+    for (const h of group.hooks ?? []) {
+      if (h.type !== 'command') continue;
+      const child = spawn('sh', ['-c', h.command], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, NODE_OPTIONS: `--require ${waiter}` } });
+      child.stdin.end(payload);
+      child.unref();
+    }
+  }
+  log('late session-end hook started');
+}
+
 function exit(code) {
+  if (opt('--late-session-end')) lateSessionEnd(opt('--late-session-end'));
   hook('SessionEnd', { reason: 'exit' });
   log('exiting');
   process.exit(code);
