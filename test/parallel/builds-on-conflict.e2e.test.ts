@@ -64,7 +64,8 @@ describe('builds_on conflict', () => {
         { match: 'Write the left greeting', files: { 'greet.txt': 'left\n' }, commit: 'Left greeting', reply: 'Task completed: left' },
         { match: 'Write the right greeting', files: { 'greet.txt': 'right\n' }, commit: 'Right greeting', reply: 'Task completed: right' },
         // the developer asked to resolve: merge the other branch, keep both lines, commit the merge
-        { match: 'conflicts in greet.txt', run: "git merge -q --no-edit team/dev-001 || { printf 'left\\nright\\n' > greet.txt && git add greet.txt && git commit -q --no-edit; }", reply: 'Task completed: merged' },
+        // (it starts once the test has seen the run wait for it: the gate file, created by the test)
+        { match: 'conflicts in greet.txt', run: "while [ ! -e ../../resolve-gate ]; do sleep 0.05; done; git merge -q --no-edit team/dev-001 || { printf 'left\\nright\\n' > greet.txt && git add greet.txt && git commit -q --no-edit; }", reply: 'Task completed: merged' },
         { match: 'Check both greetings', run: "grep -q left greet.txt && grep -q right greet.txt", reply: 'Task completed: checked' },
       ],
     });
@@ -94,6 +95,10 @@ describe('builds_on conflict', () => {
     // so `workflow run --wait` waits for that developer's reply and then offers the retry first, with it
     const sent = pasteInBash(resolve.command, team.root, team.env);
     expect(sent.code, sent.stderr).toBe(0);
+    const pending = team.next(file);
+    expect(pending).toMatchObject({ kind: 'wait', node: { id: 'qa_verify' }, commands: [] });
+    expect(pending.message).toContain('waiting for dev-002 to resolve it');
+    writeFile(team.root, 'resolve-gate', '');
     const waited = team.ok(['workflow', 'run', file, '--wait', '--timeout', '60s']);
     expect(waited.timed_out ?? false).toBe(false);
     expect(waited).toMatchObject({ stopped: 'blocked', next: { kind: 'blocked', node: { id: 'qa_verify' } } });
@@ -101,7 +106,7 @@ describe('builds_on conflict', () => {
     expect(waited.next.choices.map((c: { outcome: string }) => c.outcome)).toEqual(['retry', 'resolve']);
     expect(waited.next.choices[0].command).toBe(retry.command);
     const recorded = team.show(file).node_states.qa_verify.builds_on_conflict.resolve;
-    expect(recorded).toMatchObject({ worker: 'dev-002', change: expect.stringMatching(/^\.tasks\/changes\/.*resolve-a-merge-conflict/), reply: { message: 'Task completed: merged', status: 'done' } });
+    expect(recorded).toMatchObject({ worker: 'dev-002', change: expect.stringMatching(/^\.tasks\/changes\/.*resolve-a-merge-conflict/), reply: { message: expect.stringMatching(/^Task completed: merged/), status: 'done' } });
     expect(readFileSync(join(team.root, '.worktrees/dev-002', recorded.change, 'change.yaml'), 'utf8')).toContain('status: done');
     expect(readFileSync(join(team.root, '.worktrees/dev-002/greet.txt'), 'utf8')).toBe('left\nright\n');
     const retried = pasteInBash(waited.next.choices[0].command, team.root, team.env);
