@@ -143,6 +143,12 @@ export interface SessionBackend {
    * <session>`, wezterm `wezterm cli activate-pane`, process `tail -f <log>`); undefined when gone.
    */
   attachCommand(paneId: string): Promise<string | undefined>;
+  /**
+   * Every pane tagged as `owner`'s, whether or not worker.yaml records it (tmux: both pane options
+   * match; a `worker open` interrupted between spawn and saving `pane_id` leaves one). Optional: a
+   * backend without it finds a worker's pane by the recorded id alone.
+   */
+  ownedPanes?(owner: PaneOwner): Promise<string[]>;
   /** Kills the pane (no error when already gone). */
   kill(paneId: string): Promise<void>;
   /** Sets the pane's title (no-op where unsupported). */

@@ -200,10 +200,13 @@ export class TmuxBackend implements SessionBackend {
       const message = r.stderr.trim();
       if (/duplicate session/.test(message)) {
         const session = tmuxSessionName(request.root, request.workerId);
-        const attach = this.attachLine(session);
+        // Reached only when the session is not tagged as this worker's (worker open closes or adopts its
+        // own first): somebody else's, so it is left alone and only named. `=name` matches it exactly.
+        const kill = ['tmux', ...tmuxServerArgs(this.socket), 'kill-session', '-t', `=${session}`].map(shellQuote).join(' ');
         throw new OperationError(`tmux session ${session} already exists`, {
           code: 'pane_exists',
-          hint: `attach with \`${attach}\`, or kill the worker's pane first`,
+          details: { session },
+          hint: `it is not tagged as ${request.workerId}'s pane, so agent-team leaves it alone; look at it (${this.attachLine(session)}), and if nothing in it is needed remove it: ${kill}`,
         });
       }
       throw new OperationError(`tmux could not create a pane for ${request.workerId}: ${message || `exit code ${r.code}`}`, { code: 'tmux_failed' });
@@ -364,6 +367,11 @@ export class TmuxBackend implements SessionBackend {
         const [id = '', pid = '0', dead = '0', session = '', window = '', windowIndex = '', root = '', worker = '', command = ''] = line.split('\x1f');
         return { id, pid: Number(pid), dead: dead !== '0', session, window, windowIndex, root, worker, command };
       });
+  }
+
+  /** Every listed pane carrying `owner`'s tags (one `list-panes -a`), dead ones included. */
+  async ownedPanes(owner: PaneOwner): Promise<string[]> {
+    return (await this.listPanes()).filter((p) => ownedBy(p, owner)).map((p) => p.id);
   }
 
   /** `kill-pane` (which also ends the window and session when it was their last pane); no error when gone. */

@@ -11,6 +11,8 @@
  *   `worker open` makes it again; a removed branch is only reported (its worktree may hold the commits);
  * - a stale `MERGE_HEAD` (the merge is already committed) → MERGE_HEAD/MERGE_MSG/MERGE_MODE removed; a
  *   merge still in progress is only reported;
+ * - panes tagged as a worker's own that worker.yaml does not record (an interrupted `worker open`) →
+ *   closed when no agent runs in them; one whose agent runs is only reported (`worker open` adopts it);
  * - runs whose template is missing, invalid, outside the repository or changed since `state init`, and
  *   unreadable run-states → reported (what to restore), never rewritten.
  */
@@ -23,12 +25,14 @@ import { relativeToRoot } from '../store/paths.js';
 import { listRuns, loadRun } from '../workflow/state-service.js';
 import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig } from './config.js';
 import { workerPaths, workersDir } from './paths.js';
+import { backendFor, paneOwner } from './session.js';
+import { strayPanesOrNone } from './stray-panes.js';
 
 /** Leftovers younger than this (ms) may belong to a command still running: left alone. */
 export const SETTLE_MS = 60_000;
 
 /** Kinds of finding, each with its own repair (or none). */
-export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'template_missing' | 'template_changed' | 'unreadable_run';
+export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'stale_pane' | 'template_missing' | 'template_changed' | 'unreadable_run';
 
 /** One finding: what, where (repository-relative when inside), why it matters, and what fixes it. */
 export interface Finding {
@@ -117,6 +121,23 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
       config = readWorkerConfig(root, id);
     } catch {
       continue; // `worker status` reports unreadable configs
+    }
+    // Panes tagged as this worker's that worker.yaml does not record (an interrupted `worker open`):
+    // they hold the worker's session name, so the next open would stumble on them.
+    const backend = await backendFor({}, config.backend).catch(() => undefined);
+    const owner = paneOwner(root, id);
+    for (const stray of backend ? await strayPanesOrNone(backend, root, id, config.pane_id || undefined) : []) {
+      if (!backend) break;
+      const running = await backend.isAlive(stray, owner).catch(() => false);
+      const what = `worker ${id}: pane ${stray} is tagged as its own but worker.yaml records ${config.pane_id ? `pane ${config.pane_id}` : 'no pane'} (a worker open was interrupted)`;
+      if (running) {
+        add({ kind: 'stale_pane', path: rel(paths.config), message: `${what}; its agent runs there`, fix: `agent-team worker open ${id} records it, or agent-team worker close ${id} closes it` });
+      } else {
+        add({ kind: 'stale_pane', path: rel(paths.config), message: `${what}; no agent runs there`, fix: `close it (agent-team worker close ${id} does the same)` }, async () => {
+          if (await backend.isAlive(stray, owner)) throw new Error('an agent started in it meanwhile');
+          await backend.kill(stray);
+        });
+      }
     }
     const hasBranch = await branchExists(root, paths.branch).catch(() => true);
     const hasWorktree = existsSync(join(paths.worktree, '.git'));

@@ -22,6 +22,7 @@ import { resolveRole, roleAt, rolePromptText, type Role } from './roles.js';
 import { assertTrusted, launchCommandsNeedingTrust } from '../trust/check.js';
 import { assertProviderInstalled, awaitAgentStart, settleBound, type StartCheckOptions } from './preflight.js';
 import { backendFor, currentControllerPane, paneEnv, paneOwner, type LifecycleOptions, type SessionOptions } from './session.js';
+import { strayPanes } from './stray-panes.js';
 
 /** Result of {@link prepareWorktree}. */
 export interface PreparedWorktree {
@@ -180,6 +181,11 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     };
   }
 
+  // An open interrupted between creating the pane and saving pane_id left the worker's own tagged pane
+  // (and its session, named after the worker) behind: adopt it when the agent runs there, else close it.
+  const adopted = await adoptOrCloseStrays(root, id, config, options);
+  if (adopted) return { ...adopted, worktree: paths.worktree, branch: paths.branch };
+
   // Before any pane exists: a missing binary would leave a shell that later text runs in.
   assertProviderInstalled(id, provider, launchCommand(root, provider, config.default_model || undefined), env, paths.worktree);
   const prepared = options.prepared ?? (await prepareWorktree(root, id, options));
@@ -237,6 +243,33 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     activity,
     attachCommand: await attachCommand,
     warnings,
+  };
+}
+
+/**
+ * Worker `id`'s stray panes ({@link strayPanes}): the first one whose agent is alive is recorded as the
+ * worker's pane and returned as already running; the others (only a shell, or dead) are killed.
+ */
+async function adoptOrCloseStrays(root: string, id: string, config: WorkerConfig, options: OpenWorkerOptions): Promise<Omit<OpenedWorker, 'worktree' | 'branch'> | undefined> {
+  const backend = await backendFor(options, config.backend, true);
+  const owner = paneOwner(root, id);
+  const strays = await strayPanes(backend, root, id, config.pane_id || undefined);
+  if (strays.length === 0) return undefined;
+  const alive = await backend.aliveMany(strays, new Map(strays.map((p) => [p, owner])));
+  const running = strays.find((p) => alive.get(p) === true);
+  for (const stray of strays) if (stray !== running) await backend.kill(stray);
+  if (running === undefined) return undefined;
+  const controllerPane = currentControllerPane(backend, options.env ?? process.env);
+  await saveSession(root, id, running, controllerPane, backend.name);
+  return {
+    id,
+    alreadyRunning: true,
+    paneId: running,
+    controllerPaneId: controllerPane ?? config.controller_pane_id,
+    backend: backend.name,
+    worktreeCreated: false,
+    attachCommand: await backend.attachCommand(running).catch(() => undefined),
+    warnings: [`${id}'s agent was running in pane ${running}, which worker.yaml did not record (an interrupted open); recorded it`],
   };
 }
 

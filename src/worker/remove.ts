@@ -9,20 +9,32 @@ import { readWorkerConfig, updateWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { workerPaths } from './paths.js';
 import { backendFor, paneOwner, type SessionOptions } from './session.js';
+import { strayPanesOrNone } from './stray-panes.js';
 
-/** `worker close`: kills the pane (no error when gone) and clears `pane_id`; worktree, branch and config stay. */
-export async function closeWorker(root: string, id: string, options: SessionOptions = {}): Promise<{ id: string; paneId?: string; wasRunning: boolean }> {
+/**
+ * `worker close`: kills the pane (no error when gone) and clears `pane_id`, and kills the worker's stray
+ * panes too ({@link strayPanes}: tagged as its own, not recorded); worktree, branch and config stay.
+ * `paneId`: the recorded pane, else the first stray one killed; `strayPanes`: the strays killed.
+ */
+export async function closeWorker(root: string, id: string, options: SessionOptions = {}): Promise<{ id: string; paneId?: string; wasRunning: boolean; strayPanes?: string[] }> {
   assertName('worker id', id);
   const config = readWorkerConfig(root, id);
-  if (!config.pane_id) return { id, wasRunning: false };
   const backend = await backendFor(options, config.backend);
-  const wasRunning = await backend.isAlive(config.pane_id, paneOwner(root, id));
+  const owner = paneOwner(root, id);
+  const strays = await strayPanesOrNone(backend, root, id, config.pane_id || undefined);
+  if (!config.pane_id && strays.length === 0) return { id, wasRunning: false };
+  const panes = [...(config.pane_id ? [config.pane_id] : []), ...strays];
+  const alive = await backend.aliveMany(panes, new Map(panes.map((p) => [p, owner])));
+  const wasRunning = [...alive.values()].some(Boolean);
   // A stale pane id may name another pane now (ids are reused): only kill the worker's own.
-  if (await backend.owns(config.pane_id, paneOwner(root, id))) await backend.kill(config.pane_id);
-  await updateWorkerConfig(root, id, (c) => {
-    c.pane_id = '';
-  });
-  return { id, paneId: config.pane_id, wasRunning };
+  if (config.pane_id && (await backend.owns(config.pane_id, owner))) await backend.kill(config.pane_id);
+  for (const stray of strays) await backend.kill(stray);
+  if (config.pane_id) {
+    await updateWorkerConfig(root, id, (c) => {
+      c.pane_id = '';
+    });
+  }
+  return { id, paneId: config.pane_id || strays[0], wasRunning, ...(strays.length > 0 ? { strayPanes: strays } : {}) };
 }
 
 /** Result of {@link deleteWorker}: what was removed, and the archive refs that keep commits nothing else reaches. */
@@ -107,12 +119,17 @@ export async function deleteWorker(root: string, id: string, options: SessionOpt
   let killedPane: string | undefined;
   if (hasConfig) {
     const config = readWorkerConfig(root, id);
+    const backend = await backendFor(options, config.backend);
     if (config.pane_id) {
-      const backend = await backendFor(options, config.backend);
       if (await backend.owns(config.pane_id, paneOwner(root, id))) {
         await backend.kill(config.pane_id);
         killedPane = config.pane_id;
       }
+    }
+    // Panes tagged as the worker's that worker.yaml does not record (an interrupted open): theirs too.
+    for (const stray of await strayPanesOrNone(backend, root, id, config.pane_id || undefined)) {
+      await backend.kill(stray);
+      killedPane ??= stray;
     }
   }
   if (hasWorktree || existsSync(paths.worktree)) await removeWorktree(root, paths.worktree, { force: true });

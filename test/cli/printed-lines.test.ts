@@ -55,3 +55,21 @@ describe('hintLabel', () => {
     'agent-team worker open dev-001\nagent-team worker open dev-002',
   ])('prose is hint: %s', (hint) => expect(hintLabel(hint)).toBe('hint:'));
 });
+
+describe('renderNext', () => {
+  it('keeps the header and the params line on one line when a worker message or a param holds a newline', async () => {
+    const { renderNext } = await import('../../src/cli/handlers/controller.js');
+    const text = renderNext({
+      kind: 'decide',
+      message: 'dev-001 needs input: which file?\nsrc/a.js or src/b.js',
+      params: { requirement: 'first line\nsecond line' },
+      commands: [],
+      choices: [{ outcome: 'answer', command: "agent-team reply dev-001 '<answer>'" }],
+      then: [],
+      warnings: [],
+    } as unknown as Parameters<typeof renderNext>[0]);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/needs input: which file\? \| src\/a\.js or src\/b\.js$/);
+    expect(lines).toContain('params: requirement=first line | second line');
+  });
+});

@@ -84,6 +84,31 @@ describe('tmux backend', () => {
     await backend.kill(pane.paneId);
   });
 
+  it('lists the panes tagged as an owner (recorded or not), never another project\'s or an untagged one', async () => {
+    const root = join(tmp.dir, 'proj a');
+    const other = join(tmp.dir, 'proj b');
+    const mine = await backend.spawn({ workerId: 'dev-501', root, cwd: tmp.dir, stateDir: tmp.dir });
+    const theirs = await backend.spawn({ workerId: 'dev-501', root: other, cwd: tmp.dir, stateDir: tmp.dir });
+    tmux('new-session', '-d', '-s', 'untagged-dev-501');
+    expect(await backend.ownedPanes({ root, workerId: 'dev-501' })).toEqual([mine.paneId]);
+    expect(await backend.ownedPanes({ root: other, workerId: 'dev-501' })).toEqual([theirs.paneId]);
+    expect(await backend.ownedPanes({ root, workerId: 'dev-502' })).toEqual([]);
+    await backend.kill(mine.paneId);
+    await backend.kill(theirs.paneId);
+    tmux('kill-session', '-t', '=untagged-dev-501');
+  });
+
+  it('a same-named session not made for the worker: refused, left alone, the hint names the exact kill-session', async () => {
+    const root = join(tmp.dir, 'proj c');
+    const name = tmuxSessionName(root, 'dev-503');
+    tmux('new-session', '-d', '-s', name);
+    const error = await backend.spawn({ workerId: 'dev-503', root, cwd: tmp.dir, stateDir: tmp.dir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'pane_exists' });
+    expect((error as OperationError).hint).toContain(`tmux -L ${shellQuote(socket)} kill-session -t =${name}`);
+    expect(spawnSync('tmux', ['-L', socket, 'has-session', '-t', `=${name}`]).status).toBe(0);
+    tmux('kill-session', '-t', `=${name}`);
+  });
+
   it('delivers multi-line text with quotes, $HOME, backticks and ; literally to a line-mode program', async () => {
     const pane = await spawnWorker();
     const out = join(tmp.dir, 'cat-out');

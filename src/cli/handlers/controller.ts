@@ -17,16 +17,24 @@ import { runUntilNeeded, waitForNext } from '../../worker/run-wait.js';
 import { DEFAULT_WAIT, parseDuration } from '../duration.js';
 import { paint, writeMessage, type CommandResult, type CommonOptions } from '../output.js';
 
-/** Human rendering of a next step: message, commands, choices, done-when; every active step when there are several. */
+/** `text` on one line: line breaks (a worker's message, a param value) shown as ` | `. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' | ');
+}
+
+/**
+ * Human rendering of a next step: message, commands, choices, done-when; every active step when there are
+ * several. The header and the params line are one line each, whatever a worker's message holds.
+ */
 export function renderNext(step: NextStep): string {
   if (step.steps && step.steps.length > 1) return step.steps.map((s, i) => `[${i + 1}/${step.steps?.length}] ${renderNext({ ...s, steps: undefined })}`).join('\n\n');
-  const lines = [`${paint('bold', step.kind.toUpperCase())} ${step.message}`];
+  const lines = [`${paint('bold', step.kind.toUpperCase())} ${oneLine(step.message)}`];
   if (step.node) {
     lines.push(`node: ${step.node.id} (${step.node.type}${step.node.actor ? `, actor ${step.node.actor}` : ''}${step.node.worker ? `, worker ${step.node.worker}` : ''}) status ${step.node.status}, visit ${step.node.visits}`);
   }
   if (step.task) lines.push(`task: ${step.task}`);
   const params = Object.entries(step.params ?? {});
-  if (params.length) lines.push(`params: ${params.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(', ') : String(v)}`).join('  ')}`);
+  if (params.length) lines.push(`params: ${params.map(([k, v]) => `${k}=${oneLine(Array.isArray(v) ? v.join(', ') : String(v))}`).join('  ')}`);
   if (step.commands.length) lines.push('run:', ...step.commands.map((c) => `  ${c}`));
   if (step.choices.length) lines.push('choose one:', ...step.choices.map((c) => `  ${c.outcome ? `[${c.outcome}] ` : ''}${c.command}`));
   if (step.done_when) lines.push(`done when: ${step.done_when}`);
