@@ -138,7 +138,7 @@ export function makeWorkerCommands(): Command[] {
     .addOption(new Option('--status <status>', 'done, blocked or needs-input (default: inferred from the message: "Blocked…" / "Need decision…", else done)').choices(['done', 'blocked', 'needs-input']))
     .option('--change <change>', 'the change this reply answers (folder name under .tasks/changes/; default the newest open one)')
     .addOption(jsonOption())
-    .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
+    .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it, on the change it answers, and as the\nworker\'s last reply (agent-team worker status). Exit codes: 0 recorded or delivered somewhere, 1 it reached nothing.')
     .action(lazy(reply, 'replyMain'));
 
   const providerCmd = new Command('provider').description('Providers: the agent CLIs workers run (built-in adapters and .agents/config.yaml)');
