@@ -14,7 +14,7 @@ import { recordReply, type RecordedReply } from '../workflow/replies.js';
 import { timestamp } from '../workflow/run-state.js';
 import type { ReplyStatus } from '../workflow/schema.js';
 import { newestOpenChange, normalizeChange, setChangeStatus } from './changes.js';
-import { writeLastReply } from './last-reply.js';
+import { readLastReply, writeLastReply } from './last-reply.js';
 import { readWorkerConfig } from './config.js';
 import { ID_NAME } from '../workflow/names.js';
 import { assertName } from './ids.js';
@@ -157,7 +157,8 @@ export interface ReplyEvidence {
  * evidence — the change it answers (`change`, default the newest open change), the branch head and
  * whether the worktree is clean — marks that change `done`, `blocked` or `needs-input` with the reply
  * (`reply`, `replied_at` in its change.yaml), and keeps it as the worker's last reply (last-reply.ts,
- * shown by `worker status`; `workerRecord` is its path, undefined when it could not be written), so a
+ * shown by `worker status`; `workerRecord` is its path, undefined when it could not be written, and
+ * `workerRecordError` why: an unreadable last-reply.yaml is left as it is), so a
  * reply no run waits for is not lost. Throws UsageError for a malformed `change`, OperationError when
  * the named change does not exist.
  */
@@ -165,7 +166,7 @@ export async function recordWorkerReply(
   where: WorkerLocation,
   reply: { message: string; status: ReplyStatus; outcome?: string; change?: string },
   now = new Date(),
-): Promise<{ recorded: RecordedReply[]; evidence: ReplyEvidence; workerRecord?: string; changeRecorded: boolean }> {
+): Promise<{ recorded: RecordedReply[]; evidence: ReplyEvidence; workerRecord?: string; workerRecordError?: string; changeRecorded: boolean }> {
   const worktree = where.worktree ?? workerPaths(where.root, where.id).worktree;
   const evidence: ReplyEvidence = {};
   if (existsSync(join(worktree, '.git'))) {
@@ -180,10 +181,13 @@ export async function recordWorkerReply(
   const at = timestamp(now);
   if (evidence.change) setChangeStatus(worktree, evidence.change, reply.status, { reply: reply.message, replied_at: at });
   let workerRecord: string | undefined;
+  let workerRecordError: string | undefined;
   try {
+    readLastReply(where.root, where.id); // an unreadable last-reply.yaml is never overwritten
     workerRecord = writeLastReply(where.root, where.id, { message: reply.message, status: reply.status, at, outcome: reply.outcome, ...evidence, runs: recorded.map((r) => r.run_id) });
-  } catch {
-    // the worker folder is unwritable: the reply still counts where it was recorded (runs, change)
+  } catch (err) {
+    // the reply still counts where it was recorded (runs, change)
+    workerRecordError = (err as Error).message;
   }
-  return { recorded, evidence, workerRecord, changeRecorded: evidence.change !== undefined };
+  return { recorded, evidence, workerRecord, workerRecordError, changeRecorded: evidence.change !== undefined };
 }

@@ -10,14 +10,39 @@ import type { Choice } from './nodes/step.js';
 import type { NodeState } from './schema.js';
 import { agentTeam } from './shell-quote.js';
 import { mutateRun } from './state-service.js';
+import { timestamp } from './run-state.js';
 
-/** A recorded builds_on conflict: `branch` (team/<id>) conflicted in `files` with `worker`'s branch, which holds (or was to hold) `others`; `reason` is the block it explains. */
+/** A worker's reply to the `[resolve]` assignment (what `reply-main` sent, with its evidence). */
+export interface ResolveReply {
+  message: string;
+  status: string;
+  at: string;
+  head?: string;
+  clean?: boolean;
+}
+
+/**
+ * The `[resolve]` assignment tied to the blocked node (`worker assign … --run <state-file> --node <id>`):
+ * the worker, its change (`.tasks/changes/<name>/`), when (RFC 3339 UTC), and its reply once it came.
+ */
+export interface PendingResolve {
+  worker: string;
+  change: string;
+  assigned_at: string;
+  reply?: ResolveReply;
+}
+
+/**
+ * A recorded builds_on conflict: `branch` (team/<id>) conflicted in `files` with `worker`'s branch, which
+ * holds (or was to hold) `others`; `reason` is the block it explains; `resolve` the assignment sent to resolve it.
+ */
 export interface BuildsOnConflict {
   worker: string;
   branch: string;
   files: string[];
   others: string[];
   reason: string;
+  resolve?: PendingResolve;
 }
 
 /**
@@ -54,7 +79,7 @@ export function recordedConflict(ns: NodeState, reason: string): BuildsOnConflic
  * asking it to merge the other branches into its own, resolve the files and commit — after which
  * merging its branch brings both sides without a conflict. Null when the branch is no worker's.
  */
-export function resolveLine(conflict: BuildsOnConflict, nodeId: string, runId: string): string | null {
+export function resolveLine(conflict: BuildsOnConflict, nodeId: string, runId: string, stateFile: string): string | null {
   const owner = /^team\/(.+)$/.exec(conflict.branch)?.[1];
   if (!owner) return null;
   const others = conflict.others.join(' and ');
@@ -62,11 +87,32 @@ export function resolveLine(conflict: BuildsOnConflict, nodeId: string, runId: s
   const text =
     `Resolve a merge conflict for ${nodeId} (run ${runId}): it builds on ${conflict.branch} together with ${others}, and merging them conflicts in ${files}. ` +
     `Merge ${others} into your branch ${conflict.branch} (git merge ${conflict.others.join(' ')}), resolve ${files} keeping both sides' intent, and commit the merge.`;
-  return agentTeam('worker', 'assign', owner, text);
+  return agentTeam('worker', 'assign', owner, text, '--run', stateFile, '--node', nodeId);
 }
 
-/** The choices at a node blocked by `conflict`: `resolve` (send it to the branch's worker) and `retry` (`retryLine`, once it is resolved). */
-export function conflictChoices(conflict: BuildsOnConflict, nodeId: string, runId: string, retryLine: string): Choice[] {
-  const resolve = resolveLine(conflict, nodeId, runId);
-  return [...(resolve ? [{ outcome: 'resolve', command: resolve }] : []), { outcome: 'retry', command: retryLine }];
+/**
+ * The choices at a node blocked by `conflict`: `resolve` (send it to the branch's worker, tied to the node)
+ * and `retry` (`retryLine`, once it is resolved) — `retry` first once the worker replied `done` to the resolve.
+ */
+export function conflictChoices(conflict: BuildsOnConflict, nodeId: string, runId: string, retryLine: string, stateFile: string): Choice[] {
+  const resolve = resolveLine(conflict, nodeId, runId, stateFile);
+  const choices = [...(resolve ? [{ outcome: 'resolve', command: resolve }] : []), { outcome: 'retry', command: retryLine }];
+  return conflict.resolve?.reply?.status === 'done' ? choices.reverse() : choices;
+}
+
+/**
+ * Ties a `[resolve]` assignment to node `nodeId` of the run in `stateFile` (under the run lock): records
+ * `worker` and its `change` on the node's builds_on conflict, so `run --wait`/`next --wait` wait for its
+ * reply. Returns false (nothing written) when the node is not blocked by a recorded builds_on conflict.
+ */
+export async function recordResolveAssignment(stateFile: string, cwd: string, nodeId: string, worker: string, change: string, now = new Date()): Promise<boolean> {
+  const r = await mutateRun<{ ok: boolean }>(stateFile, cwd, (run) => {
+    const ns = run.state.node_states[nodeId];
+    const reason = (ns?.status === 'blocked' ? ns.summary : undefined) || (run.state.status === 'blocked' ? run.state.blocking_reason : '') || '';
+    const conflict = ns && (ns.status === 'blocked' || run.state.status === 'blocked') ? recordedConflict(ns, reason) ?? recordedConflict(ns, ns.summary ?? '') : undefined;
+    if (!ns || !conflict) return { result: { ok: false } };
+    const resolve: PendingResolve = { worker, change, assigned_at: timestamp(now) };
+    return { result: { ok: true }, state: { ...run.state, node_states: { ...run.state.node_states, [nodeId]: { ...ns, builds_on_conflict: { ...conflict, resolve } } } } };
+  });
+  return r.ok;
 }

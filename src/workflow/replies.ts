@@ -5,7 +5,8 @@
  */
 import { projectRoot } from '../store/paths.js';
 import { timestamp } from './run-state.js';
-import type { NodeReply, ReplyStatus, RunState, WorkflowNode } from './schema.js';
+import type { NodeReply, NodeState, ReplyStatus, RunState, WorkflowNode } from './schema.js';
+import type { BuildsOnConflict, ResolveReply } from './builds-on-conflict.js';
 import { listRuns, mutateRun } from './state-service.js';
 import { isAssignedNode, workerForActor } from './next.js';
 import { join } from 'node:path';
@@ -51,8 +52,33 @@ function awaitsReplyFrom(state: RunState, worker: string, nodeOf: (node: string)
 }
 
 /**
+ * A reply to the `[resolve]` assignment of a node blocked by a builds_on conflict (builds-on-conflict.ts):
+ * recorded on the conflict (`resolve.reply`) and in decision_log when the worker (and its change, when
+ * both are known) match a pending resolve; else no hit.
+ */
+function resolveReply(state: RunState, reply: WorkerReply, at: string): { result: { hit: boolean; run_id?: string; node?: string }; state?: RunState } {
+  for (const [node, ns] of Object.entries(state.node_states)) {
+    const conflict = (ns as { builds_on_conflict?: BuildsOnConflict }).builds_on_conflict;
+    const pending = conflict?.resolve;
+    if (ns.status !== 'blocked' && state.status !== 'blocked') continue;
+    if (!conflict || !pending || pending.reply || pending.worker !== reply.worker) continue;
+    if (reply.change && pending.change && reply.change !== pending.change) continue;
+    const answered: ResolveReply = { message: reply.message, status: reply.status, at, ...(reply.head ? { head: reply.head } : {}), ...(reply.clean !== undefined ? { clean: reply.clean } : {}) };
+    const next: RunState = {
+      ...state,
+      node_states: { ...state.node_states, [node]: { ...ns, builds_on_conflict: { ...conflict, resolve: { ...pending, reply: answered } }, updated_at: at } as NodeState },
+      decision_log: [...state.decision_log, { timestamp: at, node, action: 'reply', summary: reply.message, worker: reply.worker, status: reply.status, change: pending.change }],
+      updated_at: at,
+    };
+    return { result: { hit: true, run_id: state.run_id, node }, state: next };
+  }
+  return { result: { hit: false } };
+}
+
+/**
  * Records `reply` on every active run under `<repo root>/.agents/workflow/runs/` waiting on the worker
- * (`cwd` is anywhere in the main repository). Unreadable runs are skipped. Returns where it was recorded.
+ * (`cwd` is anywhere in the main repository): on the node it is doing, or on the pending `[resolve]` of
+ * a node blocked by a builds_on conflict. Unreadable runs are skipped. Returns where it was recorded.
  */
 export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now = new Date()): Promise<RecordedReply[]> {
   const root = projectRoot(cwd);
@@ -65,7 +91,7 @@ export async function recordReply(reply: WorkerReply, cwd = process.cwd(), now =
         const nodeOf = (id: string) => run.template.nodes.get(id);
         const state: RunState = { ...run.state, node_states: { ...run.state.node_states } };
         const node = awaitsReplyFrom(state, reply.worker, nodeOf, template);
-        if (node === undefined) return { result: { hit: false } };
+        if (node === undefined) return resolveReply(state, reply, timestamp(now));
         const at = timestamp(now);
         const original = state.node_states[node];
         if (!original) return { result: { hit: false } };

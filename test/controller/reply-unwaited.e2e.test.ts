@@ -17,7 +17,7 @@ describe('reply-main with no waiting run node and no controller pane', () => {
   beforeAll(async () => {
     team = await makeTeam({
       backend: 'process',
-      workflows: {},
+      workflows: { solo: 'version: 1\nname: solo\nroles:\n    dev: { role: dev }\nentry: think\nnodes:\n    - id: think\n      type: controller_task\n      task: Think\n      end: true\n' },
       playbook: [{ match: 'Resolve a merge conflict', files: { 'resolved.txt': 'both sides\n' }, commit: 'Merge main, conflict resolved', reply: 'merge committed' }],
     });
     // the controller is not inside a multiplexer: the worker is opened with no controller pane
@@ -60,5 +60,20 @@ describe('reply-main with no waiting run node and no controller pane', () => {
     expect(text.stdout).toContain('agent-team worker status');
     const status = team.ok(['worker', 'status']).workers[0];
     expect(status.last_reply).toMatchObject({ message: 'Need input: which database?', status: 'needs-input' });
+  });
+
+  it('worker assign --run/--node: both or neither (exit 2, nothing assigned); a node not blocked by a builds_on conflict is not tied (a warning)', () => {
+    const before = team.ok(['worker', 'status']).workers[0].active_changes.length;
+    const half = team.at(['worker', 'assign', 'dev-001', 'Half a tie', '--node', 'think', '--json']);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('--run <state-file> and --node <id> go together');
+    expect(team.ok(['worker', 'status']).workers[0].active_changes.length).toBe(before);
+    const file = team.init('solo', 's1');
+    const runBefore = team.bytes(file);
+    const r = team.at(['worker', 'assign', 'dev-001', 'Not a resolve', '--run', file, '--node', 'think', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.tied_to_node).toBe(false);
+    expect(r.stderr).toContain('node think of ' + file + ' is not blocked by a builds_on conflict');
+    expect(team.bytes(file), 'the run is not touched').toBe(runBefore);
   });
 });

@@ -3,7 +3,9 @@
  * headless process backend: two developers change the same file in parallel; QA builds on both. The
  * merge into QA's branch conflicts and blocks the node; `state next` then offers a line that sends the
  * conflict (branches and files named) to the developer whose branch conflicts, and the retry after it.
- * Pasted as printed, they resolve it: QA's branch holds both developers' work and QA gets its task.
+ * The `[resolve]` line ties the assignment to the blocked node (`--run`/`--node`): `workflow run --wait`
+ * waits for that developer's reply, then offers `[retry]` first with it. Pasted as printed, they resolve
+ * it: QA's branch holds both developers' work and QA gets its task.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +64,8 @@ describe('builds_on conflict', () => {
         { match: 'Write the left greeting', files: { 'greet.txt': 'left\n' }, commit: 'Left greeting', reply: 'Task completed: left' },
         { match: 'Write the right greeting', files: { 'greet.txt': 'right\n' }, commit: 'Right greeting', reply: 'Task completed: right' },
         // the developer asked to resolve: merge the other branch, keep both lines, commit the merge
-        { match: 'conflicts in greet.txt', run: "git merge -q --no-edit team/dev-001 || { printf 'left\\nright\\n' > greet.txt && git add greet.txt && git commit -q --no-edit; }", reply: 'Task completed: merged' },
+        // (it starts once the test has seen the run wait for it: the gate file, created by the test)
+        { match: 'conflicts in greet.txt', run: "while [ ! -e ../../resolve-gate ]; do sleep 0.05; done; git merge -q --no-edit team/dev-001 || { printf 'left\\nright\\n' > greet.txt && git add greet.txt && git commit -q --no-edit; }", reply: 'Task completed: merged' },
         { match: 'Check both greetings', run: "grep -q left greet.txt && grep -q right greet.txt", reply: 'Task completed: checked' },
       ],
     });
@@ -88,12 +91,25 @@ describe('builds_on conflict', () => {
     const retry = next.choices.find((c: { outcome: string }) => c.outcome === 'retry');
     expect(retry?.command).toMatch(/^agent-team workflow state start .* --node qa_verify/);
 
-    // pasted as printed: the developer merges and resolves; the retry gives QA its task on top of both
+    // pasted as printed: the developer merges and resolves; the [resolve] is tied to the blocked node,
+    // so `workflow run --wait` waits for that developer's reply and then offers the retry first, with it
     const sent = pasteInBash(resolve.command, team.root, team.env);
     expect(sent.code, sent.stderr).toBe(0);
-    await team.waitForAgent('ran git merge');
+    const pending = team.next(file);
+    expect(pending).toMatchObject({ kind: 'wait', node: { id: 'qa_verify' }, commands: [] });
+    expect(pending.message).toContain('waiting for dev-002 to resolve it');
+    writeFile(team.root, 'resolve-gate', '');
+    const waited = team.ok(['workflow', 'run', file, '--wait', '--timeout', '60s']);
+    expect(waited.timed_out ?? false).toBe(false);
+    expect(waited).toMatchObject({ stopped: 'blocked', next: { kind: 'blocked', node: { id: 'qa_verify' } } });
+    expect(waited.next.message).toContain('dev-002 replied: Task completed: merged');
+    expect(waited.next.choices.map((c: { outcome: string }) => c.outcome)).toEqual(['retry', 'resolve']);
+    expect(waited.next.choices[0].command).toBe(retry.command);
+    const recorded = team.show(file).node_states.qa_verify.builds_on_conflict.resolve;
+    expect(recorded).toMatchObject({ worker: 'dev-002', change: expect.stringMatching(/^\.tasks\/changes\/.*resolve-a-merge-conflict/), reply: { message: expect.stringMatching(/^Task completed: merged/), status: 'done' } });
+    expect(readFileSync(join(team.root, '.worktrees/dev-002', recorded.change, 'change.yaml'), 'utf8')).toContain('status: done');
     expect(readFileSync(join(team.root, '.worktrees/dev-002/greet.txt'), 'utf8')).toBe('left\nright\n');
-    const retried = pasteInBash(retry.command, team.root, team.env);
+    const retried = pasteInBash(waited.next.choices[0].command, team.root, team.env);
     expect(retried.code, retried.stderr).toBe(0);
     const again = team.run(file);
     expect(again.stopped, again.why).toBe('waiting');

@@ -3,12 +3,15 @@
  * recording port: the merge into the checking worker's branch conflicts, the node is blocked with the
  * conflict recorded on it, and `state next` offers `resolve` (sent to the developer whose branch
  * conflicts, the files named) and `retry` — not only the retry. A later block for another cause does
- * not reuse the old conflict's choices.
+ * not reuse the old conflict's choices. A `[resolve]` tied to the node makes `next` wait for that
+ * developer's reply, then offer the choices with it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationError } from '../../src/errors.js';
 import { runController } from '../../src/workflow/controller.js';
 import { nextStep } from '../../src/workflow/next.js';
+import { recordResolveAssignment } from '../../src/workflow/builds-on-conflict.js';
+import { recordReply } from '../../src/workflow/replies.js';
 import { loadRun, transitionRun } from '../../src/workflow/state-service.js';
 import { FakePort, fixture, nodeOf, setupRun } from './support.js';
 
@@ -60,6 +63,24 @@ describe('builds_on conflict before a check', () => {
     expect(step.choices.map((c) => c.outcome)).toEqual(['resolve', 'retry']);
     expect(step.choices[0]?.command).toMatch(new RegExp(`^agent-team worker assign ${other} 'Resolve a merge conflict for integrate \\(run r1\\): .*conflicts in shared\\.txt\\. Merge team/${checker} into your branch team/${other}`));
     expect(step.choices[1]?.command).toMatch(new RegExp(`^agent-team workflow state start .* --node integrate --worker ${checker}$`));
+
+    // the [resolve] tied to the node: next waits for that developer; a reply from another worker or to
+    // another change is not taken; the developer's "blocked" reply keeps resolve first, with its message
+    expect(await recordResolveAssignment(run.path, run.dir, 'integrate', other, '.tasks/changes/c1/')).toBe(true);
+    const waiting = nextStep(run.state(), template!.template, run.path, port);
+    expect(waiting).toMatchObject({ kind: 'wait', commands: [], choices: [] });
+    expect(waiting.message).toContain(`waiting for ${other} to resolve it (change .tasks/changes/c1/`);
+    expect(await recordReply({ worker: checker, message: 'not mine', status: 'done' }, run.dir)).toEqual([]);
+    expect(await recordReply({ worker: other, message: 'old change', status: 'done', change: '.tasks/changes/c0/' }, run.dir)).toEqual([]);
+    expect(nextStep(run.state(), template!.template, run.path, port).kind).toBe('wait');
+    expect(await recordReply({ worker: other, message: 'Blocked: cannot merge', status: 'blocked', change: '.tasks/changes/c1/' }, run.dir)).toEqual([expect.objectContaining({ run_id: 'r1', node: 'integrate' })]);
+    const replied = nextStep(run.state(), template!.template, run.path, port);
+    expect(replied.kind).toBe('blocked');
+    expect(replied.message).toContain(`${other} replied: Blocked: cannot merge (status blocked)`);
+    expect(replied.choices.map((c) => c.outcome)).toEqual(['resolve', 'retry']);
+    expect(run.state().decision_log.at(-1)).toMatchObject({ node: 'integrate', action: 'reply', worker: other, status: 'blocked', change: '.tasks/changes/c1/' });
+    // a second reply is not taken on the same resolve (it was answered): send [resolve] again
+    expect(await recordReply({ worker: other, message: 'again', status: 'done' }, run.dir)).toEqual([]);
 
     // blocked again for another cause: the old conflict's choices are not offered
     await transitionRun(run.path, { action: 'start', node: 'integrate' }, run.dir);

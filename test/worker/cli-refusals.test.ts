@@ -206,12 +206,17 @@ describe('delete, assign and reply refusals', () => {
     expect(kept.json).toMatchObject({ ok: true, delivered: false, recorded: [], worker_record: join(root, '.agents/workers/dev-001/last-reply.yaml') });
     expect(kept.stderr).toContain('no controller pane recorded for worker dev-001');
     expect(readFileSync(join(root, '.agents/workers/dev-001/last-reply.yaml'), 'utf8')).toContain('message: "Task completed: x"');
-    // the worker record cannot be written (a folder in its place) and nothing else took the reply
-    rmSync(join(root, '.agents/workers/dev-001/last-reply.yaml'));
-    mkdirSync(join(root, '.agents/workers/dev-001/last-reply.yaml'));
+    // an unreadable worker record is never overwritten, and nothing else took the reply: exit 1, file untouched
+    writeFile(root, '.agents/workers/dev-001/last-reply.yaml', 'message: [unclosed\n');
     const lost = replyMain();
     expect(lost.code).toBe(1);
     expect(lost.json.error).toMatchObject({ code: 'no_controller_pane' });
     expect(lost.json.error.message).toContain('dev-001');
+    expect(lost.json.error.message).toContain('last-reply.yaml');
+    expect(readFileSync(join(root, '.agents/workers/dev-001/last-reply.yaml'), 'utf8')).toBe('message: [unclosed\n');
+    // the worker record cannot be written (a folder in its place)
+    rmSync(join(root, '.agents/workers/dev-001/last-reply.yaml'));
+    mkdirSync(join(root, '.agents/workers/dev-001/last-reply.yaml'));
+    expect(replyMain().code).toBe(1);
   });
 });

@@ -74,6 +74,13 @@ describe.skipIf(!hasTmux)('a worker session left behind by an interrupted open (
     const pane = opened.json.pane_id as string;
     taggedRoot = tmux('show-options', '-p', '-v', '-t', pane, '@agent_team_root');
     forgetPane('dev-001');
+    // doctor names it but never closes a pane whose agent runs
+    const fixed = run('doctor', '--fix');
+    expect(fixed.code).toBe(1);
+    const finding = fixed.json.findings.find((f: { kind: string }) => f.kind === 'stale_pane');
+    expect(finding).toMatchObject({ fixable: false });
+    expect(finding.message).toContain('its agent runs there');
+    expect(finding.fixed).toBeUndefined();
 
     const again = run('worker', 'open', 'dev-001');
     expect(again.code, again.stderr).toBe(0);

@@ -49,6 +49,8 @@ export function makeWorkerCommand(): Command {
     .option('-w, --new-window', 'when opening: a new window/tab')
     .option('--change <change>', 'give an existing change (.tasks/changes/<name>/) again instead of making a new one, e.g. after the agent restarted')
     .option('--builds-on <branch>', "merge this branch (e.g. another worker's team/<id>) into the worker's branch first (repeatable)", (v: string, all: string[] | undefined) => [...(all ?? []), v])
+    .option('--run <state-file>', 'with --node: this assignment resolves that node\'s builds_on conflict (workflow run --wait then waits for its reply)')
+    .option('--node <id>', 'with --run: the blocked node')
     .addOption(jsonOption())
     .option('--fresh', 'when opening: start a new agent conversation')
     .addHelpText('after', '\nA worker that is not running gets the task on its launch command line. A running one gets it typed only at ready/idle,\nand it counts only when the agent confirms it.\nExit codes: 0 assigned, 1 not delivered (dialog, exit, no confirmation in time: the change is removed, the pane\'s last lines shown),\nor could not bring an idle worker up to your branch (conflict, aborted).')
@@ -136,7 +138,7 @@ export function makeWorkerCommands(): Command[] {
     .addOption(new Option('--status <status>', 'done, blocked or needs-input (default: inferred from the message: "Blocked…" / "Need decision…", else done)').choices(['done', 'blocked', 'needs-input']))
     .option('--change <change>', 'the change this reply answers (folder name under .tasks/changes/; default the newest open one)')
     .addOption(jsonOption())
-    .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it.')
+    .addHelpText('after', '\nThe reply is also recorded on every active workflow run whose current node this worker is doing,\nso `agent-team workflow run` can complete, block or stop on it, on the change it answers, and as the\nworker\'s last reply (agent-team worker status). Exit codes: 0 recorded or delivered somewhere, 1 it reached nothing.')
     .action(lazy(reply, 'replyMain'));
 
   const providerCmd = new Command('provider').description('Providers: the agent CLIs workers run (built-in adapters and .agents/config.yaml)');

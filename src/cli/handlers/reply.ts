@@ -51,9 +51,13 @@ export async function replyMain([message]: string[], o: ReplyMainOptions): Promi
   } catch (err) {
     // exit 1 only when the reply reached nothing: no run, no change, no worker record, no pane
     const kept = [...recorded.map((r) => `run ${r.run_id}`), ...(answered.changeRecorded ? [`change ${answered.evidence.change}`] : []), ...(answered.workerRecord ? [answered.workerRecord] : [])];
-    if (kept.length === 0 || !(err instanceof OperationError)) throw err;
+    if (!(err instanceof OperationError)) throw err;
+    if (kept.length === 0) {
+      throw answered.workerRecordError ? new OperationError(`${err.message}; the reply was not kept either: ${answered.workerRecordError}`, { code: err.code, hint: err.hint, details: err.details, cause: err }) : err;
+    }
     warnings.push(`${err.message} (the reply was recorded in ${kept.join(', ')})`);
   }
+  if (answered.workerRecordError) warnings.push(`the reply was not kept as ${where.id}'s last reply: ${answered.workerRecordError}`);
   const lines = [delivered ? (delivered.delivery === 'typed' ? `sent to the main controller from ${where.id}` : `shown in the controller's pane ${delivered.controllerPaneId} without typing (it runs ${delivered.foreground ?? 'a shell'})`) : `not delivered to the controller pane`];
   for (const r of recorded) lines.push(r.late ? `logged on run ${r.run_id}, node ${r.node}, as a late reply (it answers an older change)` : `recorded on run ${r.run_id}, node ${r.node}`);
   if (answered.changeRecorded) lines.push(`recorded on change ${answered.evidence.change} (status ${status})`);

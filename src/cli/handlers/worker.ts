@@ -9,6 +9,7 @@ import { mergeWorker } from '../../worker/merge.js';
 import { openWorker } from '../../worker/open.js';
 import { closeWorker, deleteWorker } from '../../worker/remove.js';
 import { workerStatus } from '../../worker/status.js';
+import { recordResolveAssignment } from '../../workflow/builds-on-conflict.js';
 import { forecastLines } from '../../worker/forecast.js';
 import { assertModel, assertProvider, listProviders } from '../../worker/providers.js';
 import { recordWorkerEvent } from '../../worker/events.js';
@@ -49,6 +50,9 @@ export interface AssignOptions extends CommonOptions {
   buildsOn?: string[];
   /** `--change`: give this existing change again. */
   change?: string;
+  /** `--run <state-file>` with `--node <id>`: the assignment resolves that blocked node's builds_on conflict. */
+  run?: string;
+  node?: string;
 }
 
 /** Options of `worker event`: `--root` names the project (hooks may run anywhere). */
@@ -140,6 +144,7 @@ export async function assign([id, description, provider]: string[], o: AssignOpt
   if (o.proposal === '-' && o.design === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
   const proposal = readInput('--proposal', o.proposal);
   const design = readInput('--design', o.design);
+  if ((o.run === undefined) !== (o.node === undefined)) throw new UsageError('--run <state-file> and --node <id> go together: the blocked node this assignment resolves');
   const root = await mainRepoRoot();
   const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
   const lines = [
@@ -149,7 +154,14 @@ export async function assign([id, description, provider]: string[], o: AssignOpt
     `change: ${r.change.dir}`,
     `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : r.delivery === 'submitted' ? 'it left the agent\'s input box' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''})`,
   ];
-  return { json: snakeKeys({ ok: true, ...r }), text: lines.join('\n'), warnings: r.warnings };
+  const warnings = [...r.warnings];
+  let tied = false;
+  if (o.run !== undefined && o.node !== undefined) {
+    tied = await recordResolveAssignment(o.run, process.cwd(), o.node, r.id, r.change.relativeDir);
+    if (tied) lines.push(`tied to node ${o.node} of ${o.run}: workflow run --wait waits for ${r.id}'s reply`);
+    else warnings.push(`node ${o.node} of ${o.run} is not blocked by a builds_on conflict: the assignment was given but is not tied to it`);
+  }
+  return { json: snakeKeys({ ok: true, ...r, ...(o.run !== undefined ? { tiedToNode: tied } : {}) }), text: lines.join('\n'), warnings };
 }
 
 /** `worker status`. */

@@ -177,10 +177,17 @@ function planOne(state: RunState, template: WorkflowTemplate, stateFile: string,
     // a builds_on conflict: the retry alone would conflict the same way, so first send it to a developer
     const conflict = recordedConflict(ns, reason);
     if (conflict) {
-      return ctx.step('blocked', why, {
-        choices: conflictChoices(conflict, node.id, state.run_id, startLine(stateFile, node, assigned)),
+      const pending = conflict.resolve;
+      // the [resolve] assignment is tied to this node: wait for that worker's reply, as for a task
+      if (pending && !pending.reply) {
+        const waiting = `${why}; waiting for ${pending.worker} to resolve it (change ${pending.change}, assigned ${pending.assigned_at})`;
+        return ctx.step('wait', waiting, { done_when: `${pending.worker} runs reply-main (then retry)` }, { kind: 'stop', stopped: 'waiting', why: waiting });
+      }
+      const replied = pending?.reply ? `${why}; ${pending.worker} replied: ${pending.reply.message}${pending.reply.status === 'done' ? '' : ` (status ${pending.reply.status})`}` : why;
+      return ctx.step('blocked', replied, {
+        choices: conflictChoices(conflict, node.id, state.run_id, startLine(stateFile, node, assigned), stateFile),
         done_when: `${conflict.branch} holds ${conflict.others.join(' and ')} with ${conflict.files.join(', ')} resolved; then retry (starting the node again clears the block)`,
-      }, { kind: 'stop', stopped: 'blocked', why });
+      }, { kind: 'stop', stopped: 'blocked', why: replied });
     }
     return ctx.step('blocked', why, {
       commands: [startLine(stateFile, node, assigned)],
