@@ -3,8 +3,9 @@
  * sleeps: pane readiness comes from the backend's `spawn`, provider start-up from a bounded {@link waitFor}.
  */
 import type { SessionBackend } from '../session/backend.js';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { shellQuote } from '../shell-quote.js';
 import { hasCode } from '../errors.js';
 import { currentRef } from '../git/repo.js';
 import { addWorktree } from '../git/worktree.js';
@@ -200,6 +201,8 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
 
   // A pane whose provider exited keeps its shell: type the launch command there rather than spawn a twin.
   let paneId: string | undefined;
+  let commandStarted = false;
+  const launchMark = join(paths.dir, 'launch-started');
   if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, owner))) {
     try {
       await saveSession(root, id, config.pane_id, controllerPane, backend.name);
@@ -212,7 +215,12 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   if (paneId === undefined) {
     // A backend that can start the launch command as the pane's own program (tmux) does: no prompt to
     // wait for, nothing typed, the title set in the same call. Others get it typed into the new shell.
-    const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow, command });
+    // The pane program first marks that the launch begins (a shell builtin, after the shell's start-up
+    // files): the start check then tells the agent from programs those files run (pyenv, nvm…).
+    rmSync(launchMark, { force: true });
+    const marked = `: > ${shellQuote(launchMark)}\n${command}`;
+    const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow, command: marked });
+    commandStarted = pane.commandStarted === true;
     paneId = pane.paneId;
     await saveSession(root, id, paneId, controllerPane, backend.name);
     // the title is cosmetic: set while the launch command is typed, one multiplexer round trip less
@@ -221,7 +229,8 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root). An
   // agent whose hooks report (session-start, or the first task's prompt-submit) is up as soon as it says so.
   const ready = async () => agentReported(readEvents(root, id));
-  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, settleMs: settleBound(env), ready, ...options.startCheck });
+  const launched = commandStarted ? () => existsSync(launchMark) : undefined;
+  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, settleMs: settleBound(env), ready, ...(launched ? { launched } : {}), ...options.startCheck });
   const started = true;
   const attachCommand = backend.attachCommand(paneId).catch(() => undefined); // asked while the agent starts
   const activity = await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env);

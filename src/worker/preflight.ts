@@ -151,6 +151,12 @@ export interface StartCheckOptions {
   settleMs?: number;
   /** Resolves true once the agent reported it is ready (a provider's event); ends the settle wait early. */
   ready?: () => Promise<boolean>;
+  /**
+   * Whether the launch command itself has begun (the pane program marks it, see open.ts). Until then a
+   * program in front belongs to the shell's start-up files (`pyenv init`, `nvm`…), not to the agent, and
+   * the shell coming back after it is not an exit. Without it, any program counts (a typed launch).
+   */
+  launched?: () => boolean;
 }
 
 /**
@@ -175,7 +181,7 @@ export async function awaitAgentStart(
       async () => {
         const f = await backend.foreground(paneId, owner);
         if (f.kind === 'gone') return f;
-        return f.kind === 'program' ? f : undefined;
+        return f.kind === 'program' && (options.launched?.() ?? true) ? f : undefined;
       },
       { timeoutMs: startTimeoutMs, intervalMs: 15, description: `${launch.provider} to start in pane ${paneId}` },
     );

@@ -136,14 +136,16 @@ describe.skipIf(!hasTmux)('never type into a shell (tmux, private socket)', () =
     expect(await shellRanNothingBefore(pane, join(project.root, '.worktrees/dev-003'), 'REPLIED')).toBe(true);
   });
 
-  it('reply-main into a controller pane that is a shell: not typed; shown to the attached client, else exit 1', async () => {
+  it('reply-main into a controller pane that is a shell: not typed; shown to the attached client, else kept as the last reply', async () => {
     const worktree = join(project.root, '.worktrees/dev-003');
     expect(readFileSync(join(project.root, '.agents/workers/dev-003/worker.yaml'), 'utf8')).toContain(`controller_pane_id: "${controllerPane}"`);
 
-    // Nobody attached and no run to record it on: the reply reached nothing, exit 1.
+    // Nobody attached and no run to record it on: nothing is typed; the reply is kept as the worker's
+    // last reply (worker status shows it), so it is not lost and the exit is 0 with a warning
     const unseen = cli(['reply-main', 'Task completed; touch RAN', '--json'], { cwd: worktree, env });
-    expect(unseen.code, unseen.stdout).toBe(1);
-    expect(unseen.json.error.code).toBe('controller_not_agent');
+    expect(unseen.code, unseen.stdout).toBe(0);
+    expect(unseen.json).toMatchObject({ ok: true, delivered: false, delivery: 'none', recorded: [], worker_record: expect.stringMatching(/last-reply\.yaml$/) });
+    expect(unseen.stderr).toContain('so the reply was not typed');
     expect(await shellRanNothingBefore(controllerPane, project.home, 'RAN')).toBe(true);
 
     if (!hasScript) return;
