@@ -242,8 +242,9 @@ function tryCreate(lockPath: string, token: string): boolean {
 /**
  * Removes the stale lock at `lockPath` if it is still the one judged stale (`staleToken`; undefined for
  * an ownerless or legacy lock). Serialized by `<lock>.takeover` (itself a lock file whose dead owner is
- * cleared the same way), and the lock is moved aside before it is checked, so a fresh lock that replaced
- * the stale one meanwhile is put back, never deleted. Returns true when the stale lock is gone.
+ * cleared the same way); under it the lock is judged again, and only a lock that is stale now is moved
+ * aside and removed, so a fresh lock that replaced the stale one meanwhile is never touched. Returns true
+ * when the stale lock is gone.
  */
 export function removeStaleLock(lockPath: string, staleToken: string | undefined): boolean {
   const guard = `${lockPath}.takeover`;
@@ -261,6 +262,12 @@ export function removeStaleLock(lockPath: string, staleToken: string | undefined
     return false;
   }
   try {
+    // Judge again under the guard: another process may have removed the stale lock and taken the lock
+    // since we looked. Only a lock that is stale now is moved; a live one is never touched (moving it
+    // aside, even to put it back, would leave the path free for a moment and let a third process in).
+    const now = inspectLock(lockPath);
+    if (now.kind === 'free') return true;
+    if (!(now.kind === 'stale' || (now.kind === 'legacy' && now.stale))) return false;
     const aside = `${lockPath}.${nanoid(10)}.stale`;
     try {
       renameSync(lockPath, aside);

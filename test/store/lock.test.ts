@@ -130,3 +130,24 @@ describe('lock paths', () => {
     expect(lockPathOf(join(dirname(file), 'new.yaml'))).toBe(`${join(realpathSync(dirname(file)), 'new.yaml')}.lock`);
   });
 });
+
+describe('a late contender that judged the lock stale before another process took it', () => {
+  it('never moves the live lock (the path is never free while its holder writes)', async () => {
+    const { mkdtempSync, statSync, writeFileSync: write } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join: joinPath } = await import('node:path');
+    const { lockPathOf, removeStaleLock, withFileLock: locked } = await import('../../src/store/lock.js');
+    const file = joinPath(mkdtempSync(joinPath(tmpdir(), 'agent-team-late-contender-')), 'run.yaml');
+    write(file, 'x: 1\n');
+    await locked(file, () => {
+      const lock = lockPathOf(file);
+      const before = statSync(lock);
+      // it saw an old stale lock (no owner token to compare) and only now gets to remove it
+      expect(removeStaleLock(lock, undefined)).toBe(false);
+      const after = statSync(lock);
+      expect(after.ino).toBe(before.ino);
+      // moving it aside and linking it back changes its ctime: that moment let a third process in
+      expect(after.ctimeMs).toBe(before.ctimeMs);
+    });
+  });
+});
