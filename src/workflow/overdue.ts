@@ -9,6 +9,15 @@ import { durationMs } from './parallel-schema.js';
 import type { NodeState, WorkflowNode } from './schema.js';
 
 /**
+ * `ns` with its overdue clock restarted at `at` (a nudge, an answer, a cleared block, the task given
+ * again after a crash): `overdue_from` is set only on a node with a `timeout:`, so a node without one
+ * gets no new key and a Go run-state stays Go-shaped. Pure.
+ */
+export function restartClock(node: Pick<WorkflowNode, 'timeout'> | undefined, ns: NodeState, at: string): NodeState {
+  return node?.timeout === undefined ? ns : { ...ns, overdue_from: at };
+}
+
+/**
  * When the overdue clock of a visit started (ms since the epoch): the latest of its assignment (else its
  * start) and `overdue_from` (a nudge, an answer, a cleared block); undefined when it never started.
  */

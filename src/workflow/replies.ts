@@ -4,6 +4,7 @@
  * it into the right transition. Each run is updated under its own lock.
  */
 import { projectRoot } from '../store/paths.js';
+import { restartClock } from './overdue.js';
 import { timestamp } from './run-state.js';
 import type { NodeReply, NodeState, ReplyStatus, RunState, WorkflowNode } from './schema.js';
 import type { BuildsOnConflict, ResolveReply } from './builds-on-conflict.js';
@@ -146,9 +147,7 @@ export async function recordControllerReply(worker: string, message: string, cwd
         const original = node === undefined ? undefined : state.node_states[node];
         if (node === undefined || !original) return { result: {} };
         const at = timestamp(now);
-        // the overdue clock restarts only on a node that has one (`timeout:`)
-        const timed = run.template.nodes.get(baseNodeId(node))?.timeout !== undefined;
-        const ns = { ...original, ...(timed ? { overdue_from: at } : {}), updated_at: at };
+        const ns = { ...restartClock(run.template.nodes.get(baseNodeId(node)), original, at), updated_at: at };
         const answers = ns.reply?.status === 'needs-input' && ns.reply.answered_at === undefined;
         if (answers && ns.reply) ns.reply = { ...ns.reply, answer: message, answered_at: at };
         const action = answers ? 'answer' : 'nudge';

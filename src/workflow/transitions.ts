@@ -10,6 +10,7 @@ import { leaveNode } from './fork-join.js';
 import { timestamp } from './run-state.js';
 import { shellQuote as q } from '../shell-quote.js';
 import { agentTeam } from './shell-quote.js';
+import { restartClock } from './overdue.js';
 import type { DecisionEntry, NodeState, RunState, WorkflowNode, WorkflowTemplate } from './schema.js';
 
 /** The five transitions of `agent-team workflow state`. */
@@ -130,9 +131,8 @@ export function applyTransition(current: RunState, template: WorkflowTemplate, r
 
   switch (req.action) {
     case 'start':
-      // clearing a block restarts the overdue clock of a node with a `timeout:` (the worker gets its full
-      // time again); a node without one gets no new key, so a Go run-state stays Go-shaped
-      if (ns.status === 'blocked' && node.timeout !== undefined) ns.overdue_from = now;
+      // clearing a block restarts the overdue clock: the worker gets its full time again
+      if (ns.status === 'blocked') Object.assign(ns, restartClock(node, ns, now));
       ns.status = 'running';
       ns.started_at ??= now;
       ns.updated_at = now;

@@ -8,6 +8,7 @@ import { conflictOf, recordBuildsOnConflict, type BuildsOnConflict } from '../bu
 import { projectRoot } from '../../store/paths.js';
 import { clearCheck, describeUnfinishedCheck, recordCheckStart, runCheckCommand, unfinishedCheck } from '../check-command.js';
 import { runCheckWithRetry } from '../check-retry.js';
+import { restartClock } from '../overdue.js';
 import { timestamp } from '../run-state.js';
 import type { Assignment, WorkflowNode } from '../schema.js';
 import { loadRun, mutateRun } from '../state-service.js';
@@ -58,12 +59,12 @@ export async function actCommon(step: Step, node: WorkflowNode, io: ActIO): Prom
  * `timeout:` from now. A node without `timeout:` is left as it is (no new key in a Go run-state).
  */
 async function restartOverdueClock(io: ActIO, node: WorkflowNode): Promise<void> {
-  if (node.timeout === undefined) return;
+  if (node.timeout === undefined) return; // nothing to restart: spare the run lock and the write
   await mutateRun(io.stateFile, io.cwd, (run) => {
     const ns = run.state.node_states[node.id];
     if (!ns) return { result: {} };
     const at = timestamp(new Date());
-    return { result: {}, state: { ...run.state, node_states: { ...run.state.node_states, [node.id]: { ...ns, overdue_from: at } }, updated_at: at } };
+    return { result: {}, state: { ...run.state, node_states: { ...run.state.node_states, [node.id]: restartClock(node, ns, at) }, updated_at: at } };
   });
 }
 
