@@ -5,25 +5,15 @@
  * (excluded, never committed, the project's tracked files untouched), its events give activity and the
  * conversation id, a typed task is delivered, and a reopened worker resumes its conversation.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { hasTmux, privateTmux } from '../helpers/private-tmux.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { AGENT, makeProject, waitForText, type Project } from '../worker/support.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const socket = `agent-team-agy-e2e-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+const server = privateTmux('agy-e2e');
 
 describe.skipIf(!hasTmux)('agy: hooks in the worktree .agents/hooks.json, with the stand-in agent as agy (tmux)', () => {
   let project: Project;
@@ -39,28 +29,11 @@ describe.skipIf(!hasTmux)('agy: hooks in the worktree .agents/hooks.json, with t
     git(project.root, 'add', '-A');
     git(project.root, 'commit', '-q', '-m', 'stand-in agy');
     expect(cli(['trust'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);
-    const controller = tmux('new-session', '-d', '-s', 'controller', '-P', '-F', '#{pane_id}', 'cat > /dev/null');
-    env = {
-      AGENT_TEAM_BACKEND: 'tmux',
-      AGENT_TEAM_TMUX_SOCKET: socket,
-      AGENT_TEAM_HOME: project.home,
-      TMUX: undefined,
-      TMUX_PANE: controller,
-      WEZTERM_PANE: undefined,
-      AGENT_TEAM_PANE: undefined,
-      AGENT_TEAM_DELIVERY_TIMEOUT_MS: '4000',
-      AGENT_TEAM_START_TIMEOUT_MS: '8000',
-    };
+    env = server.controllerEnv(project.home);
   });
 
   afterAll(() => {
-    try {
-      const socketPath = tmux('display-message', '-p', '#{socket_path}');
-      tmux('kill-server');
-      rmSync(socketPath, { force: true });
-    } catch {
-      // already gone
-    }
+    server.kill();
     project?.cleanup();
   });
 

@@ -5,25 +5,16 @@
  * the launch command line, a typed task is confirmed or refused with exit 1, nothing is recorded as
  * assigned when it did not arrive, a slow start is waited for, a conversation is resumed (or --fresh).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { hasTmux, privateTmux } from '../helpers/private-tmux.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { AGENT, makeProject, waitForText, type Project } from '../worker/support.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const socket = `agent-team-provider-e2e-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+const server = privateTmux('provider-e2e');
+const { socket, tmux } = server;
 
 describe.skipIf(!hasTmux)('checked delivery with the stand-in agent as claude (tmux, private socket)', () => {
   let project: Project;
@@ -47,28 +38,11 @@ describe.skipIf(!hasTmux)('checked delivery with the stand-in agent as claude (t
     git(project.root, 'commit', '-q', '-m', 'stand-in providers');
     // the launch commands changed: trust them again (agent-team trust), as a user would
     expect(cli(['trust'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);
-    const controller = tmux('new-session', '-d', '-s', 'controller', '-P', '-F', '#{pane_id}', 'cat > /dev/null');
-    env = {
-      AGENT_TEAM_BACKEND: 'tmux',
-      AGENT_TEAM_TMUX_SOCKET: socket,
-      AGENT_TEAM_HOME: project.home,
-      TMUX: undefined,
-      TMUX_PANE: controller,
-      WEZTERM_PANE: undefined,
-      AGENT_TEAM_PANE: undefined,
-      AGENT_TEAM_DELIVERY_TIMEOUT_MS: '4000',
-      AGENT_TEAM_START_TIMEOUT_MS: '8000',
-    };
+    env = server.controllerEnv(project.home);
   });
 
   afterAll(() => {
-    try {
-      const socketPath = tmux('display-message', '-p', '#{socket_path}');
-      tmux('kill-server');
-      rmSync(socketPath, { force: true });
-    } catch {
-      // already gone
-    }
+    server.kill();
     project?.cleanup();
   });
 

@@ -6,25 +6,16 @@
  * claude (`like: claude`: hooks, first task on the command line) and once as a plain provider (every
  * built-in's dialogs, delivery confirmed by the input box): activity `ready`, and `worker assign` delivers.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { hasTmux, privateTmux } from '../helpers/private-tmux.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { AGENT, makeProject, waitForText, type Project } from '../worker/support.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const socket = `agent-team-dialog-history-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+const server = privateTmux('dialog-history');
+const { tmux } = server;
 
 // what the conversation so far showed: the words of every built-in's blocking screens, none of them live
 const HISTORY = [
@@ -53,28 +44,11 @@ describe.skipIf(!hasTmux)('dialog words in the conversation history (tmux, priva
     git(project.root, 'add', '-A');
     git(project.root, 'commit', '-q', '-m', 'stand-in providers with history');
     expect(cli(['trust'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);
-    const controller = tmux('new-session', '-d', '-s', 'controller', '-P', '-F', '#{pane_id}', 'cat > /dev/null');
-    env = {
-      AGENT_TEAM_BACKEND: 'tmux',
-      AGENT_TEAM_TMUX_SOCKET: socket,
-      AGENT_TEAM_HOME: project.home,
-      TMUX: undefined,
-      TMUX_PANE: controller,
-      WEZTERM_PANE: undefined,
-      AGENT_TEAM_PANE: undefined,
-      AGENT_TEAM_DELIVERY_TIMEOUT_MS: '4000',
-      AGENT_TEAM_START_TIMEOUT_MS: '8000',
-    };
+    env = server.controllerEnv(project.home);
   });
 
   afterAll(() => {
-    try {
-      const socketPath = tmux('display-message', '-p', '#{socket_path}');
-      tmux('kill-server');
-      rmSync(socketPath, { force: true });
-    } catch {
-      // already gone
-    }
+    server.kill();
     project?.cleanup();
   });
 

@@ -5,25 +5,15 @@
  * takes Enter → `submitted`; one that ignores Enter → exit 1, the pane's lines, no change folder; one that
  * was not reading input yet (text lost) → exit 1 without an Enter.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { hasTmux, privateTmux } from '../helpers/private-tmux.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { AGENT, makeProject, waitForText, type Project } from '../worker/support.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const socket = `agent-team-input-box-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+const server = privateTmux('input-box');
 
 describe.skipIf(!hasTmux)('typed delivery to a plain provider is confirmed by the text leaving the input box (tmux)', () => {
   let project: Project;
@@ -43,28 +33,11 @@ describe.skipIf(!hasTmux)('typed delivery to a plain provider is confirmed by th
     git(project.root, 'add', '-A');
     git(project.root, 'commit', '-q', '-m', 'plain stand-in providers');
     expect(cli(['trust'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);
-    const controller = tmux('new-session', '-d', '-s', 'controller', '-P', '-F', '#{pane_id}', 'cat > /dev/null');
-    env = {
-      AGENT_TEAM_BACKEND: 'tmux',
-      AGENT_TEAM_TMUX_SOCKET: socket,
-      AGENT_TEAM_HOME: project.home,
-      TMUX: undefined,
-      TMUX_PANE: controller,
-      WEZTERM_PANE: undefined,
-      AGENT_TEAM_PANE: undefined,
-      AGENT_TEAM_DELIVERY_TIMEOUT_MS: '4000',
-      AGENT_TEAM_START_TIMEOUT_MS: '8000',
-    };
+    env = server.controllerEnv(project.home);
   });
 
   afterAll(() => {
-    try {
-      const socketPath = tmux('display-message', '-p', '#{socket_path}');
-      tmux('kill-server');
-      rmSync(socketPath, { force: true });
-    } catch {
-      // already gone
-    }
+    server.kill();
     project?.cleanup();
   });
 

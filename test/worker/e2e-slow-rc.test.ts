@@ -5,24 +5,15 @@
  * Built CLI, real tmux on a private socket, a HOME whose login profile runs a program and then keeps
  * the shell busy for about a second before the stand-in agent (a plain provider) starts.
  */
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { hasTmux, privateTmux } from '../helpers/private-tmux.js';
 import { makeProject, waitForText, type Project } from './support.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const socket = `agent-team-slow-rc-${process.pid}-${Date.now()}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
+const server = privateTmux('slow-rc');
+const { socket } = server;
 
 describe.skipIf(!hasTmux)('a login profile that runs programs and takes its time (tmux)', () => {
   let project: Project;
@@ -37,13 +28,7 @@ describe.skipIf(!hasTmux)('a login profile that runs programs and takes its time
   });
 
   afterAll(() => {
-    try {
-      const socketPath = tmux('display-message', '-p', '#{socket_path}');
-      tmux('kill-server');
-      rmSync(socketPath, { force: true });
-    } catch {
-      // already gone
-    }
+    server.kill();
     project?.cleanup();
   });
 
