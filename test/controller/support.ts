@@ -23,14 +23,10 @@ import { expectTaught, shellWords } from './skill-table.js';
 export const AGENT = fileURLToPath(new URL('../agent/scripted-agent.mjs', import.meta.url));
 
 /** Whether tmux is installed. */
-export const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { hasTmux } from '../helpers/private-tmux.js';
+
+/** Whether tmux runs here (see test/helpers/private-tmux.ts). */
+export { hasTmux };
 
 /** One step of the stand-in agent's playbook (see test/agent/scripted-agent.mjs). */
 export interface PlaybookStep {

@@ -16,8 +16,8 @@ import { TmuxBackend } from '../../src/session/tmux.js';
 import { WeztermBackend } from '../../src/session/wezterm.js';
 import { waitFor } from '../../src/session/wait.js';
 import { tempDir } from '../helpers/repo.js';
+import { hasTmux } from '../helpers/private-tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `agent-team-contract-${process.pid}-${Date.now()}`;
 const tmuxEnv: NodeJS.ProcessEnv = { ...process.env, AGENT_TEAM_TMUX_SOCKET: socket };
 delete tmuxEnv.TMUX;

@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli } from '../helpers/cli.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { AGENT, makeProject, waitForText, type Project } from './support.js';
+import { hasTmux } from '../helpers/private-tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 describe.skipIf(!hasTmux)('a late hook of the previous agent (tmux)', () => {
   const socket = `agent-team-late-hook-${process.pid}-${Date.now()}`;

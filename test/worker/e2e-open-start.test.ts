@@ -14,8 +14,8 @@ import { openWorker } from '../../src/worker/open.js';
 import { BIN, cli } from '../helpers/cli.js';
 import { git, writeFile } from '../helpers/repo.js';
 import { AGENT, makeProject, type Project } from './support.js';
+import { hasTmux } from '../helpers/private-tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const HOUR = '3600000';
 
 describe.each([

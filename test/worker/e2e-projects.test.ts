@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { makeProject, waitForText, type Project } from './support.js';
+import { hasTmux } from '../helpers/private-tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const socket = `agent-team-projects-${process.pid}-${Date.now()}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
 

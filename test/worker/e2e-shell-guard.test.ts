@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/session/wait.js';
 import { cli } from '../helpers/cli.js';
 import { AGENT, makeProject, waitForText, type Project } from './support.js';
+import { hasTmux } from '../helpers/private-tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const socket = `agent-team-guard-${process.pid}-${Date.now()}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();

@@ -11,15 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmuxSessionName } from '../../src/session/tmux.js';
 import { cli } from '../helpers/cli.js';
 import { makeProject, type Project } from './support.js';
+import { hasTmux } from '../helpers/private-tmux.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const socket = `agent-team-stale-${process.pid}-${Date.now()}`;
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).trim();
