@@ -350,3 +350,28 @@ export async function followNext(team: Team, file: string, controller: Controlle
   }
   throw new Error(`the run did not complete in ${maxSteps} steps: ${trace.join(' ')}`);
 }
+
+/** A one-worker template (`build` → `finish`) whose task is the `task` param: the worker-reuse tests' run. */
+export const SOLO_TEMPLATE = `version: 1
+name: solo
+params:
+    task: { type: string, required: true }
+roles:
+    dev: { role: dev }
+entry: build
+nodes:
+    - id: build
+      type: assign_role_task
+      actor: dev
+      task: "Do: {{params.task}}"
+      next: finish
+    - id: finish
+      type: controller_task
+      end: true
+`;
+
+/** The stand-in agent's playbook for {@link SOLO_TEMPLATE}: each task commits one file and replies done. */
+export const SOLO_PLAYBOOK = [
+  { match: 'Do: farewell', files: { 'farewell.js': 'export const bye = 1;\n' }, commit: 'Add farewell', reply: 'Task completed: farewell' },
+  { match: 'Do: hello', files: { 'hello.js': 'export const hi = 1;\n' }, commit: 'Add hello', reply: 'Task completed: hello' },
+];

@@ -6,7 +6,7 @@
  * - a worker held by a run that is blocked (not finished) is not handed to another run as idle.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTeam, type Team } from '../controller/support.js';
+import { makeTeam, type Team, SOLO_PLAYBOOK, SOLO_TEMPLATE } from '../controller/support.js';
 import { git } from '../helpers/repo.js';
 
 let team: Team | undefined;
@@ -15,35 +15,13 @@ afterEach(async () => {
   team = undefined;
 });
 
-const SOLO = `version: 1
-name: solo
-params:
-    task: { type: string, required: true }
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: "Do: {{params.task}}"
-      next: finish
-    - id: finish
-      type: controller_task
-      end: true
-`;
-
-const PLAYBOOK = [
-  { match: 'Do: farewell', files: { 'farewell.js': 'export const bye = 1;\n' }, commit: 'Add farewell', reply: 'Task completed: farewell' },
-  { match: 'Do: hello', files: { 'hello.js': 'export const hi = 1;\n' }, commit: 'Add hello', reply: 'Task completed: hello' },
-];
 
 /** Subjects of the commits on `branch` that main does not hold. */
 const ownCommits = (t: Team, branch: string) => git(t.root, 'log', '--format=%s', `main..${branch}`).split('\n').filter(Boolean);
 
 describe('a worker reused by the next run', () => {
   it("starts afresh from your branch when it holds a cancelled run's commits: kept on a backup branch, named in the log", async () => {
-    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO }, playbook: PLAYBOOK });
+    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO_TEMPLATE }, playbook: SOLO_PLAYBOOK });
     const first = team.init('solo', 'r1', '--param', 'task=farewell');
     expect(team.run(first).stopped).toBe('waiting');
     await team.waitForReply(first, 'build');
@@ -70,7 +48,7 @@ describe('a worker reused by the next run', () => {
   }, 120_000);
 
   it('a run blocked by the person (not finished) keeps its worker: the next run gets another one', async () => {
-    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO }, playbook: PLAYBOOK });
+    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO_TEMPLATE }, playbook: SOLO_PLAYBOOK });
     const first = team.init('solo', 'r1', '--param', 'task=farewell');
     expect(team.run(first).stopped).toBe('waiting');
     await team.waitForReply(first, 'build');

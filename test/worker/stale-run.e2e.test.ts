@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmuxSessionName } from '../../src/session/tmux.js';
-import { hasTmux, makeTeam, workerYaml, type Team } from '../controller/support.js';
+import { hasTmux, makeTeam, workerYaml, type Team, SOLO_PLAYBOOK, SOLO_TEMPLATE } from '../controller/support.js';
 
 let team: Team | undefined;
 afterEach(async () => {
@@ -16,32 +16,10 @@ afterEach(async () => {
   team = undefined;
 });
 
-const SOLO = `version: 1
-name: solo
-params:
-    task: { type: string, required: true }
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: "Do: {{params.task}}"
-      next: finish
-    - id: finish
-      type: controller_task
-      end: true
-`;
-
-const PLAYBOOK = [
-  { match: 'Do: farewell', files: { 'farewell.js': 'export const bye = 1;\n' }, commit: 'Add farewell', reply: 'Task completed: farewell' },
-  { match: 'Do: hello', files: { 'hello.js': 'export const hi = 1;\n' }, commit: 'Add hello', reply: 'Task completed: hello' },
-];
 
 describe.skipIf(!hasTmux)('workflow run and a stale worker session', () => {
   it('closes the worker own session left with only a shell and no recorded pane, then opens the worker afresh', async () => {
-    team = await makeTeam({ backend: 'tmux', workflows: { solo: SOLO }, playbook: PLAYBOOK });
+    team = await makeTeam({ backend: 'tmux', workflows: { solo: SOLO_TEMPLATE }, playbook: SOLO_PLAYBOOK });
     const t = team;
     const tmux = (...args: string[]) => execFileSync('tmux', ['-L', t.socket, ...args], { encoding: 'utf8' }).trim();
     const first = t.init('solo', 'r1', '--param', 'task=farewell');
