@@ -45,6 +45,7 @@ const UNIT = [
   'test/provider/adapters.test.ts',
   'test/provider/activity-next.test.ts',
   'test/provider/input-box.test.ts',
+  'test/session/test-home.test.ts',
 ];
 
 // The e2e tests mostly wait (on spawned CLIs, git, tmux, agents), so more test files than cores run at
@@ -54,6 +55,8 @@ const workers = Math.max(2, Math.min(4, availableParallelism() * 2));
 
 export default defineConfig({
   test: {
+    // HOME is an empty temp folder for every test and what it starts (test/helpers/test-home.ts)
+    globalSetup: ['test/helpers/test-home.ts'],
     pool: 'forks',
     maxWorkers: workers,
     projects: [
