@@ -13,7 +13,7 @@ import { join } from 'node:path';
 /** Creates the test HOME and sets `process.env.HOME` (inherited by the test workers); returns the teardown. */
 export function setup(): () => void {
   const home = mkdtempSync(join(tmpdir(), 'agent-team-test-home-'));
-  writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n');
+  writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n');
   const before = process.env.HOME;
   process.env.HOME = home;
   process.env.AGENT_TEAM_TEST_HOME = home;
