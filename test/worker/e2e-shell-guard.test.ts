@@ -151,7 +151,8 @@ describe.skipIf(!hasTmux)('never type into a shell (tmux, private socket)', () =
     if (!hasScript) return;
     // A person attached to the controller's session (a real tmux client on a pseudo-terminal).
     const screen = join(project.home, 'client-screen.log');
-    clients.push(spawn('script', ['-qfc', `tmux -L ${socket} attach -t controller`, screen], { stdio: 'ignore' }));
+    // its stdin stays open (a pipe nobody writes): at end of input `script` ends and the client detaches
+    clients.push(spawn('script', ['-qfc', `tmux -L ${socket} attach -t controller`, screen], { stdio: ['pipe', 'ignore', 'ignore'] }));
     await waitFor(() => tmux('list-clients', '-F', '#{client_name}') !== '', { timeoutMs: 10_000, description: 'a tmux client to attach' });
     const shown = cli(['reply-main', 'Task completed #1; touch RAN', '--json'], { cwd: worktree, env });
     expect(shown.code, shown.stdout).toBe(0);
