@@ -1,5 +1,5 @@
 /** Shared helpers for the workflow tests: fixture positions, temp repos with a template, file snapshots. */
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
@@ -77,6 +77,18 @@ export function initRun(cwd: string, template: string, extra: string[] = []): st
 /** Runs a `workflow state <verb>` in JSON mode. */
 export function state(cwd: string, verb: string, file: string, ...args: string[]): CliResult {
   return cli(['workflow', 'state', verb, file, ...args], { cwd });
+}
+
+/**
+ * A copy of the folder `dir` (a temp repository built once by a test file's `beforeAll`, `.git` included)
+ * in a new temp folder, so each test starts from the same point without rebuilding it. Paths inside
+ * run-states and templates are relative to the root, so they hold in the copy; worktrees (absolute paths
+ * in `.git/worktrees`) do not copy.
+ */
+export function copyOf(dir: string): { dir: string; cleanup: () => void } {
+  const copy = tempDir();
+  cpSync(dir, copy.dir, { recursive: true });
+  return copy;
 }
 
 /**
