@@ -32,6 +32,7 @@ const UNIT = [
   'test/store/atomic-write.test.ts',
   'test/store/yaml-boundary.test.ts',
   'test/store/yaml-emit.test.ts',
+  'test/store/yaml-read.test.ts',
   'test/store/home.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',

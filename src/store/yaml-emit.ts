@@ -9,9 +9,9 @@
  * uses js-yaml's `dump` for the whole document.
  *
  * Why: js-yaml spends ~1 µs choosing the style of each scalar; a 10,000-entry run-state has ~100,000
- * of them, most repeated (keys, node ids, actions). Measured on that run-state (1.4 MB, one cold pass):
- * `dump` ~90 ms CPU, this writer ~10 ms (bench/README.md). Tests compare both on every shape
- * (test/store/yaml-emit.test.ts).
+ * of them, most repeated (keys, node ids, actions). Measured on that run-state (1.4 MB, one cold pass in
+ * a fresh process, min of 7, 2026-11-30): `dump` ~85 ms CPU, this writer ~26 ms (~9 ms warm)
+ * (bench/README.md). Tests compare both on every shape (test/store/yaml-emit.test.ts).
  */
 /** js-yaml's `dump` of one string with the options above: its text and a final line break. */
 export type DumpString = (s: string) => string;
