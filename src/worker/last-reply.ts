@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { readYamlFile, toYaml } from '../store/yaml-file.js';
 import { workerPaths } from './paths.js';

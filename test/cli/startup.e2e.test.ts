@@ -118,6 +118,21 @@ describe('hot commands load no built-in module they do not use', () => {
   });
 });
 
+describe('the bundle holds only what commands run', () => {
+  /**
+   * Every command reads the whole bundle and deserialises its code cache, so its size is start-up time.
+   * scripts/bundle.js writes the bytes each input contributes (esbuild's metafile) next to the bundle.
+   */
+  const inputs = (): Record<string, number> => JSON.parse(readFileSync(join(ROOT, 'dist/bundle/agent-team.inputs.json'), 'utf8')) as Record<string, number>;
+
+  it("no zod locale (a `{ z }` import of zod pulls in all 40, ~450 KB) and no package left to cold commands", () => {
+    const paths = Object.keys(inputs());
+    expect(paths.some((p) => p.includes('node_modules/zod/'))).toBe(true);
+    expect(paths.filter((p) => /node_modules\/zod\/.*\/locales\/(?!en\.|index\.)/.test(p))).toEqual([]);
+    expect(paths.filter((p) => /node_modules\/(@inquirer|@modelcontextprotocol|iconv-lite|ajv)\//.test(p))).toEqual([]);
+  });
+});
+
 describe('zod compiles a parser (its JIT) only for inputs large enough to repay it', () => {
   it('a preset template and its run-state are parsed without compiling code; a 2,000-entry run-state is', () => {
     const validate = traced(['workflow', 'validate', template, '--json']);
