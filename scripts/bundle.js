@@ -58,6 +58,8 @@ module.exports = (specifier) => import(specifier);
 `;
 
 const OUT = 'dist/bundle/agent-team.cjs';
+/** What is in the bundle: bytes per input file (esbuild's metafile), for maintainers and test/cli/startup.e2e.test.ts. */
+const INPUTS = 'dist/bundle/agent-team.inputs.json';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const result = await build({
@@ -83,6 +85,7 @@ const result = await build({
   legalComments: 'none',
   charset: 'ascii',
   logLevel: 'warning',
+  metafile: true,
 });
 
 // Every import() of a cold package goes through IMPORTER; no other import() may be left (esbuild turns
@@ -100,5 +103,6 @@ if (at !== -1) throw new Error(`${OUT} would have a non-ASCII byte at offset ${a
 mkdirSync(dirname(OUT), { recursive: true });
 const temp = `${OUT}.${process.pid}.tmp`;
 writeFileSync(IMPORTER, IMPORTER_TEXT); // first: a bundle is never there without it
+writeFileSync(INPUTS, `${JSON.stringify(Object.fromEntries(Object.entries(Object.values(result.metafile.outputs)[0].inputs).map(([path, { bytesInOutput }]) => [path, bytesInOutput])), null, 1)}\n`);
 writeFileSync(temp, bytes);
 renameSync(temp, OUT);
