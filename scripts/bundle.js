@@ -38,6 +38,32 @@ const lazyBuiltins = {
 };
 
 /**
+ * `debug`, the logger simple-git (and its @kwsites/file-exists) write through. Each logger it makes asks
+ * whether stderr is a terminal (`tty.isatty(process.stderr.fd)`), which loads tty and builds stderr's
+ * stream: ~1.5 ms of every command that runs git (`state next`, measured). It logs only when DEBUG is set,
+ * and reads DEBUG once, when loaded; so the bundle hands out the real `debug` when DEBUG is set at start,
+ * and otherwise a stand-in with its API whose loggers are off (nothing here calls `debug.enable()`).
+ */
+const quietDebug = {
+  name: 'quiet-debug',
+  setup(b) {
+    const real = require.resolve('debug');
+    b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'quiet-debug' }));
+    b.onLoad({ filter: /.*/, namespace: 'quiet-debug' }, () => ({
+      contents: `function quiet(namespace) {
+  const log = () => {};
+  return Object.assign(log, { namespace, enabled: false, useColors: false, color: 0, diff: 0, log, destroy() {}, extend: (sub, delimiter = ':') => quiet(namespace + delimiter + sub) });
+}
+Object.assign(quiet, { debug: quiet, default: quiet, formatters: {}, names: [], skips: [], enable() {}, disable: () => '', enabled: () => false, coerce: (v) => v, selectColor: () => 0, destroy() {} });
+module.exports = process.env.DEBUG ? require(${JSON.stringify(real)}) : quiet;
+`,
+      loader: 'js',
+      resolveDir: dirname(real),
+    }));
+  },
+};
+
+/**
  * Dependencies that only cold commands use, left out of the bundle and loaded from node_modules by Node
  * when first imported: prompts (`create` and `worker delete` on a terminal; they pull in iconv-lite, half a
  * megabyte) and the MCP SDK (`agent-team mcp`, a long-running server, with ajv). Every command reads, and
@@ -76,7 +102,7 @@ const result = await build({
   // The version is inlined (src/cli/program.ts), so no command reads package.json.
   define: { 'import.meta.url': '__bundle_url', AGENT_TEAM_VERSION: JSON.stringify(version) },
   banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, quietDebug],
   external: COLD_PACKAGES,
   // No comments or indentation: a third of the bytes to read on every start. Names are kept (no
   // identifier mangling), so error names and stack frames still read as in the sources.

@@ -107,6 +107,19 @@ describe('hot commands load no built-in module they do not use', () => {
     expect((JSON.parse(complete.stdout) as { current_node: string }).current_node).toBe('controller_dispatch');
   });
 
+  it('workflow state next: git through simple-git without its logger opening stderr (tty); DEBUG=simple-git still logs', () => {
+    // simple-git's `debug` asked at every logger's creation whether stderr is a terminal, which built
+    // stderr's stream and loaded tty; it logs only when DEBUG is set, so without it a stand-in is used.
+    const next = traced(['workflow', 'state', 'next', stateFile]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.builtins).toContain('child_process'); // it does run git (for-each-ref: the next worker id)
+    expect(next.builtins).not.toContain('tty');
+    const debugged = traced(['workflow', 'state', 'next', stateFile], { DEBUG: 'simple-git' });
+    expect(debugged.code, debugged.stderr).toBe(0);
+    expect(debugged.stderr).toMatch(/simple-git/);
+    expect(debugged.stdout).toBe(next.stdout);
+  });
+
   it('a refused transition and a usage error go through the error funnel without them too', () => {
     const refused = traced(['workflow', 'state', 'complete', stateFile, '--node', 'cto_breakdown']);
     expect(refused.code).toBe(1);
