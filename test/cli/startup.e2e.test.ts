@@ -145,6 +145,12 @@ describe('the bundle holds only what commands run', () => {
     expect(paths.filter((p) => /node_modules\/(@inquirer|@modelcontextprotocol|iconv-lite|ajv)\//.test(p))).toEqual([]);
   });
 
+  it('no execa, simple-git or chalk: chunks of their own (dist/bundle/chunk-*.cjs), read only by a command that uses them', () => {
+    const paths = Object.keys(inputs());
+    expect(paths.filter((p) => /node_modules\/(execa|simple-git|chalk|@simple-git|@kwsites|debug|cross-spawn|human-signals)\//.test(p))).toEqual([]);
+    expect(readdirSync(join(ROOT, 'dist/bundle')).filter((f) => f.startsWith('chunk-')).sort()).toEqual(['chunk-chalk.cjs', 'chunk-execa.cjs', 'chunk-simple-git.cjs']);
+  });
+
   it('schemas are written with zod/mini; classic zod only for the MCP server (its SDK takes classic schemas)', () => {
     // Classic zod's module and its schemas (each carrying ~40 methods as closures) cost a hot command
     // ~2–3 ms more to build and parse than zod/mini's; one classic import on a hot path loads all of it.
