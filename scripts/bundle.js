@@ -47,7 +47,7 @@ const lazyBuiltins = {
 const quietDebug = {
   name: 'quiet-debug',
   setup(b) {
-    const real = require.resolve('debug');
+    const real = createRequire(require.resolve('simple-git')).resolve('debug'); // simple-git's own dependency, as it resolves it
     b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'quiet-debug' }));
     b.onLoad({ filter: /.*/, namespace: 'quiet-debug' }, () => ({
       contents: `function quiet(namespace) {
