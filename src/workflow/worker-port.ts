@@ -26,6 +26,8 @@ export interface WorkerLookup {
   openChanges?(id: string): { change: string; description: string }[];
   /** Whether the change (`.tasks/changes/<name>/`) was typed into the worker's agent but never confirmed delivered (its CLI was killed while typing). */
   undelivered?(id: string, change: string): boolean;
+  /** Whether `branch` holds `other` (`git merge-base --is-ancestor other branch`); undefined when git cannot tell (unknown ref). */
+  contains?(branch: string, other: string): boolean | undefined;
 }
 
 /** Options of {@link WorkerPort.assign}. */
