@@ -12,11 +12,14 @@ import { OperationError } from '../errors.js';
 import type { ProviderAdapter } from '../provider/index.js';
 import type { SessionBackend } from '../session/backend.js';
 import { recogniseDialog, type ActivityInfo } from './activity.js';
-import { inputFootprint, stillInInput, watchedLines, type FootprintLine } from './input-box.js';
+import { inputBoxHolds, textAtEnd, inputFootprint, stillInInput, watchedLines, type FootprintLine } from './input-box.js';
+import { pauseForTest } from './test-pause.js';
 import { readEvents } from './events.js';
 import { currentActivity, startBound } from './launch.js';
 import { assertAgentInPane } from './preflight.js';
 import { paneOwner } from './session.js';
+import { EVENT_PACE, PACE, pacedWait, type Pace } from './paced-wait.js';
+import { workerPaths } from './paths.js';
 
 /** Default bound on the agent confirming a prompt, ms (`AGENT_TEAM_DELIVERY_TIMEOUT_MS` overrides). */
 export const DELIVERY_BOUND_MS = 15_000;
@@ -67,6 +70,10 @@ export interface DeliveryContext {
   /** Bounds in ms: the agent becoming ready, and it confirming the prompt. */
   startTimeoutMs?: number;
   deliveryTimeoutMs?: number;
+  /** Called once the text is in the pane, before Enter (the caller records it: a pipe shows no input box). */
+  onTyped?: () => void;
+  /** Called just before Enter is sent after the typed text (the caller records the delivery as `entered`). */
+  onEnter?: () => void;
 }
 
 /** Whether an event after `sinceMs` says the agent took a prompt. */
@@ -86,17 +93,29 @@ async function fail(ctx: DeliveryContext, message: string, activity?: ActivityIn
  */
 export async function confirmLaunchTask(ctx: DeliveryContext, launchedAtMs: number): Promise<Delivery> {
   const deadline = Date.now() + startBound(ctx.adapter, ctx.startTimeoutMs, ctx.env) + deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
-  for (;;) {
+  let info: ActivityInfo | undefined;
+  const verdict = await paced(ctx, deadline, async () => {
     if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, launchedAtMs)) return 'confirmed';
-    const info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
+    info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
     if (info.activity === 'working' || info.activity === 'idle') return ctx.adapter.confirmsPrompt ? 'confirmed' : 'typed';
-    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input') {
-      return fail(ctx, `the task did not reach ${ctx.id}: ${describe(info)}`, info);
-    }
+    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input') return 'refused';
     if (!ctx.adapter.confirmsPrompt && info.activity === 'ready') return 'typed';
-    if (Date.now() >= deadline) return fail(ctx, `the task did not reach ${ctx.id}: the agent did not confirm it within ${Math.round((deadline - launchedAtMs) / 1000)} s (activity: ${info.activity})`, info);
-    await sleep(25);
+    return undefined;
+  });
+  if (verdict === 'refused' && info) return fail(ctx, `the task did not reach ${ctx.id}: ${describe(info)}`, info);
+  if (verdict === undefined || verdict === 'refused') {
+    return fail(ctx, `the task did not reach ${ctx.id}: the agent did not confirm it within ${Math.round((deadline - launchedAtMs) / 1000)} s (activity: ${info?.activity})`, info);
   }
+  return verdict;
+}
+
+/**
+ * {@link pacedWait} on the worker's folder (its events): `check` again when it changes, else at a paced
+ * interval ({@link EVENT_PACE} unless told), until `deadline` (ms since the epoch); undefined when the
+ * deadline passed.
+ */
+function paced<T>(ctx: DeliveryContext, deadline: number, check: () => Promise<T | undefined>, pace: Pace = EVENT_PACE): Promise<T | undefined> {
+  return pacedWait(check, { folders: [workerPaths(ctx.root, ctx.id).dir], deadline, pace });
 }
 
 function describe(info: ActivityInfo): string {
@@ -117,17 +136,18 @@ async function inPane(ctx: DeliveryContext): Promise<void> {
  */
 export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<Delivery> {
   const readyBy = Date.now() + startBound(ctx.adapter, ctx.startTimeoutMs, ctx.env);
-  let info: ActivityInfo;
-  for (;;) {
+  let info: ActivityInfo | undefined;
+  const state = await paced(ctx, readyBy, async () => {
     info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
-    if (info.activity === 'ready' || info.activity === 'idle') break;
+    if (info.activity === 'ready' || info.activity === 'idle') return 'ready';
+    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input' || info.activity === 'rate-limited') return 'refused';
+    return undefined;
+  });
+  if (state !== 'ready' || !info) {
     // a shell holding the pane is named as such (not_agent), not as an agent that is not ready
-    if (info.activity === 'exited' || Date.now() >= readyBy) await inPane(ctx);
-    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input' || info.activity === 'rate-limited') {
-      return fail(ctx, `nothing was typed into ${ctx.id}: ${describe(info)}`, info);
-    }
-    if (Date.now() >= readyBy) return fail(ctx, `nothing was typed into ${ctx.id}: it did not become ready or idle in time (activity: ${info.activity})`, info);
-    await sleep(25);
+    if (info?.activity === 'exited' || state === undefined) await inPane(ctx);
+    if (state === 'refused' && info) return fail(ctx, `nothing was typed into ${ctx.id}: ${describe(info)}`, info);
+    return fail(ctx, `nothing was typed into ${ctx.id}: it did not become ready or idle in time (activity: ${info?.activity})`, info);
   }
   // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
   await inPane(ctx);
@@ -136,6 +156,7 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   const before = watchBox ? await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES) : [];
   const typedAt = Date.now();
   await ctx.backend.sendText(ctx.paneId, text, { submit: false });
+  ctx.onTyped?.();
   if (ctx.adapter.submitDelayMs > 0) await sleep(ctx.adapter.submitDelayMs);
   const screen = await ctx.backend.capture(ctx.paneId, 40);
   // the typed text is in the input now: its words are no dialog, whatever they quote
@@ -145,27 +166,81 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   let watched: FootprintLine[] = [];
   if (watchBox) {
     const echoBy = Date.now() + Math.min(bound, ECHO_BOUND_MS);
-    for (;;) {
-      watched = watchedLines(inputFootprint(before, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES)), text);
-      if (watched.length > 0) break;
-      // no Enter: whatever reads the pane later would get it with nothing typed before it
-      if (Date.now() >= echoBy) return fail(ctx, `the task was typed into ${ctx.id} but never showed in its pane within ${Math.min(bound, ECHO_BOUND_MS)} ms (the agent was not reading input); Enter was not pressed`);
-      await sleep(25);
-    }
+    const echoed = await paced(ctx, echoBy, async () => {
+      const lines = watchedLines(inputFootprint(before, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES)), text);
+      return lines.length > 0 ? lines : undefined;
+    }, PACE);
+    // no Enter: whatever reads the pane later would get it with nothing typed before it
+    if (!echoed) return fail(ctx, `the task was typed into ${ctx.id} but never showed in its pane within ${Math.min(bound, ECHO_BOUND_MS)} ms (the agent was not reading input); Enter was not pressed`);
+    watched = echoed;
   }
+  await pauseForTest('typed', ctx.env);
+  ctx.onEnter?.();
   await ctx.backend.sendText(ctx.paneId, '');
+  await pauseForTest('entered', ctx.env);
   // The process backend echoes nothing: the caller reports the task as typed, unconfirmed.
   if (!ctx.adapter.confirmsPrompt && !watchBox) return 'typed';
-  const deadline = Date.now() + bound;
-  for (;;) {
+  const delivered = await paced(ctx, Date.now() + bound, async (): Promise<Delivery | undefined> => {
     if (promptSeen(ctx.root, ctx.id, typedAt)) return 'confirmed';
     if (watchBox && !stillInInput(watched, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES))) return 'submitted';
-    if (Date.now() >= deadline) {
-      const last = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
-      const why = watchBox ? `it stayed in the agent's input box for ${bound} ms (Enter was not taken)` : `the agent did not confirm it within ${bound} ms`;
-      return fail(ctx, `the task was typed into ${ctx.id} but ${why} (activity: ${last.activity})`, last);
-    }
+    return undefined;
+  }, PACE);
+  if (delivered) return delivered;
+  const last = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
+  const why = watchBox ? `it stayed in the agent's input box for ${bound} ms (Enter was not taken)` : `the agent did not confirm it within ${bound} ms`;
+  return fail(ctx, `the task was typed into ${ctx.id} but ${why} (activity: ${last.activity})`, last);
+}
+
+
+/** How far an earlier delivery got before its CLI stopped (delivery-record.ts): text maybe typed, or Enter sent too; since when (ms since the epoch). */
+export interface EarlierDelivery {
+  state: 'pending' | 'entered';
+  startedAtMs: number;
+  /** Whether the text had gone into the pane (recorded after typing, before Enter). */
+  typed: boolean;
+}
+
+/** How {@link deliverAgain} finished an earlier delivery: the agent had taken it, Enter alone submitted the text in the input box, or it was typed again. */
+export type Redelivery = 'taken' | 'entered' | 'typed-again';
+
+/**
+ * Delivers `text` again after a delivery whose CLI was killed (`earlier`), exactly once: an agent with
+ * prompt events that reported a prompt since then got it (`confirmed`, nothing typed); a text still in
+ * the input box is submitted with Enter alone (never typed twice); after an Enter, a text that left the
+ * box counts as `submitted`; a box that was cleared (or a new agent) gets the text typed again through
+ * {@link deliverTyped}. Never into a shell. Throws {@link NotDeliveredError} when only part of the text is
+ * in the box (typing it again would garble it; the message says to clear the box) or when Enter is not taken.
+ */
+export async function deliverAgain(ctx: DeliveryContext, text: string, earlier: EarlierDelivery): Promise<{ delivery: Delivery; how: Redelivery }> {
+  if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, earlier.startedAtMs)) return { delivery: 'confirmed', how: 'taken' };
+  if (ctx.backend.name === 'process') {
+    // no screen to read: the record says whether the text is in the agent's pipe (its line unfinished)
+    if (earlier.state === 'entered') return { delivery: 'typed', how: 'taken' };
+    if (!earlier.typed) return { delivery: await deliverTyped(ctx, text), how: 'typed-again' };
+    ctx.onEnter?.();
+    await ctx.backend.sendText(ctx.paneId, '');
+    return { delivery: 'typed', how: 'entered' };
+  }
+  await inPane(ctx);
+  const screen = await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES);
+  const holds = inputBoxHolds(screen, text);
+  if (holds === 'part') {
+    return fail(ctx, `part of the task is still in ${ctx.id}'s input box (its earlier delivery was cut short); clear the input box, then give the task again`);
+  }
+  if (holds === 'none' || (earlier.state === 'entered' && !textAtEnd(screen, text))) {
+    // after an Enter, a text gone from the box was taken; before one, the box was cleared: type it again
+    return earlier.state === 'entered' ? { delivery: 'submitted', how: 'taken' } : { delivery: await deliverTyped(ctx, text), how: 'typed-again' };
+  }
+  const watched = watchedLines(inputFootprint([], screen), text).filter((l) => l.offset < 12);
+  const typedAt = Date.now();
+  ctx.onEnter?.();
+  await ctx.backend.sendText(ctx.paneId, '');
+  const bound = deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
+  const deadline = Date.now() + bound;
+  for (;;) {
+    if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, typedAt)) return { delivery: 'confirmed', how: 'entered' };
+    if (!stillInInput(watched, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES))) return { delivery: 'submitted', how: 'entered' };
+    if (Date.now() >= deadline) return fail(ctx, `the task in ${ctx.id}'s input box was submitted again, but it stayed there for ${bound} ms (Enter was not taken)`);
     await sleep(25);
   }
 }
-
