@@ -225,7 +225,7 @@ export async function deliverAgain(ctx: DeliveryContext, text: string, earlier: 
   const screen = await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES);
   const holds = inputBoxHolds(screen, text);
   if (holds === 'part') {
-    return fail(ctx, `part of the task is still in ${ctx.id}'s input box (its earlier delivery was cut short); clear the input box, then give the task again`);
+    return fail(ctx, `part of the task is still in ${ctx.id}'s input box (its earlier delivery was cut short), and typing it again would garble it; attach (below), clear the input box, then run the same command again (it types the task into the empty box)`);
   }
   if (holds === 'none' || (earlier.state === 'entered' && !textAtEnd(screen, text))) {
     // after an Enter, a text gone from the box was taken; before one, the box was cleared: type it again

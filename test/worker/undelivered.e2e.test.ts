@@ -135,6 +135,23 @@ describe.skipIf(!hasTmux)('a task whose typing was cut short is delivered exactl
     expect(log).toContain(`prompt received (${expected.length} chars)`);
   });
 
+  it('process backend (a pipe, no screen): kill -9 after typing; the next workflow run sends Enter alone, never the task again', async () => {
+    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO }, playbook: [HANGS] });
+    const t = team;
+    const file = t.init('solo', 'solo');
+    const paused = await runPausedAt(t, file, 'typed');
+    process.kill(paused.pid, 'SIGKILL');
+    await paused.done;
+    // the stand-in reads the pipe line by line: it already took the task's lines (and never replies)
+    await t.waitForAgent('failed:');
+    expect(worker(t).undelivered).toMatchObject({ state: 'pending', typed: true });
+    const report = t.run(file);
+    expect(report.steps).toContainEqual({ node: 'build', action: 'redeliver', detail: expect.stringContaining('not typed again') });
+    expect(worker(t).undelivered).toBeUndefined();
+    expect(t.run(file).steps).toEqual([]);
+    expect(occurrences(agentLog(t), 'assigned: Write the greeting file'), agentLog(t)).toBe(1);
+  });
+
   it('kill -9 right after Enter: the agent took the task, so the next workflow run types nothing', async () => {
     team = await makeTeam({ backend: 'tmux', workflows: { solo: SOLO }, playbook: [HANGS] });
     const t = team;
