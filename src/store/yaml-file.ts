@@ -81,12 +81,14 @@ function decodeText(path: string, bytes: Uint8Array | string): string {
 export function parseYamlText(path: string, bytes: Uint8Array | string): LoadedYaml {
   const text = decodeText(path, bytes);
   if (ANCHOR.test(text)) return parseYamlDocument(path, text); // alias-limited
-  let data: unknown;
-  try {
-    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
-  } catch (err) {
-    positionsOf(path, text); // throws the yaml library's error when it sees one too
-    throw jsYamlError(path, err);
+  let data: unknown = readBlockYaml(text); // the same data, for texts in the block layout (a generated 1,000-node template)
+  if (data === undefined) {
+    try {
+      data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
+    } catch (err) {
+      positionsOf(path, text); // throws the yaml library's error when it sees one too
+      throw jsYamlError(path, err);
+    }
   }
   let full: Pick<LoadedYaml, 'doc' | 'lineCounter'> | undefined;
   const withPositions = () => (full ??= positionsOf(path, text));
