@@ -2,9 +2,9 @@
  * The fast path of `parseYamlData` (src/store/yaml-file.ts): a reader for the block-style YAML that
  * agent-team (src/store/yaml-emit.ts) and the Go version's yaml.v3 write for run-states — nested block
  * mappings and sequences (compact ones too: `- key: v`, `- - v`), one `key: value` or `- value` per line, plain words, decimal integers, `true`,
- * `false`, `null`, `{}`, `[]` and double-quoted strings without escapes. It returns what js-yaml's `load`
+ * `false`, `null`, `{}`, `[]`, double-quoted strings without escapes and literal blocks (`|`, `|-`, `|+`). It returns what js-yaml's `load`
  * with the core schema returns for such a text, or undefined as soon as a line leaves that subset
- * (comments, blank lines, tabs, flow collections, block scalars, escapes, anchors, tags, a duplicate
+ * (comments, blank lines, tabs, flow collections, folded scalars, escapes, anchors, tags, a duplicate
  * key, a value js-yaml would read as another type, ...): the caller then hands the whole text to js-yaml,
  * whose answer (and error message) decides. So it never accepts what js-yaml refuses.
  *
@@ -41,6 +41,8 @@ const INT = /(?:0|-?[1-9][0-9]{0,14})/y;
 const QUOTED = /"[^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*"/y;
 /** Plain words the core schema reads as null, a boolean or a float in a spelling this reader does not map. */
 const OTHER_TYPES = new Set(['Null', 'NULL', 'True', 'TRUE', 'False', 'FALSE', '.inf', '.Inf', '.INF', '.nan', '.NaN', '.NAN']);
+/** What js-yaml refuses in a text ("the stream contains non-printable characters"; its loader's PATTERN_NON_PRINTABLE). */
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 /** Characters that end or break lines for some reader, tabs and byte-order marks: texts with them go to js-yaml. */
 const AWKWARD = /[\r\t\u0085\u2028\u2029\ufeff]/;
 
@@ -107,8 +109,7 @@ class Reader {
         into[key] = this.nested(indent);
       } else {
         if (colon + 2 >= this.end) throw new Unsupported(); // `key: ` and nothing
-        into[key] = this.scalar(colon + 2, this.end);
-        this.load(this.end + 1);
+        into[key] = this.value(colon + 2, indent);
       }
     }
     return into;
@@ -140,11 +141,59 @@ class Reader {
         this.col = indent + 2;
         out.push(this.block(indent + 2));
       } else {
-        out.push(this.scalar(item, this.end));
-        this.load(this.end + 1);
+        out.push(this.value(item, indent));
       }
     }
     return out;
+  }
+
+  /**
+   * The scalar that starts at `from` on the current line, under a key or dash at column `parent`: a
+   * one-line scalar, or a literal block (`|`, `|-`, `|+` and indented lines); advances past it.
+   */
+  private value(from: number, parent: number): unknown {
+    const end = this.end;
+    const text = this.text;
+    if (text.charCodeAt(from) !== 124) {
+      const v = this.scalar(from, end);
+      this.load(end + 1);
+      return v;
+    }
+    const chomp = end - from === 1 ? '' : end - from === 2 ? text[from + 1] : 'other';
+    if (chomp !== '' && chomp !== '-' && chomp !== '+') throw new Unsupported(); // an indentation indicator, a comment…
+    return this.literal(parent, chomp);
+  }
+
+  /**
+   * The lines of a literal block scalar after its `|` header (the current line), whose parent sits at
+   * column `parent`: YAML's rules for a block whose first line holds text (its indentation sets the
+   * block's), with empty lines (no spaces at all) between or after lines; anything else goes to js-yaml.
+   */
+  private literal(parent: number, chomp: string): string {
+    const text = this.text;
+    this.load(this.end + 1);
+    if (!this.more() || this.pos + this.col >= this.end || this.col <= parent) throw new Unsupported();
+    const indent = this.col;
+    let body = '';
+    let empty = 0; // empty lines since the last line with text
+    let first = true;
+    while (this.more()) {
+      if (this.pos === this.end) {
+        empty++;
+      } else if (this.pos + this.col === this.end) {
+        throw new Unsupported(); // a line of spaces only: YAML's rules for it depend on their number
+      } else if (this.col < indent) {
+        break;
+      } else {
+        body += `${first ? '' : '\n'}${'\n'.repeat(empty)}${text.slice(this.pos + indent, this.end)}`;
+        first = false;
+        empty = 0;
+      }
+      this.load(this.end + 1);
+    }
+    if (NON_PRINTABLE.test(body)) throw new Unsupported();
+    if (chomp === '-') return body;
+    return chomp === '+' ? `${body}\n${'\n'.repeat(empty)}` : `${body}\n`;
   }
 
   /** The value of the one-line scalar from `from` to `to`, as the core schema reads it. */

@@ -31,7 +31,7 @@ function goLayout(entries: number): string {
 
 /** Deterministic random edits of `text`: characters that matter to YAML inserted, deleted, replaced; lines indented, repeated, emptied. */
 function mutations(text: string, count: number, seed: number): string[] {
-  const chars = [' ', '  ', '-', '- ', ':', ': ', '#', ' #', '"', "'", '\\', '{', '}', '[', ']', ',', '&a ', '*a', '!', '|', '>', '?', '~', '\n', '\t', '\r', '0', '-0', '1.5', 'é', 'null', 'NULL', 'True', '__proto__'];
+  const chars = [' ', '  ', '-', '- ', ':', ': ', '#', ' #', '"', "'", '\\', '{', '}', '[', ']', ',', '&a ', '*a', '!', '|', '|-', '|+', '|2', '>', '?', '~', '\n', '\n\n', '\n  ', '\t', '\r', '\u0007', '0', '-0', '1.5', 'é', 'null', 'NULL', 'True', '__proto__'];
   let x = seed;
   const next = (n: number) => Math.floor(((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
   const out: string[] = [];
@@ -57,12 +57,23 @@ function mutations(text: string, count: number, seed: number): string[] {
 
 describe('readBlockYaml reads what js-yaml reads', () => {
   it('run-states in agent-team\'s layout and in the Go version\'s, with the fast path taken', () => {
-    const data = runState(500, false);
-    for (const text of [toYamlFast(data), toYaml(data), goLayout(300)]) {
+    for (const text of [toYamlFast(runState(500, false)), toYaml(runState(500, false)), goLayout(300), toYamlFast(runState(50))]) {
       const fast = readBlockYaml(text);
       expect(fast).toBeDefined();
       same(fast, load(text));
     }
+  });
+
+  it('multi-line texts (literal blocks: kept, clipped or stripped final line breaks, empty lines) at every depth', () => {
+    const texts = ['a\nb', 'a\nb\n', 'a\nb\n\n', 'a\n\nb', 'a\n\n\nb\n\n\n', 'x: y\n# not a comment\n- not an item', '  leading\nspaces', 'a\n  deeper\nback', 'tail  \nx', 'é🎉\nz', '\nfirst empty', 'bell\u0007\nx', 'a\n   \nb', 'a\n\u2028b'];
+    for (const s of texts) {
+      const data = { k: s, l: [s, { m: s, n: [s] }], deep: { deeper: { deepest: s } } };
+      for (const text of [toYamlFast(data), toYaml(data)]) {
+        const fast = readBlockYaml(text);
+        if (fast !== undefined) same(fast, load(text));
+      }
+    }
+    expect(readBlockYaml(toYamlFast({ k: 'a\nb\n\n', l: ['c\n\nd'] }))).toEqual({ k: 'a\nb\n\n', l: ['c\n\nd'] });
   });
 
   it('delicate and random strings as values, list items and keys, in both layouts', () => {
@@ -84,7 +95,7 @@ describe('readBlockYaml reads what js-yaml reads', () => {
 
   it('never accepts a mutated text js-yaml refuses, and reads every one it accepts as js-yaml does', () => {
     let accepted = 0;
-    for (const [i, base] of [toYamlFast(runState(6, false)), goLayout(6), toYaml(runState(4, false))].entries()) {
+    for (const [i, base] of [toYamlFast(runState(6, false)), goLayout(6), toYaml(runState(4, false)), toYamlFast(runState(4))].entries()) {
       for (const text of mutations(base, 1500, 1 + i)) {
         const fast = readBlockYaml(text);
         if (fast === undefined) continue;
@@ -98,7 +109,7 @@ describe('readBlockYaml reads what js-yaml reads', () => {
   });
 
   it('gives up on duplicate keys, other spellings of null and booleans, and text outside the layout; parseYamlData then answers as js-yaml', () => {
-    for (const text of ['a: 1\na: 2\n', 'NULL: 1\n', 'k: True\n', 'k: -0\n', 'k: 1.5\n', 'k: 0x1F\n', 'k:\n', 'k: a # note\n', 'k: |\n  text\n', '# c\nk: v\n', 'k: v\n\nl: w\n', '- a\n', 'k: "a\\tb"\n', "k: 'q'\n", '__proto__: 1\n', 'k: [a]\n', '---\nk: v\n', 'k:\n- a\n', 'k: v \n', 'k: v\r\n']) {
+    for (const text of ['a: 1\na: 2\n', 'NULL: 1\n', 'k: True\n', 'k: -0\n', 'k: 1.5\n', 'k: 0x1F\n', 'k:\n', 'k: a # note\n', 'k: >\n  text\n', 'k: |2\n  text\n', 'k: |\n\n  text\n', 'k: |\n  a\u0007b\n', '# c\nk: v\n', 'k: v\n\nl: w\n', '- a\n', 'k: "a\\tb"\n', "k: 'q'\n", '__proto__: 1\n', 'k: [a]\n', '---\nk: v\n', 'k:\n- a\n', 'k: v \n', 'k: v\r\n']) {
       expect(readBlockYaml(text), JSON.stringify(text)).toBeUndefined();
     }
     expect(() => parseYamlData('dup.yaml', 'a: 1\na: 2\n')).toThrow(UnreadableFileError);
