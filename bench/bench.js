@@ -358,15 +358,12 @@ if (want('startup')) {
   record({ name: 'peak RSS of that transition (max of 3)', median_ms: null, peak_rss_mb: round(rss, 1), display: `${rss.toFixed(1)} MB`, target: '≤ 150 MB', pass: rss <= 150 });
 
   // The YAML library question (issue 13): the project names `yaml`; src/store/yaml-file.ts also uses
-  // `js-yaml`, and reads and writes run-states in their block layout with its own fast path
-  // (src/store/yaml-read.ts, yaml-emit.ts: js-yaml's exact result, js-yaml for anything else). Same 1.4 MB
-  // run-state, read and written in-process by each, runs interleaved; the last row estimates the
-  // transition above if `yaml` did both jobs instead of the fast path.
+  // `js-yaml` for run-state data. Same 1.4 MB run-state, read and written in-process by each library, runs
+  // interleaved; the second row estimates the transition above if `yaml` did both jobs.
   {
     const requireHere = createRequire(import.meta.url);
     const jsYaml = requireHere('js-yaml');
     const YAML = requireHere('yaml');
-    const ours = await import(new URL('../dist/store/yaml-file.js', import.meta.url).href);
     const text = bigPristine.toString('utf8');
     const data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
     const time = (f) => {
@@ -376,17 +373,14 @@ if (want('startup')) {
     };
     const js = [];
     const ya = [];
-    const fast = [];
     for (let i = 0; i < Math.max(5, Math.round(RUNS / 3)); i++) {
       js.push(time(() => jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA })) + time(() => jsYaml.dump(data, { indent: 2, lineWidth: -1, noRefs: true, quotingType: '"' })));
       ya.push(time(() => YAML.parse(text, { uniqueKeys: true, maxAliasCount: 100 })) + time(() => YAML.stringify(data, { indent: 2, lineWidth: 0 })));
-      fast.push(time(() => ours.parseYamlData('big.yaml', text)) + time(() => ours.toYamlFast(data)));
     }
     const ratio = median(ya) / median(js);
     record({ name: 'read + write that run-state: yaml vs js-yaml', median_ms: round(median(ya), 2), baseline_ms: round(median(js), 2), ratio: round(ratio, 3), target: '(reference)', pass: undefined });
-    record({ name: '  same: agent-team\'s fast path vs js-yaml', median_ms: round(median(fast), 2), baseline_ms: round(median(js), 2), ratio: round(median(fast) / median(js), 3), target: '(reference)', pass: undefined });
-    const estimate = (bigStart.median - median(fast) + median(ya)) / bigStart.median;
-    record({ name: 'that transition with yaml only (estimate)', median_ms: round(bigStart.median - median(fast) + median(ya), 2), baseline_ms: round(bigStart.median, 2), ratio: round(estimate, 3), target: '(reference: js-yaml stays when > 1.5 ×)', pass: undefined });
+    const estimate = (bigStart.median - median(js) + median(ya)) / bigStart.median;
+    record({ name: 'that transition with yaml only (estimate)', median_ms: round(bigStart.median - median(js) + median(ya), 2), baseline_ms: round(bigStart.median, 2), ratio: round(estimate, 3), target: '(reference: js-yaml stays when > 1.5 ×)', pass: undefined });
     notes.push(estimate > 1.5 ? `yaml alone would make the large-run transition ${estimate.toFixed(2)} × slower: js-yaml stays, behind src/store/yaml-file.ts` : `yaml alone would cost only ${estimate.toFixed(2)} × on the large-run transition: js-yaml can go`);
   }
 

@@ -31,8 +31,6 @@ const UNIT = [
   'test/store/watch.test.ts',
   'test/store/atomic-write.test.ts',
   'test/store/yaml-boundary.test.ts',
-  'test/store/yaml-emit.test.ts',
-  'test/store/yaml-read.test.ts',
   'test/store/home.test.ts',
   'test/cli/lazy.test.ts',
   'test/cli/table.test.ts',

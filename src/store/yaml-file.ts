@@ -6,16 +6,11 @@
  *   `file:line:col` (validation problems, syntax errors), and writes templates and configs the way Go's
  *   yaml.v3 lays them out (4-space indentation).
  * Both read YAML 1.2's core schema, so timestamps stay strings.
- * Run-states, the one kind of file that grows large, have a fast path each way that gives js-yaml's
- * exact result in the layout they are written in, and hands everything else to js-yaml:
- * src/store/yaml-read.ts (reading) and src/store/yaml-emit.ts (writing); neither imports a YAML library.
  */
 import jsYaml from 'js-yaml';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Node } from 'yaml';
 import { UnreadableFileError } from '../errors.js';
 import { readFileBounded, SIZE_LIMIT } from './read-file.js';
-import { emitBlockYaml } from './yaml-emit.js';
-import { readBlockYaml } from './yaml-read.js';
 
 /** A parsed YAML file: its text, its document (with node ranges), a line counter and the plain data. */
 export interface LoadedYaml {
@@ -81,14 +76,12 @@ function decodeText(path: string, bytes: Uint8Array | string): string {
 export function parseYamlText(path: string, bytes: Uint8Array | string): LoadedYaml {
   const text = decodeText(path, bytes);
   if (ANCHOR.test(text)) return parseYamlDocument(path, text); // alias-limited
-  let data: unknown = readBlockYaml(text); // the same data, for texts in the block layout (a generated 1,000-node template)
-  if (data === undefined) {
-    try {
-      data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
-    } catch (err) {
-      positionsOf(path, text); // throws the yaml library's error when it sees one too
-      throw jsYamlError(path, err);
-    }
+  let data: unknown;
+  try {
+    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
+  } catch (err) {
+    positionsOf(path, text); // throws the yaml library's error when it sees one too
+    throw jsYamlError(path, err);
   }
   let full: Pick<LoadedYaml, 'doc' | 'lineCounter'> | undefined;
   const withPositions = () => (full ??= positionsOf(path, text));
@@ -115,15 +108,11 @@ function jsYamlError(path: string, err: unknown): UnreadableFileError {
 
 /**
  * Parses bytes read from `path` into plain data without positions (`js-yaml`, core schema, duplicate
- * keys refused): the fast path for run-states. A text in the block layout run-states are written in is
- * read by src/store/yaml-read.ts (the same data, ~2× faster cold on a 10,000-entry run-state); any other text,
- * and every error, by js-yaml. Same errors as {@link readYamlFile}.
+ * keys refused): the fast path for run-states. Same errors as {@link readYamlFile}.
  */
 export function parseYamlData(path: string, bytes: Uint8Array | string): unknown {
   const text = decodeText(path, bytes);
   if (ANCHOR.test(text)) return parseYamlDocument(path, text).data; // alias-limited
-  const fast = readBlockYaml(text); // the same data, for the layout run-states are written in
-  if (fast !== undefined) return fast;
   try {
     return jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
   } catch (err) {
@@ -217,17 +206,11 @@ export function toYaml(data: unknown): string {
   return doc.toString({ indent: 4, lineWidth: 0, minContentWidth: 0 });
 }
 
-/** js-yaml's options for run-states (what {@link toYamlFast} writes, and what src/store/yaml-emit.ts reproduces). */
-const DUMP_OPTIONS = { indent: 2, lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false } as const;
-const dumpString = (s: string): string => jsYaml.dump(s, DUMP_OPTIONS);
-
 /**
- * Serializes plain data quickly, as `js-yaml`'s `dump` lays it out: 2-space indentation, block style, no
- * folding, strings that would read back as another type (numbers, booleans, timestamps) double-quoted —
- * readable by Go's yaml.v3 and by {@link parseYamlData}. For run-states, which can hold tens of thousands
- * of entries: the same bytes come from src/store/yaml-emit.ts (~3× faster cold on a 10,000-entry run-state),
- * or from js-yaml itself for data that writer does not reproduce.
+ * Serializes plain data quickly (`js-yaml`): 2-space indentation, block style, no folding, strings that
+ * would read back as another type (numbers, booleans, timestamps) double-quoted — readable by Go's
+ * yaml.v3 and by {@link parseYamlData}. For run-states, which can hold tens of thousands of entries.
  */
 export function toYamlFast(data: unknown): string {
-  return emitBlockYaml(data, dumpString) ?? jsYaml.dump(data, DUMP_OPTIONS);
+  return jsYaml.dump(data, { indent: 2, lineWidth: -1, noRefs: true, quotingType: '"', sortKeys: false });
 }

@@ -107,6 +107,19 @@ describe('hot commands load no built-in module they do not use', () => {
     expect((JSON.parse(complete.stdout) as { current_node: string }).current_node).toBe('controller_dispatch');
   });
 
+  it('workflow state next: git through simple-git without its logger opening stderr (tty); DEBUG=simple-git still logs', () => {
+    // simple-git's `debug` asked at every logger's creation whether stderr is a terminal, which built
+    // stderr's stream and loaded tty; it logs only when DEBUG is set, so without it a stand-in is used.
+    const next = traced(['workflow', 'state', 'next', stateFile]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.builtins).toContain('child_process'); // it does run git (for-each-ref: the next worker id)
+    expect(next.builtins).not.toContain('tty');
+    const debugged = traced(['workflow', 'state', 'next', stateFile], { DEBUG: 'simple-git' });
+    expect(debugged.code, debugged.stderr).toBe(0);
+    expect(debugged.stderr).toMatch(/simple-git/);
+    expect(debugged.stdout).toBe(next.stdout);
+  });
+
   it('a refused transition and a usage error go through the error funnel without them too', () => {
     const refused = traced(['workflow', 'state', 'complete', stateFile, '--node', 'cto_breakdown']);
     expect(refused.code).toBe(1);
@@ -130,6 +143,12 @@ describe('the bundle holds only what commands run', () => {
     expect(paths.some((p) => p.includes('node_modules/zod/'))).toBe(true);
     expect(paths.filter((p) => /node_modules\/zod\/.*\/locales\/(?!en\.|index\.)/.test(p))).toEqual([]);
     expect(paths.filter((p) => /node_modules\/(@inquirer|@modelcontextprotocol|iconv-lite|ajv)\//.test(p))).toEqual([]);
+  });
+
+  it('no execa, simple-git or chalk: chunks of their own (dist/bundle/chunk-*.cjs), read only by a command that uses them', () => {
+    const paths = Object.keys(inputs());
+    expect(paths.filter((p) => /node_modules\/(execa|simple-git|chalk|@simple-git|@kwsites|debug|cross-spawn|human-signals)\//.test(p))).toEqual([]);
+    expect(readdirSync(join(ROOT, 'dist/bundle')).filter((f) => f.startsWith('chunk-')).sort()).toEqual(['chunk-chalk.cjs', 'chunk-execa.cjs', 'chunk-simple-git.cjs']);
   });
 
   it('schemas are written with zod/mini; classic zod only for the MCP server (its SDK takes classic schemas)', () => {
