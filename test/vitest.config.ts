@@ -36,6 +36,7 @@ const UNIT = [
   'test/cli/table.test.ts',
   'test/cli/options.test.ts',
   'test/cli/printed-lines.test.ts',
+  'test/cli/module-state.test.ts',
   'test/session/exec.test.ts',
   'test/session/index.test.ts',
   'test/session/process.test.ts',

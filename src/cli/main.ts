@@ -6,11 +6,14 @@
  */
 import { AgentTeamError, EXIT } from '../errors.js';
 import { runOrDefer } from '../store/critical-section.js';
-import { outcomeReported, reportError, runCli } from './program.js';
+import { reportError, runCli, type CliOutcome } from './program.js';
+
+/** Process-wide: whether this process's one CLI invocation has printed its outcome (read by the signal handler below). */
+const outcome: CliOutcome = { reported: false };
 
 const interrupt = () =>
   runOrDefer(() => {
-    if (outcomeReported()) return; // printed and exiting: the printed outcome stands
+    if (outcome.reported) return; // printed and exiting: the printed outcome stands
     reportError(new AgentTeamError('interrupted', EXIT.interrupted, { code: 'interrupted' }), { json: process.argv.includes('--json'), debug: false });
     process.exit(EXIT.interrupted);
   });
@@ -19,6 +22,6 @@ process.on('SIGTERM', interrupt);
 // Exit at once when the outcome is printed: letting the event loop drain would first close the signal
 // handles, and a signal in that window (measured: 1 in 24 sent the moment stdout showed the result) then
 // killed a process whose write had succeeded. process.exit keeps them to the end.
-void runCli(process.argv).then((code) => {
+void runCli(process.argv, outcome).then((code) => {
   process.exit(code);
 });

@@ -59,70 +59,82 @@ export function makeProgram(words: readonly string[] = []): Program {
   return program;
 }
 
+/** Where commander writes its help, version and usage text (see {@link exitOverrideDeep}). */
+interface OutputConfig {
+  writeOut: (s: string) => void;
+  writeErr: (s: string) => void;
+}
+
 /**
  * Commander's help, version and usage errors go through {@link writeOut}, like everything else. With
- * `--json`, help and version text is held back and printed as one JSON document (`{ok, help}` /
- * `{ok, version}`) so stdout stays machine-readable.
+ * `held` (the `--json` case), help and version text is collected in `held.text` instead, to be printed as
+ * one JSON document (`{ok, help}` / `{ok, version}`) so stdout stays machine-readable.
  */
-let heldOut: string | undefined;
-const outputConfig = {
-  writeOut: (s: string) => (heldOut !== undefined ? void (heldOut += s) : writeOut(1, s)),
-  writeErr: (s: string) => writeOut(2, s),
-};
+function cliOutput(held?: { text: string }): OutputConfig {
+  return {
+    writeOut: (s: string) => (held ? void (held.text += s) : writeOut(1, s)),
+    writeErr: (s: string) => writeOut(2, s),
+  };
+}
 
 /**
  * Applies `exitOverride` (errors are thrown as CommanderError, never `process.exit`) and an output
  * config (default: the CLI's) to every subcommand; commander applies them to the root only.
  */
-export function exitOverrideDeep(cmd: Command, output: { writeOut: (s: string) => void; writeErr: (s: string) => void } = outputConfig): void {
+export function exitOverrideDeep(cmd: Command, output: OutputConfig = cliOutput()): void {
   cmd.exitOverride();
   cmd.configureOutput(output);
   for (const sub of cmd.commands) exitOverrideDeep(sub, output);
 }
 
-let reported = false;
-
 /**
- * Whether the command's outcome has been printed (its result, or its error). From then on an interrupt
- * changes nothing: the process is only exiting, and a second document or exit 130 would contradict what
- * was printed (issue 11: a written transition reported "interrupted").
+ * One CLI invocation's progress, shared with the entry point's signal handler (src/cli/main.ts):
+ * `reported` turns true once the command's outcome (its result, or its error) has been printed. From then
+ * on an interrupt changes nothing: the process is only exiting, and a second document or exit 130 would
+ * contradict what was printed (issue 11: a written transition reported "interrupted").
  */
-export function outcomeReported(): boolean {
-  return reported;
+export interface CliOutcome {
+  reported: boolean;
 }
 
-/** Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself. */
-export async function runCli(argv: string[] = process.argv): Promise<ExitCode> {
+/**
+ * Runs the CLI with `argv` (as process.argv) and returns the exit code; prints everything itself and
+ * sets `outcome.reported` once it has printed the outcome.
+ */
+export async function runCli(argv: string[] = process.argv, outcome: CliOutcome = { reported: false }): Promise<ExitCode> {
   // `-v` is the Go (cobra) spelling of --version; `-V` was ours and stays: both before any command word.
   const firstWord = argv.findIndex((a, i) => i >= 2 && !a.startsWith('-'));
   argv = argv.map((a, i) => (a === '-V' && i >= 2 && (firstWord < 0 || i < firstWord) ? '-v' : a));
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
   const program = makeProgram(argv.slice(2).filter((a) => !a.startsWith('-'))); // root options take no values
-  exitOverrideDeep(program);
-  if (json) heldOut = '';
+  const held = json ? { text: '' } : undefined;
+  exitOverrideDeep(program, cliOutput(held));
   await loadColour();
   // Someone waiting for another process's lock is told whom it waits for (the store never prints).
   setLockWaitReporter((message) => writeMessage(`${paint('dim', 'agent-team:', 2)} ${message}`));
   try {
     await program.parseAsync(argv);
-    reported = true;
+    outcome.reported = true;
     return program.exitCode ?? EXIT.ok;
   } catch (err) {
-    const code = reportError(err, { json, debug });
-    reported = true;
+    const code = reportError(err, { json, debug, heldHelp: held?.text });
+    outcome.reported = true;
     return code;
   }
 }
 
-/** The error funnel: one message line (plus a hint) on stderr, one JSON document with --json (see error-document.ts). */
-export function reportError(error: unknown, options: { json: boolean; debug: boolean }): ExitCode {
+/**
+ * The error funnel: one message line (plus a hint) on stderr, one JSON document with --json (see
+ * error-document.ts). `heldHelp`: the help or version text commander wrote while `--json` held it back.
+ */
+export function reportError(error: unknown, options: { json: boolean; debug: boolean; heldHelp?: string }): ExitCode {
   // fs errors (ENOSPC, EROFS, EACCES, ENAMETOOLONG, EMFILE…) name their file and fix, never "a bug"
   const err = osError(error);
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
-      if (options.json && heldOut !== undefined) {
-        const text = heldOut.trimEnd();
+      if (options.json && options.heldHelp !== undefined) {
+        const text = options.heldHelp.trimEnd();
         writeOut(1, `${JSON.stringify(err.code === 'commander.version' ? { ok: true, version: text } : { ok: true, help: text }, null, 2)}\n`);
       }
       return EXIT.ok;

@@ -10,7 +10,10 @@ import { dirname } from 'node:path';
 import { nanoid } from 'nanoid';
 import { osError } from '../errors.js';
 
-/** Temp files of writes in progress, removed if the process exits mid-write (e.g. SIGINT → exit 130). */
+/**
+ * Process-wide by nature: temp files of writes in progress, removed by one `exit` hook if the process
+ * exits mid-write (e.g. SIGINT → exit 130); the hook is installed on the first write (`exitHookInstalled`).
+ */
 const pending = new Set<string>();
 let exitHookInstalled = false;
 

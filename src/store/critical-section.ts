@@ -4,6 +4,7 @@
  * deferred until the section ends; the CLI registers what an interrupt does with {@link runOrDefer}.
  */
 
+/** Process-wide by nature (signals are): how many critical sections run now, and the interrupt deferred until they end. */
 let depth = 0;
 let deferred: (() => void) | undefined;
 

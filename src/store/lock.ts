@@ -57,6 +57,7 @@ export type LockStatus =
 
 /** Receives one message while a writer waits for a lock (the CLI prints it on stderr). */
 export type LockWaitReporter = (message: string) => void;
+/** Process-wide setting: who hears about lock waits in this process, set once by the entry point (src/cli/program.ts). */
 let reporter: LockWaitReporter | undefined;
 
 /** Sets who is told when a writer has waited for a lock for a second (the store itself never prints). */
@@ -76,6 +77,7 @@ export function processStartTime(pid: number): string {
   }
 }
 
+/** Cache: this process's own start time ({@link processStartTime}), read once. */
 let selfStart: string | undefined;
 
 /** Whether `owner` (recorded on this host) still runs: its pid exists and started when it recorded. */
@@ -182,7 +184,10 @@ function unknownOwner(): LockOwner {
   return { pid: 0, start: '', host: hostname(), token: '', command: 'unknown', acquired_at: '' };
 }
 
-/** Lock files this process holds (path → token), removed on exit (e.g. SIGINT → exit 130). */
+/**
+ * Process-wide by nature: the lock files this process holds (path → token), removed by one `exit` hook
+ * (e.g. SIGINT → exit 130), which is installed on the first lock (`exitHookInstalled`).
+ */
 const held = new Map<string, string>();
 let exitHookInstalled = false;
 

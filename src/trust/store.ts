@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { UnreadableFileError } from '../errors.js';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
@@ -14,9 +14,9 @@ import { agentTeamHome } from '../store/paths.js';
 import { parseYamlData, toYaml } from '../store/yaml-file.js';
 import { commandsHash, projectCommands, type ProjectCommand } from './commands.js';
 
-const CommandSchema = z.object({ source: z.enum(['template', 'config']), file: z.string(), field: z.string(), command: z.string(), like: z.string().optional() });
-const RecordSchema = z.object({ path: z.string().min(1), hash: z.string().min(1), trusted_at: z.string(), commands: z.array(CommandSchema).default([]) });
-const TrustFileSchema = z.object({ version: z.literal(1), projects: z.array(RecordSchema).default([]) });
+const CommandSchema = z.object({ source: z.enum(['template', 'config']), file: z.string(), field: z.string(), command: z.string(), like: z.optional(z.string()) });
+const RecordSchema = z.object({ path: z.string().check(z.minLength(1)), hash: z.string().check(z.minLength(1)), trusted_at: z.string(), commands: z._default(z.array(CommandSchema), []) });
+const TrustFileSchema = z.object({ version: z.literal(1), projects: z._default(z.array(RecordSchema), []) });
 
 /** One trusted repository. */
 export type TrustRecord = z.infer<typeof RecordSchema>;

@@ -5,7 +5,7 @@
  * true, and the oldest files' `default_provider` stands in for `provider`.
  */
 import { existsSync } from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { OperationError, UnreadableFileError } from '../errors.js';
 import { createFileExclusiveSync, writeFileAtomicSync } from '../store/atomic-write.js';
 import { withFileLock } from '../store/lock.js';
@@ -41,22 +41,22 @@ const ALWAYS = new Set(['worker_id', 'role', 'provider', 'pane_id', 'created_at'
 let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
 
 function buildConfigSchema() {
-  const str = z.union([z.string(), z.number()]).transform(String);
+  const str = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
   return z.looseObject({
-    worker_id: str.optional(),
-    role: str.optional(),
-    role_scope: str.optional(),
-    role_path: str.optional(),
-    provider: str.optional(),
-    default_provider: str.optional(),
-    default_model: str.optional(),
-    main_session_id: str.optional(),
-    pane_id: str.nullish(),
-    controller_pane_id: str.nullish(),
-    created_at: str.optional(),
-    updated_at: str.optional(),
-    worktree_created: z.boolean().nullish(),
-    backend: str.optional(),
+    worker_id: z.optional(str),
+    role: z.optional(str),
+    role_scope: z.optional(str),
+    role_path: z.optional(str),
+    provider: z.optional(str),
+    default_provider: z.optional(str),
+    default_model: z.optional(str),
+    main_session_id: z.optional(str),
+    pane_id: z.nullish(str),
+    controller_pane_id: z.nullish(str),
+    created_at: z.optional(str),
+    updated_at: z.optional(str),
+    worktree_created: z.nullish(z.boolean()),
+    backend: z.optional(str),
   });
 }
 

@@ -43,6 +43,16 @@ export function withManagedBlock(text: string, patterns: string[]): string {
   return `${base}${block}`;
 }
 
+/** Adds `patterns` to the managed block of exclude file `file` (sorted, no repeats), under its lock; writes only on a change. */
+async function mergeIntoManagedBlock(file: string, patterns: string[]): Promise<void> {
+  await withFileLock(file, () => {
+    const text = readFileSync(file, 'utf8');
+    const current = managedPatterns(text);
+    const merged = [...new Set([...current, ...patterns])].sort();
+    if (merged.length !== current.length || merged.some((p, i) => p !== current[i])) writeFileAtomicSync(file, withManagedBlock(text, merged));
+  });
+}
+
 /**
  * Adds `patterns` (gitignore syntax, e.g. `/CLAUDE.md`, `/.tasks/`) to the managed block of the exclude
  * file seen from `cwd`, keeping what is there. Returns the exclude file's path. Throws OperationError on
@@ -51,12 +61,7 @@ export function withManagedBlock(text: string, patterns: string[]): string {
 export async function addExcludes(cwd: string, patterns: string[]): Promise<string> {
   const file = await gitPath(cwd, 'info/exclude');
   if (!existsSync(file)) writeFileAtomicSync(file, '');
-  await withFileLock(file, () => {
-    const text = readFileSync(file, 'utf8');
-    const current = managedPatterns(text);
-    const merged = [...new Set([...current, ...patterns])].sort();
-    if (merged.length !== current.length || merged.some((p, i) => p !== current[i])) writeFileAtomicSync(file, withManagedBlock(text, merged));
-  });
+  await mergeIntoManagedBlock(file, patterns);
   return file;
 }
 
@@ -99,12 +104,7 @@ export async function addWorktreeExcludes(worktree: string, patterns: string[]):
     const copied = global ? `# copied from ${global} (core.excludesFile of this worktree replaces it)\n${readFileSync(global, 'utf8')}\n` : '';
     writeFileAtomicSync(file, copied);
   }
-  await withFileLock(file, () => {
-    const text = readFileSync(file, 'utf8');
-    const current = managedPatterns(text);
-    const merged = [...new Set([...current, ...patterns])].sort();
-    if (merged.length !== current.length || merged.some((p, i) => p !== current[i])) writeFileAtomicSync(file, withManagedBlock(text, merged));
-  });
+  await mergeIntoManagedBlock(file, patterns);
   return file;
 }
 

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { writeFileAtomicSync } from '../store/atomic-write.js';
 import { readYamlFile, toYaml } from '../store/yaml-file.js';
 import { workerPaths } from './paths.js';
@@ -15,11 +15,11 @@ const LastReplySchema = z.object({
   message: z.string(),
   status: z.enum(['done', 'blocked', 'needs-input']),
   at: z.string(),
-  outcome: z.string().optional(),
-  change: z.string().optional(),
-  head: z.string().optional(),
-  clean: z.boolean().optional(),
-  runs: z.array(z.string()).optional(),
+  outcome: z.optional(z.string()),
+  change: z.optional(z.string()),
+  head: z.optional(z.string()),
+  clean: z.optional(z.boolean()),
+  runs: z.optional(z.array(z.string())),
 });
 
 /** One worker's last reply as stored in last-reply.yaml. */

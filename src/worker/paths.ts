@@ -20,7 +20,7 @@ export function projectConfigPath(root: string): string {
   return join(root, '.agents', 'config.yaml');
 }
 
-/** `worktree_dir` of `.agents/config.yaml` per root, with the config's mtime it was read at. */
+/** Cache: `worktree_dir` of `.agents/config.yaml` per root, with the config's mtime it was read at (re-read when that changes). */
 const configured = new Map<string, { mtimeMs: number; dir: string | undefined }>();
 
 /**

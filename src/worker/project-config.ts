@@ -4,7 +4,7 @@
  * (for later settings) and kept. A missing file means "no settings".
  */
 import { existsSync } from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { UnreadableFileError } from '../errors.js';
 import { readYamlFile } from '../store/yaml-file.js';
 import { projectConfigPath } from './paths.js';
@@ -21,19 +21,19 @@ export const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
 
 function buildConfigSchema() {
-  const LaunchCommand = z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).trim().min(1, 'the launch command is empty');
+  const LaunchCommand = z.string({ error: 'expected the launch command as a string, e.g. "aider --yes"' }).check(z.trim(), z.minLength(1, 'the launch command is empty'));
   /** A provider entry: `"<command>"`, or `{ command: "<command>", like: claude|codex|gemini|opencode|agy }`. */
   const ProviderEntrySchema = z.union([
     LaunchCommand,
     z.strictObject({
       command: LaunchCommand,
-      like: z.enum(BUILTIN_NAMES, { error: `like: expected one of ${BUILTIN_NAMES.join(', ')}` }).optional(),
+      like: z.optional(z.enum(BUILTIN_NAMES, { error: `like: expected one of ${BUILTIN_NAMES.join(', ')}` })),
     }),
   ], { error: 'expected the launch command as a string, or { command: "<launch command>", like: claude }' });
   return z.looseObject({
-    providers: z.record(z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'), ProviderEntrySchema).nullish(),
-    default_provider: z.string().regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"').nullish(),
-    worktree_dir: z.string({ error: 'expected a folder, e.g. ../my-repo-worktrees' }).trim().min(1, 'the folder is empty').nullish(),
+    providers: z.nullish(z.record(z.string().check(z.regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"')), ProviderEntrySchema)),
+    default_provider: z.nullish(z.string().check(z.regex(PROVIDER_NAME, 'provider names use letters, digits, ".", "_" and "-"'))),
+    worktree_dir: z.nullish(z.string({ error: 'expected a folder, e.g. ../my-repo-worktrees' }).check(z.trim(), z.minLength(1, 'the folder is empty'))),
   });
 }
 

@@ -3,17 +3,19 @@
  * the Go `agent-team` or a newer version survive a round trip). Apart from schema.ts, whose template
  * schemas `validate` needs, so that `validate` does not build these (start-up time; bench/README.md).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NODE_STATUSES, REPLY_STATUSES, RUN_STATUSES } from './schema.js';
-
-const nonEmpty = z.string().trim().min(1);
+import { nonEmpty } from './schema-parts.js';
 
 /** RFC 3339 date-time with an offset, as Go's time.Time and `toISOString()` write it. */
 const timestamp = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, 'expected an RFC 3339 timestamp such as 2026-03-13T15:30:00Z');
+  .check(z.regex(/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, 'expected an RFC 3339 timestamp such as 2026-03-13T15:30:00Z'));
+const optionalTimestamp = z.optional(timestamp);
 
-const optionalText = z.string().optional();
+const optionalText = z.optional(z.string());
+/** zod's `preprocess` (classic API): `fn` applied to the input before `schema` checks it. */
+const preprocess = <T extends z.ZodMiniType>(fn: (v: unknown) => unknown, schema: T) => z.pipe(z.transform(fn), schema);
 const nullToUndefined = (v: unknown) => (v === null ? undefined : v);
 
 /** An earlier visit of a node, kept when a loop re-enters it (our addition; Go ignores it). */
@@ -22,9 +24,9 @@ export const NodeVisitSchema = z.looseObject({
   outcome: optionalText,
   summary: optionalText,
   worker: optionalText,
-  started_at: timestamp.optional(),
-  completed_at: timestamp.optional(),
-  updated_at: timestamp.optional(),
+  started_at: optionalTimestamp,
+  completed_at: optionalTimestamp,
+  updated_at: optionalTimestamp,
 });
 
 /** The last worker reply recorded on a node (ours): `reply-main "<msg>" [--outcome L] [--status S]`. */
@@ -38,10 +40,10 @@ export const NodeReplySchema = z.looseObject({
   change: optionalText,
   /** The worker branch's head commit when it replied, and whether its worktree was clean. */
   head: optionalText,
-  clean: z.boolean().optional(),
+  clean: z.optional(z.boolean()),
   /** A `needs-input` reply the controller answered (`reply <id>`): the answer and when. Answered, it asks nothing more of the controller. */
   answer: optionalText,
-  answered_at: timestamp.optional(),
+  answered_at: optionalTimestamp,
 });
 /** A recorded worker reply. */
 export type NodeReply = z.infer<typeof NodeReplySchema>;
@@ -61,13 +63,13 @@ export const AssignmentSchema = z.looseObject({
 export type Assignment = z.infer<typeof AssignmentSchema>;
 
 /** The state of one node in a run. `visits`/`history`/`reply`/`assignment`/`overdue_from` are ours; the rest is the Go version's. */
-export const NodeStateSchema = NodeVisitSchema.extend({
-  assignment: z.preprocess(nullToUndefined, AssignmentSchema.optional()),
-  reply: z.preprocess(nullToUndefined, NodeReplySchema.optional()),
-  visits: z.number().int().nonnegative().optional(),
-  history: z.preprocess(nullToUndefined, z.array(NodeVisitSchema).optional()),
+export const NodeStateSchema = z.extend(NodeVisitSchema, {
+  assignment: preprocess(nullToUndefined, z.optional(AssignmentSchema)),
+  reply: preprocess(nullToUndefined, z.optional(NodeReplySchema)),
+  visits: z.optional(z.int().check(z.nonnegative())),
+  history: preprocess(nullToUndefined, z.optional(z.array(NodeVisitSchema))),
   /** When the overdue clock (`timeout:`) last restarted on this visit: the controller's nudge or answer, or a cleared block; unset → the assignment. */
-  overdue_from: timestamp.optional(),
+  overdue_from: optionalTimestamp,
 });
 /** One node's state. */
 export type NodeState = z.infer<typeof NodeStateSchema>;
@@ -76,12 +78,12 @@ export type NodeState = z.infer<typeof NodeStateSchema>;
 export const DecisionEntrySchema = z.looseObject({
   timestamp,
   node: z.string(),
-  action: z.string().min(1),
+  action: z.string().check(z.minLength(1)),
   outcome: optionalText,
   next_node: optionalText,
   summary: optionalText,
   worker: optionalText,
-  forced: z.boolean().optional(),
+  forced: z.optional(z.boolean()),
 });
 /** One decision-log entry. */
 export type DecisionEntry = z.infer<typeof DecisionEntrySchema>;
@@ -89,24 +91,24 @@ export type DecisionEntry = z.infer<typeof DecisionEntrySchema>;
 /** A run-state file, version 1 (Go field names). Missing maps and lists read as empty. */
 export const RunStateSchema = z.looseObject({
   version: z.literal(1),
-  run_id: nonEmpty,
-  workflow_file: nonEmpty,
-  workflow_name: nonEmpty,
+  run_id: nonEmpty(),
+  workflow_file: nonEmpty(),
+  workflow_name: nonEmpty(),
   status: z.enum(RUN_STATUSES),
-  current_node: z.preprocess((v) => v ?? '', z.string()),
-  pending_confirmation: z.preprocess((v) => v ?? '', z.string()),
-  blocking_reason: z.preprocess((v) => v ?? '', z.string()),
-  role_worker_map: z.preprocess((v) => v ?? {}, z.record(z.string(), z.string())),
-  node_states: z.preprocess((v) => v ?? {}, z.record(z.string(), NodeStateSchema)),
-  decision_log: z.preprocess((v) => v ?? [], z.array(DecisionEntrySchema)),
+  current_node: preprocess((v) => v ?? '', z.string()),
+  pending_confirmation: preprocess((v) => v ?? '', z.string()),
+  blocking_reason: preprocess((v) => v ?? '', z.string()),
+  role_worker_map: preprocess((v) => v ?? {}, z.record(z.string(), z.string())),
+  node_states: preprocess((v) => v ?? {}, z.record(z.string(), NodeStateSchema)),
+  decision_log: preprocess((v) => v ?? [], z.array(DecisionEntrySchema)),
   created_at: timestamp,
   updated_at: timestamp,
   /** sha256 of the template bytes at `state init` (ours), to notice a template edited mid-run. */
-  workflow_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>').optional(),
+  workflow_hash: z.optional(z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex digits>'))),
   /** Every node and instance the run is at (ours; only written when there is more than one). `current_node` is the first. */
-  active_nodes: z.preprocess(nullToUndefined, z.array(z.string()).optional()),
+  active_nodes: preprocess(nullToUndefined, z.optional(z.array(z.string()))),
   /** The run inputs given at `state init` (ours), checked against the template's `params:`. */
-  params: z.preprocess(nullToUndefined, z.record(z.string(), z.unknown()).optional()),
+  params: preprocess(nullToUndefined, z.optional(z.record(z.string(), z.unknown()))),
 });
 /** A run-state as parsed. */
 export type RunState = z.infer<typeof RunStateSchema>;

@@ -9,7 +9,7 @@ import { findRepoRoot } from '../store/paths.js';
 import { readFileBounded, SIZE_LIMIT } from '../store/read-file.js';
 import { parseYamlData, toYamlFast } from '../store/yaml-file.js';
 import { RunStateSchema } from './run-state-schema.js';
-import { parseContext, RUN_STATE_KEY_ORDER, type RunState } from './schema.js';
+import { RUN_STATE_KEY_ORDER, type RunState } from './schema.js';
 import { slugify } from './names.js';
 import { formatPath } from './validate.js';
 
@@ -38,9 +38,7 @@ function checkRunState(path: string, data: unknown): RunState {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UnreadableFileError(path, 'is not a run-state (expected a YAML mapping with run_id, status, current_node…)');
   }
-  const { decision_log: log, node_states: nodes } = data as { decision_log?: unknown; node_states?: unknown };
-  const entries = (Array.isArray(log) ? log.length : 0) + (nodes !== null && typeof nodes === 'object' ? Object.keys(nodes).length : 0);
-  const parsed = RunStateSchema.safeParse(data, parseContext(entries));
+  const parsed = RunStateSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? formatPath(issue.path.filter((k): k is string | number => typeof k !== 'symbol')) : '(root)';

@@ -3,8 +3,9 @@
  * errors), and the constants and types of both file formats; the run-state's schemas, which `validate`
  * does not need, are built in run-state-schema.ts.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NextSchema, PARALLEL_NODE_FIELDS } from './parallel-schema.js';
+import { described, nonEmpty } from './schema-parts.js';
 import { ID_NAME, WORKFLOW_NAME } from './names.js';
 
 /** The seven node types of a workflow template. */
@@ -31,44 +32,42 @@ export const EXECUTION_MODES = ['semi_auto', 'manual'] as const;
 /** One of {@link EXECUTION_MODES}. */
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
-const nonEmpty = z.string().trim().min(1);
-
-const fileName = (pattern: RegExp, what: string) => nonEmpty.regex(pattern, `${what} must match ${pattern.source}`);
+const fileName = (pattern: RegExp, what: string) => nonEmpty().check(z.regex(pattern, `${what} must match ${pattern.source}`));
 
 /** A labelled way on from a branching node: `{ when: <label>, next: <node id> }`. */
 export const BranchSchema = z.strictObject({
-  when: nonEmpty.describe('Outcome label that selects this branch'),
-  next: nonEmpty.describe('Node id entered when the outcome equals `when`'),
+  when: described(nonEmpty(), 'Outcome label that selects this branch'),
+  next: described(nonEmpty(), 'Node id entered when the outcome equals `when`'),
 });
 
 /** One node of the graph. Exactly one of `next`, `branches`, `end` (checked by `validate`). */
 export const NodeSchema = z.strictObject({
-  id: nonEmpty.describe('Unique node id'),
-  type: z.enum(NODE_TYPES).describe('Node type'),
-  actor: nonEmpty.optional().describe('Role alias (a key of `roles`) that performs the node'),
-  task: z.string().optional().describe('What has to be done, in words given to the actor'),
-  description: z.string().optional().describe('Free text for people reading the template'),
-  command: nonEmpty.optional().describe('Shell command for verify_or_test/controller_task: exit 0 means outcome `passed`'),
-  requires_confirmation: z.boolean().optional().describe('The controller must `confirm` (not `complete`) this node'),
-  next: NextSchema.optional().describe('The node that follows (a list: a fork, every node entered at once)'),
-  branches: z.array(BranchSchema).optional().describe('Outcome-labelled ways on'),
-  end: z.boolean().optional().describe('Completing this node completes the run'),
+  id: described(nonEmpty(), 'Unique node id'),
+  type: described(z.enum(NODE_TYPES), 'Node type'),
+  actor: described(z.optional(nonEmpty()), 'Role alias (a key of `roles`) that performs the node'),
+  task: described(z.optional(z.string()), 'What has to be done, in words given to the actor'),
+  description: described(z.optional(z.string()), 'Free text for people reading the template'),
+  command: described(z.optional(nonEmpty()), 'Shell command for verify_or_test/controller_task: exit 0 means outcome `passed`'),
+  requires_confirmation: described(z.optional(z.boolean()), 'The controller must `confirm` (not `complete`) this node'),
+  next: described(z.optional(NextSchema), 'The node that follows (a list: a fork, every node entered at once)'),
+  branches: described(z.optional(z.array(BranchSchema)), 'Outcome-labelled ways on'),
+  end: described(z.optional(z.boolean()), 'Completing this node completes the run'),
   ...PARALLEL_NODE_FIELDS,
   // Work that flows (DESIGN.md): code between workers, evidence for done, loop bounds.
-  builds_on: z.array(nonEmpty).optional().describe('Node ids whose workers\' branches are merged into this worker\'s branch before its task is given'),
-  requires_commits: z.boolean().optional().describe('A `done` reply counts only with a new commit since the assignment and a clean worktree'),
-  max_visits: z.number().int().positive().optional().describe('Entering the node one more time than this blocks the run'),
+  builds_on: described(z.optional(z.array(nonEmpty())), 'Node ids whose workers\' branches are merged into this worker\'s branch before its task is given'),
+  requires_commits: described(z.optional(z.boolean()), 'A `done` reply counts only with a new commit since the assignment and a clean worktree'),
+  max_visits: described(z.optional(z.int().check(z.positive())), 'Entering the node one more time than this blocks the run'),
 });
 /** Types a run input (`params:`) may have. */
 export const PARAM_TYPES = ['string', 'number', 'boolean', 'enum', 'list'] as const;
 
 /** A declared run input: `params.<name>` of a template. `values` lists the allowed values of an enum. */
 export const ParamSchema = z.strictObject({
-  type: z.enum(PARAM_TYPES).describe('string | number | boolean | enum | list'),
-  values: z.array(z.union([z.string(), z.number(), z.boolean()])).optional().describe('The allowed values (enum)'),
-  required: z.boolean().optional().describe('state init refuses to start without it'),
-  default: z.unknown().optional().describe('The value when none is given'),
-  description: z.string().optional().describe('What the input means, for people and `next`'),
+  type: described(z.enum(PARAM_TYPES), 'string | number | boolean | enum | list'),
+  values: described(z.optional(z.array(z.union([z.string(), z.number(), z.boolean()]))), 'The allowed values (enum)'),
+  required: described(z.optional(z.boolean()), 'state init refuses to start without it'),
+  default: described(z.optional(z.unknown()), 'The value when none is given'),
+  description: described(z.optional(z.string()), 'What the input means, for people and `next`'),
 });
 /** A declared run input. */
 export type ParamDecl = z.infer<typeof ParamSchema>;
@@ -78,44 +77,36 @@ export type WorkflowNode = z.infer<typeof NodeSchema>;
 
 /** A role alias: the role folder name and, optionally, the worker that should play it. */
 export const RoleRefSchema = z.strictObject({
-  role: fileName(ID_NAME, 'a role name').describe('Role name (folder under .agents/teams/ or ~/.agents/roles/)'),
-  worker: fileName(ID_NAME, 'a worker id').optional().describe('Preferred worker id, e.g. vite-react-dev-001'),
+  role: described(fileName(ID_NAME, 'a role name'), 'Role name (folder under .agents/teams/ or ~/.agents/roles/)'),
+  worker: described(z.optional(fileName(ID_NAME, 'a worker id')), 'Preferred worker id, e.g. vite-react-dev-001'),
 });
 
 /** Template-wide defaults. */
 export const DefaultsSchema = z.strictObject({
-  execution_mode: z.enum(EXECUTION_MODES).optional(),
-  create_worker_if_missing: z.boolean().optional(),
-  reuse_worker: z.boolean().optional(),
+  execution_mode: z.optional(z.enum(EXECUTION_MODES)),
+  create_worker_if_missing: z.optional(z.boolean()),
+  reuse_worker: z.optional(z.boolean()),
 });
 
 /** A workflow template, version 1. */
 export const TemplateSchema = z.strictObject({
-  version: z.literal(1).describe('Template format version; only 1 exists'),
-  name: fileName(WORKFLOW_NAME, 'a workflow name').refine((n) => !n.includes('..'), 'a workflow name must not contain ..').describe('Workflow name; run-states are stored under runs/<name>/'),
-  description: z.string().optional(),
-  roles: z.record(z.string(), RoleRefSchema).describe('Alias -> role'),
-  defaults: DefaultsSchema.optional(),
-  params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a param name must match ^[A-Za-z_][A-Za-z0-9_]*$'), ParamSchema).optional().describe('Run inputs given at state init'),
-  entry: nonEmpty.describe('Id of the first node'),
-  nodes: z.array(NodeSchema).min(1).describe('The graph'),
+  version: described(z.literal(1), 'Template format version; only 1 exists'),
+  name: described(
+    fileName(WORKFLOW_NAME, 'a workflow name').check(z.refine((n) => !n.includes('..'), 'a workflow name must not contain ..')),
+    'Workflow name; run-states are stored under runs/<name>/',
+  ),
+  description: z.optional(z.string()),
+  roles: described(z.record(z.string(), RoleRefSchema), 'Alias -> role'),
+  defaults: z.optional(DefaultsSchema),
+  params: described(
+    z.optional(z.record(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a param name must match ^[A-Za-z_][A-Za-z0-9_]*$')), ParamSchema)),
+    'Run inputs given at state init',
+  ),
+  entry: described(nonEmpty(), 'Id of the first node'),
+  nodes: described(z.array(NodeSchema).check(z.minLength(1)), 'The graph'),
 });
 /** A workflow template as parsed. */
 export type WorkflowTemplate = z.infer<typeof TemplateSchema>;
-
-/** Inputs with fewer entries than this (nodes, decision-log entries) are parsed without zod's JIT. */
-const JIT_MIN_ENTRIES = 1000;
-
-/**
- * zod's parse context for an input of `entries` entries (template nodes; run-state nodes plus decision-log
- * entries). By default zod compiles a parser per object schema with `new Function` on its first parse
- * ("JIT"); a CLI that parses once per process pays that compile every time, which only a large input repays.
- * Measured (CPU, 2 cores): a preset template or run-state parses ~1 ms faster per schema without it, the
- * 10,000-entry run-state ~9 ms slower.
- */
-export function parseContext(entries: number): { jitless: boolean } {
-  return { jitless: entries < JIT_MIN_ENTRIES };
-}
 
 /**
  * The JSON Schema (draft 2020-12) of {@link TemplateSchema}, for `workflow schema` and editors. Here, and

@@ -3,13 +3,13 @@
  * file and a fix hint. Structure comes from the zod schema; graph checks (targets, reachability, a way
  * to an end) are ours. Returns data; the CLI decides wording, colour and exit code.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { locate, type LoadedYaml } from '../store/yaml-file.js';
 import { didYouMean } from './did-you-mean.js';
 import { ForEachSchema } from './parallel-schema.js';
 import { checkParallelGraph, PARALLEL_VALIDATION_CODES } from './validate-parallel.js';
 import { referenceProblem, references } from './interpolate.js';
-import { ACTOR_NODE_TYPES, COMMAND_NODE_TYPES, KNOWN_KEYS, NODE_TYPES, parseContext, TemplateSchema, type WorkflowTemplate } from './schema.js';
+import { ACTOR_NODE_TYPES, COMMAND_NODE_TYPES, KNOWN_KEYS, NODE_TYPES, TemplateSchema, type WorkflowTemplate } from './schema.js';
 
 /** Stable problem codes reported by {@link validateTemplate}, with what each means. */
 export const VALIDATION_CODES = {
@@ -89,7 +89,7 @@ export function validateTemplate(loaded: LoadedYaml): ValidationResult {
     return { errors, warnings };
   }
 
-  const parsed = TemplateSchema.safeParse(data, parseContext(Array.isArray(data.nodes) ? data.nodes.length : 0));
+  const parsed = TemplateSchema.safeParse(data);
   if (!parsed.success) for (const issue of parsed.error.issues) mapIssue(issue, data, error);
 
   checkGraph(data, error, (code, path, message, hint) => add(warnings, code, path, message, hint));

@@ -1,10 +1,10 @@
 /** Handlers of `agent-team role list` and `role create`. */
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
 import { createRole } from '../../worker/role-create.js';
 import { globalRolesDir, listRoles, projectRolesDir } from '../../worker/roles.js';
 import type { CommandResult } from '../output.js';
+import { readOptionFile } from '../read-input.js';
 import { renderTable } from '../table.js';
 
 /** `role list`: project and global roles with their folder and description. */
@@ -18,23 +18,22 @@ export function list(): CommandResult {
   return { json: { roles, project_dir: projectRolesDir(root), global_dir: globalRolesDir() }, text };
 }
 
-/** The text of `--flag file` (exit 2 naming the flag and file when it cannot be read). */
-function readText(flag: string, file: unknown): string | undefined {
-  if (typeof file !== 'string') return undefined;
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${flag} ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { code: 'unreadable_input' });
-  }
+/** Options of `role create` (commander's camelCase names). */
+export interface RoleCreateOptions {
+  description?: string;
+  systemFile?: string;
+  skillFile?: string;
+  global?: boolean;
+  force?: boolean;
 }
 
 /** `role create <name> [--description D] [--system-file F | --skill-file F] [--global] [--force]`. */
-export function create([name]: string[], o: Record<string, unknown>): CommandResult {
-  if (typeof o.systemFile === 'string' && typeof o.skillFile === 'string') throw new UsageError('give --system-file or --skill-file, not both');
+export function create([name]: string[], o: RoleCreateOptions): CommandResult {
+  if (o.systemFile !== undefined && o.skillFile !== undefined) throw new UsageError('give --system-file or --skill-file, not both');
   const r = createRole(projectRoot(), name ?? '', {
-    description: typeof o.description === 'string' ? o.description : undefined,
-    systemText: readText('--system-file', o.systemFile),
-    skillText: readText('--skill-file', o.skillFile),
+    description: o.description,
+    systemText: readOptionFile('--system-file', o.systemFile),
+    skillText: readOptionFile('--skill-file', o.skillFile),
     global: o.global === true,
     force: o.force === true,
   });

@@ -8,7 +8,7 @@ import { serializeRunState } from '../../workflow/run-state.js';
 import { ID_NAME } from '../../workflow/names.js';
 import { cancelRun, initRun, listRuns, loadRun, transitionRun } from '../../workflow/state-service.js';
 import { readParamsFile, splitParam } from '../../workflow/params.js';
-import type { TransitionAction } from '../../workflow/transitions.js';
+import type { TransitionAction, TransitionRequest } from '../../workflow/transitions.js';
 import type { CommandResult, CommonOptions } from '../output.js';
 import { renderTable } from '../table.js';
 
@@ -103,15 +103,7 @@ export async function reassign([stateFile]: string[], o: ReassignOptions): Promi
 }
 
 /** Options of the five transitions (`start`, `wait`, `block`, `complete`, `confirm`); each declares the ones it takes. */
-export interface TransitionOptions extends CommonOptions {
-  node: string;
-  reason?: string;
-  outcome?: string;
-  nextNode?: string;
-  worker?: string;
-  summary?: string;
-  force?: boolean;
-}
+export type TransitionOptions = CommonOptions & Pick<TransitionRequest, 'node' | 'reason' | 'outcome' | 'nextNode' | 'worker' | 'summary' | 'force'>;
 
 async function transition(action: TransitionAction, stateFile: string, o: TransitionOptions): Promise<CommandResult> {
   // A worker id is recorded in role_worker_map and printed in commands later: check it like every id.

@@ -17,6 +17,7 @@ import { resolveRole } from '../../worker/roles.js';
 import { mainRepoRoot } from '../../worker/root.js';
 import { worktreeBase } from '../../worker/paths.js';
 import { snakeKeys, type CommandResult, type CommonOptions } from '../output.js';
+import { readOptionFile } from '../read-input.js';
 import { renderTable } from '../table.js';
 
 /** Options of `worker create`. */
@@ -127,26 +128,17 @@ export async function open([id]: string[], o: OpenOptions): Promise<CommandResul
   return { json: snakeKeys({ ok: true, ...r }), text, warnings: r.warnings };
 }
 
-function readInput(what: string, source: string | undefined): string | undefined {
-  if (source === undefined) return undefined;
-  try {
-    return readFileSync(source === '-' ? 0 : source, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${what} ${source === '-' ? 'from stdin' : source}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { code: 'unreadable_input' });
-  }
-}
-
 /** `worker assign <id> <description> [provider]`; provider and `--model` apply when the worker is opened. */
 export async function assign([id, description, provider]: string[], o: AssignOptions): Promise<CommandResult> {
   assertName('worker id', id);
   if (provider !== undefined) assertProvider(await mainRepoRoot(), provider);
   if (o.model !== undefined) assertModel(o.model);
   if (o.proposal === '-' && o.design === '-') throw new UsageError('only one of --proposal and --design can read stdin (-)');
-  const proposal = readInput('--proposal', o.proposal);
-  const design = readInput('--design', o.design);
+  const proposal = readOptionFile('--proposal', o.proposal);
+  const design = readOptionFile('--design', o.design);
   if ((o.run === undefined) !== (o.node === undefined)) throw new UsageError('--run <state-file> and --node <id> go together: the blocked node this assignment resolves');
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}), ...(o.run !== undefined ? { onUpdateConflict: 'keep' as const } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
