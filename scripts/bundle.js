@@ -89,22 +89,30 @@ const INPUTS = 'dist/bundle/agent-team.inputs.json';
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 /**
- * Packages that only some commands use and that are large (~370 KB of ~1.24 MB with their dependencies):
+ * Packages that only some commands use and that are large (~530 KB of ~1.4 MB with their dependencies):
  * each is bundled into a chunk of its own, dist/bundle/chunk-<name>.cjs, which the bundle requires on
- * first use (they are all imported with `await import()`); bin/agent-team.js compiles a chunk with a code
- * cache like the bundle. Every command reads, and deserialises the code cache of, the whole bundle, so
- * leaving them out saves `validate`, `state show` and transitions ~2 ms CPU each (bench/README.md); the
- * commands that use them read one more file. Order matters only for the output files' names.
+ * first use; bin/agent-team.js compiles a chunk with a code cache like the bundle. Every command reads,
+ * and deserialises the code cache of, the whole bundle, so leaving them out saves `validate`, `state
+ * show` and transitions ~2–3 ms CPU each (bench/README.md); the commands that use them read one more file.
+ * - `execa`, `simple-git`, `chalk` are only ever imported with `await import()`: the chunk is required there.
+ * - `yaml` is imported statically by src/store/yaml-file.ts, but used only for `file:line:col` in messages
+ *   and for writing templates and configs: its stand-in in the bundle has the package's exports as getters
+ *   that require the chunk on first use (as the lazy built-ins above do).
  */
 const CHUNKS = ['execa', 'simple-git', 'chalk'];
+const LAZY_CHUNKS = ['yaml'];
 const chunks = {
   name: 'chunks',
   setup(b) {
-    const filter = new RegExp(`^(${CHUNKS.join('|')})$`);
     // `import('execa')` → a module of the bundle that requires the chunk (a dynamic import of an external
     // file would stay an import(), which code compiled by vm.Script cannot run on Node 20)
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'chunk' }));
-    b.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => ({ contents: `module.exports = require("./chunk-${args.path}.cjs");`, loader: 'js' }));
+    b.onResolve({ filter: new RegExp(`^(${[...CHUNKS, ...LAZY_CHUNKS].join('|')})$`) }, (args) => ({ path: args.path, namespace: 'chunk' }));
+    b.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => {
+      const file = JSON.stringify(`./chunk-${args.path}.cjs`);
+      if (!LAZY_CHUNKS.includes(args.path)) return { contents: `module.exports = require(${file});`, loader: 'js' };
+      const props = Object.keys(require(args.path)).map((k) => `${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] }`);
+      return { contents: `let real;\nconst load = () => (real ??= require(${file}));\nmodule.exports = Object.defineProperties({}, {\n${props.join(',\n')}\n});\n`, loader: 'js' };
+    });
     b.onResolve({ filter: /^\.\/chunk-/ }, (args) => ({ path: args.path, external: true }));
   },
 };
@@ -156,7 +164,7 @@ function replace(out, bytes) {
 
 const result = await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: OUT, plugins: [lazyBuiltins, quietDebug, chunks] });
 const outputs = [[OUT, checked(OUT, result.outputFiles[0].text)]];
-for (const name of CHUNKS) {
+for (const name of [...CHUNKS, ...LAZY_CHUNKS]) {
   const out = join(dirname(OUT), `chunk-${name}.cjs`);
   const chunk = await build({ ...common, stdin: { contents: `export * from '${name}';`, resolveDir: process.cwd(), sourcefile: `chunk-${name}.js` }, outfile: out, plugins: [lazyBuiltins, quietDebug] });
   outputs.push([out, checked(out, chunk.outputFiles[0].text)]);

@@ -3,10 +3,10 @@ import { OperationError, UsageError } from '../errors.js';
 import { runGit } from '../git/git.js';
 import { mergeBranch, updateFrom } from '../git/merge.js';
 import { branchExists, currentRef, isAncestor, statusEntries } from '../git/repo.js';
-import { createChange, existingChange, type CreatedChange } from './changes.js';
+import { changeAnswers, createChange, existingChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
-import { assertTypable, assignMessage } from './messages.js';
+import { answerLines, assertTypable, assignMessage } from './messages.js';
 import { PROMPT_FILES } from './prompt.js';
 import { backendFor } from './session.js';
 import { workerSkillDir } from './skill-install.js';
@@ -202,7 +202,9 @@ export async function assignWorker(root: string, id: string, description: string
     warnings.push(`${id} has uncommitted work, so it was not brought up to ${upstream.ref}`);
   }
   const change = options.change ? existingChange(prepared.worktree, options.change) : createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
-  const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: options.extra });
+  // a change given again carries the answers the controller gave on it (change.yaml `answers:`)
+  const answers = options.change ? answerLines(changeAnswers(prepared.worktree, change.relativeDir)) : [];
+  const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: [...(options.extra ?? []), ...answers] });
   await options.beforeType?.(change.relativeDir);
 
   // Nothing is recorded as assigned unless the agent got the task: the change folder goes on failure.
