@@ -11,6 +11,8 @@
  *   `worker open` makes it again; a removed branch is only reported (its worktree may hold the commits);
  * - a stale `MERGE_HEAD` (the merge is already committed) → MERGE_HEAD/MERGE_MSG/MERGE_MODE removed; a
  *   merge still in progress is only reported;
+ * - a merge train's integration branch and worktree that no live train owns (the train was killed) →
+ *   removed (git/integration.ts: agent-team's own scratch, never the user's work);
  * - panes tagged as a worker's own that worker.yaml does not record (an interrupted `worker open`) →
  *   closed when no agent runs in them; one whose agent runs is only reported (`worker open` adopts it);
  * - runs whose template is missing, invalid, outside the repository or changed since `state init`, and
@@ -20,6 +22,7 @@ import { existsSync, lstatSync, readdirSync, rmSync, statSync, unlinkSync } from
 import { join } from 'node:path';
 import { branchExists, gitDir, isAncestor } from '../git/repo.js';
 import { tryGit } from '../git/git.js';
+import { leftoverIntegrations, removeLeftover } from '../git/integration.js';
 import { inspectLock, removeStaleLock } from '../store/lock.js';
 import { relativeToRoot } from '../store/paths.js';
 import { listRuns, loadRun } from '../workflow/state-service.js';
@@ -32,7 +35,7 @@ import { strayPanesOrNone } from './stray-panes.js';
 export const SETTLE_MS = 60_000;
 
 /** Kinds of finding, each with its own repair (or none). */
-export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'stale_pane' | 'template_missing' | 'template_changed' | 'unreadable_run';
+export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'leftover_integration' | 'stale_pane' | 'template_missing' | 'template_changed' | 'unreadable_run';
 
 /** One finding: what, where (repository-relative when inside), why it matters, and what fixes it. */
 export interface Finding {
@@ -183,6 +186,11 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
     } else {
       add({ kind: 'merge_in_progress', path: rel(mergeHead), message: `${rel(tree) || '.'}: a merge is in progress${unmerged ? ' with conflicts' : ''} (MERGE_HEAD ${sha.slice(0, 12)})`, fix: `finish it (git -C ${tree} commit) or undo it (git -C ${tree} merge --abort)` });
     }
+  }
+
+  // Integration branches and worktrees of merge trains that were killed.
+  for (const leftover of await leftoverIntegrations(root)) {
+    add({ kind: 'leftover_integration', path: leftover.branch, message: leftover.message, fix: 'remove the worktree (git worktree remove --force) and the branch (git branch -D)' }, () => removeLeftover(root, leftover));
   }
 
   // Runs: unreadable, template missing or changed.

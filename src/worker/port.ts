@@ -100,7 +100,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       const r = await mergeWorkersTrain(root, ids, train);
       const parts = [r.merged.length ? `merged ${r.merged.join(', ')} into ${r.target} (now ${r.head.slice(0, 12)})` : `nothing new to merge into ${r.target}`];
       if (r.upToDate.length) parts.push(`already in ${r.target}: ${r.upToDate.join(', ')}`);
-      return { summary: parts.join('; ') };
+      return { summary: parts.join('; '), warnings: r.warnings };
     },
     async head(id) {
       return tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/team/${id}`]).then((out) => out?.trim() || undefined);

@@ -69,9 +69,10 @@ export interface WorkerPort extends WorkerLookup {
   /**
    * Merges the workers' branches `team/<id>` (in order) all or nothing into the current branch (a merge
    * train: temporary integration branch, `check` there, then fast-forward); throws OperationError with the
-   * branch and files on a conflict or failed check, the branch unchanged. Optional: ports without it cannot run merge trains.
+   * branch and files on a conflict or failed check, the branch unchanged; `warnings` says what a killed
+   * train had left behind and was removed first. Optional: ports without it cannot run merge trains.
    */
-  mergeTrain?(ids: string[], options: { name: string; check?: (dir: string) => Promise<{ passed: boolean; summary: string }> }): Promise<{ summary: string }>;
+  mergeTrain?(ids: string[], options: { name: string; check?: (dir: string) => Promise<{ passed: boolean; summary: string }> }): Promise<{ summary: string; warnings?: string[] }>;
   /** The worker's worktree folder, when created. */
   worktree(id: string): string | undefined;
 }

@@ -44,7 +44,8 @@ export async function actTrain(step: Step, node: WorkflowNode, io: ActIO): Promi
           return { passed: r.passed, summary: `\`${action.command}\` ${r.timedOut ? `was killed after ${node.timeout}` : `exited ${r.exitCode ?? 'killed'}`}${r.tail ? `:\n${r.tail}` : ''}` };
         }
       : undefined;
-    const { summary } = await io.port.mergeTrain(action.workers, { name: node.id, ...(check ? { check } : {}) });
+    const { summary, warnings } = await io.port.mergeTrain(action.workers, { name: node.id, ...(check ? { check } : {}) });
+    for (const w of warnings ?? []) io.record(node.id, 'recover', w);
     const outcome = step.next.outcomes.includes('merged') ? { outcome: 'merged' } : {};
     await io.move({ action: node.requires_confirmation ? 'confirm' : 'complete', node: node.id, summary, ...outcome });
     io.record(node.id, 'merge', summary);
