@@ -13,6 +13,7 @@ import { OperationError } from '../errors.js';
 import { runGit, tryGit } from './git.js';
 import { integrationBranch, withIntegration } from './integration.js';
 import { mergeBranch } from './merge.js';
+import { withMergeMarker } from './merge-marker.js';
 import { currentBranch, headSha, isAncestor } from './repo.js';
 
 /** Result of {@link mergeTrain}: the target, its head before and after, the branches merged and those already in it, and warnings (a killed train's leftovers removed). */
@@ -84,7 +85,7 @@ async function runTrain(root: string, target: string, integration: string, branc
     const head = await headSha(dir);
     if (head !== before) {
       try {
-        await runGit(root, ['merge', '--ff-only', '-q', head]);
+        await withMergeMarker(root, { what: `the merge train of ${merged.join(', ')}`, before, tip: head, ff: true }, () => runGit(root, ['merge', '--ff-only', '-q', head]));
       } catch (err) {
         throw new OperationError(`merge train into ${target}: ${target} cannot fast-forward to the integration (${(err as Error).message}); ${target} is unchanged`, {
           code: 'train_failed',

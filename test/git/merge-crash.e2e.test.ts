@@ -246,7 +246,7 @@ describe('finding 7: the CLI killed while git merges; git finishes the merge', (
 });
 
 describe('finding 8: worker merge killed together with git', () => {
-  const markers = (root: string) => readdirSync(join(root, '.git')).filter((n) => n.startsWith('agent-team'));
+  const markers = (root: string) => readdirSync(join(root, '.git')).filter((n) => n.startsWith('agent-team-merge'));
 
   it('the next merge and doctor name the interrupted merge and git reset --merge; doctor --fix undoes it', { timeout: 120_000 }, async () => {
     const p = project();
