@@ -22,6 +22,11 @@ export interface WorkerLookup {
   activityDetail?(id: string): { reason?: string; screen?: string[]; attach?: string } | undefined;
   /** Workers of `role` (ids), for listing candidates. */
   workersOf?(role: string): string[];
+  /**
+   * The current branch (`main`) when every commit of `team/<id>` is already in it (a merge finished after
+   * agent-team was stopped, or the branch has nothing new), else undefined; read when the caller was made.
+   */
+  mergedInto?(id: string): string | undefined;
   /** Descriptions of the worker's open changes (status not done/archived/superseded), oldest first. */
   openChanges?(id: string): { change: string; description: string }[];
 }
@@ -64,6 +69,8 @@ export interface WorkerPort extends WorkerLookup {
   resend?(id: string, change: string, description: string): Promise<void>;
   /** Sets the status of a change folder (`.tasks/changes/<name>/`) of the worker (e.g. `superseded`). */
   setChangeStatus?(id: string, change: string, status: string): void;
+  /** Like {@link WorkerLookup.mergedInto} for all of `ids` at once, read from git now (the branches may have moved since the port was made). */
+  checkMergedInto?(ids: string[]): Promise<string | undefined>;
   /** Merges `team/<id>` into the current branch; throws OperationError on conflict (branch unchanged). */
   merge(id: string): Promise<{ summary: string }>;
   /**
