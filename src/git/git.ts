@@ -3,6 +3,7 @@
  * any non-zero exit into an {@link OperationError} carrying git's own message. simple-git spawns git with
  * an argument array (never a shell), so paths and branch names are passed literally.
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,4 +154,15 @@ export async function runGitToCompletion(cwd: string, args: string[], options: {
     for (const fd of fds) closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether `branch` holds commit `other` (`git merge-base --is-ancestor other branch`, in `cwd`): true
+ * (exit 0), false (exit 1), undefined when git cannot tell (an unknown ref, no repository). Synchronous,
+ * for the controller's synchronous worker lookups (one short git call, made only when a `[resolve]`
+ * reply says done); spawned with an argument array, never a shell.
+ */
+export function containsSync(cwd: string, branch: string, other: string): boolean | undefined {
+  const r = spawnSync('git', ['merge-base', '--is-ancestor', other, branch], { cwd, env: cleanEnv(), stdio: 'ignore' });
+  return r.status === 0 ? true : r.status === 1 ? false : undefined;
 }

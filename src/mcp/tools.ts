@@ -137,7 +137,7 @@ export const TOOLS: ToolSpec[] = [
     description: 'Do every step that needs no judgement and stop at the first that does (agent-team workflow run --json); with wait, block while workers work. yes approves merges.',
     input: {
       state_file: stateFile,
-      yes: z.boolean().optional().describe('approve merges (nothing else)'),
+      yes: z.boolean().optional().describe('approve the merges awaiting approval now, once the person has (nothing else; not a merge reached later)'),
       max_steps: z.number().int().positive().optional(),
       wait: z.boolean().optional().describe('while workers work, block until the run needs the controller (the loop: run with wait → judgement → run with wait)'),
       timeout: duration,

@@ -149,6 +149,11 @@ export interface SessionBackend {
    * backend without it finds a worker's pane by the recorded id alone.
    */
   ownedPanes?(owner: PaneOwner): Promise<string[]>;
+  /**
+   * {@link isAlive} and, when alive, {@link capture} of the last `lines` lines, with one multiplexer
+   * call where the backend can chain them (tmux). Optional: without it, callers ask both in turn.
+   */
+  look?(paneId: string, owner: PaneOwner | undefined, lines: number): Promise<{ alive: boolean; screen?: string[] }>;
   /** Kills the pane (no error when already gone). */
   kill(paneId: string): Promise<void>;
   /** Sets the pane's title (no-op where unsupported). */

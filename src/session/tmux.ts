@@ -314,8 +314,28 @@ export class TmuxBackend implements SessionBackend {
   /** `capture-pane -p -J` of the screen and some history; trailing blank lines dropped. */
   async capture(paneId: string, lines = 50): Promise<string[]> {
     if (!TMUX_PANE_ID.test(paneId)) return [];
-    const r = await this.tmux(['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${Math.max(lines, 1) * 4}`]);
+    const r = await this.tmux(captureArgs(paneId, lines));
     return r.code === 0 ? lastLines(r.stdout, lines) : [];
+  }
+
+  /**
+   * {@link isAlive} and {@link capture} in one tmux client: `list-panes -a`, a separator line printed
+   * by `display-message -p`, then `capture-pane` (which fails alone when the pane is gone; the list
+   * before it still arrives). The screen is left out when the pane is not alive.
+   */
+  async look(paneId: string, owner: PaneOwner | undefined, lines: number): Promise<{ alive: boolean; screen?: string[] }> {
+    if (!TMUX_PANE_ID.test(paneId)) return { alive: false };
+    const separator = `agent-team-look-${process.pid}-${++this.bufferSeq}`;
+    const r = await this.tmux([...listArgs(), ';', 'display-message', '-p', separator, ';', ...captureArgs(paneId, lines)]);
+    const at = r.stdout.indexOf(`${separator}\n`);
+    if (at < 0) {
+      if (GONE.test(r.stderr)) return { alive: false };
+      throw new OperationError(`tmux list-panes failed: ${r.stderr.trim() || `exit code ${r.code}`}`, { code: 'tmux_failed' });
+    }
+    const pane = parsePanes(r.stdout.slice(0, at)).find((p) => p.id === paneId);
+    if (!pane || pane.dead || (owner !== undefined && !ownedBy(pane, owner))) return { alive: false };
+    const alive = (await foregroundIsOther([pane.pid])).get(pane.pid) === true;
+    return alive ? { alive, screen: r.code === 0 ? lastLines(r.stdout.slice(at + separator.length + 1), lines) : [] } : { alive };
   }
 
   /**
@@ -353,20 +373,12 @@ export class TmuxBackend implements SessionBackend {
 
   /** Every pane of the server (one `list-panes -a`), or none when no server runs. */
   private async listPanes(): Promise<ListedPane[]> {
-    // Fields are separated by US (\x1f): a project path may hold tabs or spaces.
-    const format = ['#{pane_id}', '#{pane_pid}', '#{pane_dead}', '#{session_name}', '#{window_name}', '#{window_index}', `#{${OWNER_OPTIONS.root}}`, `#{${OWNER_OPTIONS.worker}}`, '#{pane_current_command}'].join('\x1f');
-    const r = await this.tmux(['list-panes', '-a', '-F', format]);
+    const r = await this.tmux(listArgs());
     if (r.code !== 0) {
       if (GONE.test(r.stderr)) return [];
       throw new OperationError(`tmux list-panes failed: ${r.stderr.trim() || `exit code ${r.code}`}`, { code: 'tmux_failed' });
     }
-    return r.stdout
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => {
-        const [id = '', pid = '0', dead = '0', session = '', window = '', windowIndex = '', root = '', worker = '', command = ''] = line.split('\x1f');
-        return { id, pid: Number(pid), dead: dead !== '0', session, window, windowIndex, root, worker, command };
-      });
+    return parsePanes(r.stdout);
   }
 
   /** Every listed pane carrying `owner`'s tags (one `list-panes -a`), dead ones included. */
@@ -388,6 +400,28 @@ export class TmuxBackend implements SessionBackend {
     assertPane(paneId);
     await this.tmuxOk(['select-pane', '-t', paneId, '-T', title]);
   }
+}
+
+/** `list-panes -a` with the fields of {@link ListedPane}, separated by US (\x1f): a project path may hold tabs or spaces. */
+function listArgs(): string[] {
+  const format = ['#{pane_id}', '#{pane_pid}', '#{pane_dead}', '#{session_name}', '#{window_name}', '#{window_index}', `#{${OWNER_OPTIONS.root}}`, `#{${OWNER_OPTIONS.worker}}`, '#{pane_current_command}'].join('\x1f');
+  return ['list-panes', '-a', '-F', format];
+}
+
+/** The panes in the output of {@link listArgs}. */
+function parsePanes(stdout: string): ListedPane[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [id = '', pid = '0', dead = '0', session = '', window = '', windowIndex = '', root = '', worker = '', command = ''] = line.split('\x1f');
+      return { id, pid: Number(pid), dead: dead !== '0', session, window, windowIndex, root, worker, command };
+    });
+}
+
+/** `capture-pane` of pane `paneId`'s screen and history, enough for its last `lines` lines once joined. */
+function captureArgs(paneId: string, lines: number): string[] {
+  return ['capture-pane', '-p', '-J', '-t', paneId, '-S', `-${Math.max(lines, 1) * 4}`];
 }
 
 function assertPane(paneId: string): void {

@@ -3,10 +3,10 @@ import { OperationError, UsageError } from '../errors.js';
 import { runGit } from '../git/git.js';
 import { mergeBranch, updateFrom } from '../git/merge.js';
 import { branchExists, currentRef, isAncestor, statusEntries } from '../git/repo.js';
-import { createChange, existingChange, type CreatedChange } from './changes.js';
+import { changeAnswers, createChange, existingChange, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
-import { assertTypable, assignMessage } from './messages.js';
+import { answerLines, assertTypable, assignMessage } from './messages.js';
 import { PROMPT_FILES } from './prompt.js';
 import { backendFor } from './session.js';
 import { workerSkillDir } from './skill-install.js';
@@ -31,6 +31,12 @@ export interface AssignOptions extends OpenWorkerOptions {
   change?: string;
   /** Branches merged into the worker's branch first (`--builds-on`, a node's `builds_on`): fast-forward, else a merge commit. */
   buildsOn?: string[];
+  /**
+   * `keep`: when bringing the worker up to the controller's branch conflicts, the worktree stays as it was
+   * and the task is given with a warning (a `[resolve]` task asks the worker to do that merge itself);
+   * default `throw` (OperationError `update_conflict`).
+   */
+  onUpdateConflict?: 'throw' | 'keep';
 }
 
 /**
@@ -142,6 +148,22 @@ export interface AssignResult {
 }
 
 /**
+ * An `update_conflict` from bringing worker `id` up to `ref` (the controller's branch): undefined when
+ * `keep` (the caller goes on without the update), else the error again with `details.branch`
+ * (`team/<id>`) and `details.ref`, and a hint naming the way out. Any other error is thrown as it is.
+ */
+function updateConflict(err: unknown, id: string, ref: string, keep: boolean): undefined {
+  if (!(err instanceof OperationError) || err.code !== 'update_conflict') throw err;
+  if (keep) return undefined;
+  throw new OperationError(err.message, {
+    code: 'update_conflict',
+    details: { ...err.details, branch: `team/${id}`, ref },
+    hint: `${ref} moved and conflicts with team/${id}: have ${ref} merged into team/${id} (git merge ${ref} in its worktree), the files resolved and the merge committed, then assign again; in a workflow run, \`workflow run\` blocks the node and offers [resolve]`,
+    cause: err,
+  });
+}
+
+/**
  * `worker assign`: prepares the worktree; if the worktree is clean (idle worker) brings `team/<id>` up to
  * the controller's branch (fast-forward or rebase; a conflict is aborted and thrown as OperationError
  * `update_conflict`, or `would_overwrite_untracked` when it would replace a file the worktree holds untracked
@@ -167,15 +189,22 @@ export async function assignWorker(root: string, id: string, description: string
     // agent-team's own files may be replaced (they are reinstalled below); any other untracked or
     // ignored file the update would overwrite refuses the assignment before anything is created or typed.
     const exempt = [...PROMPT_FILES, '.tasks/', `${workerSkillDir(config.provider || DEFAULT_PROVIDER)}/`];
-    const r = await updateFrom(prepared.worktree, upstream.sha, { exempt });
-    update = { method: r.method, upstream: upstream.ref };
-    // git may replace ignored files (our prompt files) when the update brings tracked ones: reinstall
-    if (r.method !== 'none') await prepareWorktree(root, id, options);
+    const r = await updateFrom(prepared.worktree, upstream.sha, { exempt }).catch((err: unknown) => updateConflict(err, id, upstream.ref, options.onUpdateConflict === 'keep'));
+    if (r) {
+      update = { method: r.method, upstream: upstream.ref };
+      // git may replace ignored files (our prompt files) when the update brings tracked ones: reinstall
+      if (r.method !== 'none') await prepareWorktree(root, id, options);
+    } else {
+      update = { method: 'none', upstream: upstream.ref };
+      warnings.push(`${id} was not brought up to ${upstream.ref}: it conflicts with team/${id}; the worktree is as it was`);
+    }
   } else {
     warnings.push(`${id} has uncommitted work, so it was not brought up to ${upstream.ref}`);
   }
   const change = options.change ? existingChange(prepared.worktree, options.change) : createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
-  const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: options.extra });
+  // a change given again carries the answers the controller gave on it (change.yaml `answers:`)
+  const answers = options.change ? answerLines(changeAnswers(prepared.worktree, change.relativeDir)) : [];
+  const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: [...(options.extra ?? []), ...answers] });
   await options.beforeType?.(change.relativeDir);
 
   // Nothing is recorded as assigned unless the agent got the task: the change folder goes on failure.

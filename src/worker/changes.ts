@@ -173,3 +173,42 @@ export function existingChange(worktree: string, change: string): CreatedChange 
   const files = ['change.yaml', 'proposal.md', 'design.md'].filter((f) => existsSync(join(dir, f)));
   return { name, dir, relativeDir, files };
 }
+
+/**
+ * One answer of the controller kept on a change (`answers:` in change.yaml, ours; the Go reader ignores
+ * unknown fields): when (RFC 3339 UTC), the text (`reply <id> "<text>"`), and the worker's question it
+ * answers (the change's `reply` while its status was `needs-input`), when there was one.
+ */
+export interface ChangeAnswer {
+  at: string;
+  question?: string;
+  text: string;
+}
+
+/** The answers kept on `change` (see {@link ChangeAnswer}), oldest first; entries that are not well formed are left out. */
+export function changeAnswers(worktree: string, change: string): ChangeAnswer[] {
+  const { dir } = existingChange(worktree, change);
+  const answers = readChangeYaml(join(dir, 'change.yaml')).answers;
+  if (!Array.isArray(answers)) return [];
+  return answers.flatMap((a: unknown) => {
+    const { at, question, text } = (a ?? {}) as Record<string, unknown>;
+    if (typeof text !== 'string' || typeof at !== 'string') return [];
+    return [{ at, ...(typeof question === 'string' ? { question } : {}), text }];
+  });
+}
+
+/**
+ * Appends the controller's answer `text` to `change`'s `answers:` (atomic rewrite keeping the other
+ * fields), with the worker's open question when the change waits for one. Returns the entry. Throws as
+ * {@link setChangeStatus} does (unknown change, unreadable change.yaml left untouched).
+ */
+export function recordChangeAnswer(worktree: string, change: string, text: string, at: string): ChangeAnswer {
+  const { dir } = existingChange(worktree, change);
+  const file = join(dir, 'change.yaml');
+  const data = readChangeYaml(file);
+  const question = data.status === 'needs-input' && typeof data.reply === 'string' ? data.reply : undefined;
+  const answer: ChangeAnswer = { at, ...(question !== undefined ? { question } : {}), text };
+  const answers = Array.isArray(data.answers) ? data.answers : [];
+  writeFileAtomicSync(file, toYaml({ ...data, answers: [...answers, answer] }));
+  return answer;
+}

@@ -17,6 +17,8 @@ import { readEvents } from './events.js';
 import { currentActivity, startBound } from './launch.js';
 import { assertAgentInPane } from './preflight.js';
 import { paneOwner } from './session.js';
+import { EVENT_PACE, PACE, pacedWait, type Pace } from './paced-wait.js';
+import { workerPaths } from './paths.js';
 
 /** Default bound on the agent confirming a prompt, ms (`AGENT_TEAM_DELIVERY_TIMEOUT_MS` overrides). */
 export const DELIVERY_BOUND_MS = 15_000;
@@ -86,17 +88,29 @@ async function fail(ctx: DeliveryContext, message: string, activity?: ActivityIn
  */
 export async function confirmLaunchTask(ctx: DeliveryContext, launchedAtMs: number): Promise<Delivery> {
   const deadline = Date.now() + startBound(ctx.adapter, ctx.startTimeoutMs, ctx.env) + deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
-  for (;;) {
+  let info: ActivityInfo | undefined;
+  const verdict = await paced(ctx, deadline, async () => {
     if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, launchedAtMs)) return 'confirmed';
-    const info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
+    info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
     if (info.activity === 'working' || info.activity === 'idle') return ctx.adapter.confirmsPrompt ? 'confirmed' : 'typed';
-    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input') {
-      return fail(ctx, `the task did not reach ${ctx.id}: ${describe(info)}`, info);
-    }
+    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input') return 'refused';
     if (!ctx.adapter.confirmsPrompt && info.activity === 'ready') return 'typed';
-    if (Date.now() >= deadline) return fail(ctx, `the task did not reach ${ctx.id}: the agent did not confirm it within ${Math.round((deadline - launchedAtMs) / 1000)} s (activity: ${info.activity})`, info);
-    await sleep(25);
+    return undefined;
+  });
+  if (verdict === 'refused' && info) return fail(ctx, `the task did not reach ${ctx.id}: ${describe(info)}`, info);
+  if (verdict === undefined || verdict === 'refused') {
+    return fail(ctx, `the task did not reach ${ctx.id}: the agent did not confirm it within ${Math.round((deadline - launchedAtMs) / 1000)} s (activity: ${info?.activity})`, info);
   }
+  return verdict;
+}
+
+/**
+ * {@link pacedWait} on the worker's folder (its events): `check` again when it changes, else at a paced
+ * interval ({@link EVENT_PACE} unless told), until `deadline` (ms since the epoch); undefined when the
+ * deadline passed.
+ */
+function paced<T>(ctx: DeliveryContext, deadline: number, check: () => Promise<T | undefined>, pace: Pace = EVENT_PACE): Promise<T | undefined> {
+  return pacedWait(check, { folders: [workerPaths(ctx.root, ctx.id).dir], deadline, pace });
 }
 
 function describe(info: ActivityInfo): string {
@@ -117,17 +131,18 @@ async function inPane(ctx: DeliveryContext): Promise<void> {
  */
 export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<Delivery> {
   const readyBy = Date.now() + startBound(ctx.adapter, ctx.startTimeoutMs, ctx.env);
-  let info: ActivityInfo;
-  for (;;) {
+  let info: ActivityInfo | undefined;
+  const state = await paced(ctx, readyBy, async () => {
     info = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
-    if (info.activity === 'ready' || info.activity === 'idle') break;
+    if (info.activity === 'ready' || info.activity === 'idle') return 'ready';
+    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input' || info.activity === 'rate-limited') return 'refused';
+    return undefined;
+  });
+  if (state !== 'ready' || !info) {
     // a shell holding the pane is named as such (not_agent), not as an agent that is not ready
-    if (info.activity === 'exited' || Date.now() >= readyBy) await inPane(ctx);
-    if (info.activity === 'attention' || info.activity === 'exited' || info.activity === 'needs-input' || info.activity === 'rate-limited') {
-      return fail(ctx, `nothing was typed into ${ctx.id}: ${describe(info)}`, info);
-    }
-    if (Date.now() >= readyBy) return fail(ctx, `nothing was typed into ${ctx.id}: it did not become ready or idle in time (activity: ${info.activity})`, info);
-    await sleep(25);
+    if (info?.activity === 'exited' || state === undefined) await inPane(ctx);
+    if (state === 'refused' && info) return fail(ctx, `nothing was typed into ${ctx.id}: ${describe(info)}`, info);
+    return fail(ctx, `nothing was typed into ${ctx.id}: it did not become ready or idle in time (activity: ${info?.activity})`, info);
   }
   // Never into a shell: a task typed there would run as commands (`Add a line; touch X`).
   await inPane(ctx);
@@ -145,27 +160,25 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   let watched: FootprintLine[] = [];
   if (watchBox) {
     const echoBy = Date.now() + Math.min(bound, ECHO_BOUND_MS);
-    for (;;) {
-      watched = watchedLines(inputFootprint(before, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES)), text);
-      if (watched.length > 0) break;
-      // no Enter: whatever reads the pane later would get it with nothing typed before it
-      if (Date.now() >= echoBy) return fail(ctx, `the task was typed into ${ctx.id} but never showed in its pane within ${Math.min(bound, ECHO_BOUND_MS)} ms (the agent was not reading input); Enter was not pressed`);
-      await sleep(25);
-    }
+    const echoed = await paced(ctx, echoBy, async () => {
+      const lines = watchedLines(inputFootprint(before, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES)), text);
+      return lines.length > 0 ? lines : undefined;
+    }, PACE);
+    // no Enter: whatever reads the pane later would get it with nothing typed before it
+    if (!echoed) return fail(ctx, `the task was typed into ${ctx.id} but never showed in its pane within ${Math.min(bound, ECHO_BOUND_MS)} ms (the agent was not reading input); Enter was not pressed`);
+    watched = echoed;
   }
   await ctx.backend.sendText(ctx.paneId, '');
   // The process backend echoes nothing: the caller reports the task as typed, unconfirmed.
   if (!ctx.adapter.confirmsPrompt && !watchBox) return 'typed';
-  const deadline = Date.now() + bound;
-  for (;;) {
+  const delivered = await paced(ctx, Date.now() + bound, async (): Promise<Delivery | undefined> => {
     if (promptSeen(ctx.root, ctx.id, typedAt)) return 'confirmed';
     if (watchBox && !stillInInput(watched, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES))) return 'submitted';
-    if (Date.now() >= deadline) {
-      const last = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
-      const why = watchBox ? `it stayed in the agent's input box for ${bound} ms (Enter was not taken)` : `the agent did not confirm it within ${bound} ms`;
-      return fail(ctx, `the task was typed into ${ctx.id} but ${why} (activity: ${last.activity})`, last);
-    }
-    await sleep(25);
-  }
+    return undefined;
+  }, PACE);
+  if (delivered) return delivered;
+  const last = await currentActivity(ctx.root, ctx.id, ctx.adapter, ctx.backend, ctx.paneId);
+  const why = watchBox ? `it stayed in the agent's input box for ${bound} ms (Enter was not taken)` : `the agent did not confirm it within ${bound} ms`;
+  return fail(ctx, `the task was typed into ${ctx.id} but ${why} (activity: ${last.activity})`, last);
 }
 

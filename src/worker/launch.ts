@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { ProviderAdapter } from '../provider/index.js';
 import { shellWord } from '../provider/shell.js';
-import type { SessionBackend } from '../session/backend.js';
+import type { PaneOwner, SessionBackend } from '../session/backend.js';
 import { decideActivity, lastSessionId, type ActivityInfo } from './activity.js';
 import type { WorkerConfig } from './config.js';
 import { eventRecord } from './event-line.js';
@@ -19,6 +19,7 @@ import { addWorktreeExcludes } from './exclude.js';
 import { workerPaths } from './paths.js';
 import { DEFAULT_PROVIDER, assertModel, providerFor } from './providers.js';
 import { paneOwner } from './session.js';
+import { EVENT_PACE, pacedWait } from './paced-wait.js';
 
 /** What {@link planLaunch} decided. */
 export interface LaunchResult {
@@ -84,9 +85,15 @@ export async function planLaunch(
 
 /** The worker's activity now: events, liveness of its pane and (when alive) its screen. */
 export async function currentActivity(root: string, id: string, adapter: ProviderAdapter, backend: SessionBackend, paneId: string): Promise<ActivityInfo> {
-  const alive = await backend.isAlive(paneId, paneOwner(root, id));
-  const screen = alive ? await backend.capture(paneId, 40) : undefined;
+  const owner = paneOwner(root, id);
+  // one multiplexer call where the backend chains both (tmux)
+  const { alive, screen } = backend.look ? await backend.look(paneId, owner, 40) : await aliveThenCapture(backend, paneId, owner);
   return decideActivity({ events: readEvents(root, id), alive, adapter, screen });
+}
+
+async function aliveThenCapture(backend: SessionBackend, paneId: string, owner: PaneOwner): Promise<{ alive: boolean; screen?: string[] }> {
+  const alive = await backend.isAlive(paneId, owner);
+  return { alive, screen: alive ? await backend.capture(paneId, 40) : undefined };
 }
 
 /** Default bound on waiting for an agent to start, ms, when neither the caller nor the adapter says. */
@@ -96,15 +103,18 @@ export function startBound(adapter: ProviderAdapter, override?: number, env: Nod
 }
 
 /**
- * Waits (bounded, polling every 25 ms) until the agent leaves `starting`: ready, working (a first task
- * on the command line), attention (a dialog), exited… Returns the last activity seen (still `starting`
- * when the bound passed).
+ * Waits (bounded) until the agent leaves `starting`: ready, working (a first task on the command line),
+ * attention (a dialog), exited… Looks again when the worker's folder changes (its events), else at a
+ * paced interval (paced-wait.ts). Returns the last activity seen (still `starting` when the bound passed).
  */
 export async function waitForStart(root: string, id: string, adapter: ProviderAdapter, backend: SessionBackend, paneId: string, timeoutMs?: number, env?: NodeJS.ProcessEnv): Promise<ActivityInfo> {
-  const deadline = Date.now() + startBound(adapter, timeoutMs, env);
-  for (;;) {
-    const info = await currentActivity(root, id, adapter, backend, paneId);
-    if (info.activity !== 'starting' || Date.now() >= deadline) return info;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let info: ActivityInfo | undefined;
+  await pacedWait(
+    async () => {
+      info = await currentActivity(root, id, adapter, backend, paneId);
+      return info.activity !== 'starting' ? info : undefined;
+    },
+    { folders: [workerPaths(root, id).dir], deadline: Date.now() + startBound(adapter, timeoutMs, env), pace: EVENT_PACE },
+  );
+  return info as ActivityInfo;
 }

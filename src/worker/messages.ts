@@ -54,3 +54,16 @@ export function controllerReply(message: string): string {
 export function workerMessage(workerId: string, message: string): string {
   return `[Worker: ${workerId}] ${message}`;
 }
+
+/**
+ * The lines that give a worker, with its change, the answers it was already given on it (see
+ * changes.ts `answers:`), so an agent that restarted or took the change over does not ask again; none
+ * when there are no answers.
+ */
+export function answerLines(answers: readonly { question?: string; text: string }[]): string[] {
+  if (answers.length === 0) return [];
+  return [
+    'The main controller already answered on this change (do not ask again):',
+    ...answers.map((a) => (a.question ? `- You asked: ${a.question} Answer: ${a.text}` : `- ${a.text}`)),
+  ];
+}

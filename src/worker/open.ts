@@ -203,6 +203,7 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   let paneId: string | undefined;
   let commandStarted = false;
   const launchMark = join(paths.dir, 'launch-started');
+  const endMark = join(paths.dir, 'launch-ended');
   if (config.pane_id && live.backend && live.backend.name === backend.name && (await backend.owns(config.pane_id, owner))) {
     try {
       await saveSession(root, id, config.pane_id, controllerPane, backend.name);
@@ -216,9 +217,11 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
     // A backend that can start the launch command as the pane's own program (tmux) does: no prompt to
     // wait for, nothing typed, the title set in the same call. Others get it typed into the new shell.
     // The pane program first marks that the launch begins (a shell builtin, after the shell's start-up
-    // files): the start check then tells the agent from programs those files run (pyenv, nvm…).
+    // files): the start check then tells the agent from programs those files run (pyenv, nvm…). It
+    // marks the end of the launch command too: the agent's exit is seen there, not by polling the pane.
     rmSync(launchMark, { force: true });
-    const marked = `: > ${shellQuote(launchMark)}\n${command}`;
+    rmSync(endMark, { force: true });
+    const marked = `: > ${shellQuote(launchMark)}\n${command}\n: > ${shellQuote(endMark)}`;
     const pane = await backend.spawn({ workerId: id, root, cwd: prepared.worktree, stateDir: paths.dir, env: paneEnv(id, backend, env), newWindow: options.newWindow, command: marked });
     commandStarted = pane.commandStarted === true;
     paneId = pane.paneId;
@@ -229,8 +232,9 @@ export async function openWorker(root: string, id: string, options: OpenWorkerOp
   // Throws (pane closed, exit 1) when the agent never shows up or quits at once (claude as root). An
   // agent whose hooks report (session-start, or the first task's prompt-submit) is up as soon as it says so.
   const ready = async () => agentReported(readEvents(root, id));
-  const launched = commandStarted ? () => existsSync(launchMark) : undefined;
-  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, settleMs: settleBound(env), ready, ...(launched ? { launched } : {}), ...options.startCheck });
+  // A pane program that marks its launch is watched through those marks and the agent's events.
+  const marks = commandStarted ? { launched: () => existsSync(launchMark), ended: () => existsSync(endMark), watch: paths.dir } : {};
+  await awaitAgentStart(root, backend, paneId, owner, { provider, command }, { startTimeoutMs: options.startTimeoutMs, settleMs: settleBound(env), ready, ...marks, ...options.startCheck });
   const started = true;
   const attachCommand = backend.attachCommand(paneId).catch(() => undefined); // asked while the agent starts
   const activity = await waitForStart(root, id, launch.adapter, backend, paneId, options.startTimeoutMs, env);

@@ -19,7 +19,7 @@ import type { ActivityInfo } from './activity.js';
 import { backendFor } from './session.js';
 import { workerPaths } from './paths.js';
 import { branchesMergedIntoHead, statusEntries } from '../git/repo.js';
-import { tryGit } from '../git/git.js';
+import { containsSync, tryGit } from '../git/git.js';
 import { activeChanges, CHANGES_DIR, setChangeStatus } from './changes.js';
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
@@ -79,6 +79,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     running: (id) => running.get(id),
     nextId: (role) => nextWorkerId(root, role, branches),
     busy: (id) => busy.has(id),
+    contains: (branch, other) => containsSync(root, branch, other),
     async findIdle(role, exclude) {
       // An idle worker of the role: no active run is waiting on it, and its worktree is clean (or not made yet).
       const candidates = configs.filter((c) => c.role === role && !busy.has(c.worker_id) && !exclude.includes(c.worker_id));

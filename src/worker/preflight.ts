@@ -8,8 +8,9 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { OperationError } from '../errors.js';
 import type { PaneForeground, PaneOwner, SessionBackend } from '../session/backend.js';
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote, shellWords } from '../shell-quote.js';
 import { WaitTimeoutError, waitFor } from '../session/wait.js';
+import { pacedWait } from './paced-wait.js';
 import { updateWorkerConfig } from './config.js';
 import { workerPaths } from './paths.js';
 
@@ -54,39 +55,6 @@ export function launchBinary(command: string): string | undefined {
     while (i < words.length && (/^-/.test(words[i] ?? '') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? ''))) i++;
   }
   return words[i];
-}
-
-/** Splits `command` into words the way a POSIX shell would for plain words, quotes and backslashes (no expansion). */
-function shellWords(command: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i] as string;
-    if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else if (c === "'") {
-      const end = command.indexOf("'", i + 1);
-      word = (word ?? '') + command.slice(i + 1, end < 0 ? command.length : end);
-      i = end < 0 ? command.length : end;
-    } else if (c === '"') {
-      let j = i + 1;
-      let text = '';
-      for (; j < command.length && command[j] !== '"'; j++) text += command[j] === '\\' && j + 1 < command.length ? command[++j] : command[j];
-      word = (word ?? '') + text;
-      i = j;
-    } else if (c === '\\' && i + 1 < command.length) {
-      word = (word ?? '') + command[++i];
-    } else if (';&|<>()'.includes(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-      break;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (word !== undefined) words.push(word);
-  return words;
 }
 
 /** Whether `binary` runs: a path (relative to `cwd`) to an executable file, or a name found in `PATH`. */
@@ -157,6 +125,17 @@ export interface StartCheckOptions {
    * the shell coming back after it is not an exit. Without it, any program counts (a typed launch).
    */
   launched?: () => boolean;
+  /**
+   * Whether the launch command has returned (the pane program marks it, see open.ts): a shell in front
+   * then is the agent's exit at once, with no grace for the moment between `cat` of the task and the agent.
+   */
+  ended?: () => boolean;
+  /**
+   * The folder where the marks above and the agent's events are written (`.agents/workers/<id>/`): given,
+   * the pane is checked again when a file there changes and otherwise at a paced interval (paced-wait.ts)
+   * instead of every 15 ms.
+   */
+  watch?: string;
 }
 
 /**
@@ -176,20 +155,26 @@ export async function awaitAgentStart(
   const startTimeoutMs = options.startTimeoutMs ?? 15_000;
   const settleMs = options.settleMs ?? SETTLE_MS;
   let seen: PaneForeground | undefined;
-  try {
-    seen = await waitFor(
-      async () => {
-        const f = await backend.foreground(paneId, owner);
-        if (f.kind === 'gone') return f;
-        return f.kind === 'program' && (options.launched?.() ?? true) ? f : undefined;
-      },
-      { timeoutMs: startTimeoutMs, intervalMs: 15, description: `${launch.provider} to start in pane ${paneId}` },
-    );
-  } catch (error) {
-    if (!(error instanceof WaitTimeoutError)) throw error;
+  if (options.watch !== undefined) {
+    const paced = await pacedStart(backend, paneId, owner, options.watch, startTimeoutMs, settleMs, options);
+    if (paced !== undefined && 'started' in paced) return paced.started;
+    seen = paced;
+  } else {
+    try {
+      seen = await waitFor(
+        async () => {
+          const f = await backend.foreground(paneId, owner);
+          if (f.kind === 'gone') return f;
+          return f.kind === 'program' && (options.launched?.() ?? true) ? f : undefined;
+        },
+        { timeoutMs: startTimeoutMs, intervalMs: 15, description: `${launch.provider} to start in pane ${paneId}` },
+      );
+    } catch (error) {
+      if (!(error instanceof WaitTimeoutError)) throw error;
+    }
   }
   if (seen?.kind === 'program') {
-    const settleEnd = Date.now() + settleMs;
+    const settleEnd = Date.now() + (options.watch !== undefined ? 0 : settleMs);
     // `agent … "$(cat task.txt)"` runs cat first: between cat and the agent the shell (or its fork, named
     // like it) holds the terminal for a moment. Only a shell that stays in front is an exit.
     let shellSince: number | undefined;
@@ -228,6 +213,65 @@ export async function awaitAgentStart(
     hint: known?.hint(owner.workerId) ?? `run the launch command by hand to see why: cd ${shellQuote(workerPaths(root, owner.workerId).worktree)} && ${launch.command}`,
     details: { pane_id: paneId, provider: launch.provider, launch_command: launch.command, lines },
   });
+}
+
+/** How long the shell's start-up files run before the pane is asked whether it died before the launch began, ms. */
+const START_FILES_MS = 500;
+
+/** Pauses of the settle wait when no file changed: a shell coming back is seen by the end mark, so only a pane killed from outside waits them out. */
+const SETTLE_PACE = { firstMs: 250, maxMs: 1000 };
+
+/**
+ * The start check paced by the worker folder's files (see {@link StartCheckOptions.watch}): the agent's
+ * command in front (no multiplexer call before the launch began), then held there for `settleMs` or
+ * until it reports ready. Returns `started` with the agent's command; else what was seen last, for the
+ * caller's verdict: `gone`, a shell (the launch command returned), a program still in front when a
+ * shell came back only for a moment (the caller's polling loop then goes on), or undefined (never seen).
+ */
+async function pacedStart(
+  backend: SessionBackend,
+  paneId: string,
+  owner: PaneOwner,
+  watch: string,
+  startTimeoutMs: number,
+  settleMs: number,
+  options: StartCheckOptions,
+): Promise<{ started: string | undefined } | PaneForeground | undefined> {
+  const since = Date.now();
+  const seen = await pacedWait(
+    async (woke) => {
+      if (options.launched !== undefined && !options.launched()) {
+        // the shell's start-up files still run: the pane is asked only whether it died meanwhile
+        if (woke !== 'paused' || Date.now() - since < START_FILES_MS) return undefined;
+        const f = await backend.foreground(paneId, owner);
+        return f.kind === 'gone' ? f : undefined;
+      }
+      const f = await backend.foreground(paneId, owner);
+      return f.kind === 'gone' || f.kind === 'program' || options.ended?.() ? f : undefined;
+    },
+    { folders: [watch], deadline: Date.now() + startTimeoutMs },
+  );
+  if (seen?.kind !== 'program') return seen;
+  const settleEnd = Date.now() + settleMs;
+  let last: PaneForeground = seen;
+  // The marks and events say what changes; the pane is asked when they do, else once per paced pause
+  // (a pane killed from outside leaves no mark).
+  const started = await pacedWait(
+    async (woke) => {
+      const up = Date.now() >= settleEnd || (options.ready !== undefined && (await options.ready()));
+      if (!up && woke !== 'paused' && options.ended?.() !== true) return undefined;
+      const f = await backend.foreground(paneId, owner);
+      if (f.kind !== 'program') {
+        // a shell in front before the launch command returned: the moment between `cat` and the agent
+        if (f.kind === 'gone' || options.ended?.()) return f;
+        return undefined;
+      }
+      last = f;
+      return up ? { started: f.command } : undefined;
+    },
+    { folders: [watch], deadline: settleEnd, pace: SETTLE_PACE },
+  );
+  return started ?? last;
 }
 
 /**

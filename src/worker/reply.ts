@@ -6,14 +6,15 @@
  * a shell is shown the reply instead (tmux `display-message`). Recording a reply into the runs that
  * wait on the worker is `recordReply` (src/workflow/replies.ts); the CLI handler calls both.
  */
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { hasCode, OperationError, UsageError } from '../errors.js';
 import { commonDir, gitDir, headSha, statusEntries, toplevel } from '../git/repo.js';
-import { recordReply, type RecordedReply } from '../workflow/replies.js';
+import { recordControllerReply, recordReply, type RecordedReply } from '../workflow/replies.js';
+import { agentTeam } from '../workflow/shell-quote.js';
 import { timestamp } from '../workflow/run-state.js';
 import type { ReplyStatus } from '../workflow/schema.js';
-import { newestOpenChange, normalizeChange, setChangeStatus } from './changes.js';
+import { CHANGES_DIR, listChanges, newestOpenChange, normalizeChange, recordChangeAnswer, setChangeStatus } from './changes.js';
 import { readLastReply, writeLastReply } from './last-reply.js';
 import { readWorkerConfig } from './config.js';
 import { ID_NAME } from '../workflow/names.js';
@@ -24,24 +25,61 @@ import { assertAgentInPane } from './preflight.js';
 import { backendFor, paneOwner, type SessionOptions } from './session.js';
 
 /**
- * `reply <id> "<msg>"`: types `[Main Controller Reply] <msg>` into the worker's pane. OperationError
- * `not_running` when it has no pane (or its pane is gone), `not_agent` when a shell holds the pane.
+ * `reply <id> "<msg>"`: types `[Main Controller Reply] <msg>` into the worker's pane and keeps it on the
+ * worker's newest open change (change.yaml `answers:`, with the question it answers), so the change
+ * given again to a restarted agent carries it. When the worker has no pane (or its pane is gone) the
+ * answer is kept all the same — on the change and on the runs waiting on the worker (as `reply` does
+ * after typing) — and OperationError `not_running` says so, with the line that gives the worker its task
+ * and the answer: `workflow run <state-file> --wait` when a run waits on it (it reopens the worker and
+ * gives the change again), else `worker assign … --change` (the open change again), else `worker open`.
+ * `not_agent` when a shell holds the pane (nothing is kept: the pane's owner decides).
  */
-export async function replyToWorker(root: string, id: string, message: string, options: SessionOptions = {}): Promise<{ id: string; paneId: string; text: string }> {
+export async function replyToWorker(root: string, id: string, message: string, options: SessionOptions = {}, now = new Date()): Promise<{ id: string; paneId: string; text: string; change?: string }> {
   assertName('worker id', id);
   if (message.trim() === '') throw new UsageError('the message is empty');
   assertTypable('the message', message);
   const config = readWorkerConfig(root, id);
-  const notRunning = () =>
-    new OperationError(`worker ${id} is not running`, { code: 'not_running', hint: `agent-team worker open ${id}` });
-  if (!config.pane_id) throw notRunning();
+  const worktree = workerPaths(root, id).worktree;
+  const change = existsSync(join(worktree, '.git')) ? newestOpenChange(worktree) : undefined;
+  const keep = () => {
+    if (change) recordChangeAnswer(worktree, change, message, timestamp(now));
+  };
+  const notRunning = async (cause?: unknown) => {
+    keep();
+    const runs = await recordControllerReply(id, message, root, now);
+    const where = [...(change ? [`its change ${change}`] : []), ...runs.map((r) => `run ${r.run_id}`)];
+    const run = runs[0];
+    const description = change ? listChanges(worktree).find((c) => `${CHANGES_DIR}/${c.name}/` === change)?.description : undefined;
+    const hint = run
+      ? agentTeam('workflow', 'run', shownPath(run.path), '--wait')
+      : change && description
+        ? agentTeam('worker', 'assign', id, description, '--change', change)
+        : agentTeam('worker', 'open', id);
+    return new OperationError(`worker ${id} is not running${where.length ? `: the answer was recorded on ${where.join(' and ')}; it is given with the task when the worker is reopened` : ''}`, {
+      code: 'not_running',
+      hint,
+      details: { ...(change ? { change } : {}), runs: runs.map((r) => r.run_id) },
+      ...(cause ? { cause } : {}),
+    });
+  };
+  if (!config.pane_id) throw await notRunning();
   const backend = await backendFor(options, config.backend);
   const text = controllerReply(message);
+  let gone: unknown;
   await assertAgentInPane(backend, config.pane_id, paneOwner(root, id), `worker ${id} is not running its agent`, `agent-team worker open ${id}`).catch((err: unknown) => {
-    throw hasCode(err, 'not_running') ? notRunning() : err;
+    if (!hasCode(err, 'not_running')) throw err;
+    gone = err;
   });
+  if (gone) throw await notRunning(gone);
   await backend.sendText(config.pane_id, text);
-  return { id, paneId: config.pane_id, text };
+  keep();
+  return { id, paneId: config.pane_id, text, ...(change ? { change } : {}) };
+}
+
+/** `path` relative to the current folder when it is inside it (as the user names run-states), else absolute. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /** Where a `reply-main` runs: the main repository root and the worker id. */

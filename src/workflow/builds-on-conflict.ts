@@ -35,8 +35,11 @@ export interface PendingResolve {
 /**
  * A recorded builds_on conflict: `branch` (team/<id>) conflicted in `files` with `worker`'s branch, which
  * holds (or was to hold) `others`; `reason` is the block it explains; `resolve` the assignment sent to resolve it.
+ * `kind: update`: the controller's branch moved and bringing `worker`'s own branch up to it conflicted
+ * (`branch` is `team/<worker>`, `others` the controller's branch, e.g. `main`).
  */
 export interface BuildsOnConflict {
+  kind?: 'update';
   worker: string;
   branch: string;
   files: string[];
@@ -47,10 +50,16 @@ export interface BuildsOnConflict {
 
 /**
  * The conflict behind a builds_on failure, from OperationError `merge_conflict`'s details (`branch`,
- * `conflicts`); undefined for any other error (an unknown branch: nothing to resolve by merging).
+ * `conflicts`), or behind bringing the worker up to the controller's branch, from `update_conflict`'s
+ * (`branch`, `ref`, `conflicts`; see worker/assign.ts); undefined for any other error (an unknown branch:
+ * nothing to resolve by merging).
  */
 export function conflictOf(err: unknown, worker: string, branches: string[], reason: string): BuildsOnConflict | undefined {
-  const details = (err as { code?: string; details?: { branch?: unknown; conflicts?: unknown } }).details;
+  const details = (err as { code?: string; details?: { branch?: unknown; conflicts?: unknown; ref?: unknown } }).details;
+  if ((err as { code?: string }).code === 'update_conflict' && typeof details?.ref === 'string' && Array.isArray(details.conflicts)) {
+    const files = details.conflicts.filter((f): f is string => typeof f === 'string');
+    return { kind: 'update', worker, branch: `team/${worker}`, files, others: [details.ref], reason };
+  }
   if ((err as { code?: string }).code !== 'merge_conflict' || typeof details?.branch !== 'string' || !Array.isArray(details.conflicts)) return undefined;
   const branch = details.branch;
   const files = details.conflicts.filter((f): f is string => typeof f === 'string');
@@ -83,8 +92,10 @@ export function resolveLine(conflict: BuildsOnConflict, nodeId: string, runId: s
   const owner = /^team\/(.+)$/.exec(conflict.branch)?.[1];
   if (!owner) return null;
   const others = conflict.others.join(' and ');
-  const files = conflict.files.join(', ');
-  const text =
+  const files = conflict.files.join(', ') || 'the conflicting files';
+  const text = conflict.kind === 'update' ?
+    `Resolve a merge conflict for ${nodeId} (run ${runId}): ${others} moved, and bringing your branch ${conflict.branch} up to it conflicts in ${files}. ` +
+    `Merge ${others} into your branch ${conflict.branch} (git merge ${conflict.others.join(' ')}), resolve ${files} keeping both sides' intent, and commit the merge.` :
     `Resolve a merge conflict for ${nodeId} (run ${runId}): it builds on ${conflict.branch} together with ${others}, and merging them conflicts in ${files}. ` +
     `Merge ${others} into your branch ${conflict.branch} (git merge ${conflict.others.join(' ')}), resolve ${files} keeping both sides' intent, and commit the merge.`;
   return agentTeam('worker', 'assign', owner, text, '--run', stateFile, '--node', nodeId);
@@ -92,12 +103,23 @@ export function resolveLine(conflict: BuildsOnConflict, nodeId: string, runId: s
 
 /**
  * The choices at a node blocked by `conflict`: `resolve` (send it to the branch's worker, tied to the node)
- * and `retry` (`retryLine`, once it is resolved) — `retry` first once the worker replied `done` to the resolve.
+ * and `retry` (`retryLine`, once it is resolved) — `retry` first once the worker replied `done` to the resolve
+ * and none of `conflict.others` is `unmerged` (still missing from `conflict.branch`, see {@link unmergedOf}).
  */
-export function conflictChoices(conflict: BuildsOnConflict, nodeId: string, runId: string, retryLine: string, stateFile: string): Choice[] {
+export function conflictChoices(conflict: BuildsOnConflict, nodeId: string, runId: string, retryLine: string, stateFile: string, unmerged: string[] = []): Choice[] {
   const resolve = resolveLine(conflict, nodeId, runId, stateFile);
   const choices = [...(resolve ? [{ outcome: 'resolve', command: resolve }] : []), { outcome: 'retry', command: retryLine }];
-  return conflict.resolve?.reply?.status === 'done' ? choices.reverse() : choices;
+  return conflict.resolve?.reply?.status === 'done' && unmerged.length === 0 ? choices.reverse() : choices;
+}
+
+/**
+ * The branches of `conflict.others` that `conflict.branch` does not hold yet (`git merge-base --is-ancestor`
+ * through `contains`), so a `done` reply to the resolve without the merge is not taken at its word;
+ * a branch `contains` cannot judge (undefined: no git, unknown ref) counts as merged.
+ */
+export function unmergedOf(conflict: BuildsOnConflict, contains: ((branch: string, other: string) => boolean | undefined) | undefined): string[] {
+  if (!contains) return [];
+  return conflict.others.filter((other) => contains(conflict.branch, other) === false);
 }
 
 /**

@@ -23,8 +23,11 @@ export type { RunStepRecord, StopReason } from './nodes/step.js';
 export interface RunOptions {
   stateFile: string;
   port: WorkerPort;
-  /** Approves merges (and nothing else). */
-  yes?: boolean;
+  /**
+   * Node ids whose merge the person approved (`workflow run --yes` passes {@link awaitingApproval} of the
+   * run as the command started); a merge node not listed stops for approval. Default: none.
+   */
+  approved?: ReadonlySet<string>;
   /** Runs again a check whose earlier run did not finish (else the loop stops and reports it). */
   rerunCheck?: boolean;
   cwd?: string;
@@ -57,6 +60,20 @@ export async function runController(options: RunOptions): Promise<RunReport> {
   return withFileLock(`${path}.run`, () => runLoop(options));
 }
 
+/**
+ * The merge nodes of the run at `stateFile` that await approval now (their step is `confirm`: a merge or a
+ * merge train the controller can show the person), as node ids. What `workflow run --yes` approves is
+ * read once, when the command starts: a merge the run reaches later in the same call has not been seen
+ * by anyone and still stops for approval. Throws like {@link loadRun}.
+ */
+export function awaitingApproval(stateFile: string, port: WorkerPort, cwd = process.cwd()): Set<string> {
+  const run = loadRun(stateFile, cwd);
+  const template = run.template?.template;
+  if (!template) return new Set();
+  const steps = planSteps(run.state, template, stateFile, port);
+  return new Set(steps.filter((s) => s.node && s.next.kind === 'confirm' && (s.action.kind === 'merge' || s.action.kind === 'train')).map((s) => (s.node as WorkflowNode).id));
+}
+
 async function runLoop(options: RunOptions): Promise<RunReport> {
   const cwd = options.cwd ?? process.cwd();
   const { port, stateFile } = options;
@@ -77,7 +94,7 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     stateFile,
     cwd,
     template,
-    yes: options.yes === true,
+    approved: (id) => options.approved?.has(id) === true,
     rerunCheck: options.rerunCheck === true,
     move: async (m) => {
       await transitionRun(stateFile, m, cwd);

@@ -29,6 +29,8 @@ export interface WorkerLookup {
   mergedInto?(id: string): string | undefined;
   /** Descriptions of the worker's open changes (status not done/archived/superseded), oldest first. */
   openChanges?(id: string): { change: string; description: string }[];
+  /** Whether `branch` holds `other` (`git merge-base --is-ancestor other branch`); undefined when git cannot tell (unknown ref). */
+  contains?(branch: string, other: string): boolean | undefined;
 }
 
 /** Options of {@link WorkerPort.assign}. */

@@ -24,7 +24,9 @@
 // With `--playbook <file.json>` ({ steps: [{ match, files: {path: text}, commit, reply, outcome?, status?, delay_ms? }] })
 // the first step whose `match` occurs in the description says which files to write, the commit message
 // and the reply (used by `npm run demo`); descriptions no step matches get the default behaviour. A step
-// with `once: true` is used only for the first description it matches (e.g. a check that fails once).
+// with `once: true` is used only for the first description it matches (e.g. a check that fails once); a
+// step with `skip_if: <text>` is passed over when the prompt or the change's change.yaml holds that text
+// (an agent that was given the answer to its question with the task does not ask it again).
 import { execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -121,7 +123,10 @@ function doPlaybookStep(step, description) {
 const used = new Set();
 
 function doChange(description, folder) {
-  const step = playbook.steps.find((s, i) => description.includes(s.match) && !(s.once && used.has(i)));
+  // what the agent was told: the prompt, and the change.yaml it is asked to read
+  const changeFile = join(folder, 'change.yaml');
+  const told = `${prompt}\n${existsSync(changeFile) ? readFileSync(changeFile, 'utf8') : ''}`;
+  const step = playbook.steps.find((s, i) => description.includes(s.match) && !(s.once && used.has(i)) && !(s.skip_if && told.includes(s.skip_if)));
   if (step?.once) used.add(playbook.steps.indexOf(step));
   if (step?.delay_ms) {
     // a step that takes time (the bench's "agent taking T seconds"): work later, keep reading the pane
@@ -177,6 +182,8 @@ function hook(name, extra = {}) {
 }
 
 let pending;
+/** The prompt being handled (all its lines): a step's `skip_if` looks in it. */
+let prompt = '';
 function handleLine(raw) {
   const line = raw.replace(/\x1b\[[0-9;?]*[A-Za-z~]/g, '').replace(/\r$/, '');
   if (line.startsWith('[New Change Assigned] ')) {
@@ -200,6 +207,7 @@ function submit(text) {
   if (text.trim() === '') return;
   log(`prompt received (${text.length} chars)`);
   hook('UserPromptSubmit', { prompt: text });
+  prompt = text;
   for (const line of text.split('\n')) handleLine(line);
   hook('Stop');
   process.stdout.write('\n> ');

@@ -13,13 +13,13 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 const tmp = tempDir('agent-team-launcher-');
 afterAll(() => tmp.cleanup());
 
-/** A copy of the installed layout without package.json: bin/ and dist/bundle/ only. */
+/** A copy of the installed layout without package.json: bin/ and dist/bundle/ (the bundle and its chunks) only. */
 function installCopy(name: string): string {
   const dir = join(tmp.dir, name);
   mkdirSync(join(dir, 'bin'), { recursive: true });
   mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
   for (const f of ['agent-team.js', 'package.json']) copyFileSync(join(ROOT, 'bin', f), join(dir, 'bin', f));
-  copyFileSync(join(ROOT, 'dist/bundle/agent-team.cjs'), join(dir, 'dist/bundle/agent-team.cjs'));
+  for (const f of readdirSync(join(ROOT, 'dist/bundle')).filter((f) => f.endsWith('.cjs'))) copyFileSync(join(ROOT, 'dist/bundle', f), join(dir, 'dist/bundle', f));
   return dir;
 }
 
@@ -46,7 +46,8 @@ describe('launcher', () => {
     const dir = installCopy('cache');
     const cache = join(tmp.dir, 'cache-20');
     const env = { NODE_COMPILE_CACHE: cache };
-    const files = () => (existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort() : []);
+    // the bundle's caches (those of the chunks it required sit in a folder per chunk)
+    const files = () => (existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.parentPath.includes('chunk-')).map((e) => e.name).sort() : []);
 
     expect(run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env).code).toBe(0);
     expect(files()).toEqual([expect.stringMatching(/^v20\..*-workflow\.validate\.cache$/)]);
@@ -55,7 +56,7 @@ describe('launcher', () => {
     expect(files().some((f) => f.endsWith('-_.cache'))).toBe(true);
 
     // a damaged cache is rejected by V8: the command still runs and the cache is written again
-    const validate = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.includes('workflow.validate')).map((e) => join(e.parentPath, e.name))[0]!;
+    const validate = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.includes('workflow.validate') && !e.parentPath.includes('chunk-')).map((e) => join(e.parentPath, e.name))[0]!;
     writeFileSync(validate, 'not a code cache');
     const again = run(dir, ['workflow', 'validate', join(ROOT, 'presets/branching.yaml')], env);
     expect(again.code, again.stderr).toBe(0);
@@ -71,7 +72,7 @@ describe('launcher', () => {
     const dir = installCopy('first-success');
     const cache = join(tmp.dir, 'cache-first-success');
     const env = { NODE_COMPILE_CACHE: cache };
-    const caches = () => (existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : []);
+    const caches = () => (existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.parentPath.includes('chunk-')).map((e) => join(e.parentPath, e.name)) : []);
     // a failed run compiled only the error path: a cache of it would leave every later run compiling the rest
     expect(run(dir, ['workflow', 'validate', join(tmp.dir, 'missing.yaml')], env).code).toBe(2);
     expect(caches()).toEqual([]);
@@ -84,6 +85,41 @@ describe('launcher', () => {
     expect(run(dir, ['workflow', 'validate', join(tmp.dir, 'missing.yaml')], env).code).toBe(2);
     expect(caches()).toEqual([written]);
     expect([statSync(written!).size, statSync(written!).mtimeMs]).toEqual([size, mtime]); // accepted by V8, so not written again
+  });
+
+  it.runIf(node20)('Node 20: a chunk (dist/bundle/chunk-*.cjs) is compiled from a code cache of its own too, written by the first run that loads it', () => {
+    const dir = installCopy('chunks');
+    const cache = join(tmp.dir, 'cache-chunks');
+    // records every vm.Script the launcher compiles: which file, whether it was given a cache, whether V8 took it
+    const preload = join(tmp.dir, 'record-scripts.cjs');
+    writeFileSync(
+      preload,
+      `const vm = require('node:vm'); const fs = require('node:fs'); const seen = [];
+const Script = vm.Script;
+vm.Script = function (code, options) { const s = new Script(code, options); seen.push({ file: options.filename, cached: options.cachedData !== undefined, rejected: s.cachedDataRejected === true }); return s; };
+vm.Script.prototype = Script.prototype;
+process.on('exit', () => fs.writeFileSync(process.env.RECORD_SCRIPTS, JSON.stringify(seen)));
+`,
+    );
+    const repo = join(tmp.dir, 'chunk-repo');
+    mkdirSync(repo);
+    spawnSync('git', ['init', '-q', '-b', 'main', repo]);
+    const record = join(tmp.dir, 'scripts.json');
+    const worker = (): { code: number | null; scripts: { file: string; cached: boolean; rejected: boolean }[] } => {
+      const r = spawnSync(process.execPath, ['--require', preload, join(dir, 'bin', 'agent-team.js'), 'worker', 'status', '--json'], {
+        cwd: repo,
+        env: { ...process.env, NO_COLOR: '1', NODE_DISABLE_COMPILE_CACHE: undefined, NODE_COMPILE_CACHE: cache, RECORD_SCRIPTS: record },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return { code: r.status, scripts: JSON.parse(readFileSync(record, 'utf8')) as { file: string; cached: boolean; rejected: boolean }[] };
+    };
+    const first = worker().scripts.map((s) => [s.file.split('/').pop(), s.cached]);
+    expect(first).toContainEqual(['agent-team.cjs', false]);
+    expect(first).toContainEqual(['chunk-simple-git.cjs', false]); // worker status asks git
+    const second = worker().scripts;
+    expect(second.map((s) => s.file.split('/').pop())).toEqual(first.map(([f]) => f));
+    expect(second.every((s) => s.cached && !s.rejected)).toBe(true);
   });
 
   it.runIf(node20)('Node 20: two installations sharing one cache folder keep their own caches (no rewrite on every run)', () => {

@@ -9,6 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,10 +31,16 @@ writeFileSync(
   `const before = new Set(process.moduleLoadList);
 // code compiled at run time with \`new Function(body)\` (zod's JIT), which no code cache holds
 let compiled = 0;
+// the files bin/agent-team.js compiles with vm.Script (Node 20: the bundle and the chunks it requires)
+const files = [];
+const vm = require('node:vm');
+const Script = vm.Script;
+vm.Script = function (code, options) { files.push(require('node:path').basename(options.filename)); return new Script(code, options); };
+vm.Script.prototype = Script.prototype;
 globalThis.Function = new Proxy(Function, { construct(target, args) { if (String(args[args.length - 1] ?? '').trim() !== '') compiled++; return Reflect.construct(target, args); } });
 process.on('exit', () => {
   const loaded = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
-  require('node:fs').writeFileSync(process.env.RECORD_BUILTINS, JSON.stringify({ loaded, compiled }));
+  require('node:fs').writeFileSync(process.env.RECORD_BUILTINS, JSON.stringify({ loaded, compiled, files }));
 });
 `,
 );
@@ -46,6 +53,8 @@ interface Traced {
   builtins: string[];
   /** Functions compiled from a string at run time (`new Function(body)`). */
   compiled: number;
+  /** Node 20: the files of dist/bundle/ the launcher compiled (the bundle, then the chunks required). */
+  files: string[];
 }
 
 /** The cold built-ins `r` loaded; `stream` is excused when `crypto` is there, which loads it itself (sha256 of the template, nanoid). */
@@ -63,8 +72,8 @@ function traced(args: string[], env: Record<string, string | undefined> = {}): T
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
   });
-  const { loaded, compiled } = JSON.parse(readFileSync(record, 'utf8')) as { loaded: string[]; compiled: number };
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, builtins: loaded.filter((m) => !m.startsWith('internal/')), compiled };
+  const { loaded, compiled, files } = JSON.parse(readFileSync(record, 'utf8')) as { loaded: string[]; compiled: number; files: string[] };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, builtins: loaded.filter((m) => !m.startsWith('internal/')), compiled, files };
 }
 
 let template = '';
@@ -107,6 +116,19 @@ describe('hot commands load no built-in module they do not use', () => {
     expect((JSON.parse(complete.stdout) as { current_node: string }).current_node).toBe('controller_dispatch');
   });
 
+  it('workflow state next: git through simple-git without its logger opening stderr (tty); DEBUG=simple-git still logs', () => {
+    // simple-git's `debug` asked at every logger's creation whether stderr is a terminal, which built
+    // stderr's stream and loaded tty; it logs only when DEBUG is set, so without it a stand-in is used.
+    const next = traced(['workflow', 'state', 'next', stateFile]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.builtins).toContain('child_process'); // it does run git (for-each-ref: the next worker id)
+    expect(next.builtins).not.toContain('tty');
+    const debugged = traced(['workflow', 'state', 'next', stateFile], { DEBUG: 'simple-git' });
+    expect(debugged.code, debugged.stderr).toBe(0);
+    expect(debugged.stderr).toMatch(/simple-git/);
+    expect(debugged.stdout).toBe(next.stdout);
+  });
+
   it('a refused transition and a usage error go through the error funnel without them too', () => {
     const refused = traced(['workflow', 'state', 'complete', stateFile, '--node', 'cto_breakdown']);
     expect(refused.code).toBe(1);
@@ -130,6 +152,22 @@ describe('the bundle holds only what commands run', () => {
     expect(paths.some((p) => p.includes('node_modules/zod/'))).toBe(true);
     expect(paths.filter((p) => /node_modules\/zod\/.*\/locales\/(?!en\.|index\.)/.test(p))).toEqual([]);
     expect(paths.filter((p) => /node_modules\/(@inquirer|@modelcontextprotocol|iconv-lite|ajv)\//.test(p))).toEqual([]);
+  });
+
+  it('no execa, simple-git or chalk: chunks of their own (dist/bundle/chunk-*.cjs), read only by a command that uses them', () => {
+    const paths = Object.keys(inputs());
+    expect(paths.filter((p) => /node_modules\/(execa|simple-git|chalk|@simple-git|@kwsites|debug|cross-spawn|human-signals)\//.test(p))).toEqual([]);
+    expect(readdirSync(join(ROOT, 'dist/bundle')).filter((f) => f.startsWith('chunk-')).sort()).toEqual(['chunk-chalk.cjs', 'chunk-execa.cjs', 'chunk-simple-git.cjs', 'chunk-yaml.cjs']);
+  });
+
+  it('no yaml (the library with positions): a chunk read only when a message needs line:col or a template or config is written', () => {
+    expect(Object.keys(inputs()).filter((p) => p.includes('node_modules/yaml/'))).toEqual([]);
+    const node20 = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
+    if (!node20) return; // Node 22 compiles through its own loader: no vm.Script to watch
+    expect(traced(['workflow', 'state', 'show', stateFile]).files).toEqual(['agent-team.cjs']);
+    const validate = traced(['workflow', 'validate', template]);
+    expect(validate.stdout).toContain('missing_role'); // with line:col
+    expect(validate.files).toEqual(['agent-team.cjs', 'chunk-yaml.cjs']);
   });
 
   it('schemas are written with zod/mini; classic zod only for the MCP server (its SDK takes classic schemas)', () => {

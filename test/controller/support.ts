@@ -40,6 +40,8 @@ export interface PlaybookStep {
   run?: string;
   /** Used only for the first description it matches. */
   once?: boolean;
+  /** Passed over when the prompt holds this text (e.g. the answer to the question the step asks). */
+  skip_if?: string;
 }
 
 /** Options of {@link makeTeam}. */

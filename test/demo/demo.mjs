@@ -138,10 +138,13 @@ async function parallelPart() {
   say(bold(`$ agent-team workflow state init .agents/workflow/team.yaml --param requirement='${requirement}'`) + dim(`  → ${stateFile}`));
 
   const deadline = Date.now() + 110_000;
+  let approved = false;
   for (;;) {
     if (Date.now() > deadline) throw new Error('the parallel run did not complete in time');
-    // --wait: while workers work, block until the run needs the controller (woken by file changes)
-    const report = agentTeam(repo, ['workflow', 'run', stateFile, '--yes', '--wait', '--timeout', '60s', '--json'], paneEnv);
+    // --wait: while workers work, block until the run needs the controller (woken by file changes);
+    // --yes only once the person approved the merge shown to them (it approves the merges awaiting approval)
+    const report = agentTeam(repo, ['workflow', 'run', stateFile, ...(approved ? ['--yes'] : []), '--wait', '--timeout', '60s', '--json'], paneEnv);
+    approved = false;
     for (const s of report.steps) say(`  ${dim(elapsed())} ${s.node}: ${s.detail.split('\n')[0]}`);
     say(`  ${dim(elapsed())} ${bold(`[${report.stopped}]`)} ${report.why.split('\n')[0]}`);
     if (report.stopped === 'completed') break;
@@ -152,6 +155,11 @@ async function parallelPart() {
       const conflicts = (report.next.forecast ?? []).filter((f) => f.files?.length);
       say(`  ${dim(elapsed())} ${bold('[controller]')} reviews the delivered tasks; conflict forecast: ${conflicts.length ? conflicts.map((f) => `${f.branch} × ${f.with}: ${f.files.join(', ')}`).join('; ') : 'none'}`);
       agentTeam(repo, ['workflow', 'state', 'complete', stateFile, '--node', 'implemented', '--summary', 'both tasks delivered; no conflicts forecast']);
+      continue;
+    }
+    if (report.stopped === 'confirmation' && report.next.node?.type === 'merge') {
+      say(`  ${dim(elapsed())} ${bold('[person]')} is shown the merge (${report.next.message.split('\n')[0]}) and approves it`);
+      approved = true;
       continue;
     }
     if (report.stopped === 'confirmation' && node === 'controller_finish') {
@@ -208,8 +216,11 @@ try {
   say(bold(`$ agent-team workflow state init .agents/workflow/demo.yaml --param requirement='${requirement}'`) + dim(`  → ${stateFile}`));
 
   const deadline = Date.now() + 110_000;
+  let approved = false;
   for (let round = 0; Date.now() < deadline; round++) {
-    const report = agentTeam(repo, ['workflow', 'run', stateFile, '--yes', '--json'], paneEnv);
+    // --yes only once the person approved the merge shown to them (it approves the merges awaiting approval)
+    const report = agentTeam(repo, ['workflow', 'run', stateFile, ...(approved ? ['--yes'] : []), '--json'], paneEnv);
+    approved = false;
     for (const s of report.steps) say(`  ${dim(elapsed())} ${s.node}: ${s.detail.split('\n')[0]}`);
     say(`  ${dim(elapsed())} ${bold(`[${report.stopped}]`)} ${report.why.split('\n')[0]}`);
     if (report.stopped === 'completed') {
@@ -225,6 +236,11 @@ try {
         if (state.node_states[node]?.reply || state.current_node !== node) break;
         await sleep(100);
       }
+      continue;
+    }
+    if (report.stopped === 'confirmation' && report.next.node?.type === 'merge') {
+      say(`  ${dim(elapsed())} ${bold('[person]')} is shown the merge (${report.next.message.split('\n')[0]}) and approves it`);
+      approved = true;
       continue;
     }
     if (report.stopped === 'confirmation' && report.next.node?.id === 'controller_finish') {

@@ -77,7 +77,7 @@ export function makeWorkflowCommand(only?: readonly string[]): Command {
       .command('run')
       .description('Perform every step of a run that needs no judgement; stop at the first that does and print the next step')
       .argument('<state-file>', 'run-state file')
-      .option('--yes', 'approve merges (nothing else)')
+      .option('--yes', 'approve the merges awaiting approval now, once the person has (nothing else; not a merge reached later)')
       .option('--max-steps <n>', 'stop after this many steps', '100')
       .option('--rerun-check', 'run again a check command whose earlier run did not finish (its workflow run was interrupted)')
       .option('--wait', 'while workers work, block (woken by changes to the run-state and the workers\' events, no polling) until the run needs you')

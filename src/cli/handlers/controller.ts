@@ -2,7 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { EXIT, OperationError, UsageError } from '../../errors.js';
 import { projectRoot } from '../../store/paths.js';
-import { runController, type RunReport } from '../../workflow/controller.js';
+import { awaitingApproval, runController, type RunReport } from '../../workflow/controller.js';
 import { chooseWorker, isAssignedNode, nextStep, type NextStep } from '../../workflow/next.js';
 import { loadRun } from '../../workflow/state-service.js';
 import { createWorkerPort } from '../../worker/port.js';
@@ -128,13 +128,15 @@ export async function run([stateFile]: string[], o: RunOptions): Promise<Command
   const maxSteps = Number(o.maxSteps ?? 100);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps ${o.maxSteps}: give a whole number of steps, 1 or more`);
   const timeoutMs = waitOption(o);
+  // --yes approves the merges awaiting approval now, which the person could have been shown; not one reached later
+  const approved = o.yes ? awaitingApproval(file, await createWorkerPort(root, { run: loaded.path })) : new Set<string>();
   const runOnce = async (steps: number): Promise<RunReport> => {
     // a fresh port each round: workers created or opened since the last one are seen
     const port = await createWorkerPort(root, { run: loaded.path });
     return runController({
       stateFile: file,
       port,
-      yes: o.yes === true,
+      approved,
       rerunCheck: o.rerunCheck === true,
       maxSteps: steps,
       // a recovery (a killed train's leftovers removed) is printed once, as a warning, below

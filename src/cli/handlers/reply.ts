@@ -17,8 +17,8 @@ export async function reply([id, message]: string[]): Promise<CommandResult> {
   const root = await mainRepoRoot();
   const r = await replyToWorker(root, id as string, message ?? '');
   const recorded = await recordControllerReply(r.id, message ?? '', root);
-  const lines = [`replied to ${r.id}`, ...recorded.map((x) => `recorded on run ${x.run_id}, node ${x.node}, as ${x.action === 'answer' ? 'the answer to its question' : 'a nudge (its timeout counts from now)'}`)];
-  return { json: { ok: true, worker_id: r.id, pane_id: r.paneId, text: r.text, recorded }, text: lines.join('\n') };
+  const lines = [`replied to ${r.id}`, ...(r.change ? [`kept on its change ${r.change} (given with the change when it is given again)`] : []), ...recorded.map((x) => `recorded on run ${x.run_id}, node ${x.node}, as ${x.action === 'answer' ? 'the answer to its question' : 'a nudge (its timeout counts from now)'}`)];
+  return { json: { ok: true, worker_id: r.id, pane_id: r.paneId, text: r.text, change: r.change ?? null, recorded }, text: lines.join('\n') };
 }
 
 /** Options of `reply-main`. */

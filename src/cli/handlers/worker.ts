@@ -138,7 +138,7 @@ export async function assign([id, description, provider]: string[], o: AssignOpt
   const design = readOptionFile('--design', o.design);
   if ((o.run === undefined) !== (o.node === undefined)) throw new UsageError('--run <state-file> and --node <id> go together: the blocked node this assignment resolves');
   const root = await mainRepoRoot();
-  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}) });
+  const r = await assignWorker(root, id as string, description ?? '', { proposal, design, newWindow: o.newWindow === true, fresh: o.fresh === true, provider, model: o.model, buildsOn: o.buildsOn ?? [], ...(o.change !== undefined ? { change: o.change } : {}), ...(o.run !== undefined ? { onUpdateConflict: 'keep' as const } : {}) });
   const lines = [
     ...(r.opened ? [`opened ${r.id} in pane ${r.opened.paneId}`] : []),
     ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),

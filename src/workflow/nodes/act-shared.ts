@@ -99,8 +99,10 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
       },
     });
   } catch (err) {
-    if (!hasCode(err, 'merge_conflict', 'unknown_branch')) throw err;
-    const reason = `builds_on: ${err.message}`;
+    // a conflict with the branches it builds on, or with your branch (it moved since the worker's branch
+    // was made): the node is blocked with the files named, and `next` offers [resolve]
+    if (!hasCode(err, 'merge_conflict', 'unknown_branch', 'update_conflict')) throw err;
+    const reason = `${err.code === 'update_conflict' ? 'update' : 'builds_on'}: ${err.message}`;
     await io.move({ action: 'block', node: node.id, reason });
     await recordConflict(io, node, conflictOf(err, worker, branches, reason));
     io.record(node.id, 'block', reason);

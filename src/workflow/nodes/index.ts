@@ -5,7 +5,7 @@
  * missing entry.
  */
 import { activeIds, baseNodeId, isInstanceId, nodeOfId } from '../active.js';
-import { conflictChoices, recordedConflict } from '../builds-on-conflict.js';
+import { conflictChoices, recordedConflict, unmergedOf } from '../builds-on-conflict.js';
 import { instanceHasSlot, instanceNode } from '../for-each.js';
 import type { NodeState, RunState, WorkflowNode, WorkflowTemplate } from '../schema.js';
 import type { NodeType } from '../schema.js';
@@ -183,9 +183,12 @@ function planOne(state: RunState, template: WorkflowTemplate, stateFile: string,
         const waiting = `${why}; waiting for ${pending.worker} to resolve it (change ${pending.change}, assigned ${pending.assigned_at})`;
         return ctx.step('wait', waiting, { done_when: `${pending.worker} runs reply-main (then retry)` }, { kind: 'stop', stopped: 'waiting', why: waiting });
       }
-      const replied = pending?.reply ? `${why}; ${pending.worker} replied: ${pending.reply.message}${pending.reply.status === 'done' ? '' : ` (status ${pending.reply.status})`}` : why;
+      // a `done` reply counts only when the merge is there: else [resolve] stays first, with the reason
+      const unmerged = pending?.reply?.status === 'done' ? unmergedOf(conflict, lookup.contains) : [];
+      const missing = unmerged.length ? `; but ${unmerged.join(' and ')} ${unmerged.length > 1 ? 'are' : 'is'} not merged into ${conflict.branch} (git merge-base --is-ancestor): send the resolve again` : '';
+      const replied = pending?.reply ? `${why}; ${pending.worker} replied: ${pending.reply.message}${pending.reply.status === 'done' ? '' : ` (status ${pending.reply.status})`}${missing}` : why;
       return ctx.step('blocked', replied, {
-        choices: conflictChoices(conflict, node.id, state.run_id, startLine(stateFile, node, assigned), stateFile),
+        choices: conflictChoices(conflict, node.id, state.run_id, startLine(stateFile, node, assigned), stateFile, unmerged),
         done_when: `${conflict.branch} holds ${conflict.others.join(' and ')} with ${conflict.files.join(', ')} resolved; then retry (starting the node again clears the block)`,
       }, { kind: 'stop', stopped: 'blocked', why: replied });
     }

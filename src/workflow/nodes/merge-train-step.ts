@@ -13,6 +13,9 @@ import { startLine } from './lines.js';
 import { actFoundMerged, foundInto, foundMergedStep } from './merge-found.js';
 import type { ActIO, ActResult, PlanContext, Step } from './step.js';
 
+/** How a merge that is not approved yet gets approval (the end of its `why`). */
+export const APPROVAL = 'show it to the person, and once they approve, rerun with --yes (it approves the merges awaiting approval when it starts, never one the run reaches later)';
+
 /** The plan of a merge-train node: the branches to merge, approved by `workflow run --yes`. */
 export function planTrain(ctx: PlanContext): Step {
   const { node, state, template, stateFile, started } = ctx;
@@ -38,9 +41,9 @@ export async function actTrain(step: Step, node: WorkflowNode, io: ActIO): Promi
   const branches = action.workers.map((w) => `team/${w}`).join(', ') || 'nothing';
   const found = await actFoundMerged(step, node, io, action.workers, null);
   if (found) return found;
-  if (!io.yes) {
+  if (!io.approved(node.id)) {
     if (step.next.node?.status !== 'waiting') await io.move({ action: 'wait', node: node.id, reason: `merge train of ${branches} awaits approval` });
-    return { stopped: 'confirmation', why: `the merge train of ${branches} needs approval: rerun with --yes` };
+    return { stopped: 'confirmation', why: `the merge train of ${branches} needs approval: ${APPROVAL}` };
   }
   if (action.start) await io.move({ action: 'start', node: node.id });
   if (!io.port.mergeTrain) throw new Error('this worker port cannot run merge trains (this is a bug in agent-team)');

@@ -9,8 +9,8 @@ import { actCommon } from './act-shared.js';
 import { finishLine } from '../transitions.js';
 import { startLine } from './lines.js';
 import type { ActResult, NodeModule } from './step.js';
-import { actTrain, planTrain } from './merge-train-step.js';
 import { actFoundMerged, foundInto, foundMergedStep } from './merge-found.js';
+import { actTrain, APPROVAL, planTrain } from './merge-train-step.js';
 import { isMergeTrain } from '../merge-train.js';
 
 /** The merge node type. */
@@ -37,9 +37,9 @@ export const merge: NodeModule = {
     const { worker } = action;
     const found = await actFoundMerged(step, node, io, [worker], worker);
     if (found) return found;
-    if (!io.yes) {
+    if (!io.approved(node.id)) {
       if (step.next.node?.status !== 'waiting') await io.move({ action: 'wait', node: node.id, worker, reason: `merge of team/${worker} awaits approval` });
-      return { stopped: 'confirmation', why: `merging team/${worker} needs approval: rerun with --yes` };
+      return { stopped: 'confirmation', why: `merging team/${worker} needs approval: ${APPROVAL}` };
     }
     if (action.start) await io.move({ action: 'start', node: node.id, worker });
     try {

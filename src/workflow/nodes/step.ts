@@ -144,8 +144,12 @@ export interface ActIO {
   stateFile: string;
   cwd: string;
   template: WorkflowTemplate;
-  /** Approves merges (`workflow run --yes`). */
-  yes: boolean;
+  /**
+   * Whether the person approved the merge at node `id`: `workflow run --yes` approves the merges that
+   * awaited approval when the command started ({@link ../controller.ts awaitingApproval}), not one the
+   * run reaches later in the same call, which nobody has seen yet.
+   */
+  approved(id: string): boolean;
   /** Runs again a check whose earlier run did not finish (`workflow run --rerun-check`). */
   rerunCheck?: boolean;
   move(move: Move): Promise<void>;
