@@ -17,6 +17,13 @@ import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
 
 const GO_ON: ActResult = { stopped: null };
 
+/** How a change never confirmed delivered was finished (WorkerPort.resend), as `workflow run` reports it. */
+const REDELIVERED = {
+  taken: 'the agent had taken it; nothing typed',
+  entered: 'the text still in its input box was submitted (not typed again)',
+  'typed-again': 'its input box was empty: typed again',
+} as const;
+
 async function applyMoves(moves: Move[] | undefined, io: ActIO): Promise<void> {
   for (const m of moves ?? []) await io.move(m);
 }
@@ -44,6 +51,11 @@ export async function actCommon(step: Step, node: WorkflowNode, io: ActIO): Prom
         else if (action.reassign !== undefined) await io.port.assign(action.reopen, action.reassign);
         if (action.resend !== undefined || action.reassign !== undefined) await restartOverdueClock(io, node);
         io.record(node.id, 'reopen', action.detail ?? `${action.reopen} had stopped: reopened in its worktree`);
+      } else if (action.redeliver && io.port.resend) {
+        const { worker, change, text } = action.redeliver;
+        const done = await io.port.resend(worker, change, text);
+        await restartOverdueClock(io, node);
+        io.record(node.id, 'redeliver', `${worker} was never confirmed to have ${change} (the CLI typing it stopped): ${REDELIVERED[done?.redelivery ?? 'typed-again']}`);
       }
       return { stopped: 'waiting', why: action.why };
     case 'assign':
