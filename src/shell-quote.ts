@@ -23,3 +23,39 @@ export function shellQuote(arg: string): string {
   }
   return `$'${out}'`;
 }
+
+/**
+ * Splits `command` into words the way a POSIX shell would for plain words, quotes and backslashes (no
+ * expansion); the words end at the first unquoted operator (`;&|<>()`): what runs is the first command.
+ */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i] as string;
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "'") {
+      const end = command.indexOf("'", i + 1);
+      word = (word ?? '') + command.slice(i + 1, end < 0 ? command.length : end);
+      i = end < 0 ? command.length : end;
+    } else if (c === '"') {
+      let j = i + 1;
+      let text = '';
+      for (; j < command.length && command[j] !== '"'; j++) text += command[j] === '\\' && j + 1 < command.length ? command[++j] : command[j];
+      word = (word ?? '') + text;
+      i = j;
+    } else if (c === '\\' && i + 1 < command.length) {
+      word = (word ?? '') + command[++i];
+    } else if (';&|<>()'.includes(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      break;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}

@@ -46,6 +46,7 @@ const UNIT = [
   'test/provider/adapters.test.ts',
   'test/provider/activity-next.test.ts',
   'test/provider/input-box.test.ts',
+  'test/worker/delivery-record.test.ts',
   'test/session/test-home.test.ts',
 ];
 

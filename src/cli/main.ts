@@ -6,6 +6,7 @@
  */
 import { AgentTeamError, EXIT } from '../errors.js';
 import { runOrDefer } from '../store/critical-section.js';
+import { interruptHint } from './interrupt-hint.js';
 import { reportError, runCli, type CliOutcome } from './program.js';
 
 /** Process-wide: whether this process's one CLI invocation has printed its outcome (read by the signal handler below). */
@@ -14,7 +15,7 @@ const outcome: CliOutcome = { reported: false };
 const interrupt = () =>
   runOrDefer(() => {
     if (outcome.reported) return; // printed and exiting: the printed outcome stands
-    reportError(new AgentTeamError('interrupted', EXIT.interrupted, { code: 'interrupted' }), { json: process.argv.includes('--json'), debug: false });
+    reportError(new AgentTeamError('interrupted', EXIT.interrupted, { code: 'interrupted', hint: interruptHint(process.argv.slice(2)) }), { json: process.argv.includes('--json'), debug: false });
     process.exit(EXIT.interrupted);
   });
 process.on('SIGINT', interrupt);

@@ -7,7 +7,7 @@
  */
 import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { nanoid } from 'nanoid';
+import { randomId } from './random-id.js';
 import { osError } from '../errors.js';
 
 /**
@@ -36,7 +36,7 @@ function removeQuietly(path: string): void {
 
 /** A temp name unique to this write: `<file>.<pid>.<nanoid>.tmp` (the pid tells `doctor` whether its writer is gone; `wx` guards clashes). */
 function tempName(path: string): string {
-  return `${path}.${process.pid}.${nanoid(10)}.tmp`;
+  return `${path}.${process.pid}.${randomId(10)}.tmp`;
 }
 
 /**

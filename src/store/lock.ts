@@ -16,7 +16,7 @@
 import { closeSync, fstatSync, linkSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { nanoid } from 'nanoid';
+import { randomId } from './random-id.js';
 import { OperationError, osError } from '../errors.js';
 
 /** A lock folder of an earlier version not refreshed for this long (ms) was abandoned by a crashed process. */
@@ -216,7 +216,7 @@ function ownerRecord(token: string): LockOwner {
 
 /** Writes `content` to a fresh temp file next to `target` (`<target>.<nanoid>.tmp`) and returns its path. */
 function writeTempFile(target: string, content: string): string {
-  const temp = `${target}.${nanoid(10)}.tmp`;
+  const temp = `${target}.${randomId(10)}.tmp`;
   const fd = openSync(temp, 'wx', 0o644);
   try {
     writeSync(fd, content);
@@ -253,7 +253,7 @@ function tryCreate(lockPath: string, token: string): boolean {
  */
 export function removeStaleLock(lockPath: string, staleToken: string | undefined): boolean {
   const guard = `${lockPath}.takeover`;
-  const guardToken = nanoid();
+  const guardToken = randomId();
   if (!tryCreate(guard, guardToken)) {
     const g = inspectLock(guard);
     if (g.kind === 'stale' || (g.kind === 'legacy' && g.stale)) {
@@ -273,7 +273,7 @@ export function removeStaleLock(lockPath: string, staleToken: string | undefined
     const now = inspectLock(lockPath);
     if (now.kind === 'free') return true;
     if (!(now.kind === 'stale' || (now.kind === 'legacy' && now.stale))) return false;
-    const aside = `${lockPath}.${nanoid(10)}.stale`;
+    const aside = `${lockPath}.${randomId(10)}.stale`;
     try {
       renameSync(lockPath, aside);
     } catch (err) {
@@ -322,7 +322,7 @@ function describeHolder(status: LockStatus, lockPath: string): string {
 
 /** Takes the lock at `lockPath` for this process, waiting up to {@link WAIT_MS}. Returns its token. */
 async function acquire(file: string, lockPath: string): Promise<string> {
-  const token = nanoid();
+  const token = randomId();
   const started = Date.now();
   let reported = false;
   // The bound is per holder: while the lock changes hands, writers make progress and this one waits on.

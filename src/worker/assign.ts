@@ -14,7 +14,9 @@ import { liveness, openWorker, prepareWorktree, type OpenedWorker, type OpenWork
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerPaths } from './paths.js';
-import { confirmLaunchTask, deliverTyped, type Delivery } from './delivery.js';
+import { confirmLaunchTask, deliverAgain, deliverTyped, type Delivery, type Redelivery } from './delivery.js';
+import { recordDelivery, undeliveredChange, type DeliveryState } from './delivery-record.js';
+import { uninterruptible } from '../store/critical-section.js';
 import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
 /** Options of {@link assignWorker}. `proposal`/`design` are the file contents (the CLI reads files/stdin). */
@@ -144,6 +146,8 @@ export interface AssignResult {
   delivery: Delivery;
   /** Whether the task went on the launch command line (the worker was opened for it). */
   onCommandLine: boolean;
+  /** Set when an earlier delivery of this change was cut short (its CLI killed): how it was finished (delivery.ts). */
+  redelivery?: Redelivery;
   warnings: string[];
 }
 
@@ -216,6 +220,21 @@ export async function assignWorker(root: string, id: string, description: string
     let paneId = config.pane_id;
     let delivery: Delivery;
     let onCommandLine = false;
+    let redelivery: Redelivery | undefined;
+    // Recorded before anything is typed, and at each step after (delivery-record.ts): a CLI killed while
+    // typing leaves `pending`/`entered`, which the next assign of this change (workflow run) finishes.
+    const earlier = options.change && live.alive ? undeliveredChange(root, id, change.relativeDir) : undefined;
+    const record = (state: DeliveryState | 'typed-in') => recordDelivery(root, id, change.relativeDir, state);
+    if (!earlier) record('pending');
+    const bounds = { env: options.env, startTimeoutMs: options.startTimeoutMs, deliveryTimeoutMs: options.deliveryTimeoutMs, onTyped: () => record('typed-in'), onEnter: () => record('entered') };
+    // An interrupt (Ctrl-C, SIGTERM) while the task is typed waits until it is delivered and recorded
+    // (bounded by the start and delivery bounds): a text left in the input box without Enter is lost work.
+    const delivered = (deliver: () => Promise<Delivery>) =>
+      uninterruptible(async () => {
+        const d = await deliver();
+        record(d);
+        return d;
+      });
     if (!live.alive) {
       const launchedAt = Date.now();
       // the worktree was prepared above (its warnings already taken): open does not prepare it again
@@ -224,14 +243,21 @@ export async function assignWorker(root: string, id: string, description: string
       backend = await backendFor(options, opened.backend);
       paneId = opened.paneId;
       onCommandLine = opened.taskOnCommandLine === true;
-      const ctx = { root, id, adapter, backend, paneId, env: options.env, startTimeoutMs: options.startTimeoutMs, deliveryTimeoutMs: options.deliveryTimeoutMs };
-      delivery = onCommandLine ? await confirmLaunchTask(ctx, launchedAt) : await deliverTyped(ctx, message);
+      if (onCommandLine) record('entered'); // the launch command carried it, Enter included
+      const ctx = { root, id, adapter, backend, paneId, ...bounds };
+      delivery = await delivered(() => (onCommandLine ? confirmLaunchTask(ctx, launchedAt) : deliverTyped(ctx, message)));
     } else {
       if (!backend) throw new OperationError(`worker ${id} has no pane`);
-      delivery = await deliverTyped({ root, id, adapter, backend, paneId, env: options.env, startTimeoutMs: options.startTimeoutMs, deliveryTimeoutMs: options.deliveryTimeoutMs }, message);
+      const ctx = { root, id, adapter, backend, paneId, ...bounds };
+      delivery = await delivered(async () => {
+        if (!earlier) return deliverTyped(ctx, message);
+        const again = await deliverAgain(ctx, message, { state: earlier.state, startedAtMs: Date.parse(earlier.startedAt), typed: earlier.typed });
+        redelivery = again.how;
+        return again.delivery;
+      });
     }
     if (delivery === 'typed') warnings.push(`${id} runs a provider without events (${config.provider}): the task was typed, but agent-team cannot confirm the agent took it (give the provider \`like: <built-in>\` in .agents/config.yaml if it is one)`);
-    return { id, change, opened, update, builtOn, message, delivery, onCommandLine, warnings };
+    return { id, change, opened, update, builtOn, message, delivery, ...(redelivery ? { redelivery } : {}), onCommandLine, warnings };
   } catch (err) {
     // a change folder made for this call goes; one given again (options.change) stays as it was
     if (!options.change) rmSync(change.dir, { recursive: true, force: true });

@@ -127,6 +127,14 @@ function readChangeYaml(file: string): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
+/**
+ * The fields of change `change` (any form {@link normalizeChange} takes) of `worktree`. Throws OperationError
+ * `unknown_change` when it does not exist, {@link UnreadableFileError} when its change.yaml is not a mapping.
+ */
+export function readChange(worktree: string, change: string): Record<string, unknown> {
+  return readChangeYaml(join(existingChange(worktree, change).dir, 'change.yaml'));
+}
+
 /** Changes of a worktree that are not done or archived. */
 export function activeChanges(worktree: string): ChangeSummary[] {
   return listChanges(worktree).filter((c) => !FINISHED.has(c.status));

@@ -12,7 +12,8 @@ import { OperationError } from '../errors.js';
 import type { ProviderAdapter } from '../provider/index.js';
 import type { SessionBackend } from '../session/backend.js';
 import { recogniseDialog, type ActivityInfo } from './activity.js';
-import { inputFootprint, stillInInput, watchedLines, type FootprintLine } from './input-box.js';
+import { inputBoxHolds, textAtEnd, inputFootprint, stillInInput, watchedLines, type FootprintLine } from './input-box.js';
+import { pauseForTest } from './test-pause.js';
 import { readEvents } from './events.js';
 import { currentActivity, startBound } from './launch.js';
 import { assertAgentInPane } from './preflight.js';
@@ -69,6 +70,10 @@ export interface DeliveryContext {
   /** Bounds in ms: the agent becoming ready, and it confirming the prompt. */
   startTimeoutMs?: number;
   deliveryTimeoutMs?: number;
+  /** Called once the text is in the pane, before Enter (the caller records it: a pipe shows no input box). */
+  onTyped?: () => void;
+  /** Called just before Enter is sent after the typed text (the caller records the delivery as `entered`). */
+  onEnter?: () => void;
 }
 
 /** Whether an event after `sinceMs` says the agent took a prompt. */
@@ -151,6 +156,7 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   const before = watchBox ? await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES) : [];
   const typedAt = Date.now();
   await ctx.backend.sendText(ctx.paneId, text, { submit: false });
+  ctx.onTyped?.();
   if (ctx.adapter.submitDelayMs > 0) await sleep(ctx.adapter.submitDelayMs);
   const screen = await ctx.backend.capture(ctx.paneId, 40);
   // the typed text is in the input now: its words are no dialog, whatever they quote
@@ -168,7 +174,10 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
     if (!echoed) return fail(ctx, `the task was typed into ${ctx.id} but never showed in its pane within ${Math.min(bound, ECHO_BOUND_MS)} ms (the agent was not reading input); Enter was not pressed`);
     watched = echoed;
   }
+  await pauseForTest('typed', ctx.env);
+  ctx.onEnter?.();
   await ctx.backend.sendText(ctx.paneId, '');
+  await pauseForTest('entered', ctx.env);
   // The process backend echoes nothing: the caller reports the task as typed, unconfirmed.
   if (!ctx.adapter.confirmsPrompt && !watchBox) return 'typed';
   const delivered = await paced(ctx, Date.now() + bound, async (): Promise<Delivery | undefined> => {
@@ -182,3 +191,56 @@ export async function deliverTyped(ctx: DeliveryContext, text: string): Promise<
   return fail(ctx, `the task was typed into ${ctx.id} but ${why} (activity: ${last.activity})`, last);
 }
 
+
+/** How far an earlier delivery got before its CLI stopped (delivery-record.ts): text maybe typed, or Enter sent too; since when (ms since the epoch). */
+export interface EarlierDelivery {
+  state: 'pending' | 'entered';
+  startedAtMs: number;
+  /** Whether the text had gone into the pane (recorded after typing, before Enter). */
+  typed: boolean;
+}
+
+/** How {@link deliverAgain} finished an earlier delivery: the agent had taken it, Enter alone submitted the text in the input box, or it was typed again. */
+export type Redelivery = 'taken' | 'entered' | 'typed-again';
+
+/**
+ * Delivers `text` again after a delivery whose CLI was killed (`earlier`), exactly once: an agent with
+ * prompt events that reported a prompt since then got it (`confirmed`, nothing typed); a text still in
+ * the input box is submitted with Enter alone (never typed twice); after an Enter, a text that left the
+ * box counts as `submitted`; a box that was cleared (or a new agent) gets the text typed again through
+ * {@link deliverTyped}. Never into a shell. Throws {@link NotDeliveredError} when only part of the text is
+ * in the box (typing it again would garble it; the message says to clear the box) or when Enter is not taken.
+ */
+export async function deliverAgain(ctx: DeliveryContext, text: string, earlier: EarlierDelivery): Promise<{ delivery: Delivery; how: Redelivery }> {
+  if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, earlier.startedAtMs)) return { delivery: 'confirmed', how: 'taken' };
+  if (ctx.backend.name === 'process') {
+    // no screen to read: the record says whether the text is in the agent's pipe (its line unfinished)
+    if (earlier.state === 'entered') return { delivery: 'typed', how: 'taken' };
+    if (!earlier.typed) return { delivery: await deliverTyped(ctx, text), how: 'typed-again' };
+    ctx.onEnter?.();
+    await ctx.backend.sendText(ctx.paneId, '');
+    return { delivery: 'typed', how: 'entered' };
+  }
+  await inPane(ctx);
+  const screen = await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES);
+  const holds = inputBoxHolds(screen, text);
+  if (holds === 'part') {
+    return fail(ctx, `part of the task is still in ${ctx.id}'s input box (its earlier delivery was cut short); clear the input box, then give the task again`);
+  }
+  if (holds === 'none' || (earlier.state === 'entered' && !textAtEnd(screen, text))) {
+    // after an Enter, a text gone from the box was taken; before one, the box was cleared: type it again
+    return earlier.state === 'entered' ? { delivery: 'submitted', how: 'taken' } : { delivery: await deliverTyped(ctx, text), how: 'typed-again' };
+  }
+  const watched = watchedLines(inputFootprint([], screen), text).filter((l) => l.offset < 12);
+  const typedAt = Date.now();
+  ctx.onEnter?.();
+  await ctx.backend.sendText(ctx.paneId, '');
+  const bound = deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
+  const deadline = Date.now() + bound;
+  for (;;) {
+    if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, typedAt)) return { delivery: 'confirmed', how: 'entered' };
+    if (!stillInInput(watched, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES))) return { delivery: 'submitted', how: 'entered' };
+    if (Date.now() >= deadline) return fail(ctx, `the task in ${ctx.id}'s input box was submitted again, but it stayed there for ${bound} ms (Enter was not taken)`);
+    await sleep(25);
+  }
+}

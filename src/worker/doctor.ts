@@ -13,6 +13,8 @@
  *   merge still in progress is only reported;
  * - panes tagged as a worker's own that worker.yaml does not record (an interrupted `worker open`) →
  *   closed when no agent runs in them; one whose agent runs is only reported (`worker open` adopts it);
+ * - a change typed into a worker's agent but never confirmed delivered (the CLI typing it was killed) →
+ *   reported with the `worker assign … --change` line that finishes it (typing into a pane is no repair);
  * - runs whose template is missing, invalid, outside the repository or changed since `state init`, and
  *   unreadable run-states → reported (what to restore), never rewritten.
  */
@@ -27,12 +29,13 @@ import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig } from './confi
 import { workerPaths, workersDir } from './paths.js';
 import { backendFor, paneOwner } from './session.js';
 import { strayPanesOrNone } from './stray-panes.js';
+import { undeliveredChange } from './delivery-record.js';
 
 /** Leftovers younger than this (ms) may belong to a command still running: left alone. */
 export const SETTLE_MS = 60_000;
 
 /** Kinds of finding, each with its own repair (or none). */
-export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'stale_pane' | 'template_missing' | 'template_changed' | 'unreadable_run';
+export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'stale_pane' | 'template_missing' | 'template_changed' | 'unreadable_run' | 'undelivered_change';
 
 /** One finding: what, where (repository-relative when inside), why it matters, and what fixes it. */
 export interface Finding {
@@ -138,6 +141,11 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
           await backend.kill(stray);
         });
       }
+    }
+    const undelivered = undeliveredChange(root, id);
+    if (undelivered) {
+      const how = undelivered.state === 'entered' ? 'Enter was sent, but the agent never confirmed it' : 'its text may still sit in the agent\'s input box, unsent';
+      add({ kind: 'undelivered_change', path: rel(join(paths.worktree, undelivered.change)), message: `worker ${id}: change ${undelivered.change} was never confirmed delivered (the command typing it stopped at ${undelivered.startedAt}; ${how})`, fix: undelivered.fix });
     }
     const hasBranch = await branchExists(root, paths.branch).catch(() => true);
     const hasWorktree = existsSync(join(paths.worktree, '.git'));

@@ -53,3 +53,39 @@ export function watchedLines(footprint: readonly FootprintLine[], text: string):
 export function stillInInput(footprint: readonly FootprintLine[], now: readonly string[]): boolean {
   return footprint.some((f) => now.length - 1 - f.offset >= 0 && norm(now[now.length - 1 - f.offset] ?? '') === f.line);
 }
+
+/** Text as the screen may draw it, flattened: box-drawing characters, prompt marks and every space gone (a wrapped line joins its continuation). */
+function flatten(text: string): string {
+  return text.replace(/[\s\u2500-\u257f\u276f]+/g, '');
+}
+
+/** How long a start of the text must be to count as "part of it is in the input box" (flattened characters). */
+const PART_CHARS = 24;
+
+/**
+ * Whether `screen` (a pane's last lines, captured with nothing known of its earlier state) still holds a
+ * task `text` that was typed but, as far as agent-team knows, never submitted: `all` when the whole text
+ * (flattened, so wrapping and box borders do not matter) or a paste placeholder (`[Pasted Text: N lines]`,
+ * as gemini draws a long paste) shows there; `part` when only its beginning does (a paste cut short);
+ * `none` otherwise (the box was cleared, or the agent is a new one). Pure.
+ */
+export function inputBoxHolds(screen: readonly string[], text: string): 'all' | 'part' | 'none' {
+  const flat = flatten(screen.join('\n'));
+  const wanted = flatten(text);
+  if (wanted === '' || flat.includes(wanted)) return 'all';
+  if (screen.slice(-12).some((l) => /\[Pasted text[^\]]*\]/i.test(l))) return 'all';
+  // the first two lines name the change folder: another task's text does not share them
+  const head = flatten(text.split('\n').slice(0, 2).join('\n'));
+  return flat.includes(head.length >= PART_CHARS ? head : wanted.slice(0, PART_CHARS)) ? 'part' : 'none';
+}
+
+/**
+ * Whether `text` is the last thing on `screen` but for at most `slack` characters (flattened: a status
+ * line under the input box): the input box is at the bottom, while a prompt the agent took is followed
+ * by what the agent printed since. Pure.
+ */
+export function textAtEnd(screen: readonly string[], text: string, slack = 40): boolean {
+  const flat = flatten(screen.join('\n'));
+  const at = flat.lastIndexOf(flatten(text));
+  return at >= 0 && flat.length - (at + flatten(text).length) <= slack;
+}

@@ -21,6 +21,7 @@ import { workerPaths } from './paths.js';
 import { statusEntries } from '../git/repo.js';
 import { containsSync, tryGit } from '../git/git.js';
 import { activeChanges, CHANGES_DIR, setChangeStatus } from './changes.js';
+import { undeliveredChange } from './delivery-record.js';
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
 export interface WorkerPortOptions extends LifecycleOptions {
@@ -111,9 +112,11 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     },
     startAfresh: (id) => startAfresh(root, id),
     async resend(id, change, description) {
-      await assignWorker(root, id, description, { ...options, change });
+      const r = await assignWorker(root, id, description, { ...options, change });
       running.set(id, true);
+      return r.redelivery ? { redelivery: r.redelivery } : undefined;
     },
+    undelivered: (id, change) => undeliveredChange(root, id, change) !== undefined,
     setChangeStatus(id, change, status) {
       setChangeStatus(workerPaths(root, id).worktree, change, status);
     },

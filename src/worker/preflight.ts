@@ -8,7 +8,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { OperationError } from '../errors.js';
 import type { PaneForeground, PaneOwner, SessionBackend } from '../session/backend.js';
-import { shellQuote } from '../shell-quote.js';
+import { shellQuote, shellWords } from '../shell-quote.js';
 import { WaitTimeoutError, waitFor } from '../session/wait.js';
 import { pacedWait } from './paced-wait.js';
 import { updateWorkerConfig } from './config.js';
@@ -55,39 +55,6 @@ export function launchBinary(command: string): string | undefined {
     while (i < words.length && (/^-/.test(words[i] ?? '') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? ''))) i++;
   }
   return words[i];
-}
-
-/** Splits `command` into words the way a POSIX shell would for plain words, quotes and backslashes (no expansion). */
-function shellWords(command: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i] as string;
-    if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else if (c === "'") {
-      const end = command.indexOf("'", i + 1);
-      word = (word ?? '') + command.slice(i + 1, end < 0 ? command.length : end);
-      i = end < 0 ? command.length : end;
-    } else if (c === '"') {
-      let j = i + 1;
-      let text = '';
-      for (; j < command.length && command[j] !== '"'; j++) text += command[j] === '\\' && j + 1 < command.length ? command[++j] : command[j];
-      word = (word ?? '') + text;
-      i = j;
-    } else if (c === '\\' && i + 1 < command.length) {
-      word = (word ?? '') + command[++i];
-    } else if (';&|<>()'.includes(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-      break;
-    } else {
-      word = (word ?? '') + c;
-    }
-  }
-  if (word !== undefined) words.push(word);
-  return words;
 }
 
 /** Whether `binary` runs: a path (relative to `cwd`) to an executable file, or a name found in `PATH`. */

@@ -14,6 +14,7 @@ import { listWorkerIds } from './create.js';
 import { decideActivity, type Activity, type ActivityInfo } from './activity.js';
 import { readEvents } from './events.js';
 import { readLastReply, type LastReply } from './last-reply.js';
+import { undeliveredChange, type UndeliveredChange } from './delivery-record.js';
 import { DEFAULT_PROVIDER, providerFor } from './providers.js';
 
 /** One row of {@link workerStatus}. */
@@ -43,6 +44,8 @@ export interface WorkerStatus {
   resetsAt?: string;
   /** The worker's last `reply-main` (last-reply.ts), whether or not a run took it. */
   lastReply?: LastReply;
+  /** A change typed into its agent but never confirmed delivered (the CLI typing it was killed), with the command that delivers it (delivery-record.ts). */
+  undelivered?: UndeliveredChange;
   error?: string;
 }
 
@@ -160,6 +163,7 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
           row.activeChanges = activeChanges(paths.worktree);
         }
         row.lastReply = readLastReply(root, id);
+        row.undelivered = undeliveredChange(root, id);
       } catch (err) {
         row.error = (err as Error).message;
       }

@@ -108,7 +108,8 @@ function initLine(command: InitCommandLine, texts: [string, string][], name: str
 /**
  * The params of a new run: `given` (from `--params-file`, typed) merged with `texts` (from `--param`,
  * strings; they win), each checked against `template.params`; defaults filled in. Throws UsageError for
- * an unknown param (with the declared names), a wrong type, or a missing required one; with `command`,
+ * an unknown param (with the declared names), a wrong type, a missing required one, or a value that is
+ * exactly the placeholder a hint printed for it (`<the description>`, `<item>,<item>`); with `command`,
  * the hint of a wrong or missing one is that command again with a value to replace for it.
  */
 export function resolveParams(template: WorkflowTemplate, given: Record<string, unknown>, texts: [string, string][], command?: InitCommandLine): ParamValues {
@@ -128,6 +129,14 @@ export function resolveParams(template: WorkflowTemplate, given: Record<string, 
   const hint = (name: string, decl: ParamDecl) => (command ? initLine(command, texts, name, placeholder(decl)) : `give --param ${q(name)}=${q(placeholder(decl))}`);
   const coerce = (name: string, value: unknown, fromText: boolean) => {
     const decl = check(name);
+    // the hint's placeholder pasted as printed: refused, never a run with `<…>` as its input
+    const shown = placeholder(decl);
+    if (shown.startsWith('<') && (value === shown || (Array.isArray(value) && value.join(',') === shown))) {
+      throw new UsageError(`param ${name}: ${q(shown)} is the placeholder a hint printed, not a value; give the real ${name}${decl.description ? ` (${decl.description})` : ''} in its place`, {
+        code: 'invalid_param',
+        hint: command ? `replace ${q(shown)} with the value in: ${hint(name, decl)}` : `give --param ${q(name)}=<value>`,
+      });
+    }
     try {
       return coerceParam(name, decl, value, fromText);
     } catch (err) {

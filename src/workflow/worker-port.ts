@@ -24,6 +24,8 @@ export interface WorkerLookup {
   workersOf?(role: string): string[];
   /** Descriptions of the worker's open changes (status not done/archived/superseded), oldest first. */
   openChanges?(id: string): { change: string; description: string }[];
+  /** Whether the change (`.tasks/changes/<name>/`) was typed into the worker's agent but never confirmed delivered (its CLI was killed while typing). */
+  undelivered?(id: string, change: string): boolean;
   /** Whether `branch` holds `other` (`git merge-base --is-ancestor other branch`); undefined when git cannot tell (unknown ref). */
   contains?(branch: string, other: string): boolean | undefined;
 }
@@ -62,8 +64,12 @@ export interface WorkerPort extends WorkerLookup {
    * `reset: false` when the branch was left as it was (uncommitted work, or git refused), with `reason`.
    */
   startAfresh?(id: string): Promise<{ upstream: string; commits: string[]; backup: string; reset: boolean; reason?: string } | undefined>;
-  /** Types the assignment of the existing change folder `change` again (a restarted agent); no new change is made. */
-  resend?(id: string, change: string, description: string): Promise<void>;
+  /**
+   * Types the assignment of the existing change folder `change` again (a restarted agent); no new change
+   * is made. A change never confirmed delivered to a running agent is finished instead (submitted from the
+   * input box, or typed again when the box is empty); `redelivery` then says which.
+   */
+  resend?(id: string, change: string, description: string): Promise<{ redelivery?: 'taken' | 'entered' | 'typed-again' } | void>;
   /** Sets the status of a change folder (`.tasks/changes/<name>/`) of the worker (e.g. `superseded`). */
   setChangeStatus?(id: string, change: string, status: string): void;
   /** Merges `team/<id>` into the current branch; throws OperationError on conflict (branch unchanged). */

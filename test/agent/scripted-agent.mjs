@@ -14,7 +14,7 @@
 // `--start-delay <ms>` (input typed before ready is lost, as in gemini/opencode), `--early-enter-ms <ms>`
 // (an Enter within that time after text stays unsent, as gemini does), `--fail-resume` (a resume
 // exits 42 as gemini does without a saved session), `--ignore-enter` (every Enter is
-// ignored: typed text stays in the input line), `--exit-at-start` (exits at once), `--history <file>`
+// ignored: typed text stays in the input line; Ctrl-U clears the input line, on screen too), `--exit-at-start` (exits at once), `--history <file>`
 // (prints the file as the conversation so far above its ready prompt, as a resumed claude does),
 // `--late-session-end <go-file>` (when killed, one more SessionEnd hook that appends only once <go-file>
 // exists, as gemini's late SessionEnd hooks do). Without `--settings` it
@@ -296,6 +296,12 @@ if (tty) {
         const text = input;
         input = '';
         submit(text);
+      } else if (ch === '\u0015') {
+        // Ctrl-U clears the whole input, on screen too (as a TUI's input box does): back to the prompt line
+        const cols = process.stdout.columns || 80;
+        const up = input.split('\n').reduce((rows, l) => rows + Math.max(1, Math.ceil((l.length + 2) / cols)), 0) - 1;
+        input = '';
+        process.stdout.write(`${up > 0 ? `\x1b[${up}A` : ''}\r\x1b[J> `);
       } else if (ch === '\u007f') input = input.slice(0, -1);
       else {
         input += ch;

@@ -41,7 +41,7 @@ describe('shellQuote', () => {
 describe('hintLabel', () => {
   it.each([
     'agent-team workflow state list',
-    "agent-team workflow state init '.agents/workflow/my flow.yaml' --param requirement='<The feature: in words, or not>'",
+    "agent-team workflow state init '.agents/workflow/my flow.yaml' --param requirement='The feature: in words, or not'",
     'agent-team worker open dev-001',
     'IS_SANDBOX=1 agent-team worker open dev-001',
     "git worktree unlock '/tmp/a b'",

@@ -5,14 +5,15 @@
  * dies with the `workflow run` that started it, even when that run is SIGKILLed, and the next run reports
  * the unfinished check instead of running it again. Real repositories, the built CLI, real signals.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, watch, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/session/wait.js';
 import { runCheckCommand } from '../../src/workflow/check-command.js';
 import { BIN, cli } from '../helpers/cli.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
+import { readRun } from '../workflow/support.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -56,34 +57,44 @@ function spawnCli(args: string[], cwd: string, env: Record<string, string | unde
   return { child, done };
 }
 
-/** Resolves as soon as `path` exists (a tight poll, so a signal lands while git is still writing files). */
-function whenExists(path: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (existsSync(path)) resolve();
-      else if (Date.now() > until) reject(new Error(`${path} did not appear`));
-      else setImmediate(poll);
-    };
-    poll();
+/**
+ * Resolves as soon as `path` exists, told by inotify (fs.watch) on its folder, so a signal lands while git
+ * is still writing files, without a busy poll competing with git for the CPU. Missing folders on the way
+ * are waited for the same way.
+ */
+async function whenExists(path: string, timeoutMs = 30_000): Promise<void> {
+  if (existsSync(path)) return;
+  const dir = dirname(path);
+  if (!existsSync(dir)) await whenExists(dir, timeoutMs);
+  await new Promise<void>((resolve, reject) => {
+    const watcher = watch(dir, () => existsSync(path) && finish());
+    const timer = setTimeout(() => finish(new Error(`${path} did not appear`)), timeoutMs);
+    function finish(err?: Error) {
+      watcher.close();
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve();
+    }
+    if (existsSync(path)) finish(); // made before the watch began
   });
 }
 
 const FILES = 4000;
 
-/** A repository whose branch team/dev-001 adds FILES files under bulk/. */
-function bigBranch(): { dir: string; before: string; tip: string } {
+/**
+ * A repository whose branch team/dev-001 adds FILES files under bulk/, made by one `git fast-import` (the
+ * files never touch the worktree: only the merge under test writes them there).
+ */
+function bigBranch(): { dir: string; before: string; tip: string; cleanup: () => void } {
   const repo = tempRepo();
-  cleanups.push(repo.cleanup);
   const { dir } = repo;
-  git(dir, 'switch', '-q', '-c', 'team/dev-001');
-  mkdirSync(join(dir, 'bulk'));
-  for (let i = 0; i < FILES; i++) writeFileSync(join(dir, 'bulk', `${String(i).padStart(4, '0')}.txt`), `file ${i}\n`);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'many files');
-  const tip = git(dir, 'rev-parse', 'HEAD');
-  git(dir, 'switch', '-q', 'main');
-  return { dir, before: git(dir, 'rev-parse', 'HEAD'), tip };
+  let stream = 'commit refs/heads/team/dev-001\ncommitter Test <test@example.com> 1700000000 +0000\ndata 10\nmany files\nfrom refs/heads/main\n';
+  for (let i = 0; i < FILES; i++) {
+    const content = `file ${i}\n`;
+    stream += `M 100644 inline bulk/${String(i).padStart(4, '0')}.txt\ndata ${content.length}\n${content}`;
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: `${stream}\n` });
+  return { dir, before: git(dir, 'rev-parse', 'HEAD'), tip: git(dir, 'rev-parse', 'team/dev-001'), cleanup: repo.cleanup };
 }
 
 /** The merge either happened completely or not at all: no stray files, no merge state left behind. */
@@ -98,8 +109,21 @@ function expectWholeOrNothing(dir: string, before: string, tip: string): 'merged
 }
 
 describe('an interrupted worker merge is completed or fully undone', () => {
+  // One repository for both tests: every round ends by resetting it to `before`, and the next round (the
+  // other test's too) shows the repository is reusable after an interrupted merge.
+  let big: ReturnType<typeof bigBranch>;
+  beforeAll(() => {
+    big = bigBranch();
+  });
+  afterAll(() => big?.cleanup());
+  // each test starts from `before`, even when the other one failed halfway
+  beforeEach(() => {
+    git(big.dir, 'reset', '-q', '--hard', big.before);
+    git(big.dir, 'clean', '-q', '-fdx');
+  });
+
   it('Ctrl-C to the process group while git writes the files, twice', { timeout: 300_000 }, async () => {
-    const { dir, before, tip } = bigBranch();
+    const { dir, before, tip } = big;
     // Twice, not more: each round merges and resets 4,000 files; a second round shows the repository is
     // reusable after an interrupted merge (the property itself is checked every round).
     for (let i = 0; i < 2; i++) {
@@ -115,7 +139,7 @@ describe('an interrupted worker merge is completed or fully undone', () => {
   });
 
   it('SIGKILL to the process group while git writes the files: git finishes, no stale MERGE_HEAD, twice', { timeout: 300_000 }, async () => {
-    const { dir, before, tip } = bigBranch();
+    const { dir, before, tip } = big;
     for (let i = 0; i < 2; i++) {
       const { child, done } = spawnCli(['worker', 'merge', 'dev-001', '--json'], dir);
       await whenExists(join(dir, 'bulk', '0000.txt'));
@@ -165,7 +189,7 @@ nodes:
     await waitFor(() => pids.every((p) => !alive(p)), { timeoutMs: 15_000, intervalMs: 50, description: 'the check processes to die' });
 
     // the run-state recorded the check as running (the runner died before it finished)
-    expect(cli(['workflow', 'state', 'show', state, '--json'], { cwd: root, env }).json.node_states.check.check).toMatchObject({ command: expect.stringContaining('echo run') });
+    expect(readRun(state).node_states.check.check).toMatchObject({ command: expect.stringContaining('echo run') });
     const again = cli(['workflow', 'run', state, '--json'], { cwd: root, env });
     expect(again.code, again.stderr).toBe(0);
     expect(again.json.stopped).toBe('decision');
@@ -178,8 +202,7 @@ nodes:
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.json.run_status).toBe('completed');
     expect(readFileSync(join(root, 'count.txt'), 'utf8')).toBe('run\nrun\n');
-    const shown = cli(['workflow', 'state', 'show', state, '--json'], { cwd: root, env }).json;
-    expect(shown.node_states.check.check).toBeUndefined();
+    expect(readRun(state).node_states.check.check).toBeUndefined();
   });
 
   it('a timeout kills the whole process group of the check', async () => {

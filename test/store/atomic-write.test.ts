@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, re
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomicSync } from '../../src/store/atomic-write.js';
+import { randomId } from '../../src/store/random-id.js';
 import { tempDir } from '../helpers/repo.js';
 
 const tmp = tempDir('agent-team-atomic-');
@@ -77,5 +78,16 @@ describe('writeFileAtomicSync', () => {
     expect(() => writeFileAtomicSync(file, 'new\n')).toThrow(/run\.yaml/);
     expect(existsSync(file) && statSync(file).isDirectory()).toBe(true);
     expect(readdirSync(dir)).toEqual(['run.yaml']);
+  });
+});
+
+describe('randomId (temp names, lock tokens)', () => {
+  it("is 21 characters of nanoid's URL-safe alphabet by default, n when asked, and never repeats", () => {
+    const ids = Array.from({ length: 1000 }, () => randomId());
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{21}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(randomId(10)).toMatch(/^[A-Za-z0-9_-]{10}$/);
+    // every character of the alphabet turns up (the bytes are not biased towards part of it)
+    expect(new Set(ids.join('')).size).toBe(64);
   });
 });

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cliAsync } from '../helpers/cli.js';
-import { initRun, repoWithWorkflow, show } from '../workflow/support.js';
+import { initRun, readRun, repoWithWorkflow } from '../workflow/support.js';
 import '../workflow/fresh-build.js';
 
 let repo: ReturnType<typeof repoWithWorkflow>;
@@ -20,7 +20,7 @@ beforeAll(() => {
 afterAll(() => repo?.cleanup());
 
 const HOLDER = fileURLToPath(new URL('./hold-and-write.mjs', import.meta.url));
-const reasons = (file: string): string[] => show(repo.dir, file).decision_log.map((e: { summary?: string }) => e.summary ?? '');
+const reasons = (file: string): string[] => readRun(file).decision_log.map((e: { summary?: string }) => e.summary ?? '');
 
 describe('one lock per file, whatever the path', () => {
   it('writers through a symlink and through the real path lose no update', async () => {
@@ -89,7 +89,7 @@ describe('a lock whose owner is gone', () => {
     const r = await cliAsync(['workflow', 'state', 'start', file, '--node', 'cto_breakdown'], { cwd: repo.dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`removing a stale lock (process ${pid} that took it is gone)`);
-    expect(show(repo.dir, file).status).toBe('running');
+    expect(readRun(file).status).toBe('running');
     expect(readdirSync(dirname(file)).filter((n) => n.startsWith('dead-owner'))).toEqual(['dead-owner.yaml']);
   });
 
@@ -102,11 +102,11 @@ describe('a lock whose owner is gone', () => {
       writeFileSync(`${file}.lock`, JSON.stringify(owner));
       const old = new Date(Date.now() - 3600_000);
       utimesSync(`${file}.lock`, old, old);
-      const r = await cliAsync(['workflow', 'state', 'start', file, '--node', 'cto_breakdown', '--json'], { cwd: repo.dir, env: { AGENT_TEAM_LOCK_WAIT_MS: '2500' } });
+      const r = await cliAsync(['workflow', 'state', 'start', file, '--node', 'cto_breakdown', '--json'], { cwd: repo.dir, env: { AGENT_TEAM_LOCK_WAIT_MS: '1500' } });
       expect(r.code, r.stderr).toBe(1);
       expect(r.json.error.code).toBe('lock_timeout');
       expect(r.json.error.message).toContain(`waiting for pid ${sleeper.pid} (agent-team workflow run x)`);
-      expect(show(repo.dir, file).status).toBe('ready');
+      expect(readRun(file).status).toBe('ready');
     } finally {
       sleeper.kill();
     }

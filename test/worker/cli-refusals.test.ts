@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createWorker } from '../../src/worker/create.js';
 import { prepareWorktree } from '../../src/worker/open.js';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { git, writeFile } from '../helpers/repo.js';
@@ -23,10 +24,14 @@ function commit(dir: string, file: string, content: string): string {
   return git(dir, 'rev-parse', 'HEAD');
 }
 
-/** A worker `dev-001` with its worktree (no pane) and one commit on its branch. */
-async function workerWithCommit(root: string, run: (...args: string[]) => ReturnType<typeof cli>, file = 'README.md', content = 'worker version\n') {
-  expect(run('worker', 'create', 'dev').code).toBe(0);
-  const { worktree } = await prepareWorktree(root, 'dev-001', { env: { ...process.env, AGENT_TEAM_BACKEND: 'process' } });
+/**
+ * A worker `dev-001` with its worktree (no pane) and one commit on its branch, made in-process (`worker
+ * create` and the worktree half of `worker open`; the CLI's create is tested above, open in e2e-process).
+ */
+async function workerWithCommit(root: string, file = 'README.md', content = 'worker version\n') {
+  const env = { ...process.env, AGENT_TEAM_BACKEND: 'process', AGENT_TEAM_HOME: project.home };
+  expect((await createWorker(root, 'dev', { env })).id).toBe('dev-001');
+  const { worktree } = await prepareWorktree(root, 'dev-001', { env });
   commit(worktree, file, content);
   return worktree;
 }
@@ -106,7 +111,7 @@ describe('names, providers, roles', () => {
 describe('merge refusals', () => {
   it('refuses with a dirty tree (exit 1), but untracked files under .agents/ do not count', async () => {
     const { root, run } = setup();
-    await workerWithCommit(root, run, 'feature.txt', 'new\n');
+    await workerWithCommit(root, 'feature.txt', 'new\n');
     writeFile(root, 'README.md', 'uncommitted\n');
     const head = git(root, 'rev-parse', 'HEAD');
     const r = run('worker', 'merge', 'dev-001');
@@ -122,7 +127,7 @@ describe('merge refusals', () => {
 
   it('aborts a conflicting merge: exit 1, conflicts listed, same HEAD, clean tree', async () => {
     const { root, run } = setup();
-    await workerWithCommit(root, run);
+    await workerWithCommit(root);
     const head = commit(root, 'README.md', 'controller version\n');
     for (const squash of [[], ['--squash']]) {
       const r = run('worker', 'merge', 'dev-001', ...squash);
@@ -136,7 +141,7 @@ describe('merge refusals', () => {
 
   it('refuses a branch whose commits carry a role prompt or .tasks/', async () => {
     const { root, run } = setup();
-    const wt = await workerWithCommit(root, run, 'ok.txt', 'ok\n');
+    const wt = await workerWithCommit(root, 'ok.txt', 'ok\n');
     git(wt, 'add', '-f', 'CLAUDE.md');
     git(wt, 'commit', '-q', '-m', 'oops, role prompt');
     git(wt, 'rm', '-q', '--cached', 'CLAUDE.md');
@@ -162,7 +167,7 @@ describe('merge refusals', () => {
 describe('delete, assign and reply refusals', () => {
   it('refuses to delete a worker with uncommitted work or unmerged commits unless --force', async () => {
     const { root, run } = setup();
-    const wt = await workerWithCommit(root, run, 'done.txt', 'done\n');
+    const wt = await workerWithCommit(root, 'done.txt', 'done\n');
     writeFile(wt, 'wip.txt', 'work in progress\n');
     const dirty = run('worker', 'delete', 'dev-001');
     expect(dirty.code).toBe(1);
@@ -182,7 +187,7 @@ describe('delete, assign and reply refusals', () => {
 
   it('assign to an idle worker whose branch conflicts with yours: exit 1, nothing created or typed', async () => {
     const { root, run } = setup();
-    const wt = await workerWithCommit(root, run);
+    const wt = await workerWithCommit(root);
     const workerHead = git(wt, 'rev-parse', 'HEAD');
     commit(root, 'README.md', 'controller version\n');
     const r = run('worker', 'assign', 'dev-001', 'Next thing');
@@ -199,7 +204,7 @@ describe('delete, assign and reply refusals', () => {
     const outside = run('reply-main', 'hello');
     expect(outside.code).toBe(2);
     expect(outside.json.error.code).toBe('not_in_worktree');
-    const wt = await workerWithCommit(root, run, 'x.txt', 'x\n');
+    const wt = await workerWithCommit(root, 'x.txt', 'x\n');
     const replyMain = () => cli(['reply-main', 'Task completed: x', '--json'], { cwd: join(wt, '.tasks'), env: { AGENT_TEAM_BACKEND: 'process', AGENT_TEAM_WORKER_ID: undefined } });
     const kept = replyMain();
     expect(kept.code, kept.stderr).toBe(0);

@@ -1,10 +1,10 @@
 /** End to end: a full `branching` run through the built CLI, every refusal leaving the file untouched. */
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/repo.js';
-import { bytes, expectRefused, initRun, PRESET_PARAMS, repoWithWorkflow, show, state } from './support.js';
+import { bytes, expectRefused, initRun, PRESET_PARAMS, readRun, repoWithWorkflow, show, state } from './support.js';
 import './fresh-build.js';
 
 const cleanups: (() => void)[] = [];
@@ -74,7 +74,7 @@ describe('a full branching run without --force', () => {
     expect(current).toBe('current_node=cto_breakdown');
     expect(file).toMatch(/\/\.agents\/workflow\/runs\/feat\/\d{8}-\d{6}-feat\.yaml$/);
     const f = file as string;
-    expect(show(cwd, f)).toMatchObject({ status: 'ready', current_node: 'cto_breakdown', workflow_file: '.agents/workflow/feat.yaml', decision_log: [] });
+    expect(readRun(f)).toMatchObject({ status: 'ready', current_node: 'cto_breakdown', workflow_file: '.agents/workflow/feat.yaml', decision_log: [] });
 
     // out of order: refused; the hint shows the step (issue 10: never another node's transition)
     const hint1 = refusedTransition(cwd, f, ['complete', '--node', 'controller_dispatch'], 'not_current_node');
@@ -88,7 +88,7 @@ describe('a full branching run without --force', () => {
 
     expect(ok(state(cwd, 'start', f, '--node', 'cto_breakdown', '--worker', 'cto-001')).stdout).toBe('started cto_breakdown\n');
     refusedTransition(cwd, f, ['complete', '--node', 'cto_breakdown', '--next-node', 'ghost'], 'unknown_next_node');
-    expect(show(cwd, f)).toMatchObject({ status: 'running', node_states: { cto_breakdown: { status: 'running' } } });
+    expect(readRun(f)).toMatchObject({ status: 'running', node_states: { cto_breakdown: { status: 'running' } } });
     const done1 = ok(state(cwd, 'complete', f, '--node', 'cto_breakdown', '--worker', 'cto-001', '--summary', 'split in 3'));
     expect(done1.stdout).toBe('completed cto_breakdown\nnext_node=controller_dispatch\n');
 
@@ -98,7 +98,7 @@ describe('a full branching run without --force', () => {
     refusedTransition(cwd, f, ['confirm', '--node', 'controller_dispatch', '--outcome', 'sideways'], 'unknown_outcome');
     refusedTransition(cwd, f, ['confirm', '--node', 'controller_dispatch'], 'missing_outcome');
     expect(runChoice(cwd, f, ['complete', '--node', 'controller_dispatch', '--outcome', 'dev_first'], 'dev_first').stdout).toBe('confirmed controller_dispatch\nnext_node=dev_implement\n');
-    const s1 = show(cwd, f);
+    const s1 = readRun(f);
     expect(s1).toMatchObject({ status: 'ready', current_node: 'dev_implement', role_worker_map: { cto: 'cto-001' } });
     expect(s1.node_states.controller_dispatch).toMatchObject({ status: 'completed', outcome: 'dev_first' });
 
@@ -112,7 +112,7 @@ describe('a full branching run without --force', () => {
 
     ok(state(cwd, 'start', f, '--node', 'dev_fix'));
     ok(state(cwd, 'complete', f, '--node', 'dev_fix', '--summary', 'fixed'));
-    const s2 = show(cwd, f);
+    const s2 = readRun(f);
     expect(s2.current_node).toBe('qa_verify');
     expect(s2.node_states.qa_verify).toMatchObject({ status: 'pending', visits: 2, history: [{ status: 'completed', outcome: 'failed' }] });
 
@@ -122,11 +122,11 @@ describe('a full branching run without --force', () => {
     ok(state(cwd, 'start', f, '--node', 'merge_code'));
     ok(state(cwd, 'complete', f, '--node', 'merge_code', '--worker', 'qa-001', '--summary', 'merged team/qa-001'));
     expect(ok(state(cwd, 'wait', f, '--node', 'controller_finish', '--reason', 'merge review')).stdout).toBe('waiting on controller_finish (confirmation pending)\n');
-    expect(show(cwd, f)).toMatchObject({ status: 'waiting_confirmation', pending_confirmation: 'controller_finish' });
+    expect(readRun(f)).toMatchObject({ status: 'waiting_confirmation', pending_confirmation: 'controller_finish' });
     refusedTransition(cwd, f, ['complete', '--node', 'controller_finish'], 'requires_confirmation');
     expect(ok(state(cwd, 'confirm', f, '--node', 'controller_finish', '--summary', 'merged')).stdout).toBe('confirmed controller_finish\nnext_node=<end>\n');
 
-    const end = show(cwd, f);
+    const end = readRun(f);
     expect(end.status).toBe('completed');
     expect(end.pending_confirmation).toBe('');
     expect(end.decision_log.map((e: { node: string; action: string }) => `${e.action} ${e.node}`)).toEqual([
@@ -169,8 +169,8 @@ describe('a full branching run without --force', () => {
     const f = initRun(repo.dir, repo.template);
     const r = ok(state(repo.dir, 'start', f, '--node', 'qa_verify', '--force'));
     expect(r.stdout).toContain('forced');
-    expect(show(repo.dir, f).decision_log.at(-1)).toMatchObject({ node: 'qa_verify', action: 'start', forced: true });
-    expect(show(repo.dir, f).current_node).toBe('qa_verify');
+    expect(readRun(f).decision_log.at(-1)).toMatchObject({ node: 'qa_verify', action: 'start', forced: true });
+    expect(readRun(f).current_node).toBe('qa_verify');
   });
 });
 
@@ -222,27 +222,26 @@ describe('runs from a subdirectory of the repository', () => {
 });
 
 describe('outside a git repository', () => {
-  it('a run can be created and advanced from the folder and from a subfolder', () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
+  // one folder, template and run for both tests: the first reads where init put the run, the second advances it
+  let t: ReturnType<typeof tempDir>;
+  let f: string;
+  beforeAll(() => {
+    t = tempDir();
     ok(cli(['workflow', 'create', 'feat'], { cwd: t.dir }));
-    const f = initRun(t.dir, '.agents/workflow/feat.yaml');
+    f = initRun(t.dir, '.agents/workflow/feat.yaml', ['--run-id', 'r1']);
+  });
+  afterAll(() => t?.cleanup());
+
+  it('the run-state goes to <folder>/.agents/workflow/runs/<name>/ with a folder-relative workflow_file', () => {
+    expect(f).toBe(join(t.dir, '.agents/workflow/runs/feat/r1.yaml'));
+    expect(show(t.dir, f).workflow_file).toBe('.agents/workflow/feat.yaml');
+  });
+
+  it('a run can be created and advanced from the folder and from a subfolder', () => {
     ok(state(t.dir, 'start', f, '--node', 'cto_breakdown'));
     const sub = join(t.dir, 'sub');
     mkdirSync(sub);
     ok(state(sub, 'complete', relative(sub, f), '--node', 'cto_breakdown'));
     expect(show(sub, relative(sub, f)).current_node).toBe('controller_dispatch');
-  });
-
-  // Known bug in src/workflow/state-service.ts (lead's file): initRun takes the root from the template's
-  // folder, so outside a repository the run lands in .agents/workflow/.agents/workflow/runs/ and records
-  // workflow_file: feat.yaml. Remove `.fails` once fixed.
-  it('the run-state goes to <folder>/.agents/workflow/runs/<name>/ with a folder-relative workflow_file', () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    ok(cli(['workflow', 'create', 'feat'], { cwd: t.dir }));
-    const f = initRun(t.dir, '.agents/workflow/feat.yaml', ['--run-id', 'r1']);
-    expect(f).toBe(join(t.dir, '.agents/workflow/runs/feat/r1.yaml'));
-    expect(show(t.dir, f).workflow_file).toBe('.agents/workflow/feat.yaml');
   });
 });

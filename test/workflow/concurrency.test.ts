@@ -1,11 +1,11 @@
 /** Many processes writing one run-state: no lost update, no torn file; stale locks are recovered. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliAsync } from '../helpers/cli.js';
-import { initRun, repoWithWorkflow, show } from './support.js';
+import { BIN, cliAsync } from '../helpers/cli.js';
+import { initRun, readRun, repoWithWorkflow, show } from './support.js';
 import './fresh-build.js';
 
 let repo: ReturnType<typeof repoWithWorkflow>;
@@ -28,7 +28,7 @@ describe('concurrent writers', () => {
     const failed = results.map((r, i) => [i, r] as const).filter(([, r]) => r.code !== 0);
     expect(failed.map(([i, r]) => `p${i}: ${r.code} ${r.stderr}`)).toEqual([]);
 
-    const s = show(repo.dir, file);
+    const s = readRun(file);
     expect(s.decision_log).toHaveLength(N);
     const tags = s.decision_log.map((e: { action: string; summary?: string; worker?: string }) => (e.action === 'start' ? e.worker : e.summary));
     expect([...tags].sort()).toEqual(Array.from({ length: N }, (_, i) => `p${i}`).sort());
@@ -44,7 +44,7 @@ describe('concurrent writers', () => {
     const codes = results.map((r) => r.code).sort();
     expect(codes).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
     for (const r of results.filter((x) => x.code === 1)) expect(r.stderr).toContain('is not the current node (current: controller_dispatch)');
-    const s = show(repo.dir, file);
+    const s = readRun(file);
     expect(s.current_node).toBe('controller_dispatch');
     expect(s.decision_log.map((e: { action: string }) => e.action)).toEqual(['start', 'complete']);
     expect(readdirSync(dirname(file)).filter((n) => n.startsWith('race'))).toEqual(['race.yaml']);
@@ -63,7 +63,7 @@ describe('locks', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(existsSync(lock)).toBe(false);
-    expect(show(repo.dir, file).status).toBe('running');
+    expect(readRun(file).status).toBe('running');
   });
 
   it('a stale lock met by 20 CLI writers at once: recovered once, no update lost', async () => {
@@ -77,7 +77,7 @@ describe('locks', () => {
       Array.from({ length: N }, (_, i) => cliAsync(['workflow', 'state', 'wait', file, '--node', 'cto_breakdown', '--reason', `s${i}`], { cwd: repo.dir })),
     );
     expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
-    const s = show(repo.dir, file);
+    const s = readRun(file);
     expect(s.decision_log.map((e: { summary: string }) => e.summary).sort()).toEqual(Array.from({ length: N }, (_, i) => `s${i}`).sort());
     expect(existsSync(lock)).toBe(false);
   });
@@ -91,11 +91,13 @@ describe('locks', () => {
       mkdirSync(`${counter}.lock`);
       const old = new Date(Date.now() - 60_000);
       utimesSync(`${counter}.lock`, old, old);
-      const startAt = String(Date.now() + 1200);
-      const codes = await Promise.all(
-        Array.from({ length: N }, () => new Promise<number | null>((resolve) => spawn(process.execPath, [worker, counter, startAt], { stdio: 'inherit' }).on('close', resolve))),
-      );
-      expect(codes).toEqual(Array.from({ length: N }, () => 0));
+      // every contender loads the lock and says "ready"; then all get one start time, a moment ahead
+      const contenders = Array.from({ length: N }, () => spawn(process.execPath, [worker, counter], { stdio: ['pipe', 'pipe', 'inherit'] }));
+      const codes = Promise.all(contenders.map((c) => new Promise<number | null>((resolve) => c.on('close', resolve))));
+      await Promise.all(contenders.map((c) => new Promise<void>((resolve) => (c.stdout.on('data', (d) => String(d).includes('ready') && resolve()), c.on('close', () => resolve())))));
+      const startAt = String(Date.now() + 100);
+      for (const c of contenders) c.stdin.end(`${startAt}\n`);
+      expect(await codes).toEqual(Array.from({ length: N }, () => 0));
       expect(readFileSync(counter, 'utf8'), `round ${round}`).toBe(String(N));
       expect(existsSync(`${counter}.lock`)).toBe(false);
     }
@@ -105,14 +107,19 @@ describe('locks', () => {
     const file = initRun(repo.dir, repo.template, ['--run-id', 'live']);
     const lock = `${file}.lock`;
     mkdirSync(lock);
-    const pending = cliAsync(['workflow', 'state', 'start', file, '--node', 'cto_breakdown'], { cwd: repo.dir });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(show(repo.dir, file).status).toBe('ready'); // still waiting for the lock
+    const writer = spawn(process.execPath, [BIN, 'workflow', 'state', 'start', file, '--node', 'cto_breakdown'], { cwd: repo.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const code = new Promise<number | null>((resolve) => writer.on('close', resolve));
+    let stderr = '';
+    // the writer says whom it waits for (after a second of waiting): no fixed sleep
+    await new Promise<void>((resolve) => {
+      writer.stderr.on('data', (d) => (stderr += d).includes('waiting for') && resolve());
+      void code.then(() => resolve());
+    });
+    expect(stderr).toContain('waiting for');
+    expect(readRun(file).status).toBe('ready'); // still waiting for the lock
     // release it the way its holder would
-    const { rmSync } = await import('node:fs');
     rmSync(lock, { recursive: true });
-    const r = await pending;
-    expect(r.code, r.stderr).toBe(0);
-    expect(show(repo.dir, file).status).toBe('running');
+    expect(await code, stderr).toBe(0);
+    expect(readRun(file).status).toBe('running');
   });
 });

@@ -115,9 +115,13 @@ describe('param hints are commands that work when pasted', () => {
     let refused = expectRefused(at('workflow', 'state', 'init', '../.agents/workflow/my flow.yaml', '--run-id', 'r1', '--params-file', 'p.json'), 2);
     expect(refused.error).toMatch(/param requirement is required/);
     expect(refused.hint).toBe("agent-team workflow state init '../.agents/workflow/my flow.yaml' --run-id r1 --params-file p.json --param requirement='<The feature to deliver>'");
+    // a line with a placeholder to fill is a hint, and pasted unfilled it is refused (finding 10)
     let pasted = pasteInBash(`${refused.hint} --json`, sub);
+    expect(pasted.code).toBe(2);
+    expect(pasted.json.error.message).toMatch(/param requirement: '<The feature to deliver>' is the placeholder/);
+    pasted = pasteInBash(`${(refused.hint as string).replace('<The feature to deliver>', 'Add a login page')} --json`, sub);
     expect(pasted.code, pasted.stderr).toBe(0);
-    expect(pasted.json.params).toMatchObject({ requirement: '<The feature to deliver>', level: 'high' });
+    expect(pasted.json.params).toMatchObject({ requirement: 'Add a login page', level: 'high' });
 
     refused = expectRefused(at('workflow', 'state', 'init', '../.agents/workflow/my flow.yaml', '--run-id', 'r2', '--param', "requirement=it's big", '--param', 'retries=many', '--param', 'strict=true'), 2);
     expect(refused.error).toMatch(/param retries: "many" is not a number/);

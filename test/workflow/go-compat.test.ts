@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cli } from '../helpers/cli.js';
 import { tempRepo } from '../helpers/repo.js';
-import { show, state } from './support.js';
+import { readRun, show, state } from './support.js';
 import './fresh-build.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/go/', import.meta.url));
@@ -37,11 +37,11 @@ function goRepo(fixture: string, template = 'feature-delivery.yaml'): { dir: str
 
 /**
  * Drives a run to completion the way a controller would (dev_first, then passed). Returns the steps.
- * Each transition's `--json` answer gives the run's status and current node for the next step.
+ * `first` is the run as `state show --json` gave it; each transition's `--json` answer gives the run's
+ * status and current node for the next step.
  */
-function resume(cwd: string, file: string): string[] {
+function resume(cwd: string, file: string, first: { status: string; current_node: string }): string[] {
   const steps: string[] = [];
-  const first = show(cwd, file);
   let at = { status: first.status as string, node: first.current_node as string };
   const move = (verb: string, ...args: string[]) => {
     const r = state(cwd, verb, file, '--node', at.node, ...args, '--json');
@@ -108,10 +108,11 @@ describe('Go run-states', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toBe('');
     expect(parse(text.stdout)).toMatchObject({ run_id: RUN_ID, ...expected });
-    expect(show(dir, file)).toMatchObject({ run_id: RUN_ID, workflow_file: '.agents/workflow/feature-delivery.yaml', ...expected });
+    const shown = show(dir, file);
+    expect(shown).toMatchObject({ run_id: RUN_ID, workflow_file: '.agents/workflow/feature-delivery.yaml', ...expected });
     expect(readFileSync(file, 'utf8')).toBe(original);
 
-    const steps = resume(dir, file);
+    const steps = resume(dir, file, shown);
     expect(steps.slice(0, firstSteps.length)).toEqual(firstSteps);
     expect(steps.at(-1)).toBe('confirm controller_finish');
 
@@ -133,7 +134,7 @@ describe('Go run-states', () => {
   it('a loop the Go version re-entered keeps the earlier qa_verify visit in history', () => {
     const { dir, file } = goRepo('run-loop-reentered.yaml');
     expect(state(dir, 'start', file, '--node', 'qa_verify').code).toBe(0);
-    const s = show(dir, file);
+    const s = readRun(file);
     expect(s.node_states.qa_verify).toMatchObject({
       status: 'running',
       visits: 2,
@@ -151,7 +152,7 @@ describe('Go run-states', () => {
     expect(r.stderr).toContain(`try: agent-team workflow state next ${file}`);
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(state(dir, 'confirm', file, '--node', 'controller_dispatch', '--outcome', 'test_first').code).toBe(0);
-    expect(show(dir, file)).toMatchObject({ status: 'ready', current_node: 'qa_write_tests', pending_confirmation: '', blocking_reason: '' });
+    expect(readRun(file)).toMatchObject({ status: 'ready', current_node: 'qa_write_tests', pending_confirmation: '', blocking_reason: '' });
   });
 
   it('state show of a Go file prints it with the Go field names and order', () => {

@@ -1,9 +1,10 @@
 /** Shared helpers for the workflow tests: fixture positions, temp repos with a template, file snapshots. */
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
+import { parse } from 'yaml';
 import { cli, type CliResult } from '../helpers/cli.js';
-import { tempRepo } from '../helpers/repo.js';
+import { tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 
 /**
  * The 1-based line and column of `search` in `text` (its `nth` occurrence, 1-based), plus `offset`
@@ -36,12 +37,30 @@ export function expectRefused(r: CliResult, exitCode = 1): { error: string; hint
   return { error: (errors[0] as string).slice('error: '.length), hint: hint?.slice(`${label}: `.length), label };
 }
 
-/** A temp git repo with `.agents/workflow/<name>.yaml` created from `preset` by the CLI. */
+/** The bytes `workflow create <name> --preset <preset>` writes, by `name\0preset` (one CLI run per test file each). */
+const created = new Map<string, string>();
+
+/**
+ * A temp git repo with `.agents/workflow/<name>.yaml` as `workflow create <name> --preset <preset>` writes
+ * it (no TTY: the template file only). The CLI runs once per name and preset in a test file; later repos get
+ * the same bytes written directly (the tests of `workflow create` itself spawn it every time).
+ */
 export function repoWithWorkflow(name = 'feat', preset = 'branching'): { dir: string; cleanup: () => void; template: string } {
+  const key = `${name}\0${preset}`;
+  let text = created.get(key);
+  if (text === undefined) {
+    const scratch = tempDir();
+    try {
+      const r = cli(['workflow', 'create', name, '--preset', preset], { cwd: scratch.dir });
+      if (r.code !== 0) throw new Error(`workflow create failed: ${r.stderr}`);
+      text = readFileSync(r.stdout.trim(), 'utf8');
+    } finally {
+      scratch.cleanup();
+    }
+    created.set(key, text);
+  }
   const repo = tempRepo();
-  const r = cli(['workflow', 'create', name, '--preset', preset], { cwd: repo.dir });
-  if (r.code !== 0) throw new Error(`workflow create failed: ${r.stderr}`);
-  return { ...repo, template: join(repo.dir, '.agents/workflow', `${name}.yaml`) };
+  return { ...repo, template: writeFile(repo.dir, `.agents/workflow/${name}.yaml`, text) };
 }
 
 /** The `--param` a shipped preset needs (its required `requirement`, issue 9 item 8). */
@@ -58,6 +77,26 @@ export function initRun(cwd: string, template: string, extra: string[] = []): st
 /** Runs a `workflow state <verb>` in JSON mode. */
 export function state(cwd: string, verb: string, file: string, ...args: string[]): CliResult {
   return cli(['workflow', 'state', verb, file, ...args], { cwd });
+}
+
+/**
+ * A copy of the folder `dir` (a temp repository built once by a test file's `beforeAll`, `.git` included)
+ * in a new temp folder, so each test starts from the same point without rebuilding it. Paths inside
+ * run-states and templates are relative to the root, so they hold in the copy; worktrees (absolute paths
+ * in `.git/worktrees`) do not copy.
+ */
+export function copyOf(dir: string): { dir: string; cleanup: () => void } {
+  const copy = tempDir();
+  cpSync(dir, copy.dir, { recursive: true });
+  return copy;
+}
+
+/**
+ * The run-state file at `file` parsed as YAML, read in-process: for tests that check what a transition
+ * wrote rather than what `state show` prints (the field names are the file's, as in `state show --json`).
+ */
+export function readRun(file: string): any {
+  return parse(readFileSync(file, 'utf8'));
 }
 
 /** `state show --json` parsed; fails the test when it does not exit 0. */

@@ -1,8 +1,9 @@
 /** A template edited after `state init`: transitions warn; losing the current node refuses, file untouched. */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join, relative } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { bytes, expectRefused, initRun, repoWithWorkflow, show, state } from './support.js';
+import { bytes, copyOf, expectRefused, initRun, repoWithWorkflow, show, state } from './support.js';
 import './fresh-build.js';
 
 const cleanups: (() => void)[] = [];
@@ -10,13 +11,22 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()?.();
 });
 
-function setup() {
+// Built once through the CLI: a branching run whose cto_breakdown is done (current: controller_dispatch).
+let base: ReturnType<typeof repoWithWorkflow> & { file: string };
+beforeAll(() => {
   const repo = repoWithWorkflow('feat', 'branching');
-  cleanups.push(repo.cleanup);
-  const file = initRun(repo.dir, repo.template);
+  const file = initRun(repo.dir, repo.template, ['--run-id', 'edit']);
   expect(state(repo.dir, 'start', file, '--node', 'cto_breakdown').code).toBe(0);
   expect(state(repo.dir, 'complete', file, '--node', 'cto_breakdown').code).toBe(0);
-  return { ...repo, file };
+  base = { ...repo, file };
+});
+afterAll(() => base?.cleanup());
+
+/** A copy of the base repository for one test (each test edits its template). */
+function setup() {
+  const copy = copyOf(base.dir);
+  cleanups.push(copy.cleanup);
+  return { dir: copy.dir, template: join(copy.dir, relative(base.dir, base.template)), file: join(copy.dir, relative(base.dir, base.file)) };
 }
 
 describe('template edited after init', () => {

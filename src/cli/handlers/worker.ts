@@ -144,7 +144,7 @@ export async function assign([id, description, provider]: string[], o: AssignOpt
     ...r.builtOn.map((b) => `merged ${b} into team/${r.id}`),
     ...(r.update.method === 'fast-forward' || r.update.method === 'rebase' ? [`brought ${r.id} up to ${r.update.upstream} (${r.update.method})`] : []),
     `change: ${r.change.dir}`,
-    `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : r.delivery === 'submitted' ? 'it left the agent\'s input box' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''})`,
+    `assigned to ${r.id}: ${description} (${r.delivery === 'confirmed' ? 'the agent confirmed it' : r.delivery === 'submitted' ? 'it left the agent\'s input box' : 'typed; not confirmed'}${r.onCommandLine ? ', on the launch command line' : ''}${r.redelivery ? `; its earlier delivery was cut short: ${r.redelivery === 'taken' ? 'the agent had taken it, nothing was typed' : r.redelivery === 'entered' ? 'the text in its input box was submitted' : 'typed again into an empty input box'}` : ''})`,
   ];
   const warnings = [...r.warnings];
   let tied = false;
@@ -177,8 +177,9 @@ export async function status(): Promise<CommandResult> {
   // worktrees inside the repository are crawled by tools started at its root (test runners, linters)
   const where = `worktrees: ${base}${inside && s.workers.length ? ' (inside the repository: test runners started at its root also see workers\' unmerged code; set worktree_dir: in .agents/config.yaml to keep them outside)' : ''}`;
   const replies = s.workers.flatMap((w) => (w.lastReply ? [`${w.id} replied ${w.lastReply.at} (${w.lastReply.status}${w.lastReply.change ? `, change ${w.lastReply.change}` : ''}${w.lastReply.runs?.length ? `, run ${w.lastReply.runs.join(', ')}` : ', no run waited for it'}): ${w.lastReply.message}`] : []));
+  const undelivered = s.workers.flatMap((w) => (w.undelivered ? [`${w.id}: ${w.undelivered.change} (${w.undelivered.state === 'entered' ? 'Enter sent, never confirmed' : 'typed, Enter never sent'}); deliver it: ${w.undelivered.fix}`] : []));
   const forecast = s.forecast.length ? ['', 'conflict forecast (git merge-tree, nothing checked out):', ...forecastLines(s.forecast).map((l) => `  ${l}`)] : [];
-  const text = s.workers.length ? [renderTable(header, rows), where, ...(replies.length ? ['', 'last replies (reply-main):', ...replies.map((l) => `  ${l}`)] : []), ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
+  const text = s.workers.length ? [renderTable(header, rows), where, ...(replies.length ? ['', 'last replies (reply-main):', ...replies.map((l) => `  ${l}`)] : []), ...(undelivered.length ? ['', 'never confirmed delivered (the command typing the task stopped):', ...undelivered.map((l) => `  ${l}`)] : []), ...forecast].join('\n') : 'no workers (create one: agent-team worker create <role>)';
   const warnings = s.workers.filter((w) => w.error).map((w) => `${w.id}: ${w.error}`);
   return { json: snakeKeys({ controllerRef: s.controllerRef, worktreeDir: base, worktreesInsideRepository: inside, workers: s.workers, forecast: s.forecast }), text, warnings };
 }

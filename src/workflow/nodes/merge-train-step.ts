@@ -4,7 +4,9 @@
  * through the port, with the node's `command:` (and its `retry:`/`timeout:`) checked on the integration
  * branch, and completes the node, or blocks it naming the branch and files.
  */
+import { checkSummary } from '../check-command.js';
 import { runCheckWithRetry } from '../check-retry.js';
+import { keptOutput } from './act-shared.js';
 import { trainWorkers } from '../merge-train.js';
 import type { WorkflowNode } from '../schema.js';
 import { agentTeam } from '../shell-quote.js';
@@ -44,7 +46,8 @@ export async function actTrain(step: Step, node: WorkflowNode, io: ActIO): Promi
     const check = action.command
       ? async (dir: string) => {
           const r = await runCheckWithRetry(action.command as string, node, dir, (attempt) => io.record(node.id, 'retry', `${action.command} failed on the integration (run ${attempt}): running it again`));
-          return { passed: r.passed, summary: `\`${action.command}\` ${r.timedOut ? `was killed after ${node.timeout}` : `exited ${r.exitCode ?? 'killed'}`}${r.tail ? `:\n${r.tail}` : ''}` };
+          const kept = keptOutput(io, node.id, r.output);
+          return { passed: r.passed, summary: checkSummary(action.command as string, r.timedOut ? `was killed after ${node.timeout}` : `exited ${r.exitCode ?? 'killed'}`, r, kept) };
         }
       : undefined;
     const { summary } = await io.port.mergeTrain(action.workers, { name: node.id, ...(check ? { check } : {}) });

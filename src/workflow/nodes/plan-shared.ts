@@ -225,6 +225,15 @@ function planAssigned(ctx: PlanContext, worker: string, change: string | undefin
   if (stopped) commands.push(agentTeam('worker', 'open', worker));
   if (stopped) commands.push(agentTeam('worker', 'assign', worker, text, ...(change ? ['--change', change] : [])));
   const moves = ns.status === 'waiting' ? [] : [{ action: 'wait' as const, node: node.id, worker, reason: `waiting for ${worker}` }];
+  // typed but never confirmed delivered (the CLI typing it was killed): finish that delivery, exactly once
+  if (!stopped && change && lookup.undelivered?.(worker, change)) {
+    const redeliver = agentTeam('worker', 'assign', worker, text, '--change', change);
+    const wait = moves.length ? [waitLine(stateFile, node, `waiting for ${worker}`, worker)] : [];
+    return ctx.step('act', `give ${worker} ${change} again: it was typed into its agent but never confirmed delivered (the command typing it stopped); the text still in its input box is submitted, else typed again`, {
+      commands: [redeliver, ...wait],
+      done_when: replyDone(ctx, worker),
+    }, { kind: 'resume', moves, redeliver: { worker, change, text }, why: `waiting for ${worker} to reply on ${node.id}` });
+  }
   // while it waits on a running worker: what its activity asks of the controller, then its timeout
   const byActivity = stopped || moves.length ? undefined : planActivity(ctx, worker);
   if (byActivity) return byActivity;
