@@ -97,6 +97,7 @@ export type ErrorCode =
   | 'unknown_event'
   | 'control_characters'
   | 'dirty_tree'
+  | 'interrupted_merge'
   | 'uncommitted_work'
   | 'unmerged_commits'
   | 'unsaved_commits'

@@ -33,6 +33,16 @@ export async function listBranches(cwd: string, prefix: string): Promise<string[
   return lines(out).filter((b) => b.startsWith(prefix));
 }
 
+/**
+ * The branch checked out in `cwd` (`head`, `HEAD` when detached) and the branches under `prefix` whose
+ * every commit it already contains (`git for-each-ref --merged HEAD`): one git call.
+ */
+export async function branchesMergedIntoHead(cwd: string, prefix: string): Promise<{ head: string; merged: string[] }> {
+  const out = lines(await runGit(cwd, ['for-each-ref', '--merged', 'HEAD', '--format=%(HEAD)%(refname:short)', 'refs/heads/'], { traced: true }));
+  const current = out.find((l) => l.startsWith('*'));
+  return { head: current ? current.slice(1) : 'HEAD', merged: out.map((l) => l.replace(/^[* ]/, '')).filter((b) => b.startsWith(prefix)) };
+}
+
 /** One `git status --porcelain=v1` entry: the two-letter XY code and the path (the new path for renames). */
 export interface StatusEntry {
   code: string;

@@ -18,7 +18,7 @@ import { paneLiveness, workerActivity } from './status.js';
 import type { ActivityInfo } from './activity.js';
 import { backendFor } from './session.js';
 import { workerPaths } from './paths.js';
-import { statusEntries } from '../git/repo.js';
+import { branchesMergedIntoHead, statusEntries } from '../git/repo.js';
 import { containsSync, tryGit } from '../git/git.js';
 import { activeChanges, CHANGES_DIR, setChangeStatus } from './changes.js';
 import { undeliveredChange } from './delivery-record.js';
@@ -27,6 +27,16 @@ import { undeliveredChange } from './delivery-record.js';
 export interface WorkerPortOptions extends LifecycleOptions {
   allowGlobal?: boolean;
   run?: string;
+}
+
+/** The current branch and the worker ids whose `team/<id>` it already contains; undefined when git cannot tell (no commit yet). */
+async function mergedWorkers(root: string): Promise<{ head: string; merged: Set<string> } | undefined> {
+  try {
+    const { head, merged } = await branchesMergedIntoHead(root, 'team/');
+    return { head, merged: new Set(merged.map((b) => b.slice('team/'.length))) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A WorkerPort for the repository at `root`. Throws OperationError when the backend cannot be queried. */
@@ -38,8 +48,8 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       return []; // an unreadable config shows in `worker status`; here it only counts as not running
     }
   });
-  // One backend query for liveness and one git call for branch-held ids; nothing per worker.
-  const [{ alive }, branches] = await Promise.all([paneLiveness(root, configs, options), branchWorkerIds(root)]);
+  // One backend query for liveness, one git call for branch-held ids and one for those already merged; nothing per worker.
+  const [{ alive }, branches, inHead] = await Promise.all([paneLiveness(root, configs, options), branchWorkerIds(root), mergedWorkers(root)]);
   const running = new Map(configs.map((c) => [c.worker_id, c.pane_id !== '' && alive.get(`${c.backend ?? ''}\0${c.pane_id}`) === true]));
   const busy = busyWorkers(root, options.run);
   // Activities (issue 8) from each worker's events; a pane's screen only where the events cannot tell.
@@ -60,6 +70,11 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     activityDetail: (id) => {
       const a = activities.get(id);
       return a ? { reason: [a.reason, a.resetsAt && `resets at ${a.resetsAt}`].filter(Boolean).join(', ') || undefined, screen: a.screen, attach: a.attach } : undefined;
+    },
+    mergedInto: (id) => (inHead?.merged.has(id) ? inHead.head : undefined),
+    async checkMergedInto(ids) {
+      const now = await mergedWorkers(root);
+      return now && ids.length > 0 && ids.every((id) => now.merged.has(id)) ? now.head : undefined;
     },
     exists: (id) => existsSync(workerPaths(root, id).config),
     running: (id) => running.get(id),
@@ -102,7 +117,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       const r = await mergeWorkersTrain(root, ids, train);
       const parts = [r.merged.length ? `merged ${r.merged.join(', ')} into ${r.target} (now ${r.head.slice(0, 12)})` : `nothing new to merge into ${r.target}`];
       if (r.upToDate.length) parts.push(`already in ${r.target}: ${r.upToDate.join(', ')}`);
-      return { summary: parts.join('; ') };
+      return { summary: parts.join('; '), warnings: r.warnings };
     },
     async head(id) {
       return tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/team/${id}`]).then((out) => out?.trim() || undefined);
