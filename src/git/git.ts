@@ -130,8 +130,9 @@ export function lines(out: string | undefined): string[] {
  * after agent-team is killed (measured: a merge killed that way leaves a stale MERGE_HEAD after its
  * commit). Node's `spawn` with real file descriptors: execa's file targets are written through this
  * process. Returns stdout without the trailing newline; throws OperationError (`git_failed`) like {@link runGit}.
+ * `onSpawn` receives git's pid once it runs (a merge records it: git may outlive agent-team).
  */
-export async function runGitToCompletion(cwd: string, args: string[]): Promise<string> {
+export async function runGitToCompletion(cwd: string, args: string[], options: { onSpawn?: (pid: number) => void } = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-team-git-'));
   const out = join(dir, 'stdout');
   const err = join(dir, 'stderr');
@@ -140,6 +141,7 @@ export async function runGitToCompletion(cwd: string, args: string[]): Promise<s
     const { spawn } = await import('node:child_process');
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn('git', args, { cwd, env: cleanEnv(), detached: true, stdio: ['ignore', fds[0], fds[1]] });
+      if (child.pid !== undefined) options.onSpawn?.(child.pid);
       child.once('error', reject);
       child.once('close', (c) => resolve(c));
     });

@@ -4,23 +4,26 @@
  * touched); an optional check runs there; only then does the target (the branch checked out in `root`)
  * fast-forward to the result. On a conflict, a failed check or a target that cannot fast-forward, the
  * target is unchanged and an OperationError names the branch and the files. The temporary worktree and
- * branch are always removed.
+ * branch are always removed; those of a train that was killed are removed by the next one (integration.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
 import { runGit, tryGit } from './git.js';
+import { integrationBranch, withIntegration } from './integration.js';
 import { mergeBranch } from './merge.js';
+import { withMergeMarker } from './merge-marker.js';
 import { currentBranch, headSha, isAncestor } from './repo.js';
 
-/** Result of {@link mergeTrain}: the target, its head before and after, the branches merged and those already in it. */
+/** Result of {@link mergeTrain}: the target, its head before and after, the branches merged and those already in it, and warnings (a killed train's leftovers removed). */
 export interface TrainResult {
   target: string;
   before: string;
   head: string;
   merged: string[];
   upToDate: string[];
+  warnings: string[];
 }
 
 /** Options of {@link mergeTrain}: `name` labels the integration branch (`agent-team/integration/<name>`); `check` runs in its worktree. */
@@ -32,16 +35,20 @@ export interface TrainOptions {
 /**
  * Merges `branches` (in order) into the branch checked out in `root` as one train. Throws OperationError:
  * `train_conflict` (details: branch, conflicts), `train_check_failed` (details: summary), `train_failed`
- * (no branch checked out, the fast-forward refused); the target is unchanged in every case.
+ * (no branch checked out, the fast-forward refused); the target is unchanged in every case. The train
+ * holds the integration branch's lock throughout (a second train of the same name waits, see integration.ts).
  */
 export async function mergeTrain(root: string, branches: string[], options: TrainOptions): Promise<TrainResult> {
   const target = await currentBranch(root);
   if (!target) throw new OperationError(`${root} has no branch checked out; a merge train moves a branch`, { code: 'train_failed', hint: 'git switch <branch>, then run the merge again' });
+  const integration = integrationBranch(options.name);
+  return withIntegration(root, integration, (warnings) => runTrain(root, target, integration, branches, options, warnings));
+}
+
+async function runTrain(root: string, target: string, integration: string, branches: string[], options: TrainOptions, warnings: string[]): Promise<TrainResult> {
   const before = await headSha(root);
-  const integration = `agent-team/integration/${options.name.replace(/[^A-Za-z0-9._-]/g, '-')}`;
   const dir = mkdtempSync(join(tmpdir(), 'agent-team-train-'));
   rmSync(dir, { recursive: true, force: true });
-  await tryGit(root, ['branch', '-D', integration]); // left over by a crash
   await runGit(root, ['worktree', 'add', '-q', '-b', integration, dir, before]);
   try {
     const merged: string[] = [];
@@ -78,7 +85,7 @@ export async function mergeTrain(root: string, branches: string[], options: Trai
     const head = await headSha(dir);
     if (head !== before) {
       try {
-        await runGit(root, ['merge', '--ff-only', '-q', head]);
+        await withMergeMarker(root, { what: `the merge train of ${merged.join(', ')}`, before, tip: head, ff: true }, () => runGit(root, ['merge', '--ff-only', '-q', head]));
       } catch (err) {
         throw new OperationError(`merge train into ${target}: ${target} cannot fast-forward to the integration (${(err as Error).message}); ${target} is unchanged`, {
           code: 'train_failed',
@@ -88,7 +95,7 @@ export async function mergeTrain(root: string, branches: string[], options: Trai
         });
       }
     }
-    return { target, before, head, merged, upToDate };
+    return { target, before, head, merged, upToDate, warnings };
   } finally {
     await tryGit(root, ['worktree', 'remove', '--force', dir]);
     rmSync(dir, { recursive: true, force: true });

@@ -3,11 +3,13 @@
  * operation is aborted (`merge --abort` / `reset --merge` / `rebase --abort`), HEAD is checked to be
  * unchanged, and an OperationError lists the conflicting files. The steps that change the repository run
  * to completion in git's own process group ({@link runGitToCompletion}) inside an uninterruptible
- * section: an interrupt is acted on only once the merge is complete or undone.
+ * section: an interrupt is acted on only once the merge is complete or undone. A merge is marked while
+ * it runs (merge-marker.ts), so one killed together with git is recognised afterwards.
  */
 import { uninterruptible } from '../store/critical-section.js';
 import { OperationError } from '../errors.js';
 import { lines, runGit, runGitToCompletion, tryGit } from './git.js';
+import { withMergeMarker } from './merge-marker.js';
 import { assertNothingInTheWay } from './overwrite-guard.js';
 import { headSha, mergeBase } from './repo.js';
 
@@ -48,13 +50,18 @@ export async function mergeBranch(cwd: string, branch: string, options: { squash
 async function mergeBranchNow(cwd: string, branch: string, options: { squash?: boolean; message: string }): Promise<MergeResult> {
   const before = await headSha(cwd);
   await assertNothingInTheWay(cwd, await mergeBase(cwd, before, branch), branch, `merging ${branch}`);
+  const tip = await runGit(cwd, ['rev-parse', '--verify', `${branch}^{commit}`]);
+  return withMergeMarker(cwd, { what: branch, before, tip }, (onSpawn) => mergeMarked(cwd, branch, before, options, onSpawn));
+}
+
+async function mergeMarked(cwd: string, branch: string, before: string, options: { squash?: boolean; message: string }, onSpawn: (pid: number) => void): Promise<MergeResult> {
   const args = options.squash ? ['merge', '--squash', branch] : ['merge', '--no-ff', '--no-edit', '-m', options.message, branch];
   try {
-    await runGitToCompletion(cwd, args);
+    await runGitToCompletion(cwd, args, { onSpawn });
     if (options.squash) {
       const staged = lines(await runGit(cwd, ['diff', '--cached', '--name-only']));
       if (staged.length === 0) return { merged: false, head: before, before };
-      await runGitToCompletion(cwd, ['commit', '--no-verify', '-m', options.message]);
+      await runGitToCompletion(cwd, ['commit', '--no-verify', '-m', options.message], { onSpawn });
     }
   } catch (err) {
     const conflicts = await conflictedFiles(cwd);

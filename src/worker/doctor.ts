@@ -11,6 +11,11 @@
  *   `worker open` makes it again; a removed branch is only reported (its worktree may hold the commits);
  * - a stale `MERGE_HEAD` (the merge is already committed) → MERGE_HEAD/MERGE_MSG/MERGE_MODE removed; a
  *   merge still in progress is only reported;
+ * - a merge agent-team made in the controller's checkout that was killed together with git (its marker,
+ *   git/merge-marker.ts): staged changes and no MERGE_HEAD → `git reset --merge` when the index is exactly
+ *   the merge's result, else only reported (never "commit them": that would record half a merge);
+ * - a merge train's integration branch and worktree that no live train owns (the train was killed) →
+ *   removed (git/integration.ts: agent-team's own scratch, never the user's work);
  * - panes tagged as a worker's own that worker.yaml does not record (an interrupted `worker open`) →
  *   closed when no agent runs in them; one whose agent runs is only reported (`worker open` adopts it);
  * - a change typed into a worker's agent but never confirmed delivered (the CLI typing it was killed) →
@@ -22,8 +27,11 @@ import { existsSync, lstatSync, readdirSync, rmSync, statSync, unlinkSync } from
 import { join } from 'node:path';
 import { branchExists, gitDir, isAncestor } from '../git/repo.js';
 import { tryGit } from '../git/git.js';
+import { leftoverIntegrations, removeLeftover } from '../git/integration.js';
+import { interruptedMerge, undoInterruptedMerge, UNDO_HALF_MERGE } from '../git/merge-marker.js';
 import { inspectLock, removeStaleLock } from '../store/lock.js';
 import { relativeToRoot } from '../store/paths.js';
+import { shellQuote } from '../shell-quote.js';
 import { listRuns, loadRun } from '../workflow/state-service.js';
 import { isWorktreeCreated, readWorkerConfig, updateWorkerConfig } from './config.js';
 import { workerPaths, workersDir } from './paths.js';
@@ -35,7 +43,7 @@ import { undeliveredChange } from './delivery-record.js';
 export const SETTLE_MS = 60_000;
 
 /** Kinds of finding, each with its own repair (or none). */
-export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'stale_pane' | 'template_missing' | 'template_changed' | 'unreadable_run' | 'undelivered_change';
+export type FindingKind = 'stale_lock' | 'orphan_temp_file' | 'reserved_id_folder' | 'worktree_missing' | 'branch_missing' | 'stale_merge_head' | 'merge_in_progress' | 'interrupted_merge' | 'leftover_integration' | 'stale_pane' | 'template_missing' | 'template_changed' | 'unreadable_run' | 'undelivered_change';
 
 /** One finding: what, where (repository-relative when inside), why it matters, and what fixes it. */
 export interface Finding {
@@ -143,7 +151,7 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
       }
     }
     const undelivered = undeliveredChange(root, id);
-    if (undelivered) {
+    if (undelivered && !undelivered.inProgress) {
       const how = undelivered.state === 'entered' ? 'Enter was sent, but the agent never confirmed it' : 'its text may still sit in the agent\'s input box, unsent';
       add({ kind: 'undelivered_change', path: rel(join(paths.worktree, undelivered.change)), message: `worker ${id}: change ${undelivered.change} was never confirmed delivered (the command typing it stopped at ${undelivered.startedAt}; ${how})`, fix: undelivered.fix });
     }
@@ -191,6 +199,26 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
     } else {
       add({ kind: 'merge_in_progress', path: rel(mergeHead), message: `${rel(tree) || '.'}: a merge is in progress${unmerged ? ' with conflicts' : ''} (MERGE_HEAD ${sha.slice(0, 12)})`, fix: `finish it (git -C ${tree} commit) or undo it (git -C ${tree} merge --abort)` });
     }
+  }
+
+  // A merge of agent-team's killed half-way with git (staged changes, no MERGE_HEAD; MERGE_HEAD is above).
+  const half = await interruptedMerge(root).catch(() => undefined);
+  if (half && !half.inProgress) {
+    const where = `git -C ${shellQuote(root)} reset --merge`;
+    add(
+      {
+        kind: 'interrupted_merge',
+        path: '.',
+        message: `an interrupted merge of ${half.what} left staged changes (${half.staged.join(', ')}); HEAD is still ${half.before.slice(0, 12)} and nothing was committed: committing them would record half a merge`,
+        fix: half.exact ? `undo it: ${UNDO_HALF_MERGE} (the merge's changes stay on ${half.what}; merge again afterwards)` : `the index holds more than the merge: look with git diff --cached, keep what is yours, then undo the merge: ${where}`,
+      },
+      half.exact ? () => undoInterruptedMerge(root, half) : undefined,
+    );
+  }
+
+  // Integration branches and worktrees of merge trains that were killed.
+  for (const leftover of await leftoverIntegrations(root)) {
+    add({ kind: 'leftover_integration', path: leftover.branch, message: leftover.message, fix: 'remove the worktree (git worktree remove --force) and the branch (git branch -D)' }, () => removeLeftover(root, leftover));
   }
 
   // Runs: unreadable, template missing or changed.

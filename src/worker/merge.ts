@@ -1,6 +1,7 @@
 /** `worker merge`: the controller-side guards and the merge of `team/<id>` into the current branch. */
 import { OperationError } from '../errors.js';
 import { mergeBranch, type MergeResult } from '../git/merge.js';
+import { interruptedMerge, UNDO_HALF_MERGE } from '../git/merge-marker.js';
 import { mergeTrain, type TrainOptions, type TrainResult } from '../git/merge-train.js';
 import { branchExists, commitsMatching, countCommits, currentRef, diffPathsMatching, mergeBase, pathsTouched, statusEntries, type StatusEntry } from '../git/repo.js';
 import { assertName } from './ids.js';
@@ -18,6 +19,32 @@ export const MERGE_IGNORED_UNTRACKED = ['.agents/', '.worktrees/', 'worktrees/']
 export function blockingChanges(entries: StatusEntry[]): StatusEntry[] {
   const ignored = [...MERGE_IGNORED_UNTRACKED, ...installedSkillFolders()];
   return entries.filter((e) => e.code !== '??' || !ignored.some((p) => e.path.startsWith(p)));
+}
+
+/**
+ * Refuses (OperationError, nothing changed) a merge into the controller's tree at `root` (`what`: "merging
+ * team/x") when a merge agent-team made there was killed half-way (`interrupted_merge`: its changes are
+ * staged, or MERGE_HEAD is left; committing them would record half a merge, so the hint undoes it), or when
+ * the tree has changes of the user's ({@link blockingChanges}: `dirty_tree`).
+ */
+async function assertReadyToMerge(root: string, what: string): Promise<void> {
+  const half = await interruptedMerge(root);
+  if (half) {
+    const undo = half.inProgress ? 'git merge --abort' : UNDO_HALF_MERGE;
+    throw new OperationError(
+      half.inProgress
+        ? `an interrupted merge of ${half.what} is still in progress in ${root} (MERGE_HEAD is there, nothing was committed); undo it with \`${undo}\` before ${what}`
+        : `an interrupted merge of ${half.what} left staged changes (${half.staged.join(', ')}) in ${root}; HEAD is still ${half.before.slice(0, 12)}, nothing was committed, and committing them would record half a merge; undo it with \`${undo}\` (or agent-team doctor --fix) before ${what}`,
+      { code: 'interrupted_merge', details: { merge: half.what, head: half.before, files: half.staged }, hint: undo },
+    );
+  }
+  const blocking = blockingChanges(await statusEntries(root));
+  if (blocking.length) {
+    throw new OperationError(`your working tree has uncommitted changes (${blocking.map((e) => e.path).join(', ')}); commit or stash them before ${what}`, {
+      code: 'dirty_tree',
+      details: { files: blocking.map((e) => e.path) },
+    });
+  }
 }
 
 /** Result of {@link mergeWorker}. */
@@ -62,13 +89,7 @@ export async function mergeWorker(root: string, id: string, options: { squash?: 
   assertName('worker id', id);
   const { branch } = workerPaths(root, id);
   if (!(await branchExists(root, branch))) throw new OperationError(`branch ${branch} does not exist`, { code: 'no_branch' });
-  const blocking = blockingChanges(await statusEntries(root));
-  if (blocking.length) {
-    throw new OperationError(`your working tree has uncommitted changes (${blocking.map((e) => e.path).join(', ')}); commit or stash them before merging ${branch}`, {
-      code: 'dirty_tree',
-      details: { files: blocking.map((e) => e.path) },
-    });
-  }
+  await assertReadyToMerge(root, `merging ${branch}`);
   const into = await currentRef(root);
   const commits = await countCommits(root, `HEAD..${branch}`);
   await assertNoAgentFiles(root, 'HEAD', branch, options.squash === true);
@@ -92,12 +113,6 @@ export async function mergeWorkersTrain(root: string, ids: string[], options: Tr
     await assertNoAgentFiles(root, 'HEAD', branch, false);
     branches.push(branch);
   }
-  const blocking = blockingChanges(await statusEntries(root));
-  if (blocking.length) {
-    throw new OperationError(`your working tree has uncommitted changes (${blocking.map((e) => e.path).join(', ')}); commit or stash them before the merge train`, {
-      code: 'dirty_tree',
-      details: { files: blocking.map((e) => e.path) },
-    });
-  }
+  await assertReadyToMerge(root, 'the merge train');
   return mergeTrain(root, branches, options);
 }

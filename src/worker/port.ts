@@ -18,15 +18,25 @@ import { paneLiveness, workerActivity } from './status.js';
 import type { ActivityInfo } from './activity.js';
 import { backendFor } from './session.js';
 import { workerPaths } from './paths.js';
-import { statusEntries } from '../git/repo.js';
+import { branchesMergedIntoHead, statusEntries } from '../git/repo.js';
 import { containsSync, tryGit } from '../git/git.js';
-import { activeChanges, CHANGES_DIR, setChangeStatus } from './changes.js';
+import { activeChanges, changeAnswers, CHANGES_DIR, setChangeStatus } from './changes.js';
 import { undeliveredChange } from './delivery-record.js';
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
 export interface WorkerPortOptions extends LifecycleOptions {
   allowGlobal?: boolean;
   run?: string;
+}
+
+/** The current branch and the worker ids whose `team/<id>` it already contains; undefined when git cannot tell (no commit yet). */
+async function mergedWorkers(root: string): Promise<{ head: string; merged: Set<string> } | undefined> {
+  try {
+    const { head, merged } = await branchesMergedIntoHead(root, 'team/');
+    return { head, merged: new Set(merged.map((b) => b.slice('team/'.length))) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A WorkerPort for the repository at `root`. Throws OperationError when the backend cannot be queried. */
@@ -38,8 +48,8 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       return []; // an unreadable config shows in `worker status`; here it only counts as not running
     }
   });
-  // One backend query for liveness and one git call for branch-held ids; nothing per worker.
-  const [{ alive }, branches] = await Promise.all([paneLiveness(root, configs, options), branchWorkerIds(root)]);
+  // One backend query for liveness, one git call for branch-held ids and one for those already merged; nothing per worker.
+  const [{ alive }, branches, inHead] = await Promise.all([paneLiveness(root, configs, options), branchWorkerIds(root), mergedWorkers(root)]);
   const running = new Map(configs.map((c) => [c.worker_id, c.pane_id !== '' && alive.get(`${c.backend ?? ''}\0${c.pane_id}`) === true]));
   const busy = busyWorkers(root, options.run);
   // Activities (issue 8) from each worker's events; a pane's screen only where the events cannot tell.
@@ -61,11 +71,23 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       const a = activities.get(id);
       return a ? { reason: [a.reason, a.resetsAt && `resets at ${a.resetsAt}`].filter(Boolean).join(', ') || undefined, screen: a.screen, attach: a.attach } : undefined;
     },
+    mergedInto: (id) => (inHead?.merged.has(id) ? inHead.head : undefined),
+    async checkMergedInto(ids) {
+      const now = await mergedWorkers(root);
+      return now && ids.length > 0 && ids.every((id) => now.merged.has(id)) ? now.head : undefined;
+    },
     exists: (id) => existsSync(workerPaths(root, id).config),
     running: (id) => running.get(id),
     nextId: (role) => nextWorkerId(root, role, branches),
     busy: (id) => busy.has(id),
     contains: (branch, other) => containsSync(root, branch, other),
+    changeAnswers(id, change) {
+      try {
+        return changeAnswers(workerPaths(root, id).worktree, change);
+      } catch {
+        return []; // a change folder removed by hand, or an unreadable change.yaml: nothing to carry
+      }
+    },
     async findIdle(role, exclude) {
       // An idle worker of the role: no active run is waiting on it, and its worktree is clean (or not made yet).
       const candidates = configs.filter((c) => c.role === role && !busy.has(c.worker_id) && !exclude.includes(c.worker_id));
@@ -89,7 +111,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       return { opened: !opened.alreadyRunning };
     },
     async assign(id, description, hooks) {
-      const result = await assignWorker(root, id, description, { ...options, beforeType: hooks?.beforeType, buildsOn: hooks?.buildsOn });
+      const result = await assignWorker(root, id, description, { ...options, beforeType: hooks?.beforeType, buildsOn: hooks?.buildsOn, ...(hooks?.answers?.length ? { answers: hooks.answers } : {}) });
       running.set(id, true);
       activities.set(id, { activity: 'working' });
       return { change: join(workerPaths(root, id).worktree, result.change.relativeDir) };
@@ -102,7 +124,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       const r = await mergeWorkersTrain(root, ids, train);
       const parts = [r.merged.length ? `merged ${r.merged.join(', ')} into ${r.target} (now ${r.head.slice(0, 12)})` : `nothing new to merge into ${r.target}`];
       if (r.upToDate.length) parts.push(`already in ${r.target}: ${r.upToDate.join(', ')}`);
-      return { summary: parts.join('; ') };
+      return { summary: parts.join('; '), warnings: r.warnings };
     },
     async head(id) {
       return tryGit(root, ['rev-parse', '--verify', '--quiet', `refs/heads/team/${id}`]).then((out) => out?.trim() || undefined);
@@ -116,7 +138,10 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       running.set(id, true);
       return r.redelivery ? { redelivery: r.redelivery } : undefined;
     },
-    undelivered: (id, change) => undeliveredChange(root, id, change) !== undefined,
+    undelivered: (id, change) => {
+      const u = undeliveredChange(root, id, change);
+      return u !== undefined && !u.inProgress; // another live process is typing it: wait for that one
+    },
     setChangeStatus(id, change, status) {
       setChangeStatus(workerPaths(root, id).worktree, change, status);
     },

@@ -7,20 +7,109 @@
  * The run-state records a check while it runs (`node_states.<id>.check`), so a check whose runner died
  * is reported by the next `workflow run` instead of being run again silently.
  */
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { writeFileAtomicSync } from '../store/atomic-write.js';
+import { projectRoot } from '../store/paths.js';
 import type { NodeState } from './schema.js';
 import { mutateRun } from './state-service.js';
 import { timestamp } from './run-state.js';
 import { agentTeam } from './shell-quote.js';
 
-/** Result of {@link runCheckCommand}: exit code (null when killed), combined output tail, duration in ms. */
+/** Result of {@link runCheckCommand}: exit code (null when killed), combined output (whole, and its tail), duration in ms. */
 export interface CheckResult {
   exitCode: number | null;
   passed: boolean;
   tail: string;
+  /** stdout and stderr as they came, whole (see {@link keepCheckOutput} for the bounded copy on disk). */
+  output: string;
   durationMs: number;
   /** Set when the check was killed because it ran past the timeout. */
   timedOut: boolean;
+}
+
+/** A TAP result line that failed (`not ok 5 - sum`, indented in subtests), as `node --test` prints it. */
+const NOT_OK = /^(\s*)not ok \d+/;
+
+/** A line that says something failed, in most test runners' and compilers' words. */
+const FAILING = /\b(?:error|errors|fail|failed|failing|failure|assert(?:ion)?|expected|exception|panic(?:ked)?|traceback)\b|\u2717|\u2718|\u00d7/i;
+
+/**
+ * The part of a check's `output` that says what failed, for a fix task (at most `maxChars`): for TAP
+ * (`node --test`, tap reporters) every `not ok` line with the diagnostic block indented under it (the
+ * test's name, location and assertion) — innermost failures first, so a parent's "1 subtest failed" does
+ * not crowd out its child; otherwise the first lines that say error/fail/assert/expected (each with the
+ * two lines after it), then the last lines; without either, the last lines ({@link tailOf}).
+ */
+export function failureExcerpt(output: string, maxChars = 2500): string {
+  const lines = output.replace(/\s+$/, '').split('\n');
+  const blocks: { depth: number; text: string }[] = [];
+  lines.forEach((line, i) => {
+    const m = NOT_OK.exec(line);
+    if (!m) return;
+    const depth = (m[1] as string).length;
+    let end = i + 1;
+    const under = (l: string) => l.trim() === '' || l.length - l.trimStart().length > depth;
+    while (end < lines.length && end - i < 40 && under(lines[end] as string) && !NOT_OK.test(lines[end] as string)) end++;
+    blocks.push({ depth, text: withoutStack(lines.slice(i, end)).join('\n').replace(/\s+$/, '') });
+  });
+  if (blocks.length) {
+    const ordered = [...blocks].sort((a, b) => b.depth - a.depth);
+    return bounded(ordered.map((b) => b.text).join('\n'), maxChars);
+  }
+  const hits: number[] = [];
+  for (let i = 0; i < lines.length && hits.length < 8; i++) if (FAILING.test(lines[i] as string)) hits.push(i);
+  const tail = tailOf(output, 8, Math.floor(maxChars / 2));
+  if (hits.length === 0) return tailOf(output, 15, maxChars);
+  const picked = new Set<number>();
+  for (const i of hits) for (let j = i; j <= i + 2 && j < lines.length - 8; j++) picked.add(j);
+  const first = [...picked].sort((a, b) => a - b).map((i) => lines[i] as string).join('\n');
+  return first ? `${bounded(first, maxChars - tail.length - 2)}\n…\n${tail}` : tail;
+}
+
+/** A TAP diagnostic block without its `stack:` entry (the runner's own frames; the location says where). */
+function withoutStack(block: string[]): string[] {
+  const at = block.findIndex((l) => /^\s*stack: ?\|/.test(l));
+  if (at < 0) return block;
+  const depth = (block[at] as string).length - (block[at] as string).trimStart().length;
+  let end = at + 1;
+  while (end < block.length && ((block[end] as string).trim() === '' || (block[end] as string).length - (block[end] as string).trimStart().length > depth)) end++;
+  return [...block.slice(0, at), ...block.slice(end)];
+}
+
+function bounded(text: string, maxChars: number): string {
+  return text.length > maxChars ? `${text.slice(0, Math.max(0, maxChars - 1))}…` : text;
+}
+
+/** Most of a check's output kept on disk (characters): its first and last half of this. */
+const KEPT_CHARS = 256_000;
+
+/**
+ * Writes a check's whole `output` (bounded: the first and last {@link KEPT_CHARS}/2 characters, with a
+ * line saying how much was left out between them) to `<run-id>.checks/<node>-<visit>.log` next to the
+ * run-state `stateFile` (an instance `api/2` as `api-2`), atomically. Returns its path relative to the
+ * project root (`.agents/workflow/runs/<workflow>/<run-id>.checks/…`). Throws on an I/O failure.
+ */
+export function keepCheckOutput(stateFile: string, cwd: string, nodeId: string, visit: number, output: string): string {
+  const state = resolve(cwd, stateFile);
+  const dir = join(dirname(state), `${basename(state).replace(/\.ya?ml$/, '')}.checks`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${nodeId.replaceAll('/', '-')}-${visit}.log`);
+  const half = KEPT_CHARS / 2;
+  const text = output.length > KEPT_CHARS ? `${output.slice(0, half)}\n… ${output.length - KEPT_CHARS} characters left out …\n${output.slice(-half)}` : output;
+  writeFileAtomicSync(file, text);
+  return relative(projectRoot(dirname(state)), file);
+}
+
+/**
+ * The summary of a check run for the node (and the fix task that quotes it): the command, how it
+ * ended (`exited 1`, `was killed after 5m (timeout)`), where its whole output is kept, and the part that
+ * says what failed ({@link failureExcerpt}; the last lines when it passed).
+ */
+export function checkSummary(command: string, ended: string, result: Pick<CheckResult, 'passed' | 'output' | 'tail'>, kept?: string): string {
+  const part = result.passed ? result.tail : failureExcerpt(result.output);
+  return `\`${command}\` ${ended}${kept ? ` (whole output: ${kept})` : ''}${part ? `:\n${part}` : ''}`;
 }
 
 /** Keeps the last `maxLines` lines and at most `maxChars` characters of `text`. */
@@ -82,7 +171,7 @@ export async function runCheckCommand(command: string, cwd: string, timeoutMs = 
     const result = await child;
     if (result.failed && result.exitCode === undefined && result.signal === undefined && result.cause) throw result.cause;
     const output = typeof result.all === 'string' ? result.all : '';
-    return { exitCode: result.exitCode ?? null, passed: result.exitCode === 0 && !timedOut, tail: tailOf(output), durationMs: Date.now() - started, timedOut };
+    return { exitCode: result.exitCode ?? null, passed: result.exitCode === 0 && !timedOut, tail: tailOf(output), output, durationMs: Date.now() - started, timedOut };
   } finally {
     clearTimeout(timer);
     // closing our end of the watcher's pipe ends the watcher, which kills what the check left behind
@@ -115,13 +204,17 @@ export async function recordCheckStart(stateFile: string, cwd: string, node: str
   return check;
 }
 
-/** Removes the check record of node `node` (the check finished; its result is recorded by the transition that follows). */
-export async function clearCheck(stateFile: string, cwd: string, node: string): Promise<void> {
+/**
+ * Removes the check record of node `node` (the check finished; its result is recorded by the transition
+ * that follows) and records `output`, the path of its kept output ({@link keepCheckOutput}), as the
+ * node's `check_output` (ours; Go ignores it), in the same write.
+ */
+export async function clearCheck(stateFile: string, cwd: string, node: string, output?: string): Promise<void> {
   await mutateRun(stateFile, cwd, (run) => {
     const ns = run.state.node_states[node];
-    if (!unfinishedCheck(ns)) return { result: undefined };
+    if (!unfinishedCheck(ns) && (output === undefined || !ns)) return { result: undefined };
     const { check: _dropped, ...rest } = ns as NodeState & { check?: RecordedCheck };
-    return { result: undefined, state: { ...run.state, node_states: { ...run.state.node_states, [node]: rest as NodeState } } };
+    return { result: undefined, state: { ...run.state, node_states: { ...run.state.node_states, [node]: { ...rest, ...(output !== undefined ? { check_output: output } : {}) } as NodeState } } };
   });
 }
 

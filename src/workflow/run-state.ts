@@ -50,16 +50,22 @@ function checkRunState(path: string, data: unknown): RunState {
   return parsed.data;
 }
 
-/** Serializes a run-state as YAML (js-yaml, 2-space indent) with keys in the Go struct's order, unknown keys last. */
+/**
+ * Serializes a run-state as YAML (js-yaml's layout, 2-space indent) with keys in the Go struct's order,
+ * unknown keys last. `state` is not changed; node states and entries already in that order (what a read
+ * returns) are written as they are rather than copied: a 10,000-entry log is 10,000 objects fewer to
+ * build and collect.
+ */
 export function serializeRunState(state: RunState): string {
-  const ordered = orderKeys(state, RUN_STATE_KEY_ORDER);
-  ordered.node_states = Object.fromEntries(
-    Object.entries(state.node_states).map(([id, ns]) => {
-      const out = orderKeys(ns, NODE_STATE_KEY_ORDER);
-      if (ns.history) out.history = ns.history.map((h) => orderKeys(h, NODE_STATE_KEY_ORDER));
-      return [id, out];
-    }),
-  );
+  const ordered = orderKeys(state, RUN_STATE_KEY_ORDER, false);
+  const nodes: Record<string, unknown> = {};
+  for (const [id, ns] of Object.entries(state.node_states)) {
+    let out = orderKeys(ns, NODE_STATE_KEY_ORDER);
+    const history = ns.history?.map((h) => orderKeys(h, NODE_STATE_KEY_ORDER));
+    if (history?.some((h, i) => h !== ns.history?.[i])) out = { ...out, history }; // the key keeps its place
+    nodes[id] = out;
+  }
+  ordered.node_states = nodes;
   ordered.decision_log = state.decision_log.map((e) => orderKeys(e, DECISION_KEY_ORDER));
   return toYamlFast(ordered);
 }
@@ -69,15 +75,31 @@ const NODE_STATE_KEY_ORDER = ['status', 'started_at', 'completed_at', 'outcome',
 /** Go struct order of a decision-log entry, then ours. */
 const DECISION_KEY_ORDER = ['timestamp', 'node', 'action', 'outcome', 'next_node', 'summary', 'worker', 'forced'];
 
-/** A copy of `source` with `order` keys first (when defined), then any other defined keys. */
-function orderKeys(source: object, order: readonly string[]): Record<string, unknown> {
+/**
+ * `source` with `order` keys first (when defined), then any other defined keys in their order: `source`
+ * itself when it is laid out so already and `reuse` allows, else a copy.
+ */
+function orderKeys(source: object, order: readonly string[], reuse = true): Record<string, unknown> {
   const src = source as Record<string, unknown>;
+  if (reuse && inOrder(src, order)) return src;
   const out: Record<string, unknown> = {};
-  for (const key of order) if (src[key] !== undefined) out[key] = src[key];
-  for (const [key, value] of Object.entries(src)) if (!(key in out) && value !== undefined) out[key] = value;
+  for (const key of order) if (src[key] !== undefined && Object.hasOwn(src, key)) out[key] = src[key];
+  for (const [key, value] of Object.entries(src)) if (!Object.hasOwn(out, key) && value !== undefined) out[key] = value;
   return out;
 }
 
+/** Whether `src` has no undefined value, its `order` keys in that order, and its other keys after them. */
+function inOrder(src: Record<string, unknown>, order: readonly string[]): boolean {
+  let last = -1;
+  for (const key in src) {
+    if (!Object.hasOwn(src, key) || src[key] === undefined) return false;
+    const at = order.indexOf(key);
+    if (at < 0) last = order.length;
+    else if (at < last) return false;
+    else last = at;
+  }
+  return true;
+}
 
 /** Default run id `YYYYMMDD-HHMMSS-<slug>` in UTC, e.g. `20260313-153000-feature-delivery`. */
 export function defaultRunId(workflowName: string, now: Date): string {

@@ -22,10 +22,17 @@ export interface WorkerLookup {
   activityDetail?(id: string): { reason?: string; screen?: string[]; attach?: string } | undefined;
   /** Workers of `role` (ids), for listing candidates. */
   workersOf?(role: string): string[];
+  /**
+   * The current branch (`main`) when every commit of `team/<id>` is already in it (a merge finished after
+   * agent-team was stopped, or the branch has nothing new), else undefined; read when the caller was made.
+   */
+  mergedInto?(id: string): string | undefined;
   /** Descriptions of the worker's open changes (status not done/archived/superseded), oldest first. */
   openChanges?(id: string): { change: string; description: string }[];
   /** Whether the change (`.tasks/changes/<name>/`) was typed into the worker's agent but never confirmed delivered (its CLI was killed while typing). */
   undelivered?(id: string, change: string): boolean;
+  /** The answers kept on the worker's change (`.tasks/changes/<name>/`, change.yaml `answers:`); none when it cannot be read. */
+  changeAnswers?(id: string, change: string): { at: string; question?: string; text: string }[];
   /** Whether `branch` holds `other` (`git merge-base --is-ancestor other branch`); undefined when git cannot tell (unknown ref). */
   contains?(branch: string, other: string): boolean | undefined;
 }
@@ -36,6 +43,8 @@ export interface AssignHooks {
   beforeType?(change: string): Promise<void>;
   /** Branches merged into the worker's branch before the change is made (a conflict throws OperationError `merge_conflict`). */
   buildsOn?: string[];
+  /** Answers given on the change this task takes over (a reassigned node): kept on the new change and given with it. */
+  answers?: { at: string; question?: string; text: string }[];
 }
 
 /** Worker operations the controller loop needs; every method may throw OperationError. */
@@ -72,14 +81,17 @@ export interface WorkerPort extends WorkerLookup {
   resend?(id: string, change: string, description: string): Promise<{ redelivery?: 'taken' | 'entered' | 'typed-again' } | void>;
   /** Sets the status of a change folder (`.tasks/changes/<name>/`) of the worker (e.g. `superseded`). */
   setChangeStatus?(id: string, change: string, status: string): void;
+  /** Like {@link WorkerLookup.mergedInto} for all of `ids` at once, read from git now (the branches may have moved since the port was made). */
+  checkMergedInto?(ids: string[]): Promise<string | undefined>;
   /** Merges `team/<id>` into the current branch; throws OperationError on conflict (branch unchanged). */
   merge(id: string): Promise<{ summary: string }>;
   /**
    * Merges the workers' branches `team/<id>` (in order) all or nothing into the current branch (a merge
    * train: temporary integration branch, `check` there, then fast-forward); throws OperationError with the
-   * branch and files on a conflict or failed check, the branch unchanged. Optional: ports without it cannot run merge trains.
+   * branch and files on a conflict or failed check, the branch unchanged; `warnings` says what a killed
+   * train had left behind and was removed first. Optional: ports without it cannot run merge trains.
    */
-  mergeTrain?(ids: string[], options: { name: string; check?: (dir: string) => Promise<{ passed: boolean; summary: string }> }): Promise<{ summary: string }>;
+  mergeTrain?(ids: string[], options: { name: string; check?: (dir: string) => Promise<{ passed: boolean; summary: string }> }): Promise<{ summary: string; warnings?: string[] }>;
   /** The worker's worktree folder, when created. */
   worktree(id: string): string | undefined;
 }

@@ -112,11 +112,12 @@ describe('nudging an overdue worker', () => {
     return Number(m?.[1] ?? 0) * 3600 + Number(m?.[2] ?? 0) * 60 + Number(m?.[3] ?? 0);
   };
 
-  const overdueStep = (file: string) =>
-    waitFor(() => {
-      const s = team.next(file);
-      return s.kind === 'decide' ? s : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500, description: 'build to be overdue' });
+  /** The overdue step, waited for by `state next --wait` (one CLI that wakes at the deadline, not a `next` every 0.5 s). */
+  const overdueStep = (file: string) => {
+    const step = team.ok(['workflow', 'state', 'next', file, '--wait', '--timeout', '120s']);
+    expect(step).toMatchObject({ kind: 'decide', timed_out: false });
+    return step;
+  };
 
   it('records the nudge and restarts the clock; a cleared block restarts it too; --wait wakes at the deadline', async () => {
     const file = team.init('slow', 's1');
@@ -149,6 +150,6 @@ describe('nudging an overdue worker', () => {
     expect(restarted.decision_log.at(-1)).toMatchObject({ node: 'build', action: 'start' });
     expect(restarted.node_states.build.overdue_from).toBe(restarted.decision_log.at(-1).timestamp);
     expect(team.run(file)).toMatchObject({ stopped: 'waiting', next: { kind: 'wait', node: { id: 'build' } } });
-    expect((await overdueStep(file)).message).toMatch(/^build is overdue/);
+    expect(overdueStep(file).message).toMatch(/^build is overdue/);
   });
 });

@@ -69,6 +69,12 @@ describe('the branching preset, dev-first, through the fix loop', () => {
         t.ok(['workflow', 'state', 'confirm', file, '--node', 'controller_dispatch', '--outcome', 'dev_first']);
         continue;
       }
+      if (report.stopped === 'confirmation' && report.next.node.id === 'merge_code') {
+        // the person approves the merge shown; the next `run --yes` merges it (--yes approves only the merges
+        // awaiting approval when the call starts)
+        expect(report.why).toMatch(/needs approval/);
+        continue;
+      }
       if (report.stopped === 'confirmation' && report.next.node.id === 'controller_finish') {
         t.ok(['workflow', 'state', 'confirm', file, '--node', 'controller_finish', '--summary', 'merged and checked']);
         continue;

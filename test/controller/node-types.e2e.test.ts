@@ -165,7 +165,7 @@ describe('every node type through workflow run and workflow state next', () => {
     expect(report).toMatchObject({ stopped: 'waiting', next: { kind: 'wait', node: { id: 'fix', worker: 'dev-001' } } });
     state = team.show(file);
     expect(state.node_states.check).toMatchObject({ status: 'completed', outcome: 'failed' });
-    expect(state.node_states.check.summary).toMatch(/exited 1:\nhi there/);
+    expect(state.node_states.check.summary).toMatch(/exited 1 \(whole output: \.agents\/workflow\/runs\/[^)]*\.log\):\nhi there/);
     await team.waitForReply(file, 'fix');
 
     // fix completes, the check passes now, the handoff creates and briefs a qa worker.

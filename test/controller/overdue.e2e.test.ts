@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/session/wait.js';
 import { pasteInBash } from '../helpers/paste.js';
+import { expectTaught } from './skill-table.js';
 import { makeTeam, type Team } from './support.js';
 
 const SLOW = `version: 1
@@ -53,11 +53,10 @@ describe('an overdue worker node', () => {
     const oldChange: string = first.assignment.change;
     expect(changeStatus(team, 'dev-001', oldChange)).toBe('assigned');
 
-    // past the 1 s timeout, next says so (looked at until it does; no fixed sleep)
-    const step = await waitFor(() => {
-      const s = team.next(file);
-      return s.kind === 'decide' ? s : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 250, description: 'build to be overdue' });
+    // past the 1 s timeout, next says so (`state next --wait` wakes at the deadline; no fixed sleep, no poll)
+    const step = team.ok(['workflow', 'state', 'next', file, '--wait', '--timeout', '120s']);
+    expect(step).toMatchObject({ kind: 'decide', timed_out: false });
+    expectTaught(step);
     expect(step.message).toMatch(/^build is overdue: dev-001 has had it for \S+ \(timeout 1s\)$/);
     expect(step.choices.map((c: any) => c.outcome)).toEqual(['reply', 'reassign']);
     expect(team.run(file)).toMatchObject({ stopped: 'decision', why: expect.stringMatching(/overdue/) });

@@ -12,8 +12,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { getBackend } from '../../src/session/index.js';
-import { waitFor } from '../../src/session/wait.js';
+import { startWatching } from '../../src/store/watch.js';
+import { splitParam } from '../../src/workflow/params.js';
 import { readRunState } from '../../src/workflow/run-state.js';
+import { initRun } from '../../src/workflow/state-service.js';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 import { trustInHome } from '../helpers/trust.js';
@@ -68,14 +70,13 @@ export interface Team {
   at(args: string[], cwd?: string): CliResult;
   /** Runs `<args> --json` and expects exit 0; returns the document. */
   ok(args: string[], cwd?: string): any;
-  /** `workflow state init .agents/workflow/<name>.yaml --run-id <id>`; returns the state file (relative). */
-  /** `workflow state init .agents/workflow/<workflow>.yaml --run-id <runId> [...extra]` (extra: e.g. `--param k=v`). */
+  /** What `workflow state init .agents/workflow/<workflow>.yaml --run-id <runId> [--param k=v…]` does (in-process); returns the state file (relative). */
   init(workflow: string, runId: string, ...extra: string[]): string;
   /** `workflow state next <file> --json` (checked against the skill). */
   next(file: string): any;
   /** `workflow run <file> [--yes] --json` (its `next` checked against the skill). */
   run(file: string, yes?: boolean): any;
-  /** `workflow state show <file> --json`. */
+  /** The run-state as `workflow state show <file> --json` prints it (read in-process). */
   show(file: string): any;
   /** The run-state file's bytes. */
   bytes(file: string): string;
@@ -101,6 +102,29 @@ let counter = 0;
 /** Counts occurrences of `needle` in `haystack`. */
 export function occurrences(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
+}
+
+/**
+ * Resolves with `condition()`'s first value other than `undefined`, looking again whenever one of `files`
+ * changes (fs.watch through src/store/watch.ts, which latches a change made while `condition` runs) and
+ * once a second as a safety net. Throws after `timeoutMs` (ms) naming `description`.
+ */
+async function waitOnFiles<T>(files: string[], condition: () => T | undefined, timeoutMs: number, description: string): Promise<T> {
+  const watcher = startWatching({ files, folders: [] }, { fallbackPollMs: 200 });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const value = condition();
+      if (value !== undefined) return value;
+      if ((await watcher.wait({ deadline, recheckMs: 1000 })) === 'timeout') {
+        const last = condition();
+        if (last !== undefined) return last;
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
+      }
+    }
+  } finally {
+    watcher.close();
+  }
 }
 
 /** A repository on `main` with roles dev and qa, the workflows, the scripted provider, and a controller pane. */
@@ -130,6 +154,9 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
     AGENT_TEAM_BACKEND: options.backend,
     AGENT_TEAM_TMUX_SOCKET: socket,
     AGENT_TEAM_HOME: join(home.dir, 'global'),
+    // The stand-in agent never quits at start (what the settle bound catches, tested in
+    // test/worker/e2e-open-start.test.ts): a shorter bound only saves the checks of every `worker open`.
+    AGENT_TEAM_START_SETTLE_MS: process.env.TRIMCTL_SETTLE ?? '200',
     TMUX: undefined,
     TMUX_PANE: undefined,
     WEZTERM_PANE: undefined,
@@ -169,7 +196,14 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
     at,
     ok,
     init(workflow, runId, ...extra) {
-      return ok(['workflow', 'state', 'init', `.agents/workflow/${workflow}.yaml`, '--run-id', runId, ...extra]).path.slice(root.length + 1);
+      // `workflow state init` in-process, with the function the command calls: a fixture step here (the
+      // command itself is tested in test/workflow/), and a spawned CLI costs ~0.1 s of CPU.
+      const paramTexts = extra.map((word, i) => {
+        if (i % 2 === 0 && word !== '--param') throw new Error(`team.init: only --param k=v is supported, got ${word}`);
+        return word;
+      }).filter((_, i) => i % 2 === 1).map(splitParam);
+      const { path } = initRun({ workflowFile: `.agents/workflow/${workflow}.yaml`, runId, paramTexts, cwd: root });
+      return path.slice(root.length + 1);
     },
     next(file) {
       const step = ok(['workflow', 'state', 'next', file]);
@@ -182,7 +216,11 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
       return report;
     },
     show(file) {
-      return ok(['workflow', 'state', 'show', file]);
+      // What `workflow state show --json` prints ({ ...run-state, path }), read in-process with the CLI's own
+      // parser: a spawned CLI costs ~0.1 s of CPU, and these tests read the run-state ~100 times (the
+      // command itself is tested in test/workflow/cli-json.test.ts and cli-commands.test.ts).
+      const path = resolve(root, file);
+      return JSON.parse(JSON.stringify({ ...readRunState(path), path }));
     },
     bytes(file) {
       return readFileSync(join(root, file), 'utf8');
@@ -191,25 +229,18 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
       return at(['reply-main', message, ...flags, '--json'], join(root, '.worktrees', worker));
     },
     async waitForReply(file, node, timeoutMs = 20_000) {
-      // Polls the run-state file in-process (a CLI per poll would compete with the agent for the CPU),
-      // then returns what `state show` prints once.
-      await waitFor(
-        () => {
-          const s = readRunState(resolve(root, file));
-          return s.node_states?.[node]?.reply || s.current_node !== node ? true : undefined;
-        },
-        { timeoutMs, intervalMs: 100, description: `a reply on ${node}` },
-      ).catch((err: Error) => {
+      // Wakes on changes of the run-state file (reply-main writes it), not on a timer: a poll every 100 ms
+      // cost more CPU the slower a shared machine ran the agent.
+      const path = resolve(root, file);
+      return waitOnFiles([path], () => {
+        const s = readRunState(path);
+        return s.node_states?.[node]?.reply || s.current_node !== node ? team.show(file) : undefined;
+      }, timeoutMs, `a reply on ${node}`).catch((err: Error) => {
         throw new Error(`${err.message}\n--- agent log ---\n${readAgentLog()}`);
       });
-      return team.show(file);
     },
     async waitForAgent(text, count = 1, timeoutMs = 20_000) {
-      return waitFor(() => (occurrences(readAgentLog(), text) >= count ? readAgentLog() : undefined), {
-        timeoutMs,
-        intervalMs: 50,
-        description: `the agent log to contain ${JSON.stringify(text)} ${count} time(s)`,
-      }).catch((err: Error) => {
+      return waitOnFiles([agentLog], () => (occurrences(readAgentLog(), text) >= count ? readAgentLog() : undefined), timeoutMs, `the agent log to contain ${JSON.stringify(text)} ${count} time(s)`).catch((err: Error) => {
         throw new Error(`${err.message}\n--- agent log ---\n${readAgentLog()}`);
       });
     },

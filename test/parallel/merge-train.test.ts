@@ -94,7 +94,7 @@ describe('merge train', () => {
     const report = await runController({ stateFile: run.path, port, cwd: run.dir, approved: new Set(['integrate']) });
     expect(report.stopped).toBe('blocked');
     expect(git(run.dir, 'rev-parse', 'main')).toBe(main);
-    expect(run.state().blocking_reason).toMatch(/the check failed on the integration of team\/dev-001, team\/dev-002; main is unchanged: `echo integration broken; exit 3` exited 3:\nintegration broken/);
+    expect(run.state().blocking_reason).toMatch(/the check failed on the integration of team\/dev-001, team\/dev-002; main is unchanged: `echo integration broken; exit 3` exited 3 \(whole output: [^)]*\.log\):\nintegration broken/);
     clean(run.dir);
   });
 });

@@ -60,6 +60,27 @@ describe('serializeRunState', () => {
     const text = serializeRunState({ ...base, extra_field: 'kept' } as RunState);
     expect(parse(text).extra_field).toBe('kept');
   });
+
+  it('keeps unknown keys named like members of every JS object (constructor, toString), at every level, through a read and a write', () => {
+    const foreign = [
+      'version: 1', 'run_id: r1', 'workflow_file: .agents/workflow/feat.yaml', 'workflow_name: feat', 'status: running', 'current_node: a',
+      'node_states:', '  a:', '    status: running', '    constructor: node-level', '    history:', '      - status: completed', '        valueOf: visit-level',
+      'decision_log:', '  - timestamp: "2026-03-13T15:30:00Z"', '    node: a', '    action: start', '    toString: entry-level',
+      'created_at: "2026-03-13T15:30:00Z"', 'updated_at: "2026-03-13T15:31:00Z"', 'hasOwnProperty: run-level', '',
+    ].join('\n');
+    const back = parse(serializeRunState(parseRunState('x.yaml', foreign)));
+    expect(back.hasOwnProperty).toBe('run-level');
+    expect(back.node_states.a.constructor).toBe('node-level');
+    expect(back.node_states.a.history[0].valueOf).toBe('visit-level');
+    expect(back.decision_log[0].toString).toBe('entry-level');
+  });
+
+  it('leaves the state it writes untouched', () => {
+    const state = structuredClone({ ...base, node_states: { a: { status: 'running' as const, visits: 1 } } });
+    const before = JSON.stringify(state);
+    serializeRunState(state);
+    expect(JSON.stringify(state)).toBe(before);
+  });
 });
 
 describe('parseRunState', () => {

@@ -139,7 +139,8 @@ export async function run([stateFile]: string[], o: RunOptions): Promise<Command
       approved,
       rerunCheck: o.rerunCheck === true,
       maxSteps: steps,
-      onStep: o.json ? undefined : (s) => writeMessage(`${paint('dim', '•', 2)} ${s.node}: ${s.detail}`),
+      // a recovery (a killed train's leftovers removed) is printed once, as a warning, below
+      onStep: o.json ? undefined : (s) => s.action !== 'recover' && writeMessage(`${paint('dim', '•', 2)} ${s.node}: ${s.detail}`),
     });
   };
   let report: RunReport;
@@ -161,6 +162,6 @@ export async function run([stateFile]: string[], o: RunOptions): Promise<Command
     json: { ok: true, steps, stopped, why, run_status: report.state.status, next: { ...report.next, forecast }, ...(timedOut !== undefined ? { timed_out: timedOut } : {}) },
     text,
     exitCode: EXIT.ok,
-    warnings: loaded.warnings,
+    warnings: [...loaded.warnings, ...steps.filter((s) => s.action === 'recover').map((s) => `${s.node}: ${s.detail}`)],
   };
 }

@@ -6,13 +6,13 @@ import { dirname, resolve } from 'node:path';
 import { hasCode } from '../../errors.js';
 import { conflictOf, recordBuildsOnConflict, type BuildsOnConflict } from '../builds-on-conflict.js';
 import { projectRoot } from '../../store/paths.js';
-import { clearCheck, describeUnfinishedCheck, recordCheckStart, runCheckCommand, unfinishedCheck } from '../check-command.js';
+import { checkSummary, clearCheck, describeUnfinishedCheck, keepCheckOutput, recordCheckStart, unfinishedCheck } from '../check-command.js';
 import { runCheckWithRetry } from '../check-retry.js';
 import { restartClock } from '../overdue.js';
 import { timestamp } from '../run-state.js';
 import type { Assignment, WorkflowNode } from '../schema.js';
 import { loadRun, mutateRun } from '../state-service.js';
-import { freshenWorker, reserveWorker } from '../worker-choice.js';
+import { freshenWorker, reassignedFrom, reserveWorker } from '../worker-choice.js';
 import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
 
 const GO_ON: ActResult = { stopped: null };
@@ -101,10 +101,12 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
   if (opened) io.record(node.id, 'open', `opened ${worker}`);
   const branches = buildsOn.filter((b) => b !== `team/${worker}`);
   supersedePrevious(node, worker, io);
+  const answers = takenOverAnswers(node, worker, io);
   let assigned: { change: string };
   try {
     assigned = await io.port.assign(worker, text, {
       ...(branches.length ? { buildsOn: branches } : {}),
+      ...(answers.length ? { answers } : {}),
       beforeType: async (change) => {
         const base = await io.port.head?.(worker);
         await recordAssignment(io, node, { worker, change, at: timestamp(new Date()), ...(base ? { base } : {}) });
@@ -138,6 +140,22 @@ async function recordAssignment(io: ActIO, node: WorkflowNode, assignment: Assig
     const state = { ...run.state, node_states: { ...run.state.node_states, [node.id]: { ...ns, worker: assignment.worker, assignment } }, updated_at: assignment.at };
     return { result: {}, state };
   });
+}
+
+/**
+ * The answers the controller gave on the change of this same visit that another worker had (the node
+ * was reassigned: its `reassigned_from` names that worker), so the new worker is not asked again; none
+ * for a first assignment or a new visit of a loop.
+ */
+function takenOverAnswers(node: WorkflowNode, worker: string, io: ActIO): { at: string; question?: string; text: string }[] {
+  if (!io.port.changeAnswers) return [];
+  const ns = loadRun(io.stateFile, io.cwd).state.node_states[node.id];
+  if (!ns) return [];
+  const previous = [...(ns.history ?? [])].reverse().find((v) => (v as { assignment?: Assignment }).assignment);
+  const old = (previous as { assignment?: Assignment } | undefined)?.assignment;
+  // `reassigned_from` lists the workers this visit was taken from (a loop's new visit starts without it)
+  if (!old?.change || old.worker === worker || !reassignedFrom(ns).includes(old.worker)) return [];
+  return io.port.changeAnswers(old.worker, old.change);
 }
 
 /** A loop re-entered the node: the change of its previous visit, if still open, is marked `superseded`. */
@@ -185,11 +203,13 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
   await recordCheckStart(io.stateFile, io.cwd, node.id, action.command);
   // retry: N reruns a failing command; timeout: kills a run that takes too long (it counts as failed)
   const result = await runCheckWithRetry(action.command, node, dir, (attempt, r) => io.record(node.id, 'retry', `${action.command} exited ${r.exitCode ?? 'killed'} (run ${attempt} of ${(node.retry ?? 0) + 1}): running it again`));
-  await clearCheck(io.stateFile, io.cwd, node.id);
+  // the whole output goes to a file next to the run-state; the summary names it and quotes what failed
+  const kept = keptOutput(io, node.id, result.output);
+  await clearCheck(io.stateFile, io.cwd, node.id, kept);
   const outcome = result.passed ? 'passed' : 'failed';
   const exited = result.timedOut ? `was killed after ${node.timeout} (timeout)` : `exited ${result.exitCode ?? 'killed'}`;
-  const summary = `\`${action.command}\` ${exited}${result.attempts > 1 ? ` (run ${result.attempts} of ${(node.retry ?? 0) + 1})` : ''}${result.tail ? `:\n${result.tail}` : ''}`;
-  io.record(node.id, 'check', `${action.command} → ${outcome} (${result.durationMs} ms${result.attempts > 1 ? `, run ${result.attempts}` : ''})`);
+  const summary = checkSummary(action.command, `${exited}${result.attempts > 1 ? ` (run ${result.attempts} of ${(node.retry ?? 0) + 1})` : ''}`, result, kept);
+  io.record(node.id, 'check', `${action.command} → ${outcome} (${result.durationMs} ms${result.attempts > 1 ? `, run ${result.attempts}` : ''})${kept ? `; output: ${kept}` : ''}`);
   if (node.requires_confirmation) {
     await io.move({ action: 'wait', node: node.id, reason: `check ${outcome} (a person confirms): ${summary}` });
     return { stopped: 'confirmation', why: `check ${outcome} on ${node.id}; it requires a person's confirmation` };
@@ -203,4 +223,19 @@ export async function actCheck(step: Step, node: WorkflowNode, io: ActIO): Promi
   }
   await io.move({ action: 'complete', node: node.id, ...(outcomes.length ? { outcome } : {}), summary });
   return GO_ON;
+}
+
+/**
+ * Keeps a check's whole `output` next to the run-state ({@link keepCheckOutput}) for the node's current
+ * visit; its path relative to the project root, or undefined when it could not be written (recorded in
+ * the log: the check's result still counts).
+ */
+export function keptOutput(io: ActIO, nodeId: string, output: string): string | undefined {
+  try {
+    const visit = loadRun(io.stateFile, io.cwd).state.node_states[nodeId]?.visits ?? 1;
+    return keepCheckOutput(io.stateFile, io.cwd, nodeId, visit, output);
+  } catch (err) {
+    io.record(nodeId, 'check_output', `the check's output could not be kept: ${(err as Error).message}`);
+    return undefined;
+  }
 }

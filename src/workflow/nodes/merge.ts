@@ -1,13 +1,15 @@
 /**
  * `merge`: merge the actor's worker branch `team/<id>` into the controller's branch — only when
  * approved (`workflow run --yes`, or the controller running the printed commands). A conflict leaves
- * the branch as it was and blocks the node.
+ * the branch as it was and blocks the node. A branch already in the current branch (a merge that finished
+ * after agent-team was stopped) is recorded as merged without asking (merge-found.ts).
  */
 import { agentTeam } from '../shell-quote.js';
 import { actCommon } from './act-shared.js';
 import { finishLine } from '../transitions.js';
 import { startLine } from './lines.js';
 import type { ActResult, NodeModule } from './step.js';
+import { actFoundMerged, foundInto, foundMergedStep } from './merge-found.js';
 import { actTrain, APPROVAL, planTrain } from './merge-train-step.js';
 import { isMergeTrain } from '../merge-train.js';
 
@@ -21,6 +23,8 @@ export const merge: NodeModule = {
       const why = `merge node ${node.id}: no worker plays ${node.actor} yet`;
       return ctx.step('decide', why, { done_when: 'a worker is recorded for the actor (complete an earlier node with --worker)' }, { kind: 'stop', stopped: 'decision', why });
     }
+    const into = foundInto(ctx, [worker]);
+    if (into !== undefined) return foundMergedStep(ctx, [worker], into, worker);
     return ctx.step('confirm', `merge ${worker}'s branch team/${worker} into the current branch (needs approval)`, {
       commands: [...(started ? [] : [startLine(stateFile, node, worker)]), agentTeam('worker', 'merge', worker), finishLine(stateFile, node, { worker, summary: `merged team/${worker}` })],
       done_when: `team/${worker} is merged (a conflict leaves the branch unchanged: then block the node)`,
@@ -31,6 +35,8 @@ export const merge: NodeModule = {
     if (action.kind === 'train') return actTrain(step, node, io);
     if (action.kind !== 'merge') return actCommon(step, node, io);
     const { worker } = action;
+    const found = await actFoundMerged(step, node, io, [worker], worker);
+    if (found) return found;
     if (!io.approved(node.id)) {
       if (step.next.node?.status !== 'waiting') await io.move({ action: 'wait', node: node.id, worker, reason: `merge of team/${worker} awaits approval` });
       return { stopped: 'confirmation', why: `merging team/${worker} needs approval: ${APPROVAL}` };

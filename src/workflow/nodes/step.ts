@@ -89,7 +89,9 @@ export interface RunStepRecord {
  * What `workflow run` does for a step: `stop` (after applying `moves`), `advance` (apply `moves`, go on),
  * `assign` (reserve a worker, open it, give it the task), `resume` (apply `moves`, reopen the stopped worker
  * `reopen`, then type `resend` (the recorded change again) or, for runs without a recorded assignment,
- * assign `reassign`; or finish `redeliver`, a change typed into a running agent but never confirmed; then stop waiting), `check` (run the node's command), `merge` (merge the worker's branch).
+ * assign `reassign`; or finish `redeliver`, a change typed into a running agent but never confirmed; then stop
+ * waiting), `check` (run the node's command), `merge` (merge the worker's branch; with `found`, only record it
+ * as merged), `train` (merge the branches as one train; with `found`, likewise).
  */
 export type RunAction =
   | { kind: 'stop'; stopped: StopReason; why: string; moves?: Move[]; record?: Omit<RunStepRecord, 'node'> }
@@ -97,8 +99,14 @@ export type RunAction =
   | { kind: 'assign'; text: string; buildsOn: string[] }
   | { kind: 'resume'; moves?: Move[]; reopen?: string; reassign?: string; resend?: { change: string; text: string }; redeliver?: { worker: string; change: string; text: string }; detail?: string; why: string }
   | { kind: 'check'; command: string; worker: string | null; start: boolean; buildsOn: string[] }
-  | { kind: 'merge'; worker: string; start: boolean }
-  | { kind: 'train'; workers: string[]; command: string | null; start: boolean };
+  | { kind: 'merge'; worker: string; start: boolean; found?: FoundMerged }
+  | { kind: 'train'; workers: string[]; command: string | null; start: boolean; found?: FoundMerged };
+
+/** A merge node whose branches were found already in the current branch `into`: completed with `summary`, nothing merged, no approval needed (checked again before). */
+export interface FoundMerged {
+  into: string;
+  summary: string;
+}
 
 /** A planned step: what `next` prints and what `run` does, computed once by the node type's `plan`. */
 export interface Step {
