@@ -3,7 +3,7 @@ import { OperationError, UsageError } from '../errors.js';
 import { runGit } from '../git/git.js';
 import { mergeBranch, updateFrom } from '../git/merge.js';
 import { branchExists, currentRef, isAncestor, statusEntries } from '../git/repo.js';
-import { changeAnswers, createChange, existingChange, type CreatedChange } from './changes.js';
+import { changeAnswers, createChange, existingChange, type ChangeAnswer, type CreatedChange } from './changes.js';
 import { readWorkerConfig } from './config.js';
 import { assertName } from './ids.js';
 import { answerLines, assertTypable, assignMessage } from './messages.js';
@@ -39,6 +39,8 @@ export interface AssignOptions extends OpenWorkerOptions {
    * default `throw` (OperationError `update_conflict`).
    */
   onUpdateConflict?: 'throw' | 'keep';
+  /** For a new change: answers given on the change it takes over (a reassigned node), kept on it and given with it. */
+  answers?: ChangeAnswer[];
 }
 
 /**
@@ -205,9 +207,9 @@ export async function assignWorker(root: string, id: string, description: string
   } else {
     warnings.push(`${id} has uncommitted work, so it was not brought up to ${upstream.ref}`);
   }
-  const change = options.change ? existingChange(prepared.worktree, options.change) : createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now });
-  // a change given again carries the answers the controller gave on it (change.yaml `answers:`)
-  const answers = options.change ? answerLines(changeAnswers(prepared.worktree, change.relativeDir)) : [];
+  const change = options.change ? existingChange(prepared.worktree, options.change) : createChange(prepared.worktree, { description, assignedTo: id, proposal: options.proposal, design: options.design, now: options.now, answers: options.answers });
+  // a change given again (or taken over) carries the answers the controller gave on it (change.yaml `answers:`)
+  const answers = answerLines(options.change ? changeAnswers(prepared.worktree, change.relativeDir) : (options.answers ?? []));
   const message = assignMessage({ description, changeDir: change.relativeDir, files: change.files, extra: [...(options.extra ?? []), ...answers] });
   await options.beforeType?.(change.relativeDir);
 

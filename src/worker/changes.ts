@@ -35,6 +35,8 @@ export interface NewChange {
   proposal?: string;
   design?: string;
   now?: Date;
+  /** Answers already given on the change this one takes over (a reassigned node), kept as its `answers:`. */
+  answers?: ChangeAnswer[];
 }
 
 /** A created change: its name, absolute folder, folder relative to the worktree, and files written. */
@@ -75,7 +77,7 @@ export function createChange(worktree: string, change: NewChange): CreatedChange
   const files = ['change.yaml'];
   writeFileAtomicSync(
     join(dir, 'change.yaml'),
-    toYaml({ name, description: change.description, status: 'assigned', created_at: goTimestamp(now), assigned_to: change.assignedTo }),
+    toYaml({ name, description: change.description, status: 'assigned', created_at: goTimestamp(now), assigned_to: change.assignedTo, ...(change.answers?.length ? { answers: change.answers } : {}) }),
   );
   if (change.proposal !== undefined) {
     writeFileAtomicSync(join(dir, 'proposal.md'), change.proposal);

@@ -20,7 +20,7 @@ import { backendFor } from './session.js';
 import { workerPaths } from './paths.js';
 import { branchesMergedIntoHead, statusEntries } from '../git/repo.js';
 import { containsSync, tryGit } from '../git/git.js';
-import { activeChanges, CHANGES_DIR, setChangeStatus } from './changes.js';
+import { activeChanges, changeAnswers, CHANGES_DIR, setChangeStatus } from './changes.js';
 import { undeliveredChange } from './delivery-record.js';
 
 /** Options of {@link createWorkerPort}: `allowGlobal` lets `create` use roles from ~/.agents/roles; `run` is the run-state being driven (its own workers are not "busy"). */
@@ -81,6 +81,13 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
     nextId: (role) => nextWorkerId(root, role, branches),
     busy: (id) => busy.has(id),
     contains: (branch, other) => containsSync(root, branch, other),
+    changeAnswers(id, change) {
+      try {
+        return changeAnswers(workerPaths(root, id).worktree, change);
+      } catch {
+        return []; // a change folder removed by hand, or an unreadable change.yaml: nothing to carry
+      }
+    },
     async findIdle(role, exclude) {
       // An idle worker of the role: no active run is waiting on it, and its worktree is clean (or not made yet).
       const candidates = configs.filter((c) => c.role === role && !busy.has(c.worker_id) && !exclude.includes(c.worker_id));
@@ -104,7 +111,7 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       return { opened: !opened.alreadyRunning };
     },
     async assign(id, description, hooks) {
-      const result = await assignWorker(root, id, description, { ...options, beforeType: hooks?.beforeType, buildsOn: hooks?.buildsOn });
+      const result = await assignWorker(root, id, description, { ...options, beforeType: hooks?.beforeType, buildsOn: hooks?.buildsOn, ...(hooks?.answers?.length ? { answers: hooks.answers } : {}) });
       running.set(id, true);
       activities.set(id, { activity: 'working' });
       return { change: join(workerPaths(root, id).worktree, result.change.relativeDir) };

@@ -31,6 +31,8 @@ export interface WorkerLookup {
   openChanges?(id: string): { change: string; description: string }[];
   /** Whether the change (`.tasks/changes/<name>/`) was typed into the worker's agent but never confirmed delivered (its CLI was killed while typing). */
   undelivered?(id: string, change: string): boolean;
+  /** The answers kept on the worker's change (`.tasks/changes/<name>/`, change.yaml `answers:`); none when it cannot be read. */
+  changeAnswers?(id: string, change: string): { at: string; question?: string; text: string }[];
   /** Whether `branch` holds `other` (`git merge-base --is-ancestor other branch`); undefined when git cannot tell (unknown ref). */
   contains?(branch: string, other: string): boolean | undefined;
 }
@@ -41,6 +43,8 @@ export interface AssignHooks {
   beforeType?(change: string): Promise<void>;
   /** Branches merged into the worker's branch before the change is made (a conflict throws OperationError `merge_conflict`). */
   buildsOn?: string[];
+  /** Answers given on the change this task takes over (a reassigned node): kept on the new change and given with it. */
+  answers?: { at: string; question?: string; text: string }[];
 }
 
 /** Worker operations the controller loop needs; every method may throw OperationError. */

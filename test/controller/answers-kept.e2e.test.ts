@@ -52,9 +52,9 @@ async function asked(): Promise<string> {
   return file;
 }
 
-/** The change.yaml of dev-001's only change. */
-function changeYaml(): Record<string, any> {
-  const dir = join(team!.root, '.worktrees/dev-001/.tasks/changes');
+/** The change.yaml of the worker's only change. */
+function changeYaml(worker = 'dev-001'): Record<string, any> {
+  const dir = join(team!.root, `.worktrees/${worker}/.tasks/changes`);
   const [name] = readdirSync(dir);
   return parse(readFileSync(join(dir, name as string, 'change.yaml'), 'utf8'));
 }
@@ -96,6 +96,18 @@ describe('answers kept on the change', () => {
     expect(state.node_states.build.reply.message).toBe('Task completed: painted chartreuse');
     expect(state.current_node).toBe('done');
     expect(changeYaml().status).toBe('done');
+    expect(questions(file)).toBe(1);
+  }, 120_000);
+
+  it('a node reassigned to another worker gives it the answers given on the old change', async () => {
+    const file = await asked();
+    team!.ok(['reply', 'dev-001', 'chartreuse']);
+    await team!.waitForAgent('controller said: chartreuse');
+    team!.ok(['workflow', 'state', 'reassign', file, '--node', 'build', '--reason', 'dev-001 is too slow']);
+    const report = team!.ok(['workflow', 'run', file, '--wait', '--timeout', '60s']);
+    expect(report.next, report.why).toMatchObject({ kind: 'decide', node: { id: 'done' } });
+    expect(team!.show(file).node_states.build).toMatchObject({ worker: 'dev-002', reply: { message: 'Task completed: painted chartreuse' } });
+    expect(changeYaml('dev-002').answers).toEqual([{ at: expect.any(String), question: 'Need decision: which colour?', text: 'chartreuse' }]);
     expect(questions(file)).toBe(1);
   }, 120_000);
 });

@@ -12,7 +12,7 @@ import { restartClock } from '../overdue.js';
 import { timestamp } from '../run-state.js';
 import type { Assignment, WorkflowNode } from '../schema.js';
 import { loadRun, mutateRun } from '../state-service.js';
-import { freshenWorker, reserveWorker } from '../worker-choice.js';
+import { freshenWorker, reassignedFrom, reserveWorker } from '../worker-choice.js';
 import type { ActIO, ActResult, Move, RunAction, Step } from './step.js';
 
 const GO_ON: ActResult = { stopped: null };
@@ -101,10 +101,12 @@ async function actAssign(text: string, buildsOn: string[], node: WorkflowNode, i
   if (opened) io.record(node.id, 'open', `opened ${worker}`);
   const branches = buildsOn.filter((b) => b !== `team/${worker}`);
   supersedePrevious(node, worker, io);
+  const answers = takenOverAnswers(node, worker, io);
   let assigned: { change: string };
   try {
     assigned = await io.port.assign(worker, text, {
       ...(branches.length ? { buildsOn: branches } : {}),
+      ...(answers.length ? { answers } : {}),
       beforeType: async (change) => {
         const base = await io.port.head?.(worker);
         await recordAssignment(io, node, { worker, change, at: timestamp(new Date()), ...(base ? { base } : {}) });
@@ -138,6 +140,22 @@ async function recordAssignment(io: ActIO, node: WorkflowNode, assignment: Assig
     const state = { ...run.state, node_states: { ...run.state.node_states, [node.id]: { ...ns, worker: assignment.worker, assignment } }, updated_at: assignment.at };
     return { result: {}, state };
   });
+}
+
+/**
+ * The answers the controller gave on the change of this same visit that another worker had (the node
+ * was reassigned: its `reassigned_from` names that worker), so the new worker is not asked again; none
+ * for a first assignment or a new visit of a loop.
+ */
+function takenOverAnswers(node: WorkflowNode, worker: string, io: ActIO): { at: string; question?: string; text: string }[] {
+  if (!io.port.changeAnswers) return [];
+  const ns = loadRun(io.stateFile, io.cwd).state.node_states[node.id];
+  if (!ns) return [];
+  const previous = [...(ns.history ?? [])].reverse().find((v) => (v as { assignment?: Assignment }).assignment);
+  const old = (previous as { assignment?: Assignment } | undefined)?.assignment;
+  // `reassigned_from` lists the workers this visit was taken from (a loop's new visit starts without it)
+  if (!old?.change || old.worker === worker || !reassignedFrom(ns).includes(old.worker)) return [];
+  return io.port.changeAnswers(old.worker, old.change);
 }
 
 /** A loop re-entered the node: the change of its previous visit, if still open, is marked `superseded`. */
