@@ -6,7 +6,6 @@
  * branches (approved with --yes) and the target moves only after its check passed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/session/wait.js';
 import { git } from '../helpers/repo.js';
 import { makeTeam, type Team } from '../controller/support.js';
 
@@ -60,15 +59,12 @@ describe('a parallel team', () => {
     expect(w1).not.toBe(w2);
     expect(state.node_states['build/3'].status).toBe('pending');
 
-    // drive the run the way a controller does: run again whenever a reply arrived, until the merge needs approval
-    let report = first;
-    await waitFor(
-      () => {
-        report = team.run(file);
-        return report.next.node?.id === 'ship' ? report : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 500, description: 'every instance done and the run at the merge train' },
-    );
+    // drive the run the way a controller does: `workflow run --wait` (woken by the replies, no CLI per poll)
+    // until the run needs the person, which is the merge train's approval; then once more as `workflow run`
+    const waited = team.ok(['workflow', 'run', file, '--wait', '--timeout', '120s']);
+    expect(waited).toMatchObject({ stopped: 'confirmation', next: { node: { id: 'ship' } } });
+    const report = team.run(file);
+    expect(report.next.node?.id).toBe('ship');
     state = team.show(file);
     expect(state.node_states.build.outcome).toBe('passed');
     expect(state.node_states.build.outcomes).toEqual(['passed', 'passed', 'passed']);

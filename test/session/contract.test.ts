@@ -46,6 +46,12 @@ afterAll(() => {
   tmp.cleanup();
 });
 
+/**
+ * Pause between two looks at a pane, ms: each look runs the backend's client (tmux; for the fake WezTerm a
+ * node process and a tmux client), so the default 15 ms made these waits the file's main CPU cost.
+ */
+const POLL_MS = 100;
+
 /** A text a shell would expand, split or run if it ever went through one. */
 const TRICKY = `quotes "d" 'q' $HOME \`touch tick-ran\` $(touch dollar-ran); touch semi-ran`;
 
@@ -73,7 +79,7 @@ describe.each(cases)('session backend contract: $name', ({ name, make, skip }) =
 
     const out = join(root, `cat-${pane.owner.workerId}`);
     await backend.sendText(pane.paneId, `cat > '${out}'`);
-    await waitFor(async () => (await backend.foreground(pane.paneId, pane.owner)).kind === 'program', { timeoutMs: 10_000, description: 'cat in front' });
+    await waitFor(async () => (await backend.foreground(pane.paneId, pane.owner)).kind === 'program', { timeoutMs: 10_000, intervalMs: POLL_MS, description: 'cat in front' });
     expect(await backend.foreground(pane.paneId, pane.owner)).toEqual({ kind: 'program', command: 'cat' });
     expect(await backend.isAlive(pane.paneId, pane.owner)).toBe(true);
     expect(await backend.isAlive(pane.paneId, { ...pane.owner, root: `${root}-other` })).toBe(false);
@@ -84,12 +90,18 @@ describe.each(cases)('session backend contract: $name', ({ name, make, skip }) =
     await waitFor(() => existsSync(out) && readFileSync(out, 'utf8') === `${TRICKY}\n`, { timeoutMs: 5000, description: 'cat output' }).catch(() => undefined);
     expect(readFileSync(out, 'utf8')).toBe(`${TRICKY}\n`);
     for (const marker of ['tick-ran', 'dollar-ran', 'semi-ran']) expect(existsSync(join(root, marker))).toBe(false);
+    // a backend that chains liveness and capture in one call (tmux) agrees with asking both
+    if (backend.look) {
+      expect(await backend.look(pane.paneId, pane.owner, 10)).toEqual({ alive: true, screen: await backend.capture(pane.paneId, 10) });
+      expect(await backend.look(pane.paneId, { ...pane.owner, root: `${root}-other` }, 10)).toEqual({ alive: false });
+    }
     expect(await backend.attachCommand(pane.paneId)).toMatch(/^(tmux .*attach -t |tail -f |wezterm cli activate-pane --pane-id )/);
 
     await backend.kill(pane.paneId);
-    await waitFor(async () => !(await backend.owns(pane.paneId, pane.owner)), { timeoutMs: 5000, description: 'the pane to go' });
+    await waitFor(async () => !(await backend.owns(pane.paneId, pane.owner)), { timeoutMs: 5000, intervalMs: POLL_MS, description: 'the pane to go' });
     expect(await backend.foreground(pane.paneId, pane.owner)).toEqual({ kind: 'gone' });
     expect(await backend.isAlive(pane.paneId, pane.owner)).toBe(false);
+    if (backend.look) expect(await backend.look(pane.paneId, pane.owner, 10)).toEqual({ alive: false });
     await expect(backend.kill(pane.paneId)).resolves.toBeUndefined();
     await expect(backend.sendText(pane.paneId, 'x')).rejects.toMatchObject({ code: 'pane_gone' });
   });
@@ -102,13 +114,13 @@ describe.each(cases)('session backend contract: $name', ({ name, make, skip }) =
     const stop = join(root, `stop-${busy.owner.workerId}`);
     await backend.sendText(busy.paneId, `node -e "setInterval(() => { if (require('fs').existsSync('${stop}')) process.exit(0); }, 20)"`);
     await backend.kill(gone.paneId);
-    await waitFor(() => backend.isAlive(busy.paneId), { timeoutMs: 10_000, description: 'node to run' });
+    await waitFor(() => backend.isAlive(busy.paneId), { timeoutMs: 10_000, intervalMs: POLL_MS, description: 'node to run' });
     const foreign = ['%99999', 'proc:999999:/nowhere', '7'];
     const alive = await backend.aliveMany([idle.paneId, busy.paneId, gone.paneId, ...foreign]);
     expect([...alive.entries()]).toEqual([[idle.paneId, false], [busy.paneId, true], [gone.paneId, false], ...foreign.map((id) => [id, false])]);
 
     writeFileSync(stop, '');
-    await waitFor(async () => !(await backend.isAlive(busy.paneId)), { timeoutMs: 10_000, description: 'node to exit' });
+    await waitFor(async () => !(await backend.isAlive(busy.paneId)), { timeoutMs: 10_000, intervalMs: POLL_MS, description: 'node to exit' });
     // the pane outlives its program: still the worker's, its shell back in front
     expect(await backend.owns(busy.paneId, busy.owner)).toBe(true);
     expect(await backend.foreground(busy.paneId, busy.owner)).toMatchObject({ kind: 'shell' });
@@ -125,7 +137,7 @@ describe.each(cases)('session backend contract: $name', ({ name, make, skip }) =
   it.skipIf(skip)('capture shows the pane\'s last lines', async () => {
     const pane = await open();
     await backend.sendText(pane.paneId, 'echo contract-line-1; echo contract-line-2');
-    await waitFor(async () => (await backend.capture(pane.paneId, 10)).includes('contract-line-2'), { timeoutMs: 5000, description: 'the output' });
+    await waitFor(async () => (await backend.capture(pane.paneId, 10)).includes('contract-line-2'), { timeoutMs: 5000, intervalMs: POLL_MS, description: 'the output' });
     const lines = await backend.capture(pane.paneId, 10);
     expect(lines.indexOf('contract-line-1')).toBeLessThan(lines.indexOf('contract-line-2'));
     expect(await backend.capture(pane.paneId, 1)).toHaveLength(1);

@@ -9,6 +9,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmuxSessionName } from '../../src/session/tmux.js';
+import { createWorker } from '../../src/worker/create.js';
 import { cli } from '../helpers/cli.js';
 import { makeProject, type Project } from './support.js';
 import { hasTmux } from '../helpers/private-tmux.js';
@@ -42,11 +43,12 @@ describe.skipIf(!hasTmux)('a worker session left behind by an interrupted open (
     return pane;
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     project = makeProject();
     tmux('new-session', '-d', '-s', 'controller', 'sleep 3600');
     env = { AGENT_TEAM_BACKEND: 'tmux', AGENT_TEAM_TMUX_SOCKET: socket, AGENT_TEAM_HOME: project.home, TMUX: undefined, TMUX_PANE: undefined, WEZTERM_PANE: undefined, AGENT_TEAM_PANE: undefined };
-    for (let i = 1; i <= 6; i++) expect(run('worker', 'create', 'dev', '--provider', 'scripted').code).toBe(0);
+    // dev-001 … dev-006, made in-process: `worker create` is not what this file tests
+    for (let i = 1; i <= 6; i++) await createWorker(project.root, 'dev', { provider: 'scripted', env: { ...process.env, AGENT_TEAM_HOME: project.home } });
   });
 
   afterAll(() => {

@@ -5,23 +5,34 @@
  * write at once), and it never fails the agent (exit 0, the problem in hook.log, nothing written).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withFileLock } from '../../src/store/lock.js';
+import { createWorker } from '../../src/worker/create.js';
 import { hookScriptPath, writeHookScript } from '../../src/worker/events.js';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { makeProject, type Project } from './support.js';
 
+// One project and worker for the file (made in-process: `worker create` is not what is tested here);
+// each test starts from the worker's folder as `worker create` left it.
 let project: Project;
-afterEach(() => project?.cleanup());
-
-/** A project with worker dev-001 and its hook script written. */
-function setUp(): { hook: string; events: string; log: string } {
+let workerYaml: string;
+beforeAll(async () => {
   project = makeProject();
-  expect(cli(['worker', 'create', 'dev', '--provider', 'scripted'], { cwd: project.root, env: { AGENT_TEAM_HOME: project.home } }).code).toBe(0);
-  writeHookScript(project.root, 'dev-001');
+  await createWorker(project.root, 'dev', { provider: 'scripted', env: { ...process.env, AGENT_TEAM_HOME: project.home } });
+  workerYaml = readFileSync(join(project.root, '.agents/workers/dev-001/worker.yaml'), 'utf8');
+});
+afterAll(() => project?.cleanup());
+
+/** Worker dev-001 as created (no events, no hook.log, files of earlier tests removed) with its hook script written. */
+function setUp(): { hook: string; events: string; log: string } {
   const dir = join(project.root, '.agents/workers/dev-001');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'worker.yaml'), workerYaml);
+  for (const name of ['ran.txt', 'preload.cjs', 'started.txt']) rmSync(join(project.home, name), { force: true });
+  writeHookScript(project.root, 'dev-001');
   return { hook: hookScriptPath(project.root, 'dev-001'), events: join(dir, 'events.jsonl'), log: join(dir, 'hook.log') };
 }
 

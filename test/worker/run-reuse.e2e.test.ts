@@ -20,7 +20,9 @@ afterEach(async () => {
 const ownCommits = (t: Team, branch: string) => git(t.root, 'log', '--format=%s', `main..${branch}`).split('\n').filter(Boolean);
 
 describe('a worker reused by the next run', () => {
-  it("starts afresh from your branch when it holds a cancelled run's commits: kept on a backup branch, named in the log", async () => {
+  // One team for both findings (one setup and one agent less): the second run's worker, reused afresh,
+  // is then held by that run once the person blocks it.
+  it("starts afresh from your branch when it holds a cancelled run's commits (kept on a backup branch, named in the log); a run blocked by the person keeps its worker: the next run gets another one", async () => {
     team = await makeTeam({ backend: 'process', workflows: { solo: SOLO_TEMPLATE }, playbook: SOLO_PLAYBOOK });
     const first = team.init('solo', 'r1', '--param', 'task=farewell');
     expect(team.run(first).stopped).toBe('waiting');
@@ -45,21 +47,15 @@ describe('a worker reused by the next run', () => {
     // the new run's branch holds only its own work
     expect(ownCommits(team, 'team/dev-001')).toEqual(['Add hello']);
     expect(team.show(second).decision_log.some((e: { action: string; summary?: string }) => e.action === 'fresh_start' && e.summary?.includes(backup))).toBe(true);
-  }, 120_000);
 
-  it('a run blocked by the person (not finished) keeps its worker: the next run gets another one', async () => {
-    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO_TEMPLATE }, playbook: SOLO_PLAYBOOK });
-    const first = team.init('solo', 'r1', '--param', 'task=farewell');
-    expect(team.run(first).stopped).toBe('waiting');
-    await team.waitForReply(first, 'build');
-    expect(team.at(['workflow', 'state', 'block', first, '--node', 'build', '--reason', 'cancelled by the person', '--json']).code).toBe(0);
-
-    const second = team.init('solo', 'r2', '--param', 'task=hello');
-    expect(team.run(second).stopped).toBe('waiting');
-    expect(team.show(second).node_states.build.worker).toBe('dev-002');
-    await team.waitForReply(second, 'build');
-    expect(ownCommits(team, 'team/dev-002')).toEqual(['Add hello']);
+    // the person blocks the second run (not finished): it keeps dev-001, so the next run gets another worker
+    expect(team.at(['workflow', 'state', 'block', second, '--node', 'build', '--reason', 'cancelled by the person', '--json']).code).toBe(0);
+    const third = team.init('solo', 'r3', '--param', 'task=farewell');
+    expect(team.run(third).stopped).toBe('waiting');
+    expect(team.show(third).node_states.build.worker).toBe('dev-002');
+    await team.waitForReply(third, 'build');
+    expect(ownCommits(team, 'team/dev-002')).toEqual(['Add farewell']);
     // the blocked run's work is where it was
-    expect(ownCommits(team, 'team/dev-001')).toEqual(['Add farewell']);
-  }, 120_000);
+    expect(ownCommits(team, 'team/dev-001')).toEqual(['Add hello']);
+  }, 180_000);
 });
