@@ -225,7 +225,7 @@ export async function deliverAgain(ctx: DeliveryContext, text: string, earlier: 
   const screen = await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES);
   const holds = inputBoxHolds(screen, text);
   if (holds === 'part') {
-    return fail(ctx, `part of the task is still in ${ctx.id}'s input box (its earlier delivery was cut short); clear the input box, then give the task again`);
+    return fail(ctx, `part of the task is still in ${ctx.id}'s input box (its earlier delivery was cut short), and typing it again would garble it; attach (below), clear the input box, then run the same command again (it types the task into the empty box)`);
   }
   if (holds === 'none' || (earlier.state === 'entered' && !textAtEnd(screen, text))) {
     // after an Enter, a text gone from the box was taken; before one, the box was cleared: type it again
@@ -238,9 +238,11 @@ export async function deliverAgain(ctx: DeliveryContext, text: string, earlier: 
   const bound = deliveryBound(ctx.deliveryTimeoutMs, ctx.env);
   const deadline = Date.now() + bound;
   for (;;) {
-    if (ctx.adapter.confirmsPrompt && promptSeen(ctx.root, ctx.id, typedAt)) return { delivery: 'confirmed', how: 'entered' };
-    if (!stillInInput(watched, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES))) return { delivery: 'submitted', how: 'entered' };
-    if (Date.now() >= deadline) return fail(ctx, `the task in ${ctx.id}'s input box was submitted again, but it stayed there for ${bound} ms (Enter was not taken)`);
+    // as for a first delivery: an agent with prompt events is confirmed by them, any other by its box
+    if (ctx.adapter.confirmsPrompt) {
+      if (promptSeen(ctx.root, ctx.id, typedAt)) return { delivery: 'confirmed', how: 'entered' };
+    } else if (!stillInInput(watched, await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES))) return { delivery: 'submitted', how: 'entered' };
+    if (Date.now() >= deadline) return fail(ctx, `Enter was sent again for the task in ${ctx.id}'s input box, but ${ctx.adapter.confirmsPrompt ? 'the agent did not confirm it' : 'it stayed there'} within ${bound} ms`);
     await sleep(25);
   }
 }

@@ -7,6 +7,9 @@
  * - kill -9 at `typed`: `worker status` and `doctor` name the change and the line that delivers it; the
  *   next `workflow run` submits the text still in the input box — the agent receives one prompt of exactly
  *   the assignment's length (the text is not typed a second time);
+ * - kill -9 at `typed`, the input box cleared since: typed again, once; the process backend (a pipe):
+ *   Enter alone, never the lines again; an agent with prompt events (`like: claude`): the `worker assign
+ *   --change` line `worker status` prints, pasted as printed, submits the box and the agent confirms it;
  * - kill -9 at `entered`, the agent took the prompt: the next `workflow run` types nothing (no task twice);
  * - a change delivered and recorded is never given again by a later `workflow run`;
  * - SIGTERM at `typed`: the interrupt waits until the task is delivered and recorded, then exit 130 with
@@ -19,6 +22,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/session/wait.js';
 import { assignMessage } from '../../src/worker/messages.js';
 import { BIN } from '../helpers/cli.js';
+import { trustInHome } from '../helpers/trust.js';
 import { execPrinted, hasTmux, makeTeam, occurrences, workerYaml, type PlaybookStep, type Team } from '../controller/support.js';
 
 const SOLO = `version: 1
@@ -133,6 +137,46 @@ describe.skipIf(!hasTmux)('a task whose typing was cut short is delivered exactl
     const log = agentLog(t);
     expect(occurrences(log, 'prompt received'), log).toBe(1);
     expect(log).toContain(`prompt received (${expected.length} chars)`);
+  });
+
+  it('process backend (a pipe, no screen): kill -9 after typing; the next workflow run sends Enter alone, never the task again', async () => {
+    team = await makeTeam({ backend: 'process', workflows: { solo: SOLO }, playbook: [HANGS] });
+    const t = team;
+    const file = t.init('solo', 'solo');
+    const paused = await runPausedAt(t, file, 'typed');
+    process.kill(paused.pid, 'SIGKILL');
+    await paused.done;
+    // the stand-in reads the pipe line by line: it already took the task's lines (and never replies)
+    await t.waitForAgent('failed:');
+    expect(worker(t).undelivered).toMatchObject({ state: 'pending', typed: true });
+    const report = t.run(file);
+    expect(report.steps).toContainEqual({ node: 'build', action: 'redeliver', detail: expect.stringContaining('not typed again') });
+    expect(worker(t).undelivered).toBeUndefined();
+    expect(t.run(file).steps).toEqual([]);
+    expect(occurrences(agentLog(t), 'assigned: Write the greeting file'), agentLog(t)).toBe(1);
+  });
+
+  it('an agent with prompt events (like: claude): kill -9 after typing; the fix line worker status prints submits the box, the agent confirms it, the run goes on', async () => {
+    team = await makeTeam({ backend: 'tmux', workflows: { solo: SOLO }, playbook: [GREETING] });
+    const t = team;
+    // the same stand-in, registered like claude: its hooks report prompt-submit (trusted again, as a user would)
+    const config = readFileSync(join(t.root, '.agents/config.yaml'), 'utf8').replace(/scripted: (".*")$/m, 'scripted: { command: $1, like: claude }');
+    writeFileSync(join(t.root, '.agents/config.yaml'), config);
+    trustInHome(t.root, t.env.AGENT_TEAM_HOME as string);
+    const file = t.init('solo', 'solo');
+    const paused = await runPausedAt(t, file, 'typed');
+    process.kill(paused.pid, 'SIGKILL');
+    await paused.done;
+    const { fix } = worker(t).undelivered;
+    expect(worker(t).undelivered).toMatchObject({ state: 'pending', typed: true });
+    // the line worker status prints, pasted as printed
+    const pasted = execPrinted(t, `${fix} --json`).json;
+    expect(pasted).toMatchObject({ delivery: 'confirmed', redelivery: 'entered' });
+    expect(readFileSync(join(t.root, '.agents/workers/dev-001/delivery.yaml'), 'utf8')).toMatch(/^state: confirmed$/m);
+    await t.waitForReply(file, 'build');
+    // delivered: workflow run gives it nothing again
+    expect(t.run(file).steps.map((s: any) => `${s.node}:${s.action}`)).toEqual(['build:complete']);
+    expect(occurrences(agentLog(t), 'prompt received'), agentLog(t)).toBe(1);
   });
 
   it('kill -9 right after Enter: the agent took the task, so the next workflow run types nothing', async () => {
