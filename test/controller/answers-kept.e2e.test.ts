@@ -110,4 +110,20 @@ describe('answers kept on the change', () => {
     expect(changeYaml('dev-002').answers).toEqual([{ at: expect.any(String), question: 'Need decision: which colour?', text: 'chartreuse' }]);
     expect(questions(file)).toBe(1);
   }, 120_000);
+
+  it('outside a run, reply to a closed worker prints a try: line that gives it its open change again, with the answer', async () => {
+    team = await makeTeam({ backend: 'process', workflows: { ask: ASK }, playbook: PLAYBOOK });
+    team.ok(['worker', 'create', 'dev', '--yes']);
+    team.ok(['worker', 'assign', 'dev-001', 'Paint the door']);
+    await team.waitForAgent('replied: Need decision: which colour?');
+    team.ok(['worker', 'close', 'dev-001']);
+    const refused = team.at(['reply', 'dev-001', 'chartreuse', '--json']);
+    expect(refused.code).toBe(1);
+    const change = changeYaml().name as string;
+    expect(refused.json.error.try).toBe(`agent-team worker assign dev-001 'Paint the door' --change .tasks/changes/${change}/`);
+    const pasted = pasteInBash(refused.json.error.try, team.root, team.env);
+    expect(pasted.code, pasted.stderr).toBe(0);
+    await team.waitForAgent('replied: Task completed: painted chartreuse');
+    expect(changeYaml()).toMatchObject({ status: 'done', answers: [{ question: 'Need decision: which colour?', text: 'chartreuse' }] });
+  }, 120_000);
 });
