@@ -154,6 +154,9 @@ export async function makeTeam(options: TeamOptions): Promise<Team> {
     AGENT_TEAM_BACKEND: options.backend,
     AGENT_TEAM_TMUX_SOCKET: socket,
     AGENT_TEAM_HOME: join(home.dir, 'global'),
+    // The stand-in agent never quits at start (what the settle bound catches, tested in
+    // test/worker/e2e-open-start.test.ts): a shorter bound only saves the checks of every `worker open`.
+    AGENT_TEAM_START_SETTLE_MS: process.env.TRIMCTL_SETTLE ?? '200',
     TMUX: undefined,
     TMUX_PANE: undefined,
     WEZTERM_PANE: undefined,
