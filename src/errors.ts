@@ -111,6 +111,7 @@ export type ErrorCode =
   | 'agent_exited'
   | 'agent_not_started'
   | 'not_delivered'
+  | 'delivery_in_progress'
   | 'no_controller_pane'
   | 'controller_gone'
   | 'controller_not_agent'

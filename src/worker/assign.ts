@@ -226,6 +226,12 @@ export async function assignWorker(root: string, id: string, description: string
     // Recorded before anything is typed, and at each step after (delivery-record.ts): a CLI killed while
     // typing leaves `pending`/`entered`, which the next assign of this change (workflow run) finishes.
     const earlier = options.change && live.alive ? undeliveredChange(root, id, change.relativeDir) : undefined;
+    if (earlier?.inProgress) {
+      throw new OperationError(`another agent-team command is typing ${change.relativeDir} into ${id} right now; nothing was typed (typing it too would give the task twice)`, {
+        code: 'delivery_in_progress',
+        hint: `wait for that command to finish, then check: agent-team worker status`,
+      });
+    }
     const record = (state: DeliveryState | 'typed-in') => recordDelivery(root, id, change.relativeDir, state);
     if (!earlier) record('pending');
     const bounds = { env: options.env, startTimeoutMs: options.startTimeoutMs, deliveryTimeoutMs: options.deliveryTimeoutMs, onTyped: () => record('typed-in'), onEnter: () => record('entered') };

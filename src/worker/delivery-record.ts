@@ -17,11 +17,16 @@ import { readYamlFile, toYaml } from '../store/yaml-file.js';
 import { activeChanges, normalizeChange, readChange } from './changes.js';
 import { workerPaths } from './paths.js';
 import { agentTeam } from '../workflow/shell-quote.js';
+import { processStartTime } from '../store/lock.js';
 
 const DeliveryRecordSchema = z.object({
   change: z.string(),
   state: z.enum(['pending', 'entered', 'confirmed', 'submitted', 'typed']),
   started_at: z.string(),
+  /** The process making the delivery: while it lives, the delivery is in progress, not a leftover. */
+  pid: z.optional(z.number()),
+  /** That process's start time (lock.ts processStartTime; '' off Linux): a pid reused by another process does not count. */
+  pid_start: z.optional(z.string()),
   /** When the text went into the pane (Enter not yet sent): a pipe (the process backend) shows no input box to look at. */
   typed_at: z.optional(z.string()),
   delivered_at: z.optional(z.string()),
@@ -53,6 +58,8 @@ export function recordDelivery(root: string, id: string, change: string, state: 
     change: normalizeChange(change),
     state: stored,
     started_at: same?.started_at ?? now.toISOString(),
+    pid: process.pid,
+    pid_start: processStartTime(process.pid),
     ...(typedAt ? { typed_at: typedAt } : {}),
     ...(isDelivered(stored) ? { delivered_at: now.toISOString() } : {}),
   };
@@ -75,6 +82,18 @@ export function readDeliveryRecord(root: string, id: string): DeliveryRecord | u
   }
 }
 
+/** Whether process `pid` (started at `start`, when known) still runs (EPERM: it exists, owned by another user). */
+function delivering(pid: number, start: string | undefined): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // a start time recorded and readable now must match: else the pid was reused after the CLI died
+  const now = start ? processStartTime(pid) : '';
+  return !start || !now || now === start;
+}
+
 /** A change whose delivery was never confirmed: the change, how far it got, its description and the command that delivers it. */
 export interface UndeliveredChange {
   change: string;
@@ -82,6 +101,8 @@ export interface UndeliveredChange {
   startedAt: string;
   /** Whether the text went into the pane (`typed_at`); when pending without it, nothing was typed yet. */
   typed: boolean;
+  /** Whether another process that is still alive is making this delivery now (a concurrent command, not a leftover). */
+  inProgress: boolean;
   description: string;
   /** `agent-team worker assign <id> '<description>' --change <change>`: submits the text still in the input box, else types it again. */
   fix: string;
@@ -104,7 +125,7 @@ export function undeliveredChange(root: string, id: string, change?: string): Un
     const fields = readChange(worktree, record.change);
     if (fields.replied_at !== undefined || fields.reply !== undefined) return undefined;
     const description = String(fields.description ?? '');
-    return { change: record.change, state, startedAt: record.started_at, typed: record.typed_at !== undefined, description, fix: agentTeam('worker', 'assign', id, description, '--change', record.change) };
+    return { change: record.change, state, startedAt: record.started_at, typed: record.typed_at !== undefined, inProgress: record.pid !== undefined && record.pid !== process.pid && delivering(record.pid, record.pid_start), description, fix: agentTeam('worker', 'assign', id, description, '--change', record.change) };
   } catch {
     return undefined;
   }

@@ -151,7 +151,7 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
       }
     }
     const undelivered = undeliveredChange(root, id);
-    if (undelivered) {
+    if (undelivered && !undelivered.inProgress) {
       const how = undelivered.state === 'entered' ? 'Enter was sent, but the agent never confirmed it' : 'its text may still sit in the agent\'s input box, unsent';
       add({ kind: 'undelivered_change', path: rel(join(paths.worktree, undelivered.change)), message: `worker ${id}: change ${undelivered.change} was never confirmed delivered (the command typing it stopped at ${undelivered.startedAt}; ${how})`, fix: undelivered.fix });
     }

@@ -138,7 +138,10 @@ export async function createWorkerPort(root: string, options: WorkerPortOptions 
       running.set(id, true);
       return r.redelivery ? { redelivery: r.redelivery } : undefined;
     },
-    undelivered: (id, change) => undeliveredChange(root, id, change) !== undefined,
+    undelivered: (id, change) => {
+      const u = undeliveredChange(root, id, change);
+      return u !== undefined && !u.inProgress; // another live process is typing it: wait for that one
+    },
     setChangeStatus(id, change, status) {
       setChangeStatus(workerPaths(root, id).worktree, change, status);
     },

@@ -163,7 +163,8 @@ export async function workerStatus(root: string, options: LifecycleOptions = {})
           row.activeChanges = activeChanges(paths.worktree);
         }
         row.lastReply = readLastReply(root, id);
-        row.undelivered = undeliveredChange(root, id);
+        const undelivered = undeliveredChange(root, id);
+        if (undelivered && !undelivered.inProgress) row.undelivered = undelivered; // one being typed now is no leftover
       } catch (err) {
         row.error = (err as Error).message;
       }

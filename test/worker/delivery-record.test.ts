@@ -5,10 +5,12 @@
  * existed — by the Go version or an older agent-team — is not), and the hint of the exit-130 document.
  * End to end: test/worker/undelivered.e2e.test.ts.
  */
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { interruptHint } from '../../src/cli/interrupt-hint.js';
+import { processStartTime } from '../../src/store/lock.js';
 import { createChange, setChangeStatus } from '../../src/worker/changes.js';
 import { recordDelivery, undeliveredChange } from '../../src/worker/delivery-record.js';
 import { inputBoxHolds, textAtEnd } from '../../src/worker/input-box.js';
@@ -67,6 +69,26 @@ describe('the delivery record', () => {
     expect(entered).toMatchObject({ state: 'entered' });
     recordDelivery(root, 'dev-001', change, 'submitted');
     expect(undeliveredChange(root, 'dev-001')).toBeUndefined();
+  });
+
+  it('a delivery another live process is making now is in progress, not a leftover; once that process is gone it is one', async () => {
+    const { root, change } = project();
+    recordDelivery(root, 'dev-001', change, 'pending');
+    expect(undeliveredChange(root, 'dev-001')).toMatchObject({ inProgress: false }); // this process's own
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const file = join(root, '.agents/workers/dev-001/delivery.yaml');
+      const mine = readFileSync(file, 'utf8');
+      writeFileSync(file, mine.replace(/^pid: \d+$/m, `pid: ${other.pid}`).replace(/^pid_start: .*$/m, `pid_start: '${processStartTime(other.pid as number)}'`));
+      expect(undeliveredChange(root, 'dev-001')).toMatchObject({ state: 'pending', inProgress: true });
+      // the same pid with another start time: a reused pid, the delivering CLI is gone
+      writeFileSync(file, mine.replace(/^pid: \d+$/m, `pid: ${other.pid}`).replace(/^pid_start: .*$/m, "pid_start: '1'"));
+      expect(undeliveredChange(root, 'dev-001')).toMatchObject({ inProgress: false });
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    expect(undeliveredChange(root, 'dev-001')).toMatchObject({ state: 'pending', inProgress: false });
   });
 
   it('a reply on the change proves the agent got it', () => {
