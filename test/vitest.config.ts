@@ -65,9 +65,12 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, isolate: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       // Spawned CLIs, real git and real tmux (each test makes its own temp repositories and tmux sockets,
-      // so files run in parallel processes). The timeout only catches a hang: a run-through test spawns
+      // so files run in parallel processes). isolate: false — a test process runs file after file without
+      // a fresh module graph (vitest's start-up per file was ~0.5 s of CPU, ~17 % of the suite's CPU here):
+      // a shared test helper's state must be per-file on purpose (seenPaths is cleared in beforeAll) or a
+      // cache; tests never change process.env or the working folder. The timeout only catches a hang: a run-through test spawns
       // the CLI ~100 times, which takes minutes when the machine is shared by several test runs.
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: UNIT, testTimeout: 240_000, hookTimeout: 240_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: UNIT, isolate: false, testTimeout: 240_000, hookTimeout: 240_000 } },
     ],
   },
 });

@@ -11,6 +11,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seenPaths } from './skill-table.js';
+
+// the paths seen are this file's own (test files may share one process: isolate is off for e2e)
+beforeAll(() => seenPaths.clear());
 import { controllerTree, followNext, makeTeam, type Team } from './support.js';
 
 const MANUAL = `version: 1

@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seenPaths } from './skill-table.js';
+
+// the paths seen are this file's own (test files may share one process: isolate is off for e2e)
+beforeAll(() => seenPaths.clear());
 import { controllerTree, followNext, makeTeam, paneBackend, type Team } from './support.js';
 
 const BY_NEXT = `version: 1

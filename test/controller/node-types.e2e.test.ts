@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../helpers/repo.js';
 import { seenPaths } from './skill-table.js';
+
+// the paths seen are this file's own (test files may share one process: isolate is off for e2e)
+beforeAll(() => seenPaths.clear());
 import { controllerTree, execPrinted, makeTeam, paneBackend, type PlaybookStep, type Team } from './support.js';
 
 const ALL_TYPES = `version: 1

@@ -13,6 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '../../src/session/index.js';
 import { waitFor } from '../../src/session/wait.js';
 import { seenPaths } from './skill-table.js';
+
+// the paths seen are this file's own (test files may share one process: isolate is off for e2e)
+beforeAll(() => seenPaths.clear());
 import { pasteInBash } from '../helpers/paste.js';
 import { execPrinted, makeTeam, type Team } from './support.js';
 

@@ -77,7 +77,7 @@ describe('printed commands along a branching run', () => {
 
   it('the confirmation of a branching node: one line per outcome, each confirming its own', async () => {
     const report = team.ok(['workflow', 'run', file, '--wait', '--timeout', '120s']);
-    expect(report).toMatchObject({ stopped: 'confirmation', next: { kind: 'confirm', node: { id: 'controller_dispatch' } } });
+    expect(report, JSON.stringify({ stopped: report.stopped, why: report.why, steps: report.steps }).slice(0, 1500)).toMatchObject({ stopped: 'confirmation', next: { kind: 'confirm', node: { id: 'controller_dispatch' } } });
     expectSafeStep(report.next);
     expect(report.next.choices.map((c: any) => c.outcome)).toEqual(['test_first', 'dev_first']);
 

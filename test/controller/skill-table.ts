@@ -81,7 +81,7 @@ export function printedLines(step: { commands?: string[]; choices?: { command: s
   return [...(step.commands ?? []), ...(step.choices ?? []).map((c) => c.command), ...(step.then ?? []), ...(step.reply_template ? [step.reply_template] : [])];
 }
 
-/** Subcommand paths of every line checked so far in this test file (for coverage assertions). */
+/** Subcommand paths of every line checked so far (for coverage assertions): a test file that asserts on them clears them in its beforeAll, since e2e test files may share one process. */
 export const seenPaths = new Set<string>();
 
 /** Asserts that every command line of `step` is taught by the skill (see module comment). */
