@@ -98,6 +98,7 @@ export type ErrorCode =
   | 'control_characters'
   | 'dirty_tree'
   | 'interrupted_merge'
+  | 'merge_running'
   | 'uncommitted_work'
   | 'unmerged_commits'
   | 'unsaved_commits'

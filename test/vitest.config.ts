@@ -48,6 +48,7 @@ const UNIT = [
   'test/provider/input-box.test.ts',
   'test/worker/delivery-record.test.ts',
   'test/session/test-home.test.ts',
+  'test/git/traced.test.ts',
 ];
 
 // The e2e tests mostly wait (on spawned CLIs, git, tmux, agents), so more test files than cores run at

@@ -94,6 +94,14 @@ export async function withMergeMarker<T>(cwd: string, merge: { what: string; bef
   }
 }
 
+/** The merge agent-team is making in `cwd` right now (its marker's agent-team or git still runs): what, and the pids; else undefined. */
+export async function mergeRunning(cwd: string): Promise<{ what: string; pids: number[] } | undefined> {
+  const marker = readMarker(await markerPath(cwd));
+  if (!marker) return undefined;
+  const pids = [running(marker.pid, marker.start) ? marker.pid : 0, running(marker.git_pid, marker.git_start) ? (marker.git_pid as number) : 0].filter((p) => p > 0);
+  return pids.length ? { what: marker.what, pids } : undefined;
+}
+
 /**
  * The merge agent-team was making in `cwd` when it was killed, if it left changes: the marker is there,
  * neither agent-team nor git of that merge runs, HEAD is still the one before, and the index differs from

@@ -35,14 +35,23 @@ export interface TrainOptions {
 /**
  * Merges `branches` (in order) into the branch checked out in `root` as one train. Throws OperationError:
  * `train_conflict` (details: branch, conflicts), `train_check_failed` (details: summary), `train_failed`
- * (no branch checked out, the fast-forward refused); the target is unchanged in every case. The train
+ * (no branch checked out, the fast-forward refused), with details.warnings when leftovers were removed
+ * first; the target is unchanged in every case. The train
  * holds the integration branch's lock throughout (a second train of the same name waits, see integration.ts).
  */
 export async function mergeTrain(root: string, branches: string[], options: TrainOptions): Promise<TrainResult> {
   const target = await currentBranch(root);
   if (!target) throw new OperationError(`${root} has no branch checked out; a merge train moves a branch`, { code: 'train_failed', hint: 'git switch <branch>, then run the merge again' });
   const integration = integrationBranch(options.name);
-  return withIntegration(root, integration, (warnings) => runTrain(root, target, integration, branches, options, warnings));
+  return withIntegration(root, integration, async (warnings) => {
+    try {
+      return await runTrain(root, target, integration, branches, options, warnings);
+    } catch (err) {
+      // a train that fails after removing a killed train's leftovers still says so (details.warnings)
+      if (warnings.length && err instanceof OperationError && err.details) err.details.warnings = warnings;
+      throw err;
+    }
+  });
 }
 
 async function runTrain(root: string, target: string, integration: string, branches: string[], options: TrainOptions, warnings: string[]): Promise<TrainResult> {

@@ -93,9 +93,26 @@ export async function gitDir(cwd: string): Promise<string> {
   return isAbsolute(out) ? out : resolve(cwd, out);
 }
 
-/** Absolute top folder of the worktree containing `cwd`, or undefined outside any repository. */
-export async function toplevel(cwd: string): Promise<string | undefined> {
-  return (await tryGit(cwd, ['rev-parse', '--show-toplevel'])) || undefined;
+/** Where the worktree containing a folder keeps its files: absolute paths. */
+export interface RepoPaths {
+  /** The worktree's top folder (`--show-toplevel`). */
+  top: string;
+  /** Its own git folder (`--git-dir`; `.git/worktrees/<id>` in a linked worktree). */
+  gitDir: string;
+  /** The common git folder (`--git-common-dir`: the main repository's `.git`). */
+  commonDir: string;
+}
+
+/**
+ * {@link RepoPaths} of the worktree containing `cwd` from one `git rev-parse`, or undefined outside any
+ * worktree (not a repository, or inside a `.git` folder). Every CLI command that finds its repository
+ * asks this once, so it is one git process, not three.
+ */
+export async function repoPaths(cwd: string): Promise<RepoPaths | undefined> {
+  const out = await tryGit(cwd, ['rev-parse', '--show-toplevel', '--git-dir', '--git-common-dir']);
+  const [top, git, common] = lines(out);
+  if (!top || !git || !common) return undefined;
+  return { top, gitDir: isAbsolute(git) ? git : resolve(cwd, git), commonDir: isAbsolute(common) ? common : resolve(cwd, common) };
 }
 
 /** Number of commits in `range` (e.g. `main..team/x`). */

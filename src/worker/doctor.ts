@@ -210,7 +210,7 @@ export async function runDoctor(root: string, options: DoctorOptions = {}): Prom
         kind: 'interrupted_merge',
         path: '.',
         message: `an interrupted merge of ${half.what} left staged changes (${half.staged.join(', ')}); HEAD is still ${half.before.slice(0, 12)} and nothing was committed: committing them would record half a merge`,
-        fix: half.exact ? `undo it: ${UNDO_HALF_MERGE} (the merge's changes stay on ${half.what}; merge again afterwards)` : `the index holds more than the merge: look with git diff --cached, keep what is yours, then undo the merge: ${where}`,
+        fix: half.exact ? `${UNDO_HALF_MERGE} (undoes the half merge; its changes stay on ${half.what}: merge again afterwards)` : `the index holds more than the merge: look with git diff --cached, keep what is yours, then undo the merge: ${where}`,
       },
       half.exact ? () => undoInterruptedMerge(root, half) : undefined,
     );

@@ -1,7 +1,7 @@
 /** `worker merge`: the controller-side guards and the merge of `team/<id>` into the current branch. */
 import { OperationError } from '../errors.js';
 import { mergeBranch, type MergeResult } from '../git/merge.js';
-import { interruptedMerge, UNDO_HALF_MERGE } from '../git/merge-marker.js';
+import { interruptedMerge, mergeRunning, UNDO_HALF_MERGE } from '../git/merge-marker.js';
 import { mergeTrain, type TrainOptions, type TrainResult } from '../git/merge-train.js';
 import { branchExists, commitsMatching, countCommits, currentRef, diffPathsMatching, mergeBase, pathsTouched, statusEntries, type StatusEntry } from '../git/repo.js';
 import { assertName } from './ids.js';
@@ -24,10 +24,19 @@ export function blockingChanges(entries: StatusEntry[]): StatusEntry[] {
 /**
  * Refuses (OperationError, nothing changed) a merge into the controller's tree at `root` (`what`: "merging
  * team/x") when a merge agent-team made there was killed half-way (`interrupted_merge`: its changes are
- * staged, or MERGE_HEAD is left; committing them would record half a merge, so the hint undoes it), or when
+ * staged, or MERGE_HEAD is left; committing them would record half a merge, so the hint undoes it), while
+ * another merge agent-team makes there still runs (`merge_running`), or when
  * the tree has changes of the user's ({@link blockingChanges}: `dirty_tree`).
  */
 async function assertReadyToMerge(root: string, what: string): Promise<void> {
+  const busy = await mergeRunning(root);
+  if (busy) {
+    throw new OperationError(`a merge of ${busy.what} is running in ${root} (pid ${busy.pids.join(', ')}); its changes are not yours to commit: wait until it ends, then run this again`, {
+      code: 'merge_running',
+      details: { merge: busy.what, pids: busy.pids },
+      hint: 'wait for the other merge to end (agent-team worker status shows the branches merged), then run the merge again',
+    });
+  }
   const half = await interruptedMerge(root);
   if (half) {
     const undo = half.inProgress ? 'git merge --abort' : UNDO_HALF_MERGE;

@@ -9,7 +9,7 @@
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { hasCode, OperationError, UsageError } from '../errors.js';
-import { commonDir, gitDir, headSha, statusEntries, toplevel } from '../git/repo.js';
+import { headSha, repoPaths, statusEntries } from '../git/repo.js';
 import { recordControllerReply, recordReply, type RecordedReply } from '../workflow/replies.js';
 import { agentTeam } from '../workflow/shell-quote.js';
 import { timestamp } from '../workflow/run-state.js';
@@ -96,9 +96,9 @@ export interface WorkerLocation {
  * repository has no such worker.
  */
 export async function locateWorker(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<WorkerLocation> {
-  const top = await toplevel(cwd);
-  if (!top) throw new UsageError(`${cwd} is not inside a git repository; run reply-main inside a worker's worktree`, { code: 'not_in_worktree' });
-  const [gd, cd] = await Promise.all([gitDir(cwd), commonDir(cwd)]);
+  const paths = await repoPaths(cwd);
+  if (!paths) throw new UsageError(`${cwd} is not inside a git repository; run reply-main inside a worker's worktree`, { code: 'not_in_worktree' });
+  const { top, gitDir: gd, commonDir: cd } = paths;
   const linked = resolve(gd) !== resolve(cd);
   const root = linked ? (basename(cd) === '.git' ? dirname(cd) : top) : top;
   const fromEnv = env.AGENT_TEAM_WORKER_ID || undefined;

@@ -299,6 +299,29 @@ describe('finding 8: worker merge killed together with git', () => {
     expect(markers(root), 'the marker goes when a merge ends').toEqual([]);
   });
 
+  it('while a merge runs, another merge says so (not "commit them") and doctor reports no interrupted merge', { timeout: 120_000 }, async () => {
+    const p = project();
+    const { root, run } = p;
+    workerBranch(root, 'dev-001', { 'one.txt': 'one\n' });
+    workerBranch(root, 'dev-002', { 'two.txt': 'two\n' });
+    const hook = blockingHook(root);
+    hook.arm();
+    const merging = spawnCli(['worker', 'merge', 'dev-001', '--json'], root, p.env);
+    const gitPid = await hook.gitPid(); // held before its commit, agent-team and git alive
+    const other = run(['worker', 'merge', 'dev-002', '--json']);
+    expect(other.code).toBe(1);
+    expect(other.json.error.code).toBe('merge_running');
+    expect(other.json.error.message).toMatch(/a merge of team\/dev-001 is running/);
+    expect(other.json.error.message).not.toMatch(/commit or stash/);
+    expect(run(['doctor', '--json']).json.findings.filter((f: { kind: string }) => f.kind === 'interrupted_merge')).toEqual([]);
+    hook.release();
+    await merging.done;
+    await waitFor(() => !alive(gitPid), { timeoutMs: 30_000, intervalMs: 20, description: 'git to finish' });
+    expect(git(root, 'merge-base', '--is-ancestor', 'team/dev-001', 'main')).toBe('');
+    expect(markers(root)).toEqual([]);
+    expect(run(['worker', 'merge', 'dev-002', '--json']).code).toBe(0);
+  });
+
   it('a merge that ends, merged or refused for a conflict, leaves no marker behind', () => {
     const { root, run } = project();
     workerBranch(root, 'dev-001', { 'README.md': '# one\n' });

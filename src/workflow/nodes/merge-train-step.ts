@@ -64,6 +64,7 @@ export async function actTrain(step: Step, node: WorkflowNode, io: ActIO): Promi
     io.record(node.id, 'merge', summary);
     return { stopped: null };
   } catch (err) {
+    for (const w of ((err as { details?: { warnings?: unknown } }).details?.warnings as string[] | undefined) ?? []) io.record(node.id, 'recover', w);
     const reason = (err as Error).message;
     await io.move({ action: 'block', node: node.id, reason });
     io.record(node.id, 'block', reason);
