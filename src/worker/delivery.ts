@@ -222,8 +222,15 @@ export async function deliverAgain(ctx: DeliveryContext, text: string, earlier: 
     return { delivery: 'typed', how: 'entered' };
   }
   await inPane(ctx);
-  const screen = await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES);
-  const holds = inputBoxHolds(screen, text);
+  let screen = await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES);
+  let holds = inputBoxHolds(screen, text);
+  // a text typed a moment ago may still be reaching the screen (a busy machine): give it the echo bound
+  const echoBy = Date.now() + ECHO_BOUND_MS;
+  while (earlier.typed && holds !== 'all' && Date.now() < echoBy) {
+    await sleep(100);
+    screen = await ctx.backend.capture(ctx.paneId, INPUT_CAPTURE_LINES);
+    holds = inputBoxHolds(screen, text);
+  }
   if (holds === 'part') {
     return fail(ctx, `part of the task is still in ${ctx.id}'s input box (its earlier delivery was cut short), and typing it again would garble it; attach (below), clear the input box, then run the same command again (it types the task into the empty box)`);
   }

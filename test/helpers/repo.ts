@@ -16,7 +16,8 @@ export function git(cwd: string, ...args: string[]): string {
 /** A temp folder (not a repository). */
 export function tempDir(prefix = 'agent-team-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // retries: a hook of an agent killed a moment ago may still write into the folder (ENOTEMPTY, seen under load)
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }) };
 }
 
 /** A temp git repository on branch `main` with one commit (README.md). */
