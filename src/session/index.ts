@@ -8,7 +8,8 @@ import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BACKEND_NAMES, type BackendName, type SessionBackend } from './backend.js';
 import { PROCESS_PANE_ID, ProcessBackend } from './process.js';
-import { TMUX_PANE_ID, TmuxBackend } from './tmux.js';
+import { TMUX_PANE_ID } from './tmux-args.js';
+import { TmuxBackend } from './tmux.js';
 import { WEZTERM_PANE_ID, WeztermBackend } from './wezterm.js';
 
 export type { BackendName, SessionBackend } from './backend.js';

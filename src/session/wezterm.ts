@@ -23,7 +23,7 @@ import { run, type RunResult } from './exec.js';
 import { foregroundOf } from './foreground.js';
 import { shellQuote } from '../shell-quote.js';
 import { busyTerminals, terminalForegrounds } from './proc-info.js';
-import { tmuxSessionName } from './tmux.js';
+import { tmuxSessionName } from './tmux-args.js';
 import { WaitTimeoutError, waitFor } from './wait.js';
 
 /** WezTerm pane ids: digits. */

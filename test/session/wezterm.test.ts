@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OperationError, UsageError } from '../../src/errors.js';
 import { WeztermBackend, parseWeztermList, weztermSendSteps, weztermSpawnArgs } from '../../src/session/wezterm.js';
-import { tmuxSessionName } from '../../src/session/tmux.js';
+import { tmuxSessionName } from '../../src/session/tmux-args.js';
 import { tempDir } from '../helpers/repo.js';
 
 const tmp = tempDir('agent-team-wezterm-');

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tmuxSessionName } from '../../src/session/tmux.js';
+import { tmuxSessionName } from '../../src/session/tmux-args.js';
 import { createWorker } from '../../src/worker/create.js';
 import { cli } from '../helpers/cli.js';
 import { makeProject, type Project } from './support.js';

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tmuxSessionName } from '../../src/session/tmux.js';
+import { tmuxSessionName } from '../../src/session/tmux-args.js';
 import { hasTmux, makeTeam, workerYaml, type Team, SOLO_PLAYBOOK, SOLO_TEMPLATE } from '../controller/support.js';
 
 let team: Team | undefined;
