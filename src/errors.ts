@@ -99,6 +99,7 @@ export type ErrorCode =
   | 'dirty_tree'
   | 'interrupted_merge'
   | 'merge_running'
+  | 'integration_checked_out'
   | 'uncommitted_work'
   | 'unmerged_commits'
   | 'unsaved_commits'

@@ -7,11 +7,12 @@
  */
 import { agentTeam } from '../workflow/shell-quote.js';
 
-/** One command line (safe to paste into bash) for the hint of an interrupted `args` (`process.argv.slice(2)`). */
+/** One command line (safe to paste into bash) for the hint of an interrupted `args` (`process.argv.slice(2)`); never with `--yes`. */
 export function interruptHint(args: readonly string[]): string {
   const words = args.filter((a) => !a.startsWith('-'));
-  // both only read or go on from the run-state: the same line again is what to run
-  if (words[0] === 'workflow' && (words[1] === 'run' || (words[1] === 'state' && words[2] === 'next'))) return agentTeam(...args);
+  // both only read or go on from the run-state: the same line again is what to run, without --yes: the
+  // interrupted call may have reached a merge nobody has seen, and a pasted line must not approve it
+  if (words[0] === 'workflow' && (words[1] === 'run' || (words[1] === 'state' && words[2] === 'next'))) return agentTeam(...args.filter((a) => a !== '--yes'));
   if (words[0] === 'worker' && words[1] === 'assign' && words[2]) return agentTeam('worker', 'status');
   return agentTeam('doctor');
 }

@@ -7,13 +7,17 @@
  * --fix`) removes them.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { OperationError } from '../errors.js';
 import { inspectLock, lockPathOf, withFileLock } from '../store/lock.js';
 import { lines, runGit, tryGit } from './git.js';
 import { commonDir } from './repo.js';
 
 /** Prefix of every integration branch. */
 const PREFIX = 'agent-team/integration/';
+
+/** Prefix of the temporary folder a train checks its integration branch out in (`mkdtemp` under the temp folder). */
+export const TRAIN_DIR_PREFIX = 'agent-team-train-';
 
 /** The integration branch of the train labelled `name` (a node id): `agent-team/integration/<name>` with unsafe characters as `-`. */
 export function integrationBranch(name: string): string {
@@ -23,7 +27,10 @@ export function integrationBranch(name: string): string {
 /** An integration branch found in the repository, with the worktrees that hold it checked out. */
 export interface Integration {
   branch: string;
+  /** Linked worktrees holding it that are a train's scratch folders (`<tmp>/agent-team-train-*`). */
   worktrees: string[];
+  /** Other worktrees holding it (the main worktree, or one of the user's): never removed. */
+  foreign: string[];
 }
 
 /** The file whose lock a live train holds for `branch` (its folder is made). */
@@ -37,20 +44,39 @@ async function lockFile(root: string, branch: string): Promise<string> {
 async function integrations(root: string): Promise<Integration[]> {
   const branches = lines(await tryGit(root, ['branch', '--list', `${PREFIX}*`, '--format=%(refname:short)']));
   if (branches.length === 0) return [];
-  const held = new Map<string, string[]>();
+  const held = new Map<string, { path: string; scratch: boolean }[]>();
   let path: string | undefined;
+  let first = true;
+  let scratch = false;
   for (const line of lines(await tryGit(root, ['worktree', 'list', '--porcelain']))) {
-    if (line.startsWith('worktree ')) path = line.slice('worktree '.length);
-    else if (line.startsWith('branch refs/heads/') && path) {
+    if (line.startsWith('worktree ')) {
+      path = line.slice('worktree '.length);
+      // the first entry is the main worktree: never a train's scratch, whatever its name
+      scratch = !first && basename(path).startsWith(TRAIN_DIR_PREFIX);
+      first = false;
+    } else if (line.startsWith('branch refs/heads/') && path) {
       const b = line.slice('branch refs/heads/'.length);
-      held.set(b, [...(held.get(b) ?? []), path]);
+      held.set(b, [...(held.get(b) ?? []), { path, scratch }]);
     }
   }
-  return branches.map((branch) => ({ branch, worktrees: held.get(branch) ?? [] }));
+  return branches.map((branch) => {
+    const all = held.get(branch) ?? [];
+    return { branch, worktrees: all.filter((w) => w.scratch).map((w) => w.path), foreign: all.filter((w) => !w.scratch).map((w) => w.path) };
+  });
 }
 
-/** Removes the worktrees and the branch of `leftover` (worktree remove --force, prune, branch -D). Throws OperationError when the branch stays. */
+/**
+ * Removes the scratch worktrees and the branch of `leftover` (worktree remove --force, prune, branch -D).
+ * Throws OperationError `integration_checked_out`, removing nothing, when another worktree (the project
+ * itself, or one of the user's) has the branch checked out; OperationError when the branch stays.
+ */
 async function remove(root: string, leftover: Integration): Promise<void> {
+  if (leftover.foreign.length) {
+    throw new OperationError(`${leftover.branch} is checked out in ${leftover.foreign.join(', ')}: a merge train that was killed left it, but it is not removed while a worktree of yours holds it (nothing was removed)`, {
+      code: 'integration_checked_out',
+      hint: `switch ${leftover.foreign.join(', ')} to another branch (git switch <branch>), then run the merge train again or agent-team doctor --fix`,
+    });
+  }
   for (const dir of leftover.worktrees) {
     await tryGit(root, ['worktree', 'remove', '--force', dir]);
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationError } from '../errors.js';
 import { runGit, tryGit } from './git.js';
-import { integrationBranch, withIntegration } from './integration.js';
+import { integrationBranch, TRAIN_DIR_PREFIX, withIntegration } from './integration.js';
 import { mergeBranch } from './merge.js';
 import { withMergeMarker } from './merge-marker.js';
 import { currentBranch, headSha, isAncestor } from './repo.js';
@@ -56,7 +56,7 @@ export async function mergeTrain(root: string, branches: string[], options: Trai
 
 async function runTrain(root: string, target: string, integration: string, branches: string[], options: TrainOptions, warnings: string[]): Promise<TrainResult> {
   const before = await headSha(root);
-  const dir = mkdtempSync(join(tmpdir(), 'agent-team-train-'));
+  const dir = mkdtempSync(join(tmpdir(), TRAIN_DIR_PREFIX));
   rmSync(dir, { recursive: true, force: true });
   await runGit(root, ['worktree', 'add', '-q', '-b', integration, dir, before]);
   try {

@@ -103,6 +103,8 @@ describe('the hint of an interrupted command (exit 130)', () => {
   it('names what to run next, quoted to paste as printed', () => {
     expect(interruptHint(['workflow', 'run', 'runs/my run.yaml', '--wait', '--json'])).toBe("agent-team workflow run 'runs/my run.yaml' --wait --json");
     expect(interruptHint(['workflow', 'state', 'next', 'r.yaml', '--wait'])).toBe('agent-team workflow state next r.yaml --wait');
+    // never --yes: the interrupted call may have reached a merge nobody has seen (found by review)
+    expect(interruptHint(['workflow', 'run', 'r.yaml', '--yes', '--wait'])).toBe('agent-team workflow run r.yaml --wait');
     expect(interruptHint(['worker', 'assign', 'dev-001', 'Do it'])).toBe('agent-team worker status');
     expect(interruptHint(['worker', 'merge', 'dev-001'])).toBe('agent-team doctor');
   });
