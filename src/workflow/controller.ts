@@ -24,8 +24,9 @@ export interface RunOptions {
   stateFile: string;
   port: WorkerPort;
   /**
-   * Node ids whose merge the person approved (`workflow run --yes` passes {@link awaitingApproval} of the
-   * run as the command started); a merge node not listed stops for approval. Default: none.
+   * The merge visits the person approved, as {@link approvalKey}s (`workflow run --yes` passes
+   * {@link awaitingApproval} of the run as the command started); a merge not listed stops for approval
+   * (its node waits). Default: none.
    */
   approved?: ReadonlySet<string>;
   /** Runs again a check whose earlier run did not finish (else the loop stops and reports it). */
@@ -60,18 +61,27 @@ export async function runController(options: RunOptions): Promise<RunReport> {
   return withFileLock(`${path}.run`, () => runLoop(options));
 }
 
+/** The key of visit `visits` of node `id` in {@link RunOptions.approved}: `<id>#<visits>`. */
+export function approvalKey(id: string, visits: number): string {
+  return `${id}#${visits}`;
+}
+
 /**
- * The merge nodes of the run at `stateFile` that await approval now (their step is `confirm`: a merge or a
- * merge train the controller can show the person), as node ids. What `workflow run --yes` approves is
- * read once, when the command starts: a merge the run reaches later in the same call has not been seen
- * by anyone and still stops for approval. Throws like {@link loadRun}.
+ * The merge visits of the run at `stateFile` that wait for approval now, as {@link approvalKey}s: a merge
+ * or merge train whose step is `confirm` and whose node an earlier `workflow run` put in `waiting` when it
+ * stopped there for approval (so the controller was shown it), or that the controller started itself
+ * (`state start --node <merge>`, e.g. to clear a block after resolving a conflict): not one still `pending`. What `workflow run --yes` approves is read
+ * once, when the command starts: a merge the run reaches later in the same call, one only reached by hand
+ * (`state complete` of the node before), or a later visit of the same node stops for approval first.
+ * Throws like {@link loadRun}.
  */
 export function awaitingApproval(stateFile: string, port: WorkerPort, cwd = process.cwd()): Set<string> {
   const run = loadRun(stateFile, cwd);
   const template = run.template?.template;
   if (!template) return new Set();
   const steps = planSteps(run.state, template, stateFile, port);
-  return new Set(steps.filter((s) => s.node && s.next.kind === 'confirm' && (s.action.kind === 'merge' || s.action.kind === 'train')).map((s) => (s.node as WorkflowNode).id));
+  const waiting = steps.filter((s) => s.node && s.next.kind === 'confirm' && (s.action.kind === 'merge' || s.action.kind === 'train') && (s.next.node?.status === 'waiting' || s.next.node?.status === 'running'));
+  return new Set(waiting.map((s) => approvalKey((s.node as WorkflowNode).id, s.next.node?.visits ?? 0)));
 }
 
 async function runLoop(options: RunOptions): Promise<RunReport> {
@@ -94,7 +104,7 @@ async function runLoop(options: RunOptions): Promise<RunReport> {
     stateFile,
     cwd,
     template,
-    approved: (id) => options.approved?.has(id) === true,
+    approved: (id, visits) => options.approved?.has(approvalKey(id, visits)) === true,
     rerunCheck: options.rerunCheck === true,
     move: async (m) => {
       await transitionRun(stateFile, m, cwd);

@@ -136,6 +136,8 @@ async function crashedTrain() {
     expect(r.code, r.stderr).toBe(0);
   }
   const main = git(root, 'rev-parse', 'main');
+  // the train is shown for approval first (--yes approves only a merge a run stopped at)
+  expect(run(['workflow', 'run', file, '--json']).json.stopped).toBe('confirmation');
   const hook = blockingHook(root);
   hook.arm();
   const train = spawnCli(['workflow', 'run', file, '--yes', '--json'], root, p.env);
@@ -216,6 +218,8 @@ describe('finding 7: the CLI killed while git merges; git finishes the merge', (
     const file = run(['workflow', 'state', 'init', '.agents/workflow/ship.yaml', '--run-id', 'r1', '--json']).json.path as string;
     expect(run(['workflow', 'state', 'start', file, '--node', 'impl', '--worker', 'dev-001']).code).toBe(0);
     expect(run(['workflow', 'state', 'complete', file, '--node', 'impl', '--worker', 'dev-001', '--summary', 'built']).code).toBe(0);
+    // the merge is shown for approval first (--yes approves only a merge a run stopped at)
+    expect(run(['workflow', 'run', file, '--json']).json.stopped).toBe('confirmation');
     const hook = blockingHook(root);
     hook.arm();
     const merging = spawnCli(['workflow', 'run', file, '--yes', '--json'], root, p.env);

@@ -25,7 +25,8 @@ const TEMPLATE = fixture('fork', (t) => {
 });
 
 describe('workflow run --yes and consent', () => {
-  it('does not approve a merge the run reaches during the call; the next --yes, once it was shown, merges', async () => {
+  /** The run at split done and api done by dev-001 (its branch has api.txt), trusted; ui (a check) still to run. */
+  async function prepared() {
     const run = setupRun('train', TEMPLATE);
     const home = tempDir('agent-team-home-');
     cleanups.push(run.cleanup, home.cleanup);
@@ -43,7 +44,11 @@ describe('workflow run --yes and consent', () => {
     await transitionRun(run.path, { action: 'complete', node: 'api', worker: 'dev-001', summary: 'api' }, run.dir);
     trustInHome(run.dir, home.dir);
     const env = { AGENT_TEAM_HOME: home.dir, AGENT_TEAM_BACKEND: 'process' };
-    const main = git(run.dir, 'rev-parse', 'main');
+    return { run, env, main: git(run.dir, 'rev-parse', 'main') };
+  }
+
+  it('does not approve a merge the run reaches during the call; the next --yes, once it was shown, merges', async () => {
+    const { run, env, main } = await prepared();
 
     // integrate is not awaiting approval yet (ui's check runs first): --yes given now approves nothing
     const first = cli(['workflow', 'run', run.path, '--yes', '--json'], { cwd: run.dir, env });
@@ -60,5 +65,21 @@ describe('workflow run --yes and consent', () => {
     expect(second.json.stopped).toBe('completed');
     expect(git(run.dir, 'merge-base', '--is-ancestor', 'team/dev-001', 'main')).toBe('');
     expect(git(run.dir, 'ls-files')).toMatch(/api\.txt/);
+  });
+
+  it('does not approve a merge reached by hand (state complete of the node before) that no run has shown', async () => {
+    const { run, env, main } = await prepared();
+    await transitionRun(run.path, { action: 'start', node: 'ui' }, run.dir);
+    await transitionRun(run.path, { action: 'complete', node: 'ui', outcome: 'passed', summary: 'checked by hand' }, run.dir);
+    expect(run.state().node_states.integrate?.status).toBe('pending');
+
+    const first = cli(['workflow', 'run', run.path, '--yes', '--json'], { cwd: run.dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json).toMatchObject({ stopped: 'confirmation', next: { kind: 'confirm', node: { id: 'integrate' } } });
+    expect(git(run.dir, 'rev-parse', 'main')).toBe(main);
+
+    const second = cli(['workflow', 'run', run.path, '--yes', '--json'], { cwd: run.dir, env });
+    expect(second.json.stopped, second.stderr).toBe('completed');
+    expect(git(run.dir, 'merge-base', '--is-ancestor', 'team/dev-001', 'main')).toBe('');
   });
 });

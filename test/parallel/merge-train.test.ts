@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runController } from '../../src/workflow/controller.js';
+import { approvalKey, runController } from '../../src/workflow/controller.js';
 import { transitionRun } from '../../src/workflow/state-service.js';
 import { createWorkerPort } from '../../src/worker/port.js';
 import { git, writeFile } from '../helpers/repo.js';
@@ -67,7 +67,7 @@ describe('merge train', () => {
     const held = await runController({ stateFile: run.path, port, cwd: run.dir });
     expect(held.stopped).toBe('confirmation'); // approval first
     expect(git(run.dir, 'rev-parse', 'main')).toBe(main);
-    const report = await runController({ stateFile: run.path, port, cwd: run.dir, approved: new Set(['integrate']) });
+    const report = await runController({ stateFile: run.path, port, cwd: run.dir, approved: new Set([approvalKey('integrate', 1)]) });
     expect(report.stopped).toBe('completed');
     expect(git(run.dir, 'merge-base', '--is-ancestor', 'team/dev-001', 'main')).toBe('');
     expect(git(run.dir, 'merge-base', '--is-ancestor', 'team/dev-002', 'main')).toBe('');
@@ -79,7 +79,7 @@ describe('merge train', () => {
 
   it('a conflict leaves the target unchanged and blocks the node naming the branch and the file', async () => {
     const { run, port, main } = await runToTrain(TRAIN(), { 'dev-001': { 'shared.txt': 'from api\n' }, 'dev-002': { 'shared.txt': 'from ui\n' } });
-    const report = await runController({ stateFile: run.path, port, cwd: run.dir, approved: new Set(['integrate']) });
+    const report = await runController({ stateFile: run.path, port, cwd: run.dir, approved: new Set([approvalKey('integrate', 1)]) });
     expect(report.stopped).toBe('blocked');
     expect(git(run.dir, 'rev-parse', 'main')).toBe(main);
     const s = run.state();
@@ -91,7 +91,7 @@ describe('merge train', () => {
 
   it('a failed check on the integration leaves the target unchanged', async () => {
     const { run, port, main } = await runToTrain(TRAIN('echo integration broken; exit 3'), { 'dev-001': { 'api.txt': 'api\n' }, 'dev-002': { 'ui.txt': 'ui\n' } });
-    const report = await runController({ stateFile: run.path, port, cwd: run.dir, approved: new Set(['integrate']) });
+    const report = await runController({ stateFile: run.path, port, cwd: run.dir, approved: new Set([approvalKey('integrate', 1)]) });
     expect(report.stopped).toBe('blocked');
     expect(git(run.dir, 'rev-parse', 'main')).toBe(main);
     expect(run.state().blocking_reason).toMatch(/the check failed on the integration of team\/dev-001, team\/dev-002; main is unchanged: `echo integration broken; exit 3` exited 3 \(whole output: [^)]*\.log\):\nintegration broken/);

@@ -43,7 +43,7 @@ export async function actTrain(step: Step, node: WorkflowNode, io: ActIO): Promi
   const branches = action.workers.map((w) => `team/${w}`).join(', ') || 'nothing';
   const found = await actFoundMerged(step, node, io, action.workers, null);
   if (found) return found;
-  if (!io.approved(node.id)) {
+  if (!io.approved(node.id, step.next.node?.visits ?? 0)) {
     if (step.next.node?.status !== 'waiting') await io.move({ action: 'wait', node: node.id, reason: `merge train of ${branches} awaits approval` });
     return { stopped: 'confirmation', why: `the merge train of ${branches} needs approval: ${APPROVAL}` };
   }

@@ -37,7 +37,7 @@ export const merge: NodeModule = {
     const { worker } = action;
     const found = await actFoundMerged(step, node, io, [worker], worker);
     if (found) return found;
-    if (!io.approved(node.id)) {
+    if (!io.approved(node.id, step.next.node?.visits ?? 0)) {
       if (step.next.node?.status !== 'waiting') await io.move({ action: 'wait', node: node.id, worker, reason: `merge of team/${worker} awaits approval` });
       return { stopped: 'confirmation', why: `merging team/${worker} needs approval: ${APPROVAL}` };
     }

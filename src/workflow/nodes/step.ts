@@ -146,11 +146,12 @@ export interface ActIO {
   cwd: string;
   template: WorkflowTemplate;
   /**
-   * Whether the person approved the merge at node `id`: `workflow run --yes` approves the merges that
-   * awaited approval when the command started ({@link ../controller.ts awaitingApproval}), not one the
-   * run reaches later in the same call, which nobody has seen yet.
+   * Whether the person approved the merge at visit `visits` of node `id`: `workflow run --yes` approves
+   * the merges that were waiting for approval when the command started ({@link ../controller.ts
+   * awaitingApproval}), not one the run reaches later in the same call, nor a later visit of the same
+   * node (a loop back to the merge), which nobody has seen yet.
    */
-  approved(id: string): boolean;
+  approved(id: string, visits: number): boolean;
   /** Runs again a check whose earlier run did not finish (`workflow run --rerun-check`). */
   rerunCheck?: boolean;
   move(move: Move): Promise<void>;
