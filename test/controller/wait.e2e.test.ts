@@ -35,9 +35,7 @@ describe('workflow run --wait: the controller trial', () => {
     await team?.cleanup();
   });
 
-  // retry: 1 — seen once in ~12 full-suite runs on the final tree (session 4, a loaded 2-core machine): one
-  // call returned `waiting` after ~2 s; not reproduced in isolation. The message now says why it woke.
-  it('completes with one run --wait per judgement point plus one', { retry: 1 }, async () => {
+  it('completes with one run --wait per judgement point plus one', async () => {
     const file = team.init('trial', 't1', '--param', 'requirement=Add a greeting');
     const calls: any[] = [];
     const judgements: string[] = [];
