@@ -11,45 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync } from '../helpers/cli.js';
 import { waitFor } from '../../src/session/wait.js';
 import { pasteInBash } from '../helpers/paste.js';
-import { execPrinted, makeTeam, type Team } from './support.js';
+import { execPrinted, makeTeam, oneTaskTemplate, type Team } from './support.js';
 import '../workflow/fresh-build.js';
 
 const HOUR = String(3_600_000);
 
-const ASK = `version: 1
-name: ask
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Build the asking part
-      next: done
-    - id: done
-      type: controller_task
-      task: Close the run
-      end: true
-`;
+const ASK = oneTaskTemplate('ask', 'Build the asking part');
 
-const SLOW = `version: 1
-name: slow
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Build the slow part
-      timeout: 4s
-      next: done
-    - id: done
-      type: controller_task
-      task: Close the run
-      end: true
-`;
+const SLOW = oneTaskTemplate('slow', 'Build the slow part', { timeout: '4s' });
 
 describe('answering a worker that needs input', () => {
   let team: Team;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pasteInBash } from '../helpers/paste.js';
-import { makeTeam, occurrences, type Team } from './support.js';
+import { makeTeam, occurrences, oneTaskTemplate, type Team } from './support.js';
 
 let team: Team | undefined;
 afterEach(async () => {
@@ -19,22 +19,7 @@ afterEach(async () => {
   team = undefined;
 });
 
-const ASK = `version: 1
-name: ask
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Paint the door
-      next: done
-    - id: done
-      type: controller_task
-      task: Close the run
-      end: true
-`;
+const ASK = oneTaskTemplate('ask', 'Paint the door');
 
 const PLAYBOOK = [
   // asks, unless the prompt holds the answer

@@ -12,25 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pasteInBash } from '../helpers/paste.js';
 import { expectTaught } from './skill-table.js';
-import { makeTeam, type Team } from './support.js';
+import { makeTeam, oneTaskTemplate, type Team } from './support.js';
 
-const SLOW = `version: 1
-name: slow
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Build the slow part
-      timeout: 1s
-      next: done
-    - id: done
-      type: controller_task
-      task: Close the run
-      end: true
-`;
+const SLOW = oneTaskTemplate('slow', 'Build the slow part', { timeout: '1s' });
 
 /** The status line of a change folder's change.yaml in `worker`'s worktree. */
 function changeStatus(team: Team, worker: string, change: string): string | undefined {

@@ -408,3 +408,27 @@ export const SOLO_PLAYBOOK = [
   { match: 'Do: farewell', files: { 'farewell.js': 'export const bye = 1;\n' }, commit: 'Add farewell', reply: 'Task completed: farewell' },
   { match: 'Do: hello', files: { 'hello.js': 'export const hi = 1;\n' }, commit: 'Add hello', reply: 'Task completed: hello' },
 ];
+
+/**
+ * The smallest run's template: one worker node `build` (actor `dev`, role `dev`) given `task` (with a
+ * `timeout:` when one is given), then the controller's closing node `end` (default `done`).
+ */
+export function oneTaskTemplate(name: string, task: string, options: { timeout?: string; end?: string } = {}): string {
+  const end = options.end ?? 'done';
+  return `version: 1
+name: ${name}
+roles:
+    dev: { role: dev }
+entry: build
+nodes:
+    - id: build
+      type: assign_role_task
+      actor: dev
+      task: ${task}
+${options.timeout ? `      timeout: ${options.timeout}\n` : ''}      next: ${end}
+    - id: ${end}
+      type: controller_task
+      task: Close the run
+      end: true
+`;
+}

@@ -14,21 +14,13 @@ import { runCheckCommand } from '../../src/workflow/check-command.js';
 import { BIN, cli } from '../helpers/cli.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
 import { readRun } from '../workflow/support.js';
+import { pidRunning } from '../../src/session/proc-info.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.reverse()) c();
   cleanups = [];
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Pids of the processes whose working folder is `dir` (Linux /proc), e.g. a git that outlived agent-team. */
 function processesIn(dir: string): number[] {
@@ -183,10 +175,10 @@ nodes:
     const { child, done } = spawnCli(['workflow', 'run', state, '--json'], root, env);
     await waitFor(() => existsSync(join(root, 'bg.pid')) && existsSync(join(root, 'sh.pid')), { timeoutMs: 30_000, intervalMs: 20, description: 'the check to start' });
     const pids = ['bg.pid', 'sh.pid'].map((f) => Number(readFileSync(join(root, f), 'utf8').trim()));
-    cleanups.push(() => pids.forEach((p) => alive(p) && process.kill(p, 'SIGKILL')));
+    cleanups.push(() => pids.forEach((p) => pidRunning(p) && process.kill(p, 'SIGKILL')));
     process.kill(child.pid as number, 'SIGKILL'); // the runner only, as an OOM killer or `kill -9 <pid>` would
     await done;
-    await waitFor(() => pids.every((p) => !alive(p)), { timeoutMs: 15_000, intervalMs: 50, description: 'the check processes to die' });
+    await waitFor(() => pids.every((p) => !pidRunning(p)), { timeoutMs: 15_000, intervalMs: 50, description: 'the check processes to die' });
 
     // the run-state recorded the check as running (the runner died before it finished)
     expect(readRun(state).node_states.check.check).toMatchObject({ command: expect.stringContaining('echo run') });
@@ -212,7 +204,7 @@ nodes:
     expect(result.timedOut).toBe(true);
     expect(result.passed).toBe(false);
     const bg = Number(readFileSync(join(dir.dir, 'bg.pid'), 'utf8').trim());
-    cleanups.push(() => alive(bg) && process.kill(bg, 'SIGKILL'));
-    await waitFor(() => !alive(bg), { timeoutMs: 10_000, intervalMs: 50, description: 'the background sleep to die' });
+    cleanups.push(() => pidRunning(bg) && process.kill(bg, 'SIGKILL'));
+    await waitFor(() => !pidRunning(bg), { timeoutMs: 10_000, intervalMs: 50, description: 'the background sleep to die' });
   });
 });

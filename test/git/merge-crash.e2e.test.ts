@@ -16,21 +16,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/session/wait.js';
 import { BIN, cli } from '../helpers/cli.js';
 import { git, tempDir, tempRepo, writeFile } from '../helpers/repo.js';
+import { pidRunning } from '../../src/session/proc-info.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.reverse()) c();
   cleanups = [];
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A project: a real repository with role `dev`, `.agents/` ignored, and an agent-team home of its own. */
 function project() {
@@ -73,7 +65,14 @@ function blockingHook(root: string) {
     gitPid: async () => {
       await waitFor(() => existsSync(pidFile), { timeoutMs: 60_000, intervalMs: 20, description: 'git to reach the pre-merge-commit hook' });
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      cleanups.push(() => alive(pid) && process.kill(-pid, 'SIGKILL'));
+      // the whole group, also when its leader has exited (a zombie) and the hook still runs
+      cleanups.push(() => {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      });
       return pid;
     },
     release: () => writeFileSync(fifo, 'go\n'),
@@ -145,7 +144,7 @@ async function crashedTrain() {
   process.kill(-train.pid, 'SIGKILL');
   process.kill(-gitPid, 'SIGKILL'); // git and the hook: nothing finishes the integration
   await train.done;
-  await waitFor(() => !alive(gitPid), { timeoutMs: 10_000, intervalMs: 20, description: 'git to die' });
+  await waitFor(() => !pidRunning(gitPid), { timeoutMs: 10_000, intervalMs: 20, description: 'git to die' });
   // the crash left the train's scratch behind, main untouched
   expect(integrationBranches(root)).toBe('agent-team/integration/integrate');
   expect(worktrees(root)).toHaveLength(2);
@@ -227,7 +226,7 @@ describe('finding 7: the CLI killed while git merges; git finishes the merge', (
     process.kill(-merging.pid, 'SIGKILL'); // agent-team only: git runs on in its own group
     await merging.done;
     hook.release();
-    await waitFor(() => !alive(gitPid), { timeoutMs: 30_000, intervalMs: 20, description: 'git to finish the merge' });
+    await waitFor(() => !pidRunning(gitPid), { timeoutMs: 30_000, intervalMs: 20, description: 'git to finish the merge' });
     expect(git(root, 'merge-base', '--is-ancestor', 'team/dev-001', 'main')).toBe(''); // merged
     expect(git(root, 'status', '--porcelain')).toBe('');
 
@@ -265,7 +264,7 @@ describe('finding 8: worker merge killed together with git', () => {
     process.kill(-merging.pid, 'SIGKILL');
     process.kill(-gitPid, 'SIGKILL');
     await merging.done;
-    await waitFor(() => !alive(gitPid), { timeoutMs: 10_000, intervalMs: 20, description: 'git to die' });
+    await waitFor(() => !pidRunning(gitPid), { timeoutMs: 10_000, intervalMs: 20, description: 'git to die' });
     // the half merge: staged changes, HEAD unchanged, no MERGE_HEAD
     expect(git(root, 'rev-parse', 'HEAD')).toBe(before);
     expect(git(root, 'status', '--porcelain')).toMatch(/^M {2}README\.md$/m);
@@ -320,7 +319,7 @@ describe('finding 8: worker merge killed together with git', () => {
     expect(run(['doctor', '--json']).json.findings.filter((f: { kind: string }) => f.kind === 'interrupted_merge')).toEqual([]);
     hook.release();
     await merging.done;
-    await waitFor(() => !alive(gitPid), { timeoutMs: 30_000, intervalMs: 20, description: 'git to finish' });
+    await waitFor(() => !pidRunning(gitPid), { timeoutMs: 30_000, intervalMs: 20, description: 'git to finish' });
     expect(git(root, 'merge-base', '--is-ancestor', 'team/dev-001', 'main')).toBe('');
     expect(markers(root)).toEqual([]);
     expect(run(['worker', 'merge', 'dev-002', '--json']).code).toBe(0);

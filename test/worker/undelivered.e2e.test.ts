@@ -23,24 +23,9 @@ import { waitFor } from '../../src/session/wait.js';
 import { assignMessage } from '../../src/worker/messages.js';
 import { BIN } from '../helpers/cli.js';
 import { trustInHome } from '../helpers/trust.js';
-import { execPrinted, hasTmux, makeTeam, occurrences, workerYaml, type PlaybookStep, type Team } from '../controller/support.js';
+import { execPrinted, hasTmux, makeTeam, occurrences, oneTaskTemplate, workerYaml, type PlaybookStep, type Team } from '../controller/support.js';
 
-const SOLO = `version: 1
-name: solo
-roles:
-    dev: { role: dev }
-entry: build
-nodes:
-    - id: build
-      type: assign_role_task
-      actor: dev
-      task: Write the greeting file
-      next: finish
-    - id: finish
-      type: controller_task
-      task: Close the run
-      end: true
-`;
+const SOLO = oneTaskTemplate('solo', 'Write the greeting file', { end: 'finish' });
 
 const GREETING: PlaybookStep = { match: 'Write the greeting file', files: { 'greeting.txt': 'hello\n' }, commit: 'Add greeting', reply: 'Task completed: greeting written' };
 // README.md is a file, so README.md/x.txt cannot be written: the agent takes the task, logs "failed" and never replies.
